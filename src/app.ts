@@ -1,0 +1,122 @@
+/**
+ * The application as a function of its config and dependencies. `server.ts`
+ * and the tests both build it here; listening and shutdown live elsewhere.
+ */
+import { randomUUID } from 'node:crypto'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { createCognitoGateway, type CognitoGateway, type CognitoSettings } from './cognito/gateway.js'
+import type { Config } from './config.js'
+import { ApiError } from './errors/catalog.js'
+import type { Outbox } from './local/outbox.js'
+import { loggerOptions } from './logger.js'
+import authenticate from './plugins/authenticate.js'
+import cognito from './plugins/cognito.js'
+import openapi from './plugins/openapi.js'
+import originCheck from './plugins/origin-check.js'
+import problemDetails from './plugins/problem-details.js'
+import sessionCookies from './plugins/session-cookies.js'
+import store from './plugins/store.js'
+import tokenVerifier from './plugins/token-verifier.js'
+import authRoutes from './routes/auth/index.js'
+import localRoutes from './routes/local/index.js'
+import meRoutes from './routes/me/index.js'
+import opsRoutes from './routes/ops/index.js'
+import { ProblemSchema } from './schemas/problem.js'
+import type { SharedStore } from './store/store.js'
+
+export interface AppDeps {
+  /** Where Cognito is: the configured pool, or the embedded emulator in local mode. */
+  cognito: CognitoSettings
+  /** Keys that seal session cookies (config in AWS mode, generated in local mode). */
+  cookieSecrets: readonly string[]
+  /** Local mode only: what Cognito would have sent; enables /local routes. */
+  outbox?: Outbox
+  /** A gateway to use instead of one built from `cognito` (tests that must force Cognito faults). */
+  gateway?: CognitoGateway
+  store?: SharedStore
+  /** Where logs go (tests capture them); default stdout. */
+  logStream?: NodeJS.WritableStream
+  /** Requests per minute per client IP on /auth routes; default 60. */
+  authRateLimit?: number
+}
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/
+
+export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, deps.logStream),
+    bodyLimit: config.bodyLimit,
+    // Honour a caller's request id when it is a plain token; otherwise make one.
+    genReqId: request => {
+      const incoming = request.headers['x-request-id']
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+    },
+    trustProxy: false,
+    ajv: {
+      customOptions: {
+        // Unknown fields are refused, never silently dropped; "123" is not a number.
+        removeAdditional: false,
+        coerceTypes: false,
+        allErrors: true
+      }
+    }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('config', config)
+  app.addSchema(ProblemSchema)
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // Routes whose body is all optional (refresh, logout) may be called with no body at all.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
+  })
+
+  await app.register(problemDetails)
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' }
+  })
+  await app.register(cors, {
+    origin: [...config.corsOrigins],
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600
+  })
+  await app.register(openapi, { config })
+
+  const gateway = deps.gateway ?? createCognitoGateway(deps.cognito)
+  await app.register(cognito, { gateway })
+  await app.register(store, { store: deps.store })
+  await app.register(sessionCookies, { config, secrets: deps.cookieSecrets })
+  await app.register(tokenVerifier, {
+    issuer: deps.cognito.issuer,
+    jwksUri: deps.cognito.jwksUri,
+    clientId: deps.cognito.clientId,
+    timeoutMs: deps.cognito.timeoutMs
+  })
+  await app.register(authenticate)
+  await app.register(originCheck, { config })
+
+  await app.register(opsRoutes)
+  await app.register(async function authScope (scope) {
+    await scope.register(rateLimit, {
+      max: deps.authRateLimit ?? 60,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) => new ApiError('RATE_LIMITED', { retryAfter: Math.ceil(context.ttl / 1000) })
+    })
+    await scope.register(authRoutes)
+  })
+  await app.register(meRoutes)
+  if (deps.outbox) await app.register(localRoutes, { outbox: deps.outbox })
+
+  return app
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The one table from Cognito exceptions to catalog errors. Keyed by exception
+ * name; where one name means different things per operation (a
+ * NotAuthorizedException is "wrong password" at login but "session over" at
+ * refresh), the operation's row wins over the default row.
+ */
+import { ApiError, type ErrorCode } from '../errors/catalog.js'
+
+export type Operation =
+  | 'SignUp' | 'ConfirmSignUp' | 'ResendConfirmationCode'
+  | 'Login' | 'Refresh' | 'RevokeToken' | 'GetUser'
+  | 'ForgotPassword' | 'ConfirmForgotPassword'
+
+interface Row {
+  code: ErrorCode
+  /** Public detail (4xx only); the Cognito message is logged, never sent. */
+  detail?: string
+}
+
+const DEFAULT_ROWS: Record<string, Row> = {
+  AliasExistsException: { code: 'ALIAS_EXISTS' },
+  CodeDeliveryFailureException: { code: 'CODE_DELIVERY_FAILED' },
+  CodeMismatchException: { code: 'CODE_MISMATCH' },
+  ExpiredCodeException: { code: 'CODE_EXPIRED' },
+  InvalidParameterException: { code: 'INVALID_PARAMETER' },
+  InvalidPasswordException: { code: 'INVALID_PASSWORD' },
+  PasswordHistoryPolicyViolationException: { code: 'INVALID_PASSWORD', detail: 'The password was used recently; choose another.' },
+  LimitExceededException: { code: 'TOO_MANY_ATTEMPTS' },
+  TooManyFailedAttemptsException: { code: 'TOO_MANY_ATTEMPTS' },
+  TooManyRequestsException: { code: 'UPSTREAM_THROTTLED' },
+  NotAuthorizedException: { code: 'TOKEN_INVALID' },
+  PasswordResetRequiredException: { code: 'PASSWORD_RESET_REQUIRED' },
+  UserNotConfirmedException: { code: 'USER_NOT_CONFIRMED' },
+  UserNotFoundException: { code: 'USER_NOT_FOUND' },
+  UsernameExistsException: { code: 'USERNAME_EXISTS' },
+  UserLambdaValidationException: { code: 'INVALID_PARAMETER', detail: 'The request was refused by the user pool\'s validation.' },
+  InvalidLambdaResponseException: { code: 'UPSTREAM_ERROR' },
+  UnexpectedLambdaException: { code: 'UPSTREAM_ERROR' },
+  // The pool or client is misconfigured: the operator's problem, not the user's.
+  ResourceNotFoundException: { code: 'INTERNAL_ERROR' },
+  InvalidUserPoolConfigurationException: { code: 'INTERNAL_ERROR' },
+  InvalidSmsRoleAccessPolicyException: { code: 'CODE_DELIVERY_FAILED' },
+  InvalidSmsRoleTrustRelationshipException: { code: 'CODE_DELIVERY_FAILED' },
+  InvalidEmailRoleAccessPolicyException: { code: 'CODE_DELIVERY_FAILED' },
+  UnsupportedOperationException: { code: 'UPSTREAM_ERROR' },
+  InternalErrorException: { code: 'UPSTREAM_UNAVAILABLE' },
+  ForbiddenException: { code: 'UPSTREAM_ERROR' }
+}
+
+const CREDENTIALS: Row = { code: 'INVALID_CREDENTIALS' }
+
+const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
+  Login: {
+    // Wrong password and unknown user must look the same (the emulator even
+    // reports a wrong password as InvalidPasswordException).
+    NotAuthorizedException: CREDENTIALS,
+    UserNotFoundException: CREDENTIALS,
+    InvalidPasswordException: CREDENTIALS
+  },
+  Refresh: {
+    NotAuthorizedException: { code: 'SESSION_EXPIRED' },
+    UserNotFoundException: { code: 'SESSION_EXPIRED' },
+    RefreshTokenReuseException: { code: 'SESSION_EXPIRED' }
+  },
+  ConfirmSignUp: {
+    // "User cannot be confirmed. Current status is CONFIRMED"
+    NotAuthorizedException: { code: 'ALREADY_CONFIRMED' },
+    UserNotFoundException: { code: 'CODE_MISMATCH' }
+  },
+  ConfirmForgotPassword: {
+    UserNotFoundException: { code: 'CODE_MISMATCH' },
+    NotAuthorizedException: { code: 'CODE_MISMATCH' }
+  },
+  ResendConfirmationCode: {
+    InvalidParameterException: { code: 'ALREADY_CONFIRMED' }
+  },
+  GetUser: {
+    UserNotFoundException: { code: 'TOKEN_INVALID' }
+  }
+}
+
+/** Exception names that mean "the user does not exist" for operations that must not reveal it. */
+export const USER_EXISTENCE_EXCEPTIONS = new Set(['UserNotFoundException'])
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** Turns anything the SDK threw for `operation` into an ApiError; the original rides along as `cause`. */
+export function toApiError (operation: Operation, err: unknown): ApiError {
+  if (err instanceof ApiError) return err
+  const e = err as { name?: string, code?: string, $metadata?: { httpStatusCode?: number }, $retryable?: unknown }
+  const name = e?.name ?? ''
+  const row = OPERATION_ROWS[operation]?.[name] ?? DEFAULT_ROWS[name]
+  if (row) {
+    return new ApiError(row.code, {
+      detail: row.detail,
+      cause: err,
+      retryAfter: row.code === 'UPSTREAM_THROTTLED' || row.code === 'TOO_MANY_ATTEMPTS' ? 1 : undefined
+    })
+  }
+  if (name === 'TimeoutError' || name === 'RequestTimeout' || NETWORK_CODES.has(e?.code ?? '')) {
+    return new ApiError('UPSTREAM_UNAVAILABLE', { cause: err, retryAfter: 1 })
+  }
+  const status = e?.$metadata?.httpStatusCode ?? 0
+  if (status >= 500) return new ApiError('UPSTREAM_UNAVAILABLE', { cause: err, retryAfter: 1 })
+  return new ApiError('UPSTREAM_ERROR', { cause: err })
+}

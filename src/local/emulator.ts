@@ -1,0 +1,114 @@
+/**
+ * The embedded Cognito: cognito-local's own parts composed in this process,
+ * with three differences from its `createDefaultServer`:
+ *  - the data directory is ours (it hard-codes `./.cognito` under the cwd);
+ *  - messages (codes, temporary passwords) go to our outbox, not a console box;
+ *  - the issuer follows the port actually bound, so port 0 works.
+ * It also answers ResendConfirmationCode, which cognito-local lacks, the way
+ * Cognito does: a new code for an unconfirmed user.
+ */
+import { mkdir, writeFile, access } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import type { Server } from 'node:http'
+import type { Logger } from 'pino'
+import { createServer } from 'cognito-local/lib/server/server.js'
+import { Router } from 'cognito-local/lib/server/Router.js'
+import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors.js'
+import { loadConfig } from 'cognito-local/lib/server/config.js'
+import { DateClock } from 'cognito-local/lib/services/clock.js'
+import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js'
+import { CryptoService } from 'cognito-local/lib/services/crypto.js'
+import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb.js'
+import { LambdaService } from 'cognito-local/lib/services/lambda.js'
+import { otp } from 'cognito-local/lib/services/otp.js'
+import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js'
+import { TriggersService } from 'cognito-local/lib/services/triggers/triggers.js'
+import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js'
+import type { Services } from 'cognito-local/lib/services/index.js'
+import type { Messages } from 'cognito-local/lib/services/messages.js'
+import type { Outbox } from './outbox.js'
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT */
+  endpoint: string
+  close (): Promise<void>
+}
+
+export async function startEmulator (options: { dataDir: string, port: number, outbox: Outbox, logger: Logger }): Promise<Emulator> {
+  const { dataDir, outbox } = options
+  await mkdir(join(dataDir, 'db'), { recursive: true })
+  // Plain usernames (cognito-local otherwise turns every pool into e-mail-as-username).
+  const configFile = join(dataDir, 'config.json')
+  if (!await exists(configFile)) {
+    await writeFile(configFile, JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }, null, 2))
+  }
+
+  const ctx = { logger: options.logger }
+  const config = await loadConfig(ctx, new StormDBDataStoreFactory(dataDir))
+  const clock = new DateClock()
+  const dataStoreFactory = new StormDBDataStoreFactory(join(dataDir, 'db'))
+  const cognito = await new CognitoServiceFactoryImpl(
+    join(dataDir, 'db'), dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)
+  ).create(ctx, config.UserPoolDefaults)
+  // No Lambda triggers in local mode: the Lambda client is never called.
+  const triggers = new TriggersService(clock, cognito, new LambdaService({}, {} as never), new CryptoService(config.KMSConfig))
+  const messages: Messages = {
+    async deliver (_ctx, source, _clientId, _poolId, user, code, _metadata, details) {
+      outbox.add({ kind: source, username: user.Username, destination: details.Destination, medium: details.DeliveryMedium, code })
+    }
+  }
+  const services: Services = {
+    clock,
+    cognito,
+    config,
+    messages,
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    triggers
+  }
+  const router = Router(services)
+  const routes = (target: string) => target === 'ResendConfirmationCode' ? resendConfirmationCode(services) : router(target)
+  const server: Server = await createServer(routes, options.logger as never, { ...config.ServerConfig, hostname: '127.0.0.1', port: options.port }, services).start() as Server
+
+  const { port } = server.address() as AddressInfo
+  const endpoint = `http://127.0.0.1:${port}`
+  // The token generator reads the issuer from this object at signing time.
+  config.TokenConfig.IssuerDomain = endpoint
+
+  return {
+    endpoint,
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections()
+      server.close(err => err ? reject(err) : resolve())
+    })
+  }
+}
+
+interface ResendRequest { ClientId: string, Username: string }
+
+/** Cognito's ResendConfirmationCode: a fresh code for an unconfirmed user, sent to the e-mail on file. */
+function resendConfirmationCode (services: Services) {
+  return async (ctx: Parameters<Messages['deliver']>[0], req: ResendRequest) => {
+    const pool = await services.cognito.getUserPoolForClientId(ctx, req.ClientId)
+    const user = await pool.getUserByUsername(ctx, req.Username)
+    if (!user) throw new UserNotFoundError('Username/client id combination not found.')
+    if (user.UserStatus !== 'UNCONFIRMED') throw new InvalidParameterError('User is already confirmed.')
+    const email = user.Attributes.find(a => a.Name === 'email')?.Value
+    if (!email) throw new InvalidParameterError('User has no e-mail address to send a code to.')
+    const code = services.otp()
+    await pool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: services.clock.get() })
+    const details = { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: email } as const
+    await services.messages.deliver(ctx, 'ResendCode', req.ClientId, pool.options.Id, user, code, undefined, details)
+    return { CodeDeliveryDetails: details }
+  }
+}
+
+async function exists (path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Logger options: one line per request with its id, and no secret ever.
+ * Redaction covers credentials wherever they could appear in a logged object;
+ * the request serializer drops query values, since e-mail links carry codes.
+ */
+import type { FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password', '*.newPassword', '*.previousPassword', '*.proposedPassword',
+  '*.code', '*.token', '*.accessToken', '*.idToken', '*.refreshToken', '*.session',
+  '*.AccessToken', '*.IdToken', '*.RefreshToken', '*.Session', '*.Password', '*.ConfirmationCode', '*.SecretHash',
+  '*.cookieSecret', '*.clientSecret', '*.credentials'
+]
+
+interface LoggedRequest {
+  method: string
+  url: string
+  id?: string
+  ip?: string
+  headers: Record<string, unknown>
+}
+
+/** Keeps the path and the names of query parameters, never their values. */
+export function safeUrl (url: string): string {
+  const question = url.indexOf('?')
+  if (question === -1) return url
+  const names = new URLSearchParams(url.slice(question + 1)).keys()
+  return `${url.slice(0, question)}?${[...names].map(name => `${name}=…`).join('&')}`
+}
+
+export function loggerOptions (config: Pick<Config, 'logLevel'>, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (request: LoggedRequest) => ({
+        method: request.method,
+        url: safeUrl(request.url),
+        ip: request.ip,
+        userAgent: request.headers['user-agent']
+      })
+    },
+    ...(stream ? { stream } : {})
+  } as FastifyServerOptions['logger']
+}

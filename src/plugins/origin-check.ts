@@ -1,0 +1,28 @@
+/**
+ * CSRF defence for cookie sessions: a state-changing request that carries
+ * cookies and an Origin header must come from the BFF's own origin or an
+ * allowed browser origin. (SameSite cookies stop cross-site requests; this
+ * also stops sibling subdomains, which count as same-site.)
+ */
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import { ApiError } from '../errors/catalog.js'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export default fp(async function originCheck (fastify: FastifyInstance, { config }: { config: Config }) {
+  const allowed = new Set([config.publicUrl.origin, ...config.corsOrigins.map(o => new URL(o).origin)])
+  fastify.addHook('onRequest', async (request) => {
+    if (SAFE_METHODS.has(request.method) || request.headers.cookie === undefined) return
+    const origin = request.headers.origin
+    if (origin === undefined) return
+    let parsed: string
+    try {
+      parsed = new URL(origin).origin
+    } catch {
+      parsed = 'null'
+    }
+    if (!allowed.has(parsed)) throw new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'Cookie-authenticated requests must come from an allowed origin (CORS_ORIGINS).' })
+  })
+}, { name: 'origin-check' })

@@ -1,0 +1,102 @@
+/**
+ * The one error handler: every failure becomes an RFC 9457 problem with a
+ * catalog code. 4xx bodies say what the client can fix; 5xx bodies are
+ * generic and the detail goes to the log only, tied to the request id.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ApiError, ERROR_CATALOG, type ErrorCode, type FieldError } from '../errors/catalog.js'
+import type { Problem } from '../schemas/problem.js'
+
+/** Fastify's own error codes, for failures that happen before a handler runs. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_RATE_LIMITED: 'RATE_LIMITED'
+}
+
+export function problemBody (request: FastifyRequest, error: ApiError): Problem {
+  const { status, title } = ERROR_CATALOG[error.code]
+  return {
+    type: `urn:cognito-bff:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    code: error.code,
+    // Only 4xx details leave the process.
+    ...(status < 500 && error.detail !== undefined ? { detail: error.detail } : {}),
+    instance: `urn:request:${request.id}`,
+    ...(error.errors ? { errors: error.errors } : {})
+  }
+}
+
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+  if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
+  return reply.code(error.statusCode).type('application/problem+json').send(problemBody(request, error))
+}
+
+/** Any thrown value as an ApiError. */
+export function asApiError (error: unknown): ApiError {
+  if (error instanceof ApiError) return error
+  const e = error as FastifyError & { validation?: ValidationIssue[] }
+  if (e?.validation) {
+    const errors = e.validation.map(issue => fieldError(e.validationContext ?? 'body', issue))
+    return new ApiError('VALIDATION_FAILED', { detail: errors.map(f => `${f.field}: ${f.message}`).join('; '), errors })
+  }
+  const mapped = e?.code ? FASTIFY_CODES[e.code] : undefined
+  if (mapped) return new ApiError(mapped, { detail: mapped === 'RATE_LIMITED' ? undefined : e.message, cause: error, retryAfter: mapped === 'RATE_LIMITED' ? retryAfterOf(e) : undefined })
+  // A JSON body that does not parse surfaces as a SyntaxError with status 400.
+  if (error instanceof SyntaxError && e.statusCode === 400) return new ApiError('MALFORMED_BODY', { cause: error })
+  // Any other client error Fastify raised on its own is still the client's to fix.
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ApiError('VALIDATION_FAILED', { detail: e.message, cause: error })
+  }
+  return new ApiError('INTERNAL_ERROR', { cause: error })
+}
+
+interface ValidationIssue {
+  instancePath: string
+  message?: string
+  keyword: string
+  params: Record<string, unknown>
+}
+
+function fieldError (context: string, issue: ValidationIssue): FieldError {
+  let field = `/${context}${issue.instancePath}`
+  let message = issue.message ?? 'is not valid'
+  if (issue.keyword === 'required') {
+    field += `/${String(issue.params.missingProperty)}`
+    message = 'is required'
+  } else if (issue.keyword === 'additionalProperties') {
+    field += `/${String(issue.params.additionalProperty)}`
+    message = 'is not a known field'
+  } else if (issue.keyword === 'propertyNames') {
+    field += `/${String(issue.params.propertyName)}`
+    message = 'is not an allowed name'
+  }
+  return { field, message }
+}
+
+function retryAfterOf (error: FastifyError): number {
+  const match = /(\d+)\s*second/.exec(error.message)
+  return match ? Number(match[1]) : 60
+}
+
+export default fp(async function problemDetails (fastify: FastifyInstance) {
+  fastify.setErrorHandler((error, request, reply) => {
+    const apiError = asApiError(error)
+    if (apiError.statusCode >= 500) {
+      request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
+    } else {
+      const cause = apiError.cause as { name?: string } | undefined
+      request.log.info({ code: apiError.code, cause: cause?.name }, 'request refused')
+    }
+    return sendProblem(request, reply, apiError)
+  })
+
+  fastify.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiError('NOT_FOUND', { detail: `No route for ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}.` })))
+}, { name: 'problem-details' })

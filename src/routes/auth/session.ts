@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { ApiError } from '../../errors/catalog.js'
+import { LoginBodySchema, LoginResponseSchema, LogoutBodySchema, RefreshBodySchema, AuthenticatedSchema } from '../../schemas/auth.js'
+import { problems } from '../../schemas/problem.js'
+import { authenticated, challenge } from './session-response.js'
+
+const tags = ['session']
+
+const session: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { cognito, sessionCookies, tokenVerifier, store } = fastify
+
+  fastify.post('/auth/login', {
+    schema: {
+      tags,
+      summary: 'Sign in with username and password',
+      description: 'Answers either `status: "authenticated"` (cookies set, or tokens in the body with tokenDelivery "body") or `status: "challenge"` with what to send next. Wrong password and unknown user get the same INVALID_CREDENTIALS.',
+      body: LoginBodySchema,
+      response: { 200: LoginResponseSchema, ...problems(401, 403, 429, 502, 503) }
+    }
+  }, async (request, reply) => {
+    const { username, password, tokenDelivery = 'cookie' } = request.body
+    const result = await cognito.passwordLogin({ username, password })
+    if (result.kind === 'challenge') return challenge(result, username)
+    return authenticated(fastify, reply, result.tokens, tokenDelivery)
+  })
+
+  fastify.post('/auth/refresh', {
+    schema: {
+      tags,
+      summary: 'New access and ID tokens from the refresh token',
+      description: 'Browsers send no body: the refresh cookie is used and cookies are renewed. Other clients send { refreshToken } and get tokens in the body.',
+      body: RefreshBodySchema,
+      response: { 200: AuthenticatedSchema, ...problems(401, 429, 502, 503) }
+    }
+  }, async (request, reply) => {
+    const body = request.body
+    const fromCookie = body.refreshToken === undefined ? sessionCookies.refresh(request) : undefined
+    const refreshToken = body.refreshToken ?? fromCookie?.refreshToken
+    if (refreshToken === undefined) throw new ApiError('UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
+    if (body.refreshToken !== undefined && body.username === undefined && cognito.settings.clientSecret !== undefined) {
+      throw new ApiError('VALIDATION_FAILED', { detail: 'username is required with refreshToken (the app client has a secret).', errors: [{ field: '/body/username', message: 'is required' }] })
+    }
+    const delivery = body.tokenDelivery ?? (fromCookie ? 'cookie' : 'body')
+    try {
+      const tokens = await cognito.refresh({ refreshToken, username: body.username ?? fromCookie?.username })
+      // Cognito keeps the same refresh token unless it rotates it.
+      return authenticated(fastify, reply, { ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
+    } catch (err) {
+      // A refresh token Cognito refuses is a dead session: drop its cookies too.
+      if (fromCookie && err instanceof ApiError && err.code === 'SESSION_EXPIRED') sessionCookies.clear(reply)
+      throw err
+    }
+  })
+
+  fastify.post('/auth/logout', {
+    schema: {
+      tags,
+      summary: 'Sign out: revoke the refresh token and clear the cookies',
+      description: 'Revokes the refresh token (cookie or body) at Cognito, so it cannot mint new tokens, and refuses the presented access token from now on. Idempotent: answers 204 even when there was no session.',
+      body: LogoutBodySchema,
+      response: { 204: Type.Null({ description: 'Signed out; session cookies cleared.' }), ...problems(502, 503) }
+    }
+  }, async (request, reply) => {
+    const refreshToken = request.body.refreshToken ?? sessionCookies.refresh(request)?.refreshToken
+    let accessToken: string | undefined
+    try {
+      accessToken = fastify.presentedAccessToken(request)
+    } catch {
+      // A malformed Authorization header has nothing to revoke.
+    }
+    sessionCookies.clear(reply)
+
+    if (accessToken !== undefined) {
+      const user = await tokenVerifier.verify(accessToken, 'access').catch(() => undefined)
+      if (user?.jti !== undefined) await store.revokeToken(user.jti, user.exp)
+    }
+    if (refreshToken !== undefined) {
+      try {
+        await cognito.revokeRefreshToken(refreshToken)
+      } catch (err) {
+        // An already revoked or foreign token leaves nothing to do; an outage must be reported.
+        if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
+        request.log.info({ code: err.code }, 'refresh token not revoked')
+      }
+    }
+    return reply.code(204).send(null)
+  })
+}
+
+export default session

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Outbox } from '../../local/outbox.js'
+import { Username } from '../../schemas/auth.js'
+
+const tags = ['local mode']
+
+const LocalMessageSchema = Type.Object({
+  id: Type.Integer(),
+  sentAt: Type.String({ format: 'date-time' }),
+  kind: Type.String({ description: 'SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, AdminCreateUser (code = temporary password)...' }),
+  username: Type.String(),
+  destination: Type.String(),
+  medium: Type.String(),
+  code: Type.String()
+})
+
+/** Routes that exist only with the embedded emulator: they show what Cognito would have sent. */
+const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastify, { outbox }) => {
+  fastify.get('/local/messages', {
+    schema: {
+      tags,
+      summary: 'Codes and temporary passwords Cognito would have sent, newest first (local mode only)',
+      querystring: Type.Object({ username: Type.Optional(Username) }, { additionalProperties: false }),
+      response: { 200: Type.Array(LocalMessageSchema) }
+    }
+  }, async (request) => outbox.list(request.query.username))
+
+  fastify.get('/local/demo', {
+    schema: {
+      tags,
+      summary: 'Local landing page (the e-mail confirmation link ends here)',
+      querystring: Type.Object({ status: Type.Optional(Type.String({ maxLength: 64 })), error: Type.Optional(Type.String({ maxLength: 64 })) }),
+      response: { 200: Type.String() }
+    }
+  }, async (request, reply) => {
+    const { status, error } = request.query
+    const line = error !== undefined
+      ? `Confirmation failed: ${escapeHtml(error)}.`
+      : status === 'confirmed' ? 'Your account is confirmed. You can sign in now.' : 'cognito-bff is running in local mode.'
+    return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><meta charset="utf-8"><title>cognito-bff local</title><body><h1>cognito-bff</h1><p>${line}</p><p>API reference: <a href="/docs">/docs</a>. Codes Cognito would have sent: <a href="/local/messages">/local/messages</a>.</p></body></html>`)
+  })
+}
+
+function escapeHtml (text: string): string {
+  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
+}
+
+export default localRoutes

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { MeResponseSchema } from '../../schemas/me.js'
+import { problems } from '../../schemas/problem.js'
+
+const tags = ['me']
+
+/** Signed-in self-service. Every route here sits behind requireUser. */
+const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addHook('onRequest', fastify.requireUser)
+
+  fastify.get('/me', {
+    schema: {
+      tags,
+      summary: 'Who is signed in: verified identity plus current attributes',
+      security: [{ bearer: [] }, { cookie: [] }],
+      response: { 200: MeResponseSchema, ...problems(401, 429, 502, 503) }
+    }
+  }, async (request) => {
+    const user = request.user!
+    const profile = await fastify.cognito.getUser(request.accessToken!)
+    return {
+      username: profile.username || user.username,
+      sub: user.sub,
+      groups: user.groups,
+      scope: user.scope,
+      attributes: profile.attributes,
+      mfa: profile.mfa,
+      tokenExpiresAt: new Date(user.exp * 1000).toISOString()
+    }
+  })
+}
+
+export default meRoutes

@@ -1,0 +1,101 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+export const Username = Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$', description: 'Cognito username (no spaces).' })
+export const Password = Type.String({ minLength: 1, maxLength: 256, description: 'The password; the pool\'s policy decides what is acceptable.' })
+export const Code = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\S]+$', description: 'The code Cognito sent.' })
+
+/** Attributes a user may set on themselves: the OIDC standard ones and `custom:` ones. Verification flags are not among them. */
+const STANDARD_ATTRIBUTES = ['address', 'birthdate', 'email', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo']
+export const AttributeName = Type.String({ pattern: `^(${STANDARD_ATTRIBUTES.join('|')}|custom:[\\w.-]{1,20})$` })
+export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 2048 }), {
+  description: 'Attribute name to value: standard OIDC names (given_name, phone_number...) and custom:<name>.',
+  maxProperties: 50
+})
+
+export const TokenDelivery = Type.Union([Type.Literal('cookie'), Type.Literal('body')], {
+  default: 'cookie',
+  description: '"cookie" (default, browsers): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).'
+})
+
+export const CodeDeliverySchema = Type.Object({
+  medium: Type.Optional(Type.String({ description: 'EMAIL or SMS.' })),
+  destination: Type.Optional(Type.String({ description: 'Masked address, e.g. a***@e***.com.' })),
+  attribute: Type.Optional(Type.String())
+})
+
+export const SignUpBodySchema = Type.Object({
+  username: Username,
+  password: Password,
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  attributes: Type.Optional(Attributes)
+}, { additionalProperties: false })
+export type SignUpBody = Static<typeof SignUpBodySchema>
+
+export const SignUpResponseSchema = Type.Object({
+  username: Type.String(),
+  userSub: Type.String({ description: 'The new user\'s permanent id (sub).' }),
+  confirmed: Type.Boolean({ description: 'False until the code is confirmed (POST /auth/signup/confirm).' }),
+  codeDelivery: Type.Optional(CodeDeliverySchema)
+})
+
+export const ConfirmBodySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
+export type ConfirmBody = Static<typeof ConfirmBodySchema>
+
+export const StatusResponseSchema = Type.Object({
+  status: Type.String({ description: 'What happened: confirmed, sent, reset.' }),
+  codeDelivery: Type.Optional(CodeDeliverySchema)
+})
+
+export const UsernameBodySchema = Type.Object({ username: Username }, { additionalProperties: false })
+export type UsernameBody = Static<typeof UsernameBodySchema>
+
+export const LoginBodySchema = Type.Object({
+  username: Username,
+  password: Password,
+  tokenDelivery: Type.Optional(TokenDelivery)
+}, { additionalProperties: false })
+export type LoginBody = Static<typeof LoginBodySchema>
+
+export const TokensSchema = Type.Object({
+  accessToken: Type.String(),
+  idToken: Type.String(),
+  refreshToken: Type.Optional(Type.String({ description: 'Absent on refresh unless the pool rotates refresh tokens.' })),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'Seconds until the access token expires.' })
+}, { description: 'Only with tokenDelivery "body".' })
+
+export const AuthenticatedSchema = Type.Object({
+  status: Type.Literal('authenticated'),
+  username: Type.String(),
+  expiresAt: Type.String({ format: 'date-time', description: 'When the access token expires; refresh before then.' }),
+  tokens: Type.Optional(TokensSchema)
+})
+
+export const ChallengeSchema = Type.Object({
+  status: Type.Literal('challenge'),
+  challenge: Type.String({ description: 'Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP...' }),
+  username: Type.String(),
+  session: Type.String({ description: 'Opaque; send it back with the answer. Valid for a few minutes.' }),
+  respondWith: Type.Array(Type.String(), { description: 'The fields the answer must carry, e.g. ["newPassword"] or ["code"].' }),
+  parameters: Type.Record(Type.String(), Type.String(), { description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION.' })
+})
+
+export const LoginResponseSchema = Type.Union([AuthenticatedSchema, ChallengeSchema])
+
+export const RefreshBodySchema = Type.Object({
+  refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'Non-browser clients: the refresh token (answer comes in the body). Browsers omit it: the refresh cookie is used.' })),
+  username: Type.Optional(Username),
+  tokenDelivery: Type.Optional(TokenDelivery)
+}, { additionalProperties: false, description: 'username is required with refreshToken when the app client has a secret (for SECRET_HASH).' })
+export type RefreshBody = Static<typeof RefreshBodySchema>
+
+export const LogoutBodySchema = Type.Object({
+  refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'Non-browser clients: the refresh token to revoke.' }))
+}, { additionalProperties: false })
+export type LogoutBody = Static<typeof LogoutBodySchema>
+
+export const ForgotBodySchema = UsernameBodySchema
+export const ResetBodySchema = Type.Object({ username: Username, code: Code, password: Password }, { additionalProperties: false })
+export type ResetBody = Static<typeof ResetBodySchema>
+
+export const ConfirmQuerySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
