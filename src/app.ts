@@ -56,6 +56,8 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     },
     trustProxy: false,
+    // One line per request, written in onResponse below.
+    disableRequestLogging: true,
     ajv: {
       customOptions: {
         // Unknown fields are refused, never silently dropped; "123" is not a number.
@@ -69,6 +71,9 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
   app.decorate('config', config)
   app.addSchema(ProblemSchema)
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request')
+  })
   // Routes whose body is all optional (refresh, logout) may be called with no body at all.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}

@@ -28,7 +28,7 @@ export const EnvSchema = Type.Object({
   COOKIE_SECRETS: Type.Optional(Type.String({ pattern: '^[^,]{32,}(,[^,]{32,})*$', description: 'Comma-separated keys (32+ chars each) that seal session cookies; the first seals, all unseal (rotation). Required outside local mode.' })),
   COOKIE_SAMESITE: Type.Union([Type.Literal('lax'), Type.Literal('strict'), Type.Literal('none')], { default: 'lax', description: 'SameSite attribute of session cookies.' }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated browser origins allowed to call with credentials (e.g. https://app.example.com).' }),
-  SIGNUP_CONFIRMED_URL: Type.Optional(Type.String({ format: 'uri', description: 'Page the e-mail confirmation link (GET /auth/signup/confirm) redirects to; failures add ?error=CODE.' })),
+  SIGNUP_CONFIRMED_URL: Type.Optional(Type.String({ format: 'uri', description: 'Page the e-mail confirmation link (GET /auth/signup/confirm) redirects to with ?status=confirmed or ?error=CODE. Unset: the link answers JSON (local mode: PUBLIC_URL/local/demo).' })),
   REVEAL_USER_EXISTENCE: Type.Boolean({ default: false, description: 'When true, login and forgot-password say USER_NOT_FOUND instead of a generic answer.' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest accepted request body in bytes.' }),
   COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
@@ -137,7 +137,8 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
       secure: publicUrl.protocol === 'https:'
     },
     corsOrigins,
-    signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL,
+    // Local mode has its own landing page; elsewhere, no page means a JSON answer.
+    signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),
     revealUserExistence: env.REVEAL_USER_EXISTENCE,
     bodyLimit: env.BODY_LIMIT,
     local: {

@@ -13,8 +13,7 @@ export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 20
 })
 
 export const TokenDelivery = Type.Union([Type.Literal('cookie'), Type.Literal('body')], {
-  default: 'cookie',
-  description: '"cookie" (default, browsers): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).'
+  description: '"cookie" (the default for login; for refresh, the default follows where the refresh token came from): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).'
 })
 
 export const CodeDeliverySchema = Type.Object({
