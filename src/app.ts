@@ -7,7 +7,7 @@ import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { createCognitoGateway, type CognitoGateway, type CognitoSettings } from './cognito/gateway.js'
 import type { Config } from './config.js'
 import { ApiError } from './errors/catalog.js'
@@ -57,7 +57,7 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
     },
     trustProxy: false,
     // One line per request, written in onResponse below.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: {
       customOptions: {
         // Unknown fields are refused, never silently dropped; "123" is not a number.

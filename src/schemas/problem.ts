@@ -17,9 +17,25 @@ export const ProblemSchema = Type.Object({
 
 export type Problem = Static<typeof ProblemSchema>
 
-const ProblemRef = Type.Ref('Problem')
+const STATUS_MEANING: Record<number, string> = {
+  400: 'Invalid request (VALIDATION_FAILED, MALFORMED_BODY, CODE_MISMATCH...)',
+  401: 'Not signed in, or bad credentials or token',
+  403: 'Refused (USER_NOT_CONFIRMED, ORIGIN_NOT_ALLOWED...)',
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  413: 'Body too large',
+  415: 'Content type not supported',
+  429: 'Too many requests; see Retry-After',
+  500: 'Unexpected failure (generic body; details in the log under the request id)',
+  502: 'Cognito answered unexpectedly',
+  503: 'Cognito unavailable; see Retry-After'
+}
 
-/** The problem responses a route declares, by status. */
-export function problems (...statuses: number[]): Record<number, typeof ProblemRef> {
-  return Object.fromEntries([400, 500, ...statuses].map(status => [status, ProblemRef]))
+/** The problem responses a route declares, by status; every route may answer 400, 413, 415, 429 and 500. */
+export function problems (...statuses: number[]) {
+  const all = [...new Set([400, 413, 415, 429, 500, ...statuses])].sort()
+  return Object.fromEntries(all.map(status => [status, {
+    description: STATUS_MEANING[status] ?? 'Problem',
+    content: { 'application/problem+json': { schema: Type.Ref('Problem') } }
+  }]))
 }

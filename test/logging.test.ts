@@ -1,0 +1,46 @@
+import t from 'tap'
+import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from './helper.js'
+
+t.test('no password, code, token, cookie or Authorization header reaches the log', async t => {
+  // trace: the most the app can ever log
+  const { app, logs, latestCode, local } = await buildTestApp(t, { env: { LOG_LEVEL: 'trace' } })
+  const username = uniqueUsername('secret')
+  const secrets: Record<string, string> = { password: PASSWORD, cookieKey: local.cookieSecrets[0]! }
+
+  await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+  secrets.signupCode = latestCode(username)
+  // The e-mail link carries the code in its query string.
+  await app.inject({ method: 'GET', url: `/auth/signup/confirm?username=${username}&code=${secrets.signupCode}` })
+
+  const wrong = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: 'Not-The-Password-42' } })
+  t.equal(wrong.statusCode, 401)
+  secrets.wrongPassword = 'Not-The-Password-42'
+
+  const cookieLogin = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
+  const cookie = cookieHeader(cookieLogin)
+  cookieLogin.cookies.forEach(c => { secrets[`cookie ${c.name}`] = c.value })
+  await app.inject({ method: 'GET', url: '/me', headers: { cookie } })
+  await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie } })
+
+  const bodyLogin = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD, tokenDelivery: 'body' } })
+  const { tokens } = bodyLogin.json()
+  Object.assign(secrets, { accessToken: tokens.accessToken, idToken: tokens.idToken, refreshToken: tokens.refreshToken })
+  await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${tokens.accessToken}` } })
+  await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: tokens.refreshToken } })
+
+  await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { username } })
+  secrets.resetCode = latestCode(username)
+  secrets.newPassword = 'Brand-New-Pass-88'
+  await app.inject({ method: 'POST', url: '/auth/password/reset', payload: { username, code: secrets.resetCode, password: secrets.newPassword } })
+  await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: tokens.refreshToken }, headers: { authorization: `Bearer ${tokens.accessToken}` } })
+  await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
+
+  const log = logs.join('\n')
+  t.ok(logs.length >= 13, `the log was captured (${logs.length} lines)`)
+  t.match(log, /"url":"\/auth\/signup\/confirm\?username=…&code=…"/, 'query values are dropped from logged URLs')
+  for (const [name, value] of Object.entries(secrets)) {
+    t.equal(log.includes(value), false, `${name} is not in the log`)
+  }
+  t.notMatch(log, /Bearer /, 'no Authorization header value in the log')
+  t.notMatch(log, /eyJ[\w-]{10,}\.[\w-]{10,}/, 'no JWT of any kind in the log')
+})
