@@ -31,7 +31,7 @@ export default fp(async function authenticate (fastify: FastifyInstance) {
   const presentedAccessToken = (request: FastifyRequest): string | undefined => {
     const header = request.headers.authorization
     if (header !== undefined) {
-      const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(header.trim())
+      const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(header.trim())
       if (!match) throw new ApiError('TOKEN_INVALID', { detail: 'The Authorization header must be "Bearer <access token>".' })
       return match[1]
     }

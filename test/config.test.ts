@@ -1,0 +1,53 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const AWS = { COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'abc123', COOKIE_SECRETS: 'k'.repeat(32) }
+
+t.test('no pool configured is local mode with working defaults', async t => {
+  const config = loadConfig({})
+  t.equal(config.mode, 'local')
+  t.equal(config.port, 3000)
+  t.equal(config.host, '127.0.0.1')
+  t.equal(config.publicUrl.href, 'http://localhost:3000/')
+  t.equal(config.cookies.secure, false, 'plain-http local mode relaxes Secure')
+  t.equal(config.cognito.loginFlow, 'USER_PASSWORD_AUTH')
+  t.equal(config.signupConfirmedUrl, 'http://localhost:3000/local/demo')
+  t.equal(config.revealUserExistence, false)
+})
+
+t.test('a configured pool is AWS mode; https public URL makes cookies Secure', async t => {
+  const config = loadConfig({ ...AWS, PUBLIC_URL: 'https://auth.example.com', PORT: '8080', CORS_ORIGINS: 'https://app.example.com, https://cms.example.com', REVEAL_USER_EXISTENCE: 'true', LOGIN_FLOW: 'ADMIN_USER_PASSWORD_AUTH' })
+  t.equal(config.mode, 'aws')
+  t.equal(config.port, 8080)
+  t.equal(config.cookies.secure, true)
+  t.same(config.corsOrigins, ['https://app.example.com', 'https://cms.example.com'])
+  t.same(config.cookies.secrets, ['k'.repeat(32)])
+  t.equal(config.revealUserExistence, true)
+  t.equal(config.cognito.loginFlow, 'ADMIN_USER_PASSWORD_AUTH')
+  t.equal(config.signupConfirmedUrl, undefined)
+})
+
+t.test('every problem is reported at once, secrets are not echoed', async t => {
+  const err = t.throws(() => loadConfig({ PORT: 'eighty', COGNITO_USER_POOL_ID: 'bad pool', LOG_LEVEL: 'loud', LOGIN_FLOW: 'SRP', COOKIE_SECRETS: 'too-short-secret', CORS_ORIGINS: 'https://ok.example.com,https://x.example.com/path' })) as ConfigError
+  t.type(err, ConfigError)
+  const text = err.problems.join('\n')
+  for (const name of ['PORT', 'COGNITO_USER_POOL_ID', 'LOG_LEVEL', 'LOGIN_FLOW', 'COOKIE_SECRETS', 'COGNITO_CLIENT_ID', 'CORS_ORIGINS']) {
+    t.match(text, name, `${name} is reported`)
+  }
+  t.notMatch(err.message, 'too-short-secret', 'the secret value is not printed')
+})
+
+t.test('AWS mode needs a client id and cookie secrets; a client id alone needs a pool', async t => {
+  const err = t.throws(() => loadConfig({ COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' })) as ConfigError
+  t.match(err.problems.join('\n'), /COGNITO_CLIENT_ID: required[\s\S]*COOKIE_SECRETS: required/)
+  const lone = t.throws(() => loadConfig({ COGNITO_CLIENT_ID: 'abc' })) as ConfigError
+  t.match(lone.problems.join('\n'), 'COGNITO_USER_POOL_ID: required')
+})
+
+t.test('empty values count as unset, and the result is frozen', async t => {
+  const config = loadConfig({ PORT: '', COGNITO_USER_POOL_ID: '' })
+  t.equal(config.mode, 'local')
+  t.equal(config.port, 3000)
+  t.ok(Object.isFrozen(config) && Object.isFrozen(config.cognito) && Object.isFrozen(config.corsOrigins))
+  t.throws(() => { (config as { port: number }).port = 1 })
+})

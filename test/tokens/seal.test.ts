@@ -1,0 +1,34 @@
+import t from 'tap'
+import { createSealer } from '../../src/tokens/seal.js'
+
+const KEY_A = 'a'.repeat(32)
+const KEY_B = 'b'.repeat(32)
+
+t.test('seals and unseals; the sealed value does not show the plaintext', async t => {
+  const sealer = createSealer([KEY_A])
+  const sealed = sealer.seal('bff_refresh', 'my-refresh-token')
+  t.match(sealed, /^v1\.[\w-]+$/)
+  t.notMatch(sealed, 'my-refresh-token')
+  t.equal(sealer.unseal('bff_refresh', sealed), 'my-refresh-token')
+  t.not(sealer.seal('bff_refresh', 'my-refresh-token'), sealed, 'a fresh IV every time')
+})
+
+t.test('refuses tampering, another purpose, another key, and junk', async t => {
+  const sealer = createSealer([KEY_A])
+  const sealed = sealer.seal('bff_access', 'token')
+  const raw = Buffer.from(sealed.slice(3), 'base64url')
+  raw[14] = raw[14]! ^ 1
+  t.equal(sealer.unseal('bff_access', 'v1.' + raw.toString('base64url')), undefined, 'flipped bit')
+  t.equal(sealer.unseal('bff_refresh', sealed), undefined, 'one cookie cannot stand in for another')
+  t.equal(createSealer([KEY_B]).unseal('bff_access', sealed), undefined, 'another key')
+  for (const junk of ['', 'v1.', 'v1.AAAA', 'v2.' + sealed.slice(3), 'eyJhbGciOiJSUzI1NiJ9.e30.sig']) {
+    t.equal(sealer.unseal('bff_access', junk), undefined, `junk ${JSON.stringify(junk.slice(0, 12))}`)
+  }
+})
+
+t.test('rotation: the first key seals, every key unseals', async t => {
+  const old = createSealer([KEY_A]).seal('bff_id', 'id-token')
+  const rotated = createSealer([KEY_B, KEY_A])
+  t.equal(rotated.unseal('bff_id', old), 'id-token')
+  t.equal(createSealer([KEY_B]).unseal('bff_id', rotated.seal('bff_id', 'new')), 'new')
+})

@@ -1,0 +1,62 @@
+/**
+ * The emulator accepts any token on GetUser, so every refusal here is the
+ * BFF's own verification. Variants are signed with the emulator's real key
+ * (it ships in the cognito-local package) or a freshly generated one.
+ */
+import { createPrivateKey, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import t from 'tap'
+import { buildTestApp, PASSWORD, uniqueUsername } from '../helper.js'
+
+const require = createRequire(import.meta.url)
+const emulatorJwk = JSON.parse(await readFile(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8')).jwk
+const emulatorKey = createPrivateKey({ key: emulatorJwk, format: 'jwk' })
+const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+
+function sign (header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+  const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url')
+  const input = `${encode(header)}.${encode(payload)}`
+  const signature = header.alg === 'none' ? '' : createSign('RSA-SHA256').update(input).sign(key).toString('base64url')
+  return `${input}.${signature}`
+}
+
+const { app } = await buildTestApp(t)
+const username = uniqueUsername('verify')
+await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+const code = (await app.inject({ method: 'GET', url: `/local/messages?username=${username}` })).json()[0].code
+await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code } })
+const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD, tokenDelivery: 'body' } })
+const { accessToken, idToken } = login.json().tokens
+const [headerPart, payloadPart] = accessToken.split('.')
+const header = JSON.parse(Buffer.from(headerPart, 'base64url').toString())
+const claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString())
+
+async function me (token: string) {
+  return await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } })
+}
+
+t.test('control: a token re-signed with the emulator key and unchanged claims is accepted', async t => {
+  t.equal((await me(sign(header, claims, emulatorKey))).statusCode, 200)
+})
+
+const now = Math.floor(Date.now() / 1000)
+const refusals: Array<[string, string]> = [
+  ['expired', sign(header, { ...claims, iat: now - 7200, exp: now - 3600 }, emulatorKey)],
+  ['another issuer', sign(header, { ...claims, iss: 'http://127.0.0.1:1/local_Other' }, emulatorKey)],
+  ['another app client', sign(header, { ...claims, client_id: 'someoneelse' }, emulatorKey)],
+  ['an ID token used as an access token', idToken],
+  ['signed by another key with the same kid', sign(header, claims, strangerKey)],
+  ['alg none', sign({ ...header, alg: 'none' }, claims, emulatorKey)],
+  ['unknown kid', sign({ ...header, kid: 'other' }, claims, emulatorKey)],
+  ['payload changed after signing', `${headerPart}.${Buffer.from(JSON.stringify({ ...claims, username: 'demo' })).toString('base64url')}.${accessToken.split('.')[2]}`]
+]
+
+for (const [name, token] of refusals) {
+  t.test(`refused: ${name}`, async t => {
+    const response = await me(token)
+    t.equal(response.statusCode, 401)
+    t.match(response.json(), { code: 'TOKEN_INVALID', status: 401, title: 'The token is invalid, expired or revoked.' })
+    t.equal(response.json().detail, undefined, 'the reason is not told to the caller')
+  })
+}
