@@ -13,7 +13,8 @@ import {
   UsernameExistsException
 } from '@aws-sdk/client-cognito-identity-provider'
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' }
+/** The emulator accepts any credentials; a fresh object each time, since the SDK annotates the one it is given. */
+export const localCredentials = () => ({ accessKeyId: 'local', secretAccessKey: 'local' })
 
 export interface LocalPool {
   userPoolId: string
@@ -27,7 +28,7 @@ export const DEMO_USER = { username: 'demo', email: 'demo@example.com' }
  * them, else creates both. Creates the demo user when it does not exist yet.
  */
 export async function ensureLocalPool (options: { endpoint: string, region: string, known?: LocalPool, demoPassword: string }): Promise<LocalPool & { created: boolean }> {
-  const client = new CognitoIdentityProviderClient({ region: options.region, endpoint: options.endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 })
+  const client = new CognitoIdentityProviderClient({ region: options.region, endpoint: options.endpoint, credentials: localCredentials(), maxAttempts: 1 })
   try {
     if (options.known && await clientExists(client, options.known)) {
       return { ...options.known, created: false }

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { CognitoSettings } from '../cognito/gateway.js'
-import { DEMO_USER, ensureLocalPool, LOCAL_CREDENTIALS, type LocalPool } from '../cognito/local-pool.js'
+import { DEMO_USER, ensureLocalPool, localCredentials, type LocalPool } from '../cognito/local-pool.js'
 import { startEmulator, type Emulator } from './emulator.js'
 import { createOutbox, type Outbox } from './outbox.js'
 
@@ -56,7 +56,7 @@ export async function startLocalCognito (config: Config, logger: Logger, outbox:
         jwksUri: `${issuer}/.well-known/jwks.json`,
         loginFlow: config.cognito.loginFlow,
         timeoutMs: config.cognito.timeoutMs,
-        credentials: LOCAL_CREDENTIALS
+        credentials: localCredentials()
       },
       cookieSecrets: [state.cookieSecret],
       outbox,

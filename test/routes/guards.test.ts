@@ -1,0 +1,67 @@
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from '../helper.js'
+
+t.test('auth routes are rate limited per client with a problem body and Retry-After', async t => {
+  const { app } = await buildTestApp(t, { deps: { authRateLimit: 2 } })
+  const attempt = () => app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'demo', password: 'wrong-password' } })
+  t.equal((await attempt()).statusCode, 401)
+  t.equal((await attempt()).statusCode, 401)
+  const limited = await attempt()
+  t.equal(limited.statusCode, 429)
+  t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(limited.json(), { code: 'RATE_LIMITED', status: 429 })
+  t.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After says when to come back')
+  t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'other routes are not limited')
+})
+
+t.test('cookie-authenticated POSTs from a foreign origin are refused; allowed origins get CORS with credentials', async t => {
+  const { app } = await buildTestApp(t, { env: { CORS_ORIGINS: 'https://app.example.com' } })
+  const username = uniqueUsername('csrf')
+  await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+  const code = (await app.inject({ method: 'GET', url: `/local/messages?username=${username}` })).json()[0].code
+  await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code } })
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
+  const cookie = cookieHeader(login)
+
+  const foreign = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie, origin: 'https://app.example.com.evil.net' } })
+  t.equal(foreign.statusCode, 403)
+  t.equal(foreign.json().code, 'ORIGIN_NOT_ALLOWED')
+  t.same(foreign.cookies, [], 'nothing was done: the session cookies stay')
+
+  const preflight = await app.inject({ method: 'OPTIONS', url: '/auth/refresh', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } })
+  t.equal(preflight.headers['access-control-allow-origin'], 'https://app.example.com')
+  t.equal(preflight.headers['access-control-allow-credentials'], 'true')
+  const strangerPreflight = await app.inject({ method: 'OPTIONS', url: '/auth/refresh', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } })
+  t.equal(strangerPreflight.headers['access-control-allow-origin'], undefined)
+
+  const allowed = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie, origin: 'https://app.example.com' } })
+  t.equal(allowed.statusCode, 200)
+  const sameOrigin = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie, origin: 'http://localhost:3000' } })
+  t.equal(sameOrigin.statusCode, 200, 'the BFF\'s own origin is always allowed')
+})
+
+t.test('JWKS unreachable: not ready, and a Bearer request is 503, not blamed on the token', async t => {
+  const { local, app: working } = await buildTestApp(t)
+  const login = await working.inject({ method: 'POST', url: '/auth/login', payload: { username: 'demo', password: local.demoUser.password, tokenDelivery: 'body' } })
+  const { accessToken } = login.json().tokens
+
+  const config = loadConfig({ LOCAL_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' })
+  const app = await buildApp(config, { cognito: { ...local.settings, jwksUri: 'http://127.0.0.1:1/jwks.json', timeoutMs: 500 }, cookieSecrets: local.cookieSecrets })
+  t.teardown(() => app.close())
+  await app.ready()
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(ready.statusCode, 503)
+  t.same(ready.json(), { status: 'not ready', checks: { jwks: false } })
+  const me = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${accessToken}` } })
+  t.equal(me.statusCode, 503)
+  t.match(me.json(), { code: 'UPSTREAM_UNAVAILABLE' })
+  t.ok(me.headers['retry-after'])
+})
+
+t.test('readiness is ready once the JWKS is loaded', async t => {
+  const { app } = await buildTestApp(t)
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.same(ready.json(), { status: 'ready', checks: { jwks: true } })
+})
