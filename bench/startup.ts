@@ -1,0 +1,60 @@
+/**
+ * Local-mode start-up: from `node` spawn to the first 200 from /readyz,
+ * for a first start (empty data dir: pool, client and demo user created)
+ * and a restart (everything reused). Target: under 10 s. Writes the figures
+ * into bench/RESULTS.md between the startup markers.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const RUNS = 3
+const TARGET_MS = 10_000
+
+async function startOnce (dataDir: string, port: number): Promise<number> {
+  const started = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: 'ignore'
+  })
+  try {
+    for (;;) {
+      if (performance.now() - started > 60_000) throw new Error('not ready within 60 s')
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(r => r.ok, () => false)
+      if (ok) return performance.now() - started
+      await new Promise(resolve => setTimeout(resolve, 25))
+    }
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise(resolve => child.once('exit', resolve))
+  }
+}
+
+const first: number[] = []
+const restart: number[] = []
+for (let i = 0; i < RUNS; i++) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-bench-'))
+  first.push(await startOnce(dataDir, 39_100 + i))
+  restart.push(await startOnce(dataDir, 39_200 + i))
+  await rm(dataDir, { recursive: true, force: true })
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const row = (name: string, xs: number[]) => `| ${name} | ${Math.round(median(xs))} | ${Math.round(Math.max(...xs))} | ${median(xs) < TARGET_MS ? 'yes' : 'NO'} |`
+const section = [
+  '<!-- startup:begin -->',
+  `Local-mode start-up, spawn to first ready \`/readyz\` (${RUNS} runs, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}). Target: < ${TARGET_MS / 1000} s.`,
+  '',
+  '| start | median ms | max ms | under target |',
+  '|---|---|---|---|',
+  row('first (creates pool, client, demo user)', first),
+  row('restart (reuses them)', restart),
+  '<!-- startup:end -->'
+].join('\n')
+
+const file = new URL('./RESULTS.md', import.meta.url)
+const current = await readFile(file, 'utf8').catch(() => '# Benchmark results\n\nWritten by `npm run bench`; do not edit between the markers.\n\n<!-- startup:begin -->\n<!-- startup:end -->\n')
+await writeFile(file, current.replace(/<!-- startup:begin -->[\s\S]*<!-- startup:end -->/, section))
+process.stdout.write(section + '\n')
+if (median(first) >= TARGET_MS) process.exitCode = 1
