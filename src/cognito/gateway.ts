@@ -5,6 +5,7 @@
  */
 import {
   AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
@@ -12,6 +13,7 @@ import {
   GetUserCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   SignUpCommand,
   type AuthenticationResultType,
@@ -136,6 +138,22 @@ export function createCognitoGateway (settings: CognitoSettings, sdk?: CognitoId
       const out = await call('Login', () => settings.loginFlow === 'ADMIN_USER_PASSWORD_AUTH'
         ? client.send(new AdminInitiateAuthCommand({ UserPoolId: settings.userPoolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters }))
         : client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters })))
+      return authResult(out.AuthenticationResult, { name: out.ChallengeName, session: out.Session, parameters: out.ChallengeParameters })
+    },
+
+    /**
+     * Answers a challenge from passwordLogin. `responses` are Cognito's
+     * ChallengeResponses without USERNAME and SECRET_HASH, which are added here.
+     * Uses AdminRespondToAuthChallenge when the login flow is the admin one.
+     */
+    async respondToChallenge (input: { username: string, challenge: string, session: string, responses: Record<string, string> }): Promise<AuthResult> {
+      const ChallengeResponses: Record<string, string> = { ...input.responses, USERNAME: input.username }
+      const hash = hashFor(input.username)
+      if (hash) ChallengeResponses.SECRET_HASH = hash
+      const request = { ClientId: clientId, ChallengeName: input.challenge as ChallengeNameType, Session: input.session, ChallengeResponses }
+      const out = await call('RespondToAuthChallenge', () => settings.loginFlow === 'ADMIN_USER_PASSWORD_AUTH'
+        ? client.send(new AdminRespondToAuthChallengeCommand({ ...request, UserPoolId: settings.userPoolId }))
+        : client.send(new RespondToAuthChallengeCommand(request)))
       return authResult(out.AuthenticationResult, { name: out.ChallengeName, session: out.Session, parameters: out.ChallengeParameters })
     },
 

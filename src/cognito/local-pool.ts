@@ -36,6 +36,8 @@ export async function ensureLocalPool (options: { endpoint: string, region: stri
     const pool = await client.send(new CreateUserPoolCommand({
       PoolName: 'cognito-bff-local',
       AutoVerifiedAttributes: ['email'],
+      // Users may turn TOTP on for themselves, as in most real pools.
+      MfaConfiguration: 'OPTIONAL',
       UsernameConfiguration: { CaseSensitive: false }
     }))
     const userPoolId = pool.UserPool?.Id

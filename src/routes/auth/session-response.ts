@@ -5,20 +5,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { AuthResult, Tokens } from '../../cognito/gateway.js'
 import { jwtClaims, secondsLeft } from '../../tokens/cookies.js'
+import { fieldsFor } from './challenge-responses.js'
 
 export type Delivery = 'cookie' | 'body'
-
-const RESPOND_WITH: Record<string, string[]> = {
-  NEW_PASSWORD_REQUIRED: ['newPassword'],
-  SOFTWARE_TOKEN_MFA: ['code'],
-  SMS_MFA: ['code'],
-  EMAIL_OTP: ['code'],
-  SMS_OTP: ['code'],
-  SELECT_MFA_TYPE: ['mfaType'],
-  MFA_SETUP: ['code'],
-  CUSTOM_CHALLENGE: ['answer'],
-  PASSWORD_VERIFIER: ['password']
-}
 
 /** Challenge parameters a client may see (never SRP material or user attributes blobs). */
 const PUBLIC_PARAMETERS = new Set(['CODE_DELIVERY_DELIVERY_MEDIUM', 'CODE_DELIVERY_DESTINATION', 'MFAS_CAN_CHOOSE', 'MFAS_CAN_SETUP', 'requiredAttributes'])
@@ -42,7 +31,7 @@ export function authenticated (fastify: FastifyInstance, reply: FastifyReply, to
 
 export function challenge (result: Extract<AuthResult, { kind: 'challenge' }>, username: string) {
   const parameters = Object.fromEntries(Object.entries(result.parameters).filter(([key]) => PUBLIC_PARAMETERS.has(key)))
-  const respondWith = [...(RESPOND_WITH[result.name] ?? ['answer'])]
+  const respondWith = fieldsFor(result.name)
   if (result.name === 'NEW_PASSWORD_REQUIRED' && parameters.requiredAttributes) {
     // Cognito lists them as ["userAttributes.given_name", ...].
     for (const name of JSON.parse(parameters.requiredAttributes) as string[]) respondWith.push(`attributes.${name.replace(/^userAttributes\./, '')}`)

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ApiError } from '../../errors/catalog.js'
-import { LoginBodySchema, LoginResponseSchema, LogoutBodySchema, RefreshBodySchema, AuthenticatedSchema } from '../../schemas/auth.js'
+import { ChallengeBodySchema, LoginBodySchema, LoginResponseSchema, LogoutBodySchema, RefreshBodySchema, AuthenticatedSchema } from '../../schemas/auth.js'
 import { problems } from '../../schemas/problem.js'
+import { challengeResponses } from './challenge-responses.js'
 import { authenticated, challenge } from './session-response.js'
 
 const tags = ['session']
@@ -21,6 +22,21 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { username, password, tokenDelivery = 'cookie' } = request.body
     const result = await cognito.passwordLogin({ username, password })
+    if (result.kind === 'challenge') return challenge(result, username)
+    return authenticated(fastify, reply, result.tokens, tokenDelivery)
+  })
+
+  fastify.post('/auth/challenge', {
+    schema: {
+      tags,
+      summary: 'Answer a sign-in challenge',
+      description: 'Send the challenge name and session from login with the fields it listed in respondWith (newPassword, code, mfaType, answer, attributes.<name>). Answers like login: authenticated, or the next challenge.',
+      body: ChallengeBodySchema,
+      response: { 200: LoginResponseSchema, ...problems(401, 403, 429, 502, 503) }
+    }
+  }, async (request, reply) => {
+    const { username, challenge: name, session, tokenDelivery = 'cookie' } = request.body
+    const result = await cognito.respondToChallenge({ username, challenge: name, session, responses: challengeResponses(request.body) })
     if (result.kind === 'challenge') return challenge(result, username)
     return authenticated(fastify, reply, result.tokens, tokenDelivery)
   })

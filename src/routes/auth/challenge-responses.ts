@@ -1,0 +1,41 @@
+/**
+ * From the plain fields of POST /auth/challenge to Cognito's ChallengeResponses,
+ * one row per challenge. A missing field is the client's error (400 naming it),
+ * not something to send Cognito and see.
+ */
+import { ApiError } from '../../errors/catalog.js'
+import type { ChallengeBody } from '../../schemas/auth.js'
+
+type Field = 'newPassword' | 'code' | 'mfaType' | 'answer'
+
+const ROWS: Record<string, { field: Field, key: string }> = {
+  NEW_PASSWORD_REQUIRED: { field: 'newPassword', key: 'NEW_PASSWORD' },
+  SOFTWARE_TOKEN_MFA: { field: 'code', key: 'SOFTWARE_TOKEN_MFA_CODE' },
+  SMS_MFA: { field: 'code', key: 'SMS_MFA_CODE' },
+  EMAIL_OTP: { field: 'code', key: 'EMAIL_OTP_CODE' },
+  SMS_OTP: { field: 'code', key: 'SMS_OTP_CODE' },
+  SELECT_MFA_TYPE: { field: 'mfaType', key: 'ANSWER' },
+  CUSTOM_CHALLENGE: { field: 'answer', key: 'ANSWER' }
+}
+
+/** The fields POST /auth/challenge needs for `challenge`; empty when this BFF cannot answer it. */
+export function fieldsFor (challenge: string): string[] {
+  const row = ROWS[challenge]
+  return row ? [row.field] : []
+}
+
+export function challengeResponses (body: ChallengeBody): Record<string, string> {
+  const row = ROWS[body.challenge]
+  if (!row) {
+    throw new ApiError('VALIDATION_FAILED', { detail: `Challenge ${body.challenge} cannot be answered here.`, errors: [{ field: '/body/challenge', message: `must be one of ${Object.keys(ROWS).join(', ')}` }] })
+  }
+  const value = body[row.field]
+  if (value === undefined) {
+    throw new ApiError('VALIDATION_FAILED', { detail: `${body.challenge} needs ${row.field}.`, errors: [{ field: `/body/${row.field}`, message: 'is required' }] })
+  }
+  const responses: Record<string, string> = { [row.key]: value }
+  if (body.challenge === 'NEW_PASSWORD_REQUIRED') {
+    for (const [name, attribute] of Object.entries(body.attributes ?? {})) responses[`userAttributes.${name}`] = attribute
+  }
+  return responses
+}

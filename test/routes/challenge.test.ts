@@ -1,0 +1,63 @@
+import {
+  AdminCreateUserCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient,
+  SetUserMFAPreferenceCommand, VerifySoftwareTokenCommand
+} from '@aws-sdk/client-cognito-identity-provider'
+import { authenticator } from 'otplib'
+import t from 'tap'
+import { buildTestApp, PASSWORD, uniqueUsername } from '../helper.js'
+
+const { app, local, latestCode } = await buildTestApp(t)
+// The test plays the pool administrator directly against the emulator.
+const admin = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: local.settings.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 })
+t.teardown(() => admin.destroy())
+
+t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_REQUIRED as data, and answers it', async t => {
+  const username = uniqueUsername('invited')
+  await admin.send(new AdminCreateUserCommand({ UserPoolId: local.settings.userPoolId, Username: username, DesiredDeliveryMediums: ['EMAIL'], UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] }))
+  const temporary = latestCode(username)
+
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: temporary } })
+  t.equal(login.statusCode, 200, 'a challenge is not an error')
+  const body = login.json()
+  t.match(body, { status: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED', username, respondWith: ['newPassword'], session: String })
+  t.same(login.cookies, [], 'no session yet')
+
+  const missing = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: body.challenge, session: body.session } })
+  t.equal(missing.statusCode, 400)
+  t.match(missing.json(), { code: 'VALIDATION_FAILED', errors: [{ field: '/body/newPassword', message: 'is required' }] })
+
+  const answer = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: body.challenge, session: body.session, newPassword: PASSWORD } })
+  t.equal(answer.statusCode, 200)
+  t.equal(answer.json().status, 'authenticated')
+  t.ok(answer.cookies.some(c => c.name === 'bff_access'), 'session cookies set')
+
+  const again = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
+  t.equal(again.json().status, 'authenticated', 'the new password is the password now')
+})
+
+t.test('TOTP MFA: login answers SOFTWARE_TOKEN_MFA, a wrong code is CODE_MISMATCH, the right one signs in', async t => {
+  const username = uniqueUsername('totp')
+  await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+  await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
+  const { tokens } = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD, tokenDelivery: 'body' } })).json()
+  const { SecretCode } = await admin.send(new AssociateSoftwareTokenCommand({ AccessToken: tokens.accessToken }))
+  await admin.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.accessToken, UserCode: authenticator.generate(SecretCode!) }))
+  await admin.send(new SetUserMFAPreferenceCommand({ AccessToken: tokens.accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }))
+
+  const login = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })).json()
+  t.match(login, { status: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', respondWith: ['code'] })
+
+  const wrong = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: login.challenge, session: login.session, code: '000000' } })
+  t.equal(wrong.statusCode, 400)
+  t.equal(wrong.json().code, 'CODE_MISMATCH')
+
+  const right = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: login.challenge, session: login.session, code: authenticator.generate(SecretCode!), tokenDelivery: 'body' } })
+  t.equal(right.statusCode, 200)
+  t.match(right.json(), { status: 'authenticated', tokens: { accessToken: /^eyJ/ } })
+})
+
+t.test('a challenge this service cannot answer is a 400 naming the field', async t => {
+  const response = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username: 'demo', challenge: 'MFA_SETUP', session: 'x', code: '123456' } })
+  t.equal(response.statusCode, 400)
+  t.match(response.json(), { code: 'VALIDATION_FAILED', errors: [{ field: '/body/challenge' }] })
+})
