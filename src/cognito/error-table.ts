@@ -8,7 +8,7 @@ import { ApiError, type ErrorCode } from '../errors/catalog.js'
 
 export type Operation =
   | 'SignUp' | 'ConfirmSignUp' | 'ResendConfirmationCode'
-  | 'Login' | 'Refresh' | 'RevokeToken' | 'GetUser'
+  | 'Login' | 'RespondToAuthChallenge' | 'Refresh' | 'RevokeToken' | 'GetUser'
   | 'ForgotPassword' | 'ConfirmForgotPassword'
 
 interface Row {
@@ -57,6 +57,11 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
     UserNotFoundException: CREDENTIALS,
     InvalidPasswordException: CREDENTIALS
   },
+  RespondToAuthChallenge: {
+    // "Invalid session for the user, session is expired." and friends.
+    NotAuthorizedException: { code: 'SESSION_EXPIRED', detail: 'The challenge session is invalid or expired; sign in again.' },
+    UserNotFoundException: { code: 'SESSION_EXPIRED', detail: 'The challenge session is invalid or expired; sign in again.' }
+  },
   Refresh: {
     NotAuthorizedException: { code: 'SESSION_EXPIRED' },
     UserNotFoundException: { code: 'SESSION_EXPIRED' },
@@ -84,17 +89,25 @@ export const USER_EXISTENCE_EXCEPTIONS = new Set(['UserNotFoundException'])
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT'])
 
+/** Codes that tell the client to come back later: they carry Retry-After, whichever way they were reached. */
+const RETRYABLE = new Set<ErrorCode>(['UPSTREAM_THROTTLED', 'TOO_MANY_ATTEMPTS', 'UPSTREAM_UNAVAILABLE'])
+
+/** Own rows only: the name comes off the wire, and "constructor" or "toString" must not find Object.prototype. */
+function rowOf (rows: Record<string, Row> | undefined, name: string): Row | undefined {
+  return rows !== undefined && Object.hasOwn(rows, name) ? rows[name] : undefined
+}
+
 /** Turns anything the SDK threw for `operation` into an ApiError; the original rides along as `cause`. */
 export function toApiError (operation: Operation, err: unknown): ApiError {
   if (err instanceof ApiError) return err
   const e = err as { name?: string, code?: string, $metadata?: { httpStatusCode?: number }, $retryable?: unknown }
   const name = e?.name ?? ''
-  const row = OPERATION_ROWS[operation]?.[name] ?? DEFAULT_ROWS[name]
+  const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
   if (row) {
     return new ApiError(row.code, {
       detail: row.detail,
       cause: err,
-      retryAfter: row.code === 'UPSTREAM_THROTTLED' || row.code === 'TOO_MANY_ATTEMPTS' ? 1 : undefined
+      retryAfter: RETRYABLE.has(row.code) ? 1 : undefined
     })
   }
   if (name === 'TimeoutError' || name === 'RequestTimeout' || NETWORK_CODES.has(e?.code ?? '')) {

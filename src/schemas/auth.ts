@@ -8,6 +8,8 @@ export const Code = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\S
 const STANDARD_ATTRIBUTES = ['address', 'birthdate', 'email', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo']
 export const AttributeName = Type.String({ pattern: `^(${STANDARD_ATTRIBUTES.join('|')}|custom:[\\w.-]{1,20})$` })
 export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 2048 }), {
+  // A Record keyed by a pattern only types matching names; this refuses the rest (email_verified, sub...).
+  additionalProperties: false,
   description: 'Attribute name to value: standard OIDC names (given_name, phone_number...) and custom:<name>.',
   maxProperties: 50
 })
@@ -75,7 +77,7 @@ export const ChallengeSchema = Type.Object({
   challenge: Type.String({ description: 'Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP...' }),
   username: Type.String(),
   session: Type.String({ description: 'Opaque; send it back with the answer. Valid for a few minutes.' }),
-  respondWith: Type.Array(Type.String(), { description: 'The fields the answer must carry, e.g. ["newPassword"] or ["code"].' }),
+  respondWith: Type.Array(Type.String(), { description: 'The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. Empty when this service cannot answer the challenge yet (MFA_SETUP).' }),
   parameters: Type.Record(Type.String(), Type.String(), { description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION.' })
 })
 
@@ -98,3 +100,16 @@ export const ResetBodySchema = Type.Object({ username: Username, code: Code, pas
 export type ResetBody = Static<typeof ResetBodySchema>
 
 export const ConfirmQuerySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
+
+export const ChallengeBodySchema = Type.Object({
+  username: Username,
+  challenge: Type.String({ pattern: '^[A-Z_]{3,40}$', description: 'The challenge name login returned.' }),
+  session: Type.String({ minLength: 1, maxLength: 4096, description: 'The session login (or the previous challenge) returned.' }),
+  newPassword: Type.Optional(Password),
+  code: Type.Optional(Type.String({ pattern: '^\\d{6,8}$', description: 'MFA or OTP code.' })),
+  mfaType: Type.Optional(Type.Union([Type.Literal('SOFTWARE_TOKEN_MFA'), Type.Literal('SMS_MFA'), Type.Literal('EMAIL_OTP')], { description: 'The answer to SELECT_MFA_TYPE.' })),
+  answer: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'The answer to a CUSTOM_CHALLENGE.' })),
+  attributes: Type.Optional(Attributes),
+  tokenDelivery: Type.Optional(TokenDelivery)
+}, { additionalProperties: false, description: 'Send the fields the challenge listed in respondWith.' })
+export type ChallengeBody = Static<typeof ChallengeBodySchema>
