@@ -110,9 +110,14 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
   for (const origin of corsOrigins) {
     if (!isOrigin(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com`)
   }
+  const publicUrlText = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`
+  // An unparsable PUBLIC_URL is already among the problems.
+  const publicUrl = URL.canParse(publicUrlText) ? new URL(publicUrlText) : new URL('http://invalid')
+  if (env.COOKIE_SAMESITE === 'none' && publicUrl.protocol !== 'https:') {
+    problems.push('COOKIE_SAMESITE: "none" needs Secure cookies, so PUBLIC_URL must be https')
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
-  const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`)
   const config: Config = {
     mode,
     port: env.PORT,

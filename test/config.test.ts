@@ -37,6 +37,15 @@ t.test('every problem is reported at once, secrets are not echoed', async t => {
   t.notMatch(err.message, 'too-short-secret', 'the secret value is not printed')
 })
 
+t.test('SameSite=None needs an https public URL; a malformed URL is reported, not thrown', async t => {
+  const none = t.throws(() => loadConfig({ COOKIE_SAMESITE: 'none' })) as ConfigError
+  t.match(none.problems.join('\n'), 'COOKIE_SAMESITE')
+  t.equal(loadConfig({ ...AWS, COOKIE_SAMESITE: 'none', PUBLIC_URL: 'https://auth.example.com' }).cookies.sameSite, 'none')
+  const bad = t.throws(() => loadConfig({ PUBLIC_URL: 'not a url' })) as ConfigError
+  t.type(bad, ConfigError)
+  t.match(bad.problems.join('\n'), 'PUBLIC_URL')
+})
+
 t.test('AWS mode needs a client id and cookie secrets; a client id alone needs a pool', async t => {
   const err = t.throws(() => loadConfig({ COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' })) as ConfigError
   t.match(err.problems.join('\n'), /COGNITO_CLIENT_ID: required[\s\S]*COOKIE_SECRETS: required/)
