@@ -68,6 +68,16 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // JSON only. Fastify's default text/plain parser would hand routes a string, and text/plain is what a
+  // cross-site form may send without a CORS preflight; refused here, it answers 415 like any other type.
+  app.removeContentTypeParser('text/plain')
+  // An empty body sent as JSON means "no body" (browsers' fetch often labels bodiless POSTs so); the
+  // schema then decides whether that is acceptable. Anything else goes to Fastify's safe JSON parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined)
+    parseJson(request, body as string, done)
+  })
   app.decorate('config', config)
   app.addSchema(ProblemSchema)
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })

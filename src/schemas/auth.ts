@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { StringEnum } from './string-enum.js'
 
 export const Username = Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$', description: 'Cognito username (no spaces).' })
 export const Password = Type.String({ minLength: 1, maxLength: 256, description: 'The password; the pool\'s policy decides what is acceptable.' })
@@ -14,7 +15,7 @@ export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 20
   maxProperties: 50
 })
 
-export const TokenDelivery = Type.Union([Type.Literal('cookie'), Type.Literal('body')], {
+export const TokenDelivery = StringEnum(['cookie', 'body'], {
   description: '"cookie" (the default for login; for refresh, the default follows where the refresh token came from): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).'
 })
 
@@ -107,7 +108,7 @@ export const ChallengeBodySchema = Type.Object({
   session: Type.String({ minLength: 1, maxLength: 4096, description: 'The session login (or the previous challenge) returned.' }),
   newPassword: Type.Optional(Password),
   code: Type.Optional(Type.String({ pattern: '^\\d{6,8}$', description: 'MFA or OTP code.' })),
-  mfaType: Type.Optional(Type.Union([Type.Literal('SOFTWARE_TOKEN_MFA'), Type.Literal('SMS_MFA'), Type.Literal('EMAIL_OTP')], { description: 'The answer to SELECT_MFA_TYPE.' })),
+  mfaType: Type.Optional(StringEnum(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'], { description: 'The answer to SELECT_MFA_TYPE.' })),
   answer: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'The answer to a CUSTOM_CHALLENGE.' })),
   attributes: Type.Optional(Attributes),
   tokenDelivery: Type.Optional(TokenDelivery)
