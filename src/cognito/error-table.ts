@@ -13,8 +13,10 @@ export type Operation =
 
 interface Row {
   code: ErrorCode
-  /** Public detail (4xx only); the Cognito message is logged, never sent. */
+  /** Public detail (4xx only); the Cognito message is logged, never sent... */
   detail?: string
+  /** ...except where it only tells the client what to fix (which password rule failed). */
+  passMessage?: boolean
 }
 
 const DEFAULT_ROWS: Record<string, Row> = {
@@ -23,7 +25,7 @@ const DEFAULT_ROWS: Record<string, Row> = {
   CodeMismatchException: { code: 'CODE_MISMATCH' },
   ExpiredCodeException: { code: 'CODE_EXPIRED' },
   InvalidParameterException: { code: 'INVALID_PARAMETER' },
-  InvalidPasswordException: { code: 'INVALID_PASSWORD' },
+  InvalidPasswordException: { code: 'INVALID_PASSWORD', passMessage: true },
   PasswordHistoryPolicyViolationException: { code: 'INVALID_PASSWORD', detail: 'The password was used recently; choose another.' },
   LimitExceededException: { code: 'TOO_MANY_ATTEMPTS' },
   TooManyFailedAttemptsException: { code: 'TOO_MANY_ATTEMPTS' },
@@ -105,7 +107,7 @@ export function toApiError (operation: Operation, err: unknown): ApiError {
   const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
   if (row) {
     return new ApiError(row.code, {
-      detail: row.detail,
+      detail: row.detail ?? (row.passMessage === true ? (err as Error).message : undefined),
       cause: err,
       retryAfter: RETRYABLE.has(row.code) ? 1 : undefined
     })

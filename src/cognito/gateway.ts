@@ -77,7 +77,8 @@ export function createCognitoGateway (settings: CognitoSettings, sdk?: CognitoId
     credentials: settings.credentials,
     retryMode: 'standard',
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: Math.min(settings.timeoutMs, 3000), requestTimeout: settings.timeoutMs }
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes, and waits on.
+    requestHandler: { connectionTimeout: Math.min(settings.timeoutMs, 3000), requestTimeout: settings.timeoutMs, throwOnRequestTimeout: true }
   })
   const { clientId, clientSecret } = settings
 

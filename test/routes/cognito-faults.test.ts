@@ -1,0 +1,378 @@
+/**
+ * What the embedded emulator cannot do: throttle, go away, hang, throw
+ * something unexpected, enforce a password policy, disable a user, or check
+ * SECRET_HASH. The "(mocked Cognito SDK)" tests put aws-sdk-client-mock over a
+ * real CognitoIdentityProviderClient and throw the SDK's own exception
+ * classes; the others use a real client against a closed port or a silent
+ * server. The emulator still serves the JWKS, so the app starts as in production.
+ */
+import { createHmac } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  AdminInitiateAuthCommand,
+  CognitoIdentityProviderClient,
+  ConcurrentModificationException,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  InvalidPasswordException,
+  LimitExceededException,
+  NotAuthorizedException,
+  ResendConfirmationCodeCommand,
+  RevokeTokenCommand,
+  SignUpCommand,
+  TooManyRequestsException,
+  UserNotFoundException
+} from '@aws-sdk/client-cognito-identity-provider'
+import { mockClient } from 'aws-sdk-client-mock'
+import type { LightMyRequestResponse } from 'fastify'
+import t, { type Test } from 'tap'
+import { createCognitoGateway, type CognitoSettings } from '../../src/cognito/gateway.js'
+import { buildTestApp, PASSWORD, type TestContext } from '../helper.js'
+
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
+/** What Cognito puts on an error answer; the SDK copies it onto the exception. */
+const METADATA = { httpStatusCode: 400, requestId: '3f1a3c2e-0b7a-4c7e-9d2a-1d5e8f0a9b11', attempts: 1, totalRetryDelay: 0 }
+
+/** A pool the mocked client stands for. Tokens are still verified against the emulator's JWKS. */
+const SETTINGS: CognitoSettings = {
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_Mocked01',
+  clientId: '3n4b5urk1ft4fl3mg5e62d9ado',
+  issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Mocked01',
+  jwksUri: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Mocked01/.well-known/jwks.json',
+  loginFlow: 'USER_PASSWORD_AUTH',
+  timeoutMs: 1000,
+  credentials: CREDENTIALS
+}
+
+/** The app over a gateway whose SDK client is mocked; `cognito` is the mock to program and inspect. */
+async function mockedApp (t: TestContext, options: { env?: Record<string, string>, settings?: Partial<CognitoSettings> } = {}) {
+  const client = new CognitoIdentityProviderClient({ region: SETTINGS.region, credentials: CREDENTIALS, maxAttempts: 1 })
+  const cognito = mockClient(client)
+  t.teardown(() => cognito.restore())
+  const gateway = createCognitoGateway({ ...SETTINGS, ...options.settings }, client)
+  const testApp = await buildTestApp(t, { env: options.env, deps: { gateway } })
+  return { ...testApp, cognito }
+}
+
+/** The app over a real gateway (real SDK client, the gateway's own retry and timeout settings) at `endpoint`. */
+async function appAt (t: TestContext, endpoint: string, timeoutMs = 1000) {
+  const gateway = createCognitoGateway({ ...SETTINGS, endpoint, timeoutMs })
+  return await buildTestApp(t, { deps: { gateway } })
+}
+
+async function listening (t: TestContext, server: Server): Promise<number> {
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>(resolve => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  }))
+  return (server.address() as AddressInfo).port
+}
+
+/** The request id the problem names, checked against the response header. */
+function requestIdOf (t: Test, response: LightMyRequestResponse): string {
+  const id = String(response.headers['x-request-id'])
+  t.equal(response.json().instance, `urn:request:${id}`, 'instance names the request id')
+  return id
+}
+
+function expectedHash (username: string, clientId: string, secret: string): string {
+  return createHmac('sha256', secret).update(username + clientId, 'utf8').digest('base64')
+}
+
+t.test('(mocked Cognito SDK) throttling at login is 429 UPSTREAM_THROTTLED with Retry-After', async t => {
+  const { app, cognito } = await mockedApp(t)
+  cognito.on(InitiateAuthCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: METADATA }))
+
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
+  t.equal(res.statusCode, 429)
+  t.equal(res.headers['retry-after'], '1')
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.same(res.json(), {
+    type: 'urn:cognito-bff:problem:upstream-throttled',
+    title: 'Cognito is throttling requests; retry later.',
+    status: 429,
+    code: 'UPSTREAM_THROTTLED',
+    instance: `urn:request:${requestIdOf(t, res)}`
+  })
+  t.equal(cognito.commandCalls(InitiateAuthCommand).length, 1)
+})
+
+t.test('(mocked Cognito SDK) Cognito unreachable is 503 UPSTREAM_UNAVAILABLE with Retry-After', async t => {
+  const { app, cognito } = await mockedApp(t)
+  // The shape the SDK throws for a refused connection.
+  cognito.on(InitiateAuthCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', $metadata: { attempts: 3, totalRetryDelay: 250 } }))
+
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
+  t.equal(res.statusCode, 503)
+  t.equal(res.headers['retry-after'], '1')
+  t.same(res.json(), {
+    type: 'urn:cognito-bff:problem:upstream-unavailable',
+    title: 'Cognito is unavailable; retry later.',
+    status: 503,
+    code: 'UPSTREAM_UNAVAILABLE',
+    instance: `urn:request:${requestIdOf(t, res)}`
+  })
+  t.notMatch(res.body, /ECONNREFUSED|10\.0\.0\.1/, 'the network detail stays in the log')
+})
+
+t.test('a closed port (real SDK client, no mock) is 503 UPSTREAM_UNAVAILABLE', async t => {
+  // A port that was free a moment ago and is closed now.
+  const probe = createServer()
+  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+  const closedPort = (probe.address() as AddressInfo).port
+  await new Promise<void>(resolve => probe.close(() => resolve()))
+
+  const { app } = await appAt(t, `http://127.0.0.1:${closedPort}`)
+  const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'alice', password: PASSWORD } })
+  t.equal(res.statusCode, 503)
+  t.equal(res.headers['retry-after'], '1')
+  t.equal(res.json().code, 'UPSTREAM_UNAVAILABLE')
+})
+
+t.test('a Cognito that accepts but never answers times out as 503 UPSTREAM_UNAVAILABLE', { timeout: 20_000 }, async t => {
+  const port = await listening(t, createServer(() => { /* never answers */ }))
+  const { app } = await appAt(t, `http://127.0.0.1:${port}`, 200)
+
+  const started = Date.now()
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
+  t.equal(res.statusCode, 503)
+  t.equal(res.headers['retry-after'], '1')
+  t.equal(res.json().code, 'UPSTREAM_UNAVAILABLE')
+  // Three attempts of 200 ms plus the SDK's backoff; far from hanging.
+  t.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`)
+})
+
+t.test('(mocked Cognito SDK) an unexpected exception is a generic 502; its message reaches only the log', async t => {
+  const { app, cognito, logs } = await mockedApp(t)
+  const secret = 'arn:aws:iam::123456789012:role/bff-internal token=AKIAIOSFODNN7EXAMPLE'
+  cognito.on(InitiateAuthCommand).rejects(new ConcurrentModificationException({ message: secret, $metadata: METADATA }))
+
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
+  t.equal(res.statusCode, 502)
+  const id = requestIdOf(t, res)
+  t.same(res.json(), {
+    type: 'urn:cognito-bff:problem:upstream-error',
+    title: 'Cognito returned an unexpected error.',
+    status: 502,
+    code: 'UPSTREAM_ERROR',
+    instance: `urn:request:${id}`
+  })
+  for (const fragment of [secret, 'AKIAIOSFODNN7EXAMPLE', '123456789012', 'ConcurrentModification']) {
+    t.notOk(res.body.includes(fragment), `the body does not contain ${fragment}`)
+  }
+  const logged = logs.map(line => JSON.parse(line) as { reqId?: string, err?: { type?: string, message?: string }, code?: string })
+    .filter(entry => entry.reqId === id && entry.err?.message === secret)
+  t.equal(logged.length, 1, 'one log line for this request carries the upstream error')
+  t.match(logged[0], { level: 50, code: 'UPSTREAM_ERROR', err: { type: 'ConcurrentModificationException', message: secret } })
+})
+
+t.test('(mocked Cognito SDK) a password the pool policy refuses at sign-up is 400 INVALID_PASSWORD', async t => {
+  const { app, cognito } = await mockedApp(t)
+  cognito.on(SignUpCommand).rejects(new InvalidPasswordException({ message: 'Password did not conform with policy: Password must have symbol characters', $metadata: METADATA }))
+
+  const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'alice', password: 'Password1', email: 'alice@example.com' } })
+  t.equal(res.statusCode, 400)
+  t.same(res.json(), {
+    type: 'urn:cognito-bff:problem:invalid-password',
+    title: 'The password does not meet the password policy.',
+    status: 400,
+    code: 'INVALID_PASSWORD',
+    detail: 'Password did not conform with policy: Password must have symbol characters',
+    instance: `urn:request:${requestIdOf(t, res)}`
+  }, 'the policy rule that failed is passed on')
+  t.match(cognito.commandCalls(SignUpCommand)[0]?.args[0].input, {
+    ClientId: SETTINGS.clientId,
+    Username: 'alice',
+    Password: 'Password1',
+    UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }]
+  })
+  t.equal(cognito.commandCalls(SignUpCommand)[0]?.args[0].input.SecretHash, undefined, 'no SECRET_HASH without a client secret')
+})
+
+t.test('(mocked Cognito SDK) a disabled user gets the same 401 INVALID_CREDENTIALS as a wrong password', async t => {
+  const { app, cognito } = await mockedApp(t)
+  cognito.on(InitiateAuthCommand, { AuthParameters: { USERNAME: 'disabled', PASSWORD } })
+    .rejects(new NotAuthorizedException({ message: 'User is disabled.', $metadata: METADATA }))
+  cognito.on(InitiateAuthCommand, { AuthParameters: { USERNAME: 'wrong', PASSWORD } })
+    .rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: METADATA }))
+
+  const disabled = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'disabled', password: PASSWORD } })
+  const wrong = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'wrong', password: PASSWORD } })
+  t.equal(disabled.statusCode, 401)
+  t.same(disabled.json(), {
+    type: 'urn:cognito-bff:problem:invalid-credentials',
+    title: 'Incorrect username or password.',
+    status: 401,
+    code: 'INVALID_CREDENTIALS',
+    instance: `urn:request:${requestIdOf(t, disabled)}`
+  })
+  t.same({ ...disabled.json(), instance: undefined }, { ...wrong.json(), instance: undefined }, 'indistinguishable from a wrong password')
+  t.notMatch(disabled.body, /disabled/i)
+  const auth = cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input
+  t.match(auth, { ClientId: SETTINGS.clientId, AuthFlow: 'USER_PASSWORD_AUTH' })
+  t.same(auth?.AuthParameters, { USERNAME: 'disabled', PASSWORD }, 'no SECRET_HASH without a client secret')
+})
+
+t.test('(mocked Cognito SDK) resend over Cognito\'s attempt limit is 429 TOO_MANY_ATTEMPTS', async t => {
+  const { app, cognito } = await mockedApp(t)
+  cognito.on(ResendConfirmationCodeCommand).rejects(new LimitExceededException({ message: 'Attempt limit exceeded, please try after some time.', $metadata: METADATA }))
+
+  const res = await app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username: 'alice' } })
+  t.equal(res.statusCode, 429)
+  t.equal(res.headers['retry-after'], '1')
+  t.same(res.json(), {
+    type: 'urn:cognito-bff:problem:too-many-attempts',
+    title: 'Too many attempts; wait before trying again.',
+    status: 429,
+    code: 'TOO_MANY_ATTEMPTS',
+    instance: `urn:request:${requestIdOf(t, res)}`
+  })
+})
+
+t.test('(mocked Cognito SDK) forgot-password for an unknown user: 202 by default, 404 with REVEAL_USER_EXISTENCE', async t => {
+  const unknownUser = () => new UserNotFoundException({ message: 'Username/client id combination not found.', $metadata: METADATA })
+
+  t.test('hidden by default', async t => {
+    const { app, cognito } = await mockedApp(t)
+    cognito.on(ForgotPasswordCommand).rejects(unknownUser())
+    const res = await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { username: 'ghost' } })
+    t.equal(res.statusCode, 202)
+    t.same(res.json(), { status: 'sent' })
+    t.match(cognito.commandCalls(ForgotPasswordCommand)[0]?.args[0].input, { ClientId: SETTINGS.clientId, Username: 'ghost' })
+  })
+
+  t.test('revealed when configured', async t => {
+    const { app, cognito } = await mockedApp(t, { env: { REVEAL_USER_EXISTENCE: 'true' } })
+    cognito.on(ForgotPasswordCommand).rejects(unknownUser())
+    const res = await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { username: 'ghost' } })
+    t.equal(res.statusCode, 404)
+    t.same(res.json(), {
+      type: 'urn:cognito-bff:problem:user-not-found',
+      title: 'No such user.',
+      status: 404,
+      code: 'USER_NOT_FOUND',
+      instance: `urn:request:${requestIdOf(t, res)}`
+    })
+  })
+})
+
+t.test('(mocked Cognito SDK) confirming an already confirmed account is 409 ALREADY_CONFIRMED; the e-mail link redirects with it', async t => {
+  const { app, cognito } = await mockedApp(t)
+  cognito.on(ConfirmSignUpCommand).rejects(new NotAuthorizedException({ message: 'User cannot be confirmed. Current status is CONFIRMED', $metadata: METADATA }))
+
+  const post = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username: 'alice', code: '123456' } })
+  t.equal(post.statusCode, 409)
+  t.same(post.json(), {
+    type: 'urn:cognito-bff:problem:already-confirmed',
+    title: 'The account is already confirmed.',
+    status: 409,
+    code: 'ALREADY_CONFIRMED',
+    instance: `urn:request:${requestIdOf(t, post)}`
+  })
+
+  const link = await app.inject({ method: 'GET', url: '/auth/signup/confirm?username=alice&code=123456' })
+  t.equal(link.statusCode, 303)
+  t.equal(link.headers.location, 'http://localhost:3000/local/demo?error=ALREADY_CONFIRMED')
+  t.equal(cognito.commandCalls(ConfirmSignUpCommand).length, 2)
+  t.match(cognito.commandCalls(ConfirmSignUpCommand)[1]?.args[0].input, { ClientId: SETTINGS.clientId, Username: 'alice', ConfirmationCode: '123456' })
+})
+
+t.test('(mocked Cognito SDK) with a client secret, every call that names a user carries the right SECRET_HASH', async t => {
+  const clientSecret = 'some-secret'
+  const { app, cognito } = await mockedApp(t, { settings: { clientSecret } })
+  const username = 'José.alice'
+  const hash = expectedHash(username, SETTINGS.clientId, clientSecret)
+  const delivery = { DeliveryMedium: 'EMAIL' as const, Destination: 'a***@e***.com', AttributeName: 'email' }
+  cognito.on(SignUpCommand).resolves({ UserSub: '0b6f3b0e-1111-4c3a-9a55-2f6d2d7e4a10', UserConfirmed: false, CodeDeliveryDetails: delivery })
+  cognito.on(ConfirmSignUpCommand).resolves({})
+  cognito.on(ResendConfirmationCodeCommand).resolves({ CodeDeliveryDetails: delivery })
+  cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'opaque-session', ChallengeParameters: { USER_ID_FOR_SRP: username } })
+  cognito.on(ForgotPasswordCommand).resolves({ CodeDeliveryDetails: delivery })
+  cognito.on(ConfirmForgotPasswordCommand).resolves({})
+
+  const signup = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: 'alice@example.com' } })
+  t.equal(signup.statusCode, 201)
+  t.equal(cognito.commandCalls(SignUpCommand)[0]?.args[0].input.SecretHash, hash, 'SignUp')
+
+  const confirm = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: '123456' } })
+  t.equal(confirm.statusCode, 200)
+  t.equal(cognito.commandCalls(ConfirmSignUpCommand)[0]?.args[0].input.SecretHash, hash, 'ConfirmSignUp')
+
+  const resend = await app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username } })
+  t.equal(resend.statusCode, 202)
+  t.equal(cognito.commandCalls(ResendConfirmationCodeCommand)[0]?.args[0].input.SecretHash, hash, 'ResendConfirmationCode')
+
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
+  t.equal(login.statusCode, 200)
+  t.match(login.json(), { status: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', session: 'opaque-session' })
+  t.same(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input, {
+    ClientId: SETTINGS.clientId,
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    AuthParameters: { USERNAME: username, PASSWORD, SECRET_HASH: hash }
+  }, 'InitiateAuth (USER_PASSWORD_AUTH)')
+
+  const forgot = await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { username } })
+  t.equal(forgot.statusCode, 202)
+  t.equal(cognito.commandCalls(ForgotPasswordCommand)[0]?.args[0].input.SecretHash, hash, 'ForgotPassword')
+
+  const reset = await app.inject({ method: 'POST', url: '/auth/password/reset', payload: { username, code: '123456', password: 'New-Password-77' } })
+  t.equal(reset.statusCode, 200)
+  t.equal(cognito.commandCalls(ConfirmForgotPasswordCommand)[0]?.args[0].input.SecretHash, hash, 'ConfirmForgotPassword')
+
+  // A hash for another user or client id is not the one sent.
+  t.not(hash, expectedHash('alice', SETTINGS.clientId, clientSecret))
+})
+
+t.test('(mocked Cognito SDK) with a client secret, the admin login flow carries SECRET_HASH too', async t => {
+  const clientSecret = 'some-secret'
+  const { app, cognito } = await mockedApp(t, { settings: { clientSecret, loginFlow: 'ADMIN_USER_PASSWORD_AUTH' } })
+  cognito.on(AdminInitiateAuthCommand).rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: METADATA }))
+
+  const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
+  t.equal(res.json().code, 'INVALID_CREDENTIALS')
+  t.same(cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input, {
+    UserPoolId: SETTINGS.userPoolId,
+    ClientId: SETTINGS.clientId,
+    AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+    AuthParameters: { USERNAME: 'alice', PASSWORD, SECRET_HASH: expectedHash('alice', SETTINGS.clientId, clientSecret) }
+  })
+  t.equal(cognito.commandCalls(InitiateAuthCommand).length, 0)
+})
+
+t.test('(mocked Cognito SDK) with a client secret, refresh by body needs the username and hashes it', async t => {
+  const clientSecret = 'some-secret'
+  const { app, cognito } = await mockedApp(t, { settings: { clientSecret } })
+  cognito.on(InitiateAuthCommand).rejects(new NotAuthorizedException({ message: 'Refresh Token has been revoked', $metadata: METADATA }))
+  cognito.on(RevokeTokenCommand).resolves({})
+
+  const missing = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'opaque-refresh-token' } })
+  t.equal(missing.statusCode, 400)
+  t.same(missing.json(), {
+    type: 'urn:cognito-bff:problem:validation-failed',
+    title: 'The request is not valid.',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    detail: 'username is required with refreshToken (the app client has a secret).',
+    instance: `urn:request:${requestIdOf(t, missing)}`,
+    errors: [{ field: '/body/username', message: 'is required' }]
+  })
+  t.equal(cognito.commandCalls(InitiateAuthCommand).length, 0, 'Cognito is not asked')
+
+  const withUsername = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'opaque-refresh-token', username: 'alice' } })
+  t.equal(withUsername.statusCode, 401)
+  t.equal(withUsername.json().code, 'SESSION_EXPIRED')
+  t.same(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input, {
+    ClientId: SETTINGS.clientId,
+    AuthFlow: 'REFRESH_TOKEN_AUTH',
+    AuthParameters: { REFRESH_TOKEN: 'opaque-refresh-token', SECRET_HASH: expectedHash('alice', SETTINGS.clientId, clientSecret) }
+  })
+
+  const logout = await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'opaque-refresh-token' } })
+  t.equal(logout.statusCode, 204)
+  t.same(cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input, { ClientId: SETTINGS.clientId, ClientSecret: clientSecret, Token: 'opaque-refresh-token' }, 'RevokeToken authenticates with the secret itself')
+})
