@@ -29,7 +29,12 @@ export function authenticated (fastify: FastifyInstance, reply: FastifyReply, to
   return body
 }
 
-export function challenge (result: Extract<AuthResult, { kind: 'challenge' }>, username: string) {
+/** A sign-in step's answer: signed in, or the next challenge. */
+export function signInAnswer (fastify: FastifyInstance, reply: FastifyReply, result: AuthResult, username: string, delivery: Delivery) {
+  return result.kind === 'challenge' ? challenge(result, username) : authenticated(fastify, reply, result.tokens, delivery)
+}
+
+function challenge (result: Extract<AuthResult, { kind: 'challenge' }>, username: string) {
   const parameters = Object.fromEntries(Object.entries(result.parameters).filter(([key]) => PUBLIC_PARAMETERS.has(key)))
   const respondWith = fieldsFor(result.name)
   if (result.name === 'NEW_PASSWORD_REQUIRED' && parameters.requiredAttributes) {

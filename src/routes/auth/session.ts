@@ -4,7 +4,7 @@ import { ApiError } from '../../errors/catalog.js'
 import { ChallengeBodySchema, LoginBodySchema, LoginResponseSchema, LogoutBodySchema, RefreshBodySchema, AuthenticatedSchema } from '../../schemas/auth.js'
 import { problems } from '../../schemas/problem.js'
 import { challengeResponses } from './challenge-responses.js'
-import { authenticated, challenge } from './session-response.js'
+import { authenticated, signInAnswer } from './session-response.js'
 
 const tags = ['session']
 
@@ -21,9 +21,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, password, tokenDelivery = 'cookie' } = request.body
-    const result = await cognito.passwordLogin({ username, password })
-    if (result.kind === 'challenge') return challenge(result, username)
-    return authenticated(fastify, reply, result.tokens, tokenDelivery)
+    return signInAnswer(fastify, reply, await cognito.passwordLogin({ username, password }), username, tokenDelivery)
   })
 
   fastify.post('/auth/challenge', {
@@ -37,8 +35,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { username, challenge: name, session, tokenDelivery = 'cookie' } = request.body
     const result = await cognito.respondToChallenge({ username, challenge: name, session, responses: challengeResponses(request.body) })
-    if (result.kind === 'challenge') return challenge(result, username)
-    return authenticated(fastify, reply, result.tokens, tokenDelivery)
+    return signInAnswer(fastify, reply, result, username, tokenDelivery)
   })
 
   fastify.post('/auth/refresh', {
