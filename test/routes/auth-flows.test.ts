@@ -147,6 +147,10 @@ t.test('cookie session: refresh renews cookies, logout revokes and clears them',
   t.equal(refreshed.json().status, 'authenticated')
   t.ok(refreshed.cookies.some(c => c.name === 'bff_access' && c.value.startsWith('v1.')), 'a new access cookie')
 
+  const asBody = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie }, payload: { tokenDelivery: 'body' } })
+  t.equal(asBody.statusCode, 200)
+  t.equal(asBody.json().tokens, undefined, 'a cookie session never hands its tokens to page script')
+
   const logout = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
   t.equal(logout.statusCode, 204)
   const cleared = Object.fromEntries(logout.cookies.map(c => [c.name, c]))

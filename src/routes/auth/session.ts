@@ -42,7 +42,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags,
       summary: 'New access and ID tokens from the refresh token',
-      description: 'Browsers send no body: the refresh cookie is used and cookies are renewed. Other clients send { refreshToken } and get tokens in the body.',
+      description: 'Browsers send no body: the refresh cookie is used and cookies are renewed (never tokens in the body, whatever tokenDelivery says). Other clients send { refreshToken } and get tokens in the body.',
       body: RefreshBodySchema,
       response: { 200: AuthenticatedSchema, ...problems(401, 429, 502, 503) }
     }
@@ -54,7 +54,8 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     if (body.refreshToken !== undefined && body.username === undefined && cognito.settings.clientSecret !== undefined) {
       throw new ApiError('VALIDATION_FAILED', { detail: 'username is required with refreshToken (the app client has a secret).', errors: [{ field: '/body/username', message: 'is required' }] })
     }
-    const delivery = body.tokenDelivery ?? (fromCookie ? 'cookie' : 'body')
+    // A cookie session stays a cookie session: page script must never be able to read its tokens.
+    const delivery = fromCookie ? 'cookie' : body.tokenDelivery ?? 'body'
     try {
       const tokens = await cognito.refresh({ refreshToken, username: body.username ?? fromCookie?.username })
       // Cognito keeps the same refresh token unless it rotates it.
