@@ -40,7 +40,7 @@ export interface AppDeps {
   store?: SharedStore
   /** Where logs go (tests capture them); default stdout. */
   logStream?: NodeJS.WritableStream
-  /** Requests per minute per client IP on /auth routes; default 60. */
+  /** Overrides config.authRateLimit (tests). */
   authRateLimit?: number
 }
 
@@ -55,7 +55,7 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     },
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     // One line per request, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
@@ -118,7 +118,7 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
   await app.register(opsRoutes)
   await app.register(async function authScope (scope) {
     await scope.register(rateLimit, {
-      max: deps.authRateLimit ?? 60,
+      max: deps.authRateLimit ?? config.authRateLimit,
       timeWindow: 60_000,
       errorResponseBuilder: (_request, context) => new ApiError('RATE_LIMITED', { retryAfter: Math.ceil(context.ttl / 1000) })
     })

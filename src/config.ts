@@ -29,7 +29,9 @@ export const EnvSchema = Type.Object({
   COOKIE_SAMESITE: Type.Union([Type.Literal('lax'), Type.Literal('strict'), Type.Literal('none')], { default: 'lax', description: 'SameSite attribute of session cookies.' }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated browser origins allowed to call with credentials (e.g. https://app.example.com).' }),
   SIGNUP_CONFIRMED_URL: Type.Optional(Type.String({ format: 'uri', description: 'Page the e-mail confirmation link (GET /auth/signup/confirm) redirects to with ?status=confirmed or ?error=CODE. Unset: the link answers JSON (local mode: PUBLIC_URL/local/demo).' })),
-  REVEAL_USER_EXISTENCE: Type.Boolean({ default: false, description: 'When true, login and forgot-password say USER_NOT_FOUND instead of a generic answer.' }),
+  REVEAL_USER_EXISTENCE: Type.Boolean({ default: false, description: 'When true, resend and forgot-password answer USER_NOT_FOUND and show where the code went, instead of the same 202 for every username. Login always answers INVALID_CREDENTIALS.' }),
+  AUTH_RATE_LIMIT: Type.Integer({ minimum: 1, default: 60, description: 'Requests per minute per client IP on /auth routes.' }),
+  TRUST_PROXY: Type.String({ default: 'false', pattern: '^(true|false|\\d+|[0-9a-fA-F.:/,\\s]+)$', description: 'Behind a load balancer: true, a hop count, or comma-separated proxy addresses/CIDRs, so client IPs (rate limits, logs) come from X-Forwarded-For. Default false.' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest accepted request body in bytes.' }),
   COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
   LOCAL_DATA_DIR: Type.String({ default: '.local', description: 'Local mode: where the emulator keeps its pool, users and the generated cookie key.' }),
@@ -69,6 +71,9 @@ export interface Config {
   readonly signupConfirmedUrl?: string
   readonly revealUserExistence: boolean
   readonly bodyLimit: number
+  readonly authRateLimit: number
+  /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function. */
+  readonly trustProxy: boolean | string | ((address: string, hop: number) => boolean)
   readonly local: {
     readonly dataDir: string
     readonly cognitoPort: number
@@ -146,6 +151,8 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
     signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),
     revealUserExistence: env.REVEAL_USER_EXISTENCE,
     bodyLimit: env.BODY_LIMIT,
+    authRateLimit: env.AUTH_RATE_LIMIT,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     local: {
       dataDir: env.LOCAL_DATA_DIR,
       cognitoPort: env.LOCAL_COGNITO_PORT,
@@ -153,6 +160,15 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   return deepFreeze(config)
+}
+
+function parseTrustProxy (value: string): Config['trustProxy'] {
+  if (value === 'true' || value === 'false') return value === 'true'
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
+  return value.split(',').map(s => s.trim()).filter(Boolean).join(',')
 }
 
 function isSecret (path: string): boolean {

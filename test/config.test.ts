@@ -46,6 +46,17 @@ t.test('SameSite=None needs an https public URL; a malformed URL is reported, no
   t.match(bad.problems.join('\n'), 'PUBLIC_URL')
 })
 
+t.test('proxy trust and the auth rate limit are configurable', async t => {
+  t.equal(loadConfig({}).trustProxy, false)
+  t.equal(loadConfig({}).authRateLimit, 60)
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+  t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1')
+  const hops = loadConfig({ TRUST_PROXY: '2' }).trustProxy as (address: string, hop: number) => boolean
+  t.same([hops('x', 0), hops('x', 1), hops('x', 2)], [true, true, false], 'a hop count trusts that many proxies')
+  t.equal(loadConfig({ AUTH_RATE_LIMIT: '5' }).authRateLimit, 5)
+  t.throws(() => loadConfig({ TRUST_PROXY: 'everyone', AUTH_RATE_LIMIT: '0' }), /TRUST_PROXY[\s\S]*AUTH_RATE_LIMIT|AUTH_RATE_LIMIT[\s\S]*TRUST_PROXY/)
+})
+
 t.test('AWS mode needs a client id and cookie secrets; a client id alone needs a pool', async t => {
   const err = t.throws(() => loadConfig({ COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' })) as ConfigError
   t.match(err.problems.join('\n'), /COGNITO_CLIENT_ID: required[\s\S]*COOKIE_SECRETS: required/)

@@ -25,12 +25,15 @@ export const DEMO_USER = { username: 'demo', email: 'demo@example.com' }
 
 /**
  * Returns the pool and client recorded in `known` when the emulator still has
- * them, else creates both. Creates the demo user when it does not exist yet.
+ * them, else creates both. The demo user exists afterwards, with the
+ * configured password (set again on every start).
  */
 export async function ensureLocalPool (options: { endpoint: string, region: string, known?: LocalPool, demoPassword: string }): Promise<LocalPool & { created: boolean }> {
   const client = new CognitoIdentityProviderClient({ region: options.region, endpoint: options.endpoint, credentials: localCredentials(), maxAttempts: 1 })
   try {
     if (options.known && await clientExists(client, options.known)) {
+      // The banner prints the configured demo password: make it true even if it changed since.
+      await createDemoUser(client, options.known.userPoolId, options.demoPassword)
       return { ...options.known, created: false }
     }
     const pool = await client.send(new CreateUserPoolCommand({

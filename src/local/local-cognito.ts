@@ -37,8 +37,9 @@ export async function startLocalCognito (config: Config, logger: Logger, outbox:
     dataDir: join(dataDir, 'cognito'),
     port: config.local.cognitoPort,
     outbox,
-    // The emulator logs every request at info; keep only its warnings.
-    logger: logger.child({ component: 'cognito-local' }, { level: 'warn' })
+    // The emulator logs every request at info and every refusal (a wrong code...) as a warning
+    // with a stack trace; the BFF logs those itself, so keep only the emulator's own failures.
+    logger: logger.child({ component: 'cognito-local' }, { level: 'error' })
   })
   try {
     const pool = await ensureLocalPool({ endpoint: emulator.endpoint, region: config.cognito.region, known: previous, demoPassword: config.local.demoPassword })
