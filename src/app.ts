@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
@@ -18,6 +17,7 @@ import cognito from './plugins/cognito.js'
 import openapi from './plugins/openapi.js'
 import originCheck from './plugins/origin-check.js'
 import problemDetails from './plugins/problem-details.js'
+import securityHeaders from './plugins/security-headers.js'
 import sessionCookies from './plugins/session-cookies.js'
 import store from './plugins/store.js'
 import tokenVerifier from './plugins/token-verifier.js'
@@ -90,10 +90,7 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
   })
 
   await app.register(problemDetails)
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-site' }
-  })
+  await app.register(securityHeaders, { config })
   await app.register(cors, {
     origin: [...config.corsOrigins],
     credentials: true,

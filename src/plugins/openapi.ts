@@ -10,7 +10,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { COOKIE_NAMES } from '../tokens/cookies.js'
 
-export default fp(async function openapi (fastify: FastifyInstance, _options: { config: Config }) {
+export default fp(async function openapi (fastify: FastifyInstance, { config }: { config: Config }) {
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -34,7 +34,13 @@ export default fp(async function openapi (fastify: FastifyInstance, _options: { 
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }
   })
-  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  const https = config.publicUrl.protocol === 'https:'
+  await fastify.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Its CSP always asks to upgrade to https, which breaks the page on plain-http local mode.
+    transformStaticCSP: header => https ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')
+  })
 
   fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
 }, { name: 'openapi' })

@@ -65,3 +65,46 @@ t.test('readiness is ready once the JWKS is loaded', async t => {
   const ready = await app.inject({ method: 'GET', url: '/readyz' })
   t.same(ready.json(), { status: 'ready', checks: { jwks: true } })
 })
+
+t.test('security headers: nothing allowed for JSON; no HSTS or https upgrade on plain-http local mode', async t => {
+  const { app } = await buildTestApp(t)
+  const health = await app.inject({ method: 'GET', url: '/healthz' })
+  t.match(health.headers['content-security-policy'], /default-src 'none'/)
+  t.equal(health.headers['x-content-type-options'], 'nosniff')
+  t.equal(health.headers['strict-transport-security'], undefined)
+  t.notMatch(health.headers['content-security-policy'], 'upgrade-insecure-requests')
+  const docs = await app.inject({ method: 'GET', url: '/docs/' })
+  t.notMatch(docs.headers['content-security-policy'], 'upgrade-insecure-requests', '/docs loads its assets over http locally')
+})
+
+t.test('security headers: HSTS and https upgrade behind an https public URL', async t => {
+  const { local } = await buildTestApp(t)
+  const config = loadConfig({ PUBLIC_URL: 'https://auth.example.com', LOCAL_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' })
+  const app = await buildApp(config, { cognito: local.settings, cookieSecrets: local.cookieSecrets })
+  t.teardown(() => app.close())
+  const health = await app.inject({ method: 'GET', url: '/healthz' })
+  t.match(health.headers['strict-transport-security'], /max-age=\d+/)
+  t.match(health.headers['content-security-policy'], 'upgrade-insecure-requests')
+})
+
+t.test('an unexpected failure is a generic 500; the detail is only in the log, under the request id', async t => {
+  const { local } = await buildTestApp(t)
+  const lines: string[] = []
+  const logStream = { write: (chunk: string) => { lines.push(chunk); return true } } as unknown as NodeJS.WritableStream
+  const app = await buildApp(loadConfig({ LOCAL_DATA_DIR: '/nonexistent' }), { cognito: local.settings, cookieSecrets: local.cookieSecrets, logStream })
+  t.teardown(() => app.close())
+  app.get('/boom', async () => { throw new TypeError('internal detail: db password is hunter2') })
+  const response = await app.inject({ method: 'GET', url: '/boom', headers: { 'x-request-id': 'req-boom-1' } })
+  t.equal(response.statusCode, 500)
+  t.same(response.json(), {
+    type: 'urn:cognito-bff:problem:internal-error',
+    title: 'Something went wrong on our side.',
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    instance: 'urn:request:req-boom-1'
+  })
+  t.notMatch(response.body, /hunter2|TypeError|at /)
+  const logged = lines.map(l => JSON.parse(l)).filter(l => l.reqId === 'req-boom-1' && l.level === 50)
+  t.equal(logged.length, 1)
+  t.match(logged[0], { err: { type: 'TypeError', message: /hunter2/ }, code: 'INTERNAL_ERROR' })
+})
