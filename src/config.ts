@@ -35,7 +35,7 @@ export const EnvSchema = Type.Object({
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest accepted request body in bytes.' }),
   COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
   LOCAL_DATA_DIR: Type.String({ default: '.local', description: 'Local mode: where the emulator keeps its pool, users and the generated cookie key.' }),
-  LOCAL_COGNITO_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0, description: 'Local mode: port of the embedded emulator (0 picks a free one).' }),
+  LOCAL_COGNITO_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0, description: 'Local mode: port of the embedded emulator (0: the previous run\'s port if free, else any free one, so tokens survive restarts).' }),
   LOCAL_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'Passw0rd!demo', description: 'Local mode: password of the demo user created on first start.' })
 })
 

@@ -15,6 +15,8 @@ import { createOutbox, type Outbox } from './outbox.js'
 
 interface LocalState extends LocalPool {
   cookieSecret: string
+  /** The emulator's last port: reusing it keeps the token issuer, so tokens survive a restart. */
+  port?: number
 }
 
 export interface LocalCognito {
@@ -33,17 +35,22 @@ export async function startLocalCognito (config: Config, logger: Logger, outbox:
   const stateFile = join(dataDir, 'state.json')
   const previous = await readState(stateFile)
 
-  const emulator = await startEmulator({
+  const options = {
     dataDir: join(dataDir, 'cognito'),
-    port: config.local.cognitoPort,
     outbox,
     // The emulator logs every request at info and every refusal (a wrong code...) as a warning
     // with a stack trace; the BFF logs those itself, so keep only the emulator's own failures.
     logger: logger.child({ component: 'cognito-local' }, { level: 'error' })
-  })
+  }
+  const emulator = await startOnStablePort(config.local.cognitoPort, previous?.port, port => startEmulator({ ...options, port }))
   try {
     const pool = await ensureLocalPool({ endpoint: emulator.endpoint, region: config.cognito.region, known: previous, demoPassword: config.local.demoPassword })
-    const state: LocalState = { userPoolId: pool.userPoolId, clientId: pool.clientId, cookieSecret: previous?.cookieSecret ?? randomBytes(32).toString('base64url') }
+    const state: LocalState = {
+      userPoolId: pool.userPoolId,
+      clientId: pool.clientId,
+      cookieSecret: previous?.cookieSecret ?? randomBytes(32).toString('base64url'),
+      port: Number(new URL(emulator.endpoint).port)
+    }
     await writeFile(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
 
     const issuer = `${emulator.endpoint}/${pool.userPoolId}`
@@ -68,6 +75,21 @@ export async function startLocalCognito (config: Config, logger: Logger, outbox:
   } catch (err) {
     await emulator.close()
     throw err
+  }
+}
+
+/**
+ * A configured port is used as is. Otherwise the previous run's port is tried
+ * first (tokens name the emulator's address as their issuer, so a new port
+ * would invalidate every access token out there), then any free port.
+ */
+async function startOnStablePort (configured: number, previous: number | undefined, start: (port: number) => Promise<Emulator>): Promise<Emulator> {
+  if (configured !== 0 || previous === undefined) return await start(configured)
+  try {
+    return await start(previous)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+    return await start(0)
   }
 }
 

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -28,11 +29,27 @@ t.test('first start creates pool, client and demo user; a restart reuses them', 
   t.equal(second.settings.userPoolId, first.settings.userPoolId)
   t.equal(second.settings.clientId, first.settings.clientId)
   t.same(second.cookieSecrets, first.cookieSecrets, 'sessions sealed before the restart still unseal')
+  t.equal(second.settings.issuer, first.settings.issuer, 'same emulator port, same issuer: access tokens survive the restart')
 
   const app = await buildApp(config, { cognito: second.settings, cookieSecrets: second.cookieSecrets, outbox: second.outbox, logStream: devNull() })
   t.teardown(() => app.close())
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: second.demoUser.username, password: second.demoUser.password } })
   t.equal(login.statusCode, 200, 'the printed demo credentials work')
+})
+
+t.test('when the previous port is taken, the emulator starts on another', async t => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const config = loadConfig({ LOCAL_DATA_DIR: dataDir })
+  const first = await startLocalCognito(config, quiet, createOutbox(() => {}))
+  await first.emulator.close()
+  const squatter = createServer()
+  await new Promise<void>(resolve => squatter.listen(Number(new URL(first.settings.endpoint).port), '127.0.0.1', resolve))
+  t.teardown(() => new Promise(resolve => squatter.close(resolve)))
+  const second = await startLocalCognito(config, quiet, createOutbox(() => {}))
+  t.teardown(() => second.emulator.close())
+  t.not(second.settings.endpoint, first.settings.endpoint)
+  t.equal(second.settings.userPoolId, first.settings.userPoolId, 'the pool is still reused')
 })
 
 t.test('/local/messages lists what Cognito would have sent, newest first, and prints one line each', async t => {
