@@ -44,7 +44,7 @@ t.test('when the previous port is taken, the emulator starts on another', async 
   const first = await startLocalCognito(config, quiet, createOutbox(() => {}))
   await first.emulator.close()
   const squatter = createServer()
-  await new Promise<void>(resolve => squatter.listen(Number(new URL(first.settings.endpoint).port), '127.0.0.1', resolve))
+  await new Promise<void>(resolve => squatter.listen(Number(new URL(first.settings.endpoint!).port), '127.0.0.1', resolve))
   t.teardown(() => new Promise(resolve => squatter.close(resolve)))
   const second = await startLocalCognito(config, quiet, createOutbox(() => {}))
   t.teardown(() => second.emulator.close())
