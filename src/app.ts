@@ -95,6 +95,8 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
     origin: [...config.corsOrigins],
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    // So an SPA can show the request id of a failure and honour Retry-After.
+    exposedHeaders: ['x-request-id', 'retry-after'],
     maxAge: 600
   })
   await app.register(openapi, { config })

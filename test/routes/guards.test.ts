@@ -38,6 +38,8 @@ t.test('cookie-authenticated POSTs from a foreign origin are refused; allowed or
 
   const allowed = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie, origin: 'https://app.example.com' } })
   t.equal(allowed.statusCode, 200)
+  t.equal(allowed.headers['access-control-allow-origin'], 'https://app.example.com')
+  t.equal(allowed.headers['access-control-expose-headers'], 'x-request-id, retry-after', 'the SPA can read the request id and Retry-After')
   const sameOrigin = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie, origin: 'http://localhost:3000' } })
   t.equal(sameOrigin.statusCode, 200, 'the BFF\'s own origin is always allowed')
 })
