@@ -17,6 +17,7 @@ import cognito from './plugins/cognito.js'
 import openapi from './plugins/openapi.js'
 import originCheck from './plugins/origin-check.js'
 import problemDetails from './plugins/problem-details.js'
+import requestLog from './plugins/request-log.js'
 import securityHeaders from './plugins/security-headers.js'
 import sessionCookies from './plugins/session-cookies.js'
 import store from './plugins/store.js'
@@ -56,7 +57,7 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     },
     trustProxy: config.trustProxy,
-    // One line per request, written in onResponse below.
+    // One line per request, written by plugins/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
       customOptions: {
@@ -80,15 +81,12 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
   })
   app.decorate('config', config)
   app.addSchema(ProblemSchema)
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request')
-  })
   // Routes whose body is all optional (refresh, logout) may be called with no body at all.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
   })
 
+  await app.register(requestLog)
   await app.register(problemDetails)
   await app.register(securityHeaders, { config })
   await app.register(cors, {

@@ -44,3 +44,11 @@ t.test('no password, code, token, cookie or Authorization header reaches the log
   t.notMatch(log, /Bearer /, 'no Authorization header value in the log')
   t.notMatch(log, /eyJ[\w-]{10,}\.[\w-]{10,}/, 'no JWT of any kind in the log')
 })
+
+t.test('one line per request, with the problem code of a refused one', async t => {
+  const { app, logs } = await buildTestApp(t)
+  await app.inject({ method: 'POST', url: '/auth/login', headers: { 'x-request-id': 'one-line-1' }, payload: { username: 'demo', password: 'wrong-password-1' } })
+  const lines = logs.map(line => JSON.parse(line)).filter(line => line.reqId === 'one-line-1')
+  t.equal(lines.length, 1)
+  t.match(lines[0], { msg: 'request', status: 401, code: 'INVALID_CREDENTIALS', req: { method: 'POST', url: '/auth/login' }, ms: Number })
+})

@@ -48,11 +48,11 @@ export default fp(async function authenticate (fastify: FastifyInstance) {
     } catch (err) {
       if (err instanceof ApiError) throw err
       // The reason (expired, wrong issuer, bad signature) is for the log only.
-      request.log.info({ reason: (err as Error).name }, 'access token refused')
+      request.log.debug({ reason: (err as Error).name }, 'access token refused')
       throw new ApiError('TOKEN_INVALID')
     }
     if (user.jti !== undefined && await fastify.store.isTokenRevoked(user.jti)) {
-      request.log.info({ reason: 'revoked' }, 'access token refused')
+      request.log.debug({ reason: 'revoked' }, 'access token refused')
       throw new ApiError('TOKEN_INVALID')
     }
     request.user = user

@@ -89,14 +89,11 @@ function retryAfterOf (error: FastifyError): number {
 export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setErrorHandler((error, request, reply) => {
     const apiError = asApiError(error)
-    if (apiError.statusCode >= 500) {
-      request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
-    } else {
-      const cause = apiError.cause as { name?: string } | undefined
-      request.log.info({ code: apiError.code, cause: cause?.name }, 'request refused')
-    }
+    request.problemCode = apiError.code
+    // A 5xx gets its own line with the cause; a 4xx is told by the request line's code.
+    if (apiError.statusCode >= 500) request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
     return sendProblem(request, reply, apiError)
   })
 
   fastify.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiError('NOT_FOUND', { detail: `No route for ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}.` })))
-}, { name: 'problem-details' })
+}, { name: 'problem-details', dependencies: ['request-log'] })

@@ -95,7 +95,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
       } catch (err) {
         // An already revoked or foreign token leaves nothing to do; an outage must be reported.
         if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
-        request.log.info({ code: err.code }, 'refresh token not revoked')
+        request.log.debug({ code: err.code }, 'refresh token not revoked')
       }
     }
     return reply.code(204).send(null)
