@@ -4,10 +4,9 @@
  * usable behind. Needs `chromium` on PATH (.ci/run installs it).
  */
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { chromium } from 'playwright-core'
 import t from 'tap'
-import { buildTestApp } from '../helper.js'
+import { buildTestApp, freePort } from '../helper.js'
 
 const port = await freePort()
 const origin = `http://localhost:${port}`
@@ -86,14 +85,3 @@ t.test('a page on another site cannot use the session', async t => {
   t.equal(result, 'blocked: TypeError', 'the foreign page cannot read /me')
   await context.close()
 })
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
