@@ -81,13 +81,17 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
   ResendConfirmationCode: {
     InvalidParameterException: { code: 'ALREADY_CONFIRMED' }
   },
+  RevokeToken: {
+    // Not a refresh token of this client: nothing this client can revoke.
+    UnsupportedTokenTypeException: { code: 'TOKEN_INVALID' },
+    UnauthorizedException: { code: 'TOKEN_INVALID' },
+    // Token revocation is off for the app client: refresh tokens outlive logout. The operator must know.
+    UnsupportedOperationException: { code: 'INTERNAL_ERROR' }
+  },
   GetUser: {
     UserNotFoundException: { code: 'TOKEN_INVALID' }
   }
 }
-
-/** Exception names that mean "the user does not exist" for operations that must not reveal it. */
-export const USER_EXISTENCE_EXCEPTIONS = new Set(['UserNotFoundException'])
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT'])
 

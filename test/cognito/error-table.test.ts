@@ -10,6 +10,8 @@ import {
   NotAuthorizedException,
   RefreshTokenReuseException,
   TooManyRequestsException,
+  UnsupportedOperationException,
+  UnsupportedTokenTypeException,
   UserNotFoundException
 } from '@aws-sdk/client-cognito-identity-provider'
 import t, { type Test } from 'tap'
@@ -51,6 +53,8 @@ t.test('(mocked Cognito SDK) toApiError: one exception name, different meanings 
     { operation: 'Refresh', error: new RefreshTokenReuseException({ message: 'Refresh token reused.', $metadata: CLIENT_FAULT }), code: 'SESSION_EXPIRED', status: 401 },
     { operation: 'ConfirmSignUp', error: new NotAuthorizedException({ message: 'User cannot be confirmed. Current status is CONFIRMED', $metadata: CLIENT_FAULT }), code: 'ALREADY_CONFIRMED', status: 409 },
     { operation: 'ResendConfirmationCode', error: new InvalidParameterException({ message: 'User is already confirmed.', $metadata: CLIENT_FAULT }), code: 'ALREADY_CONFIRMED', status: 409 },
+    { operation: 'RevokeToken', error: new UnsupportedTokenTypeException({ message: 'Unsupported token type.', $metadata: CLIENT_FAULT }), code: 'TOKEN_INVALID', status: 401 },
+    { operation: 'RevokeToken', error: new UnsupportedOperationException({ message: 'Token revocation is not enabled for this client.', $metadata: CLIENT_FAULT }), code: 'INTERNAL_ERROR', status: 500 },
     // The same names fall back to their default rows elsewhere.
     { operation: 'GetUser', error: notAuthorized(), code: 'TOKEN_INVALID', status: 401 },
     { operation: 'SignUp', error: new InvalidPasswordException({ message: 'Password did not conform with policy: Password must have uppercase characters', $metadata: CLIENT_FAULT }), code: 'INVALID_PASSWORD', status: 400, detail: 'Password did not conform with policy: Password must have uppercase characters' },
