@@ -105,7 +105,8 @@ export function createCognitoGateway (settings: CognitoSettings, sdk?: CognitoId
   }
 
   return {
-    settings,
+    /** Whether calls naming a user need SECRET_HASH (and so the username). */
+    hasClientSecret: clientSecret !== undefined,
 
     async signUp (input: { username: string, password: string, attributes: Record<string, string> }): Promise<SignUpResult> {
       const out = await call('SignUp', () => client.send(new SignUpCommand({

@@ -51,7 +51,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     const fromCookie = body.refreshToken === undefined ? sessionCookies.refresh(request) : undefined
     const refreshToken = body.refreshToken ?? fromCookie?.refreshToken
     if (refreshToken === undefined) throw new ApiError('UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
-    if (body.refreshToken !== undefined && body.username === undefined && cognito.settings.clientSecret !== undefined) {
+    if (body.refreshToken !== undefined && body.username === undefined && cognito.hasClientSecret) {
       throw new ApiError('VALIDATION_FAILED', { detail: 'username is required with refreshToken (the app client has a secret).', errors: [{ field: '/body/username', message: 'is required' }] })
     }
     // A cookie session stays a cookie session: page script must never be able to read its tokens.
