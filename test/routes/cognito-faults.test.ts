@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   CognitoIdentityProviderClient,
   ConcurrentModificationException,
   ConfirmForgotPasswordCommand,
@@ -21,6 +22,7 @@ import {
   LimitExceededException,
   NotAuthorizedException,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   SignUpCommand,
   TooManyRequestsException,
@@ -342,6 +344,28 @@ t.test('(mocked Cognito SDK) with a client secret, the admin login flow carries 
     AuthParameters: { USERNAME: 'alice', PASSWORD, SECRET_HASH: expectedHash('alice', SETTINGS.clientId, clientSecret) }
   })
   t.equal(cognito.commandCalls(InitiateAuthCommand).length, 0)
+})
+
+t.test('(mocked Cognito SDK) the admin flow answers challenges with AdminRespondToAuthChallenge, SECRET_HASH included', async t => {
+  const clientSecret = 'some-secret'
+  const { app, cognito } = await mockedApp(t, { settings: { clientSecret, loginFlow: 'ADMIN_USER_PASSWORD_AUTH' } })
+  cognito.on(AdminInitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'session-1', ChallengeParameters: { USER_ID_FOR_SRP: 'alice', requiredAttributes: '["userAttributes.given_name"]', userAttributes: '{"email":"alice@example.com"}' } })
+  cognito.on(AdminRespondToAuthChallengeCommand).rejects(new NotAuthorizedException({ message: 'Invalid session for the user, session is expired.', $metadata: METADATA }))
+
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: 'Temp-Pass-1' } })
+  t.same(login.json(), { status: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED', username: 'alice', session: 'session-1', respondWith: ['newPassword', 'attributes.given_name'], parameters: { requiredAttributes: '["userAttributes.given_name"]' } }, 'user attributes are not echoed back')
+
+  const answer = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username: 'alice', challenge: 'NEW_PASSWORD_REQUIRED', session: 'session-1', newPassword: PASSWORD, attributes: { given_name: 'Alice' } } })
+  t.equal(answer.statusCode, 401)
+  t.match(answer.json(), { code: 'SESSION_EXPIRED', detail: 'The challenge session is invalid or expired; sign in again.' })
+  t.same(cognito.commandCalls(AdminRespondToAuthChallengeCommand)[0]?.args[0].input, {
+    UserPoolId: SETTINGS.userPoolId,
+    ClientId: SETTINGS.clientId,
+    ChallengeName: 'NEW_PASSWORD_REQUIRED',
+    Session: 'session-1',
+    ChallengeResponses: { NEW_PASSWORD: PASSWORD, 'userAttributes.given_name': 'Alice', USERNAME: 'alice', SECRET_HASH: expectedHash('alice', SETTINGS.clientId, clientSecret) }
+  })
+  t.equal(cognito.commandCalls(RespondToAuthChallengeCommand).length, 0)
 })
 
 t.test('(mocked Cognito SDK) with a client secret, refresh by body needs the username and hashes it', async t => {
