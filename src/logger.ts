@@ -11,7 +11,7 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   '*.password', '*.newPassword', '*.previousPassword', '*.proposedPassword',
-  '*.code', '*.token', '*.accessToken', '*.idToken', '*.refreshToken', '*.session',
+  '*.token', '*.accessToken', '*.idToken', '*.refreshToken', '*.session',
   '*.AccessToken', '*.IdToken', '*.RefreshToken', '*.Session', '*.Password', '*.ConfirmationCode', '*.SecretHash',
   '*.cookieSecret', '*.clientSecret', '*.credentials'
 ]

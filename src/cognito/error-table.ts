@@ -2,7 +2,9 @@
  * The one table from Cognito exceptions to catalog errors. Keyed by exception
  * name; where one name means different things per operation (a
  * NotAuthorizedException is "wrong password" at login but "session over" at
- * refresh), the operation's row wins over the default row.
+ * refresh), the operation's row wins over the default row. A few messages
+ * mean the service itself is misconfigured: those win over both, so they
+ * reach the operator as 5xx instead of looking like the user's mistake.
  */
 import { ApiError, type ErrorCode } from '../errors/catalog.js'
 
@@ -13,6 +15,8 @@ export type Operation =
 
 interface Row {
   code: ErrorCode
+  /** A message that makes this row mean something more specific. */
+  when?: [RegExp, Omit<Row, 'when'>]
   /** Public detail (4xx only); the Cognito message is logged, never sent... */
   detail?: string
   /** ...except where it only tells the client what to fix (which password rule failed). */
@@ -30,7 +34,8 @@ const DEFAULT_ROWS: Record<string, Row> = {
   LimitExceededException: { code: 'TOO_MANY_ATTEMPTS' },
   TooManyFailedAttemptsException: { code: 'TOO_MANY_ATTEMPTS' },
   TooManyRequestsException: { code: 'UPSTREAM_THROTTLED' },
-  NotAuthorizedException: { code: 'TOKEN_INVALID' },
+  // e.g. "SignUp is not permitted for this user pool", "User is disabled."
+  NotAuthorizedException: { code: 'NOT_PERMITTED' },
   PasswordResetRequiredException: { code: 'PASSWORD_RESET_REQUIRED' },
   UserNotConfirmedException: { code: 'USER_NOT_CONFIRMED' },
   UserNotFoundException: { code: 'USER_NOT_FOUND' },
@@ -79,7 +84,8 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
     NotAuthorizedException: { code: 'CODE_MISMATCH' }
   },
   ResendConfirmationCode: {
-    InvalidParameterException: { code: 'ALREADY_CONFIRMED' }
+    // Cognito answers "User is already confirmed." as InvalidParameterException.
+    InvalidParameterException: { code: 'INVALID_PARAMETER', when: [/already confirmed/i, { code: 'ALREADY_CONFIRMED' }] }
   },
   RevokeToken: {
     // Not a refresh token of this client: nothing this client can revoke.
@@ -89,14 +95,28 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
     UnsupportedOperationException: { code: 'INTERNAL_ERROR' }
   },
   GetUser: {
+    NotAuthorizedException: { code: 'TOKEN_INVALID' },
     UserNotFoundException: { code: 'TOKEN_INVALID' }
   }
 }
 
+/** Messages that mean the BFF's own configuration is wrong, whatever the operation. */
+const MISCONFIGURATION: Array<[string, RegExp]> = [
+  // A client secret missing, wrong, or configured for a client without one.
+  ['NotAuthorizedException', /secret hash|SECRET_HASH|client secret|Unable to verify secret/i],
+  // The app client does not allow the configured LOGIN_FLOW or refresh.
+  ['InvalidParameterException', /flow.* not enabled|not enabled for this client|Auth flow not enabled/i],
+  // The app client has refresh-token rotation on, which REFRESH_TOKEN_AUTH does not support.
+  ['InvalidParameterException', /rotation/i]
+]
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT'])
 
-/** Codes that tell the client to come back later: they carry Retry-After, whichever way they were reached. */
-const RETRYABLE = new Set<ErrorCode>(['UPSTREAM_THROTTLED', 'TOO_MANY_ATTEMPTS', 'UPSTREAM_UNAVAILABLE'])
+/**
+ * Retry-After (seconds) for the codes that mean "come back later", whichever
+ * way they were reached. Cognito's attempt limits last minutes, not seconds.
+ */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { UPSTREAM_THROTTLED: 1, UPSTREAM_UNAVAILABLE: 1, TOO_MANY_ATTEMPTS: 60 }
 
 /** Own rows only: the name comes off the wire, and "constructor" or "toString" must not find Object.prototype. */
 function rowOf (rows: Record<string, Row> | undefined, name: string): Row | undefined {
@@ -106,20 +126,21 @@ function rowOf (rows: Record<string, Row> | undefined, name: string): Row | unde
 /** Turns anything the SDK threw for `operation` into an ApiError; the original rides along as `cause`. */
 export function toApiError (operation: Operation, err: unknown): ApiError {
   if (err instanceof ApiError) return err
-  const e = err as { name?: string, code?: string, $metadata?: { httpStatusCode?: number }, $retryable?: unknown }
+  const e = err as { name?: string, message?: unknown, code?: string, $metadata?: { httpStatusCode?: number } }
   const name = e?.name ?? ''
+  const message = typeof e?.message === 'string' ? e.message : ''
+  if (MISCONFIGURATION.some(([n, pattern]) => n === name && pattern.test(message))) return apiError({ code: 'INTERNAL_ERROR' }, err)
   const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
-  if (row) {
-    return new ApiError(row.code, {
-      detail: row.detail ?? (row.passMessage === true ? (err as Error).message : undefined),
-      cause: err,
-      retryAfter: RETRYABLE.has(row.code) ? 1 : undefined
-    })
-  }
-  if (name === 'TimeoutError' || name === 'RequestTimeout' || NETWORK_CODES.has(e?.code ?? '')) {
-    return new ApiError('UPSTREAM_UNAVAILABLE', { cause: err, retryAfter: 1 })
-  }
+  if (row) return apiError(row.when?.[0].test(message) === true ? row.when[1] : row, err)
+  if (name === 'TimeoutError' || name === 'RequestTimeout' || NETWORK_CODES.has(e?.code ?? '')) return apiError({ code: 'UPSTREAM_UNAVAILABLE' }, err)
   const status = e?.$metadata?.httpStatusCode ?? 0
-  if (status >= 500) return new ApiError('UPSTREAM_UNAVAILABLE', { cause: err, retryAfter: 1 })
-  return new ApiError('UPSTREAM_ERROR', { cause: err })
+  return apiError({ code: status >= 500 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR' }, err)
+}
+
+function apiError (row: Omit<Row, 'when'>, err: unknown): ApiError {
+  return new ApiError(row.code, {
+    detail: row.detail ?? (row.passMessage === true ? (err as Error).message : undefined),
+    cause: err,
+    retryAfter: RETRY_AFTER[row.code]
+  })
 }

@@ -18,6 +18,7 @@ export const ERROR_CATALOG = {
   USER_NOT_CONFIRMED: { status: 403, title: 'The account is not confirmed yet.' },
   PASSWORD_RESET_REQUIRED: { status: 403, title: 'A password reset is required.' },
   ORIGIN_NOT_ALLOWED: { status: 403, title: 'The request origin is not allowed.' },
+  NOT_PERMITTED: { status: 403, title: 'The user pool does not allow this.' },
   NOT_FOUND: { status: 404, title: 'No such resource.' },
   USER_NOT_FOUND: { status: 404, title: 'No such user.' },
   USERNAME_EXISTS: { status: 409, title: 'An account with this username already exists.' },

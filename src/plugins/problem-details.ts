@@ -58,6 +58,12 @@ export function asApiError (error: unknown): ApiError {
   return new ApiError('INTERNAL_ERROR', { cause: error })
 }
 
+/** "Name: message" of an error that came from Cognito (the SDK marks those with $metadata). */
+function upstreamOf (cause: unknown): string | undefined {
+  const e = cause as { name?: string, message?: string, $metadata?: unknown } | undefined
+  return e?.$metadata !== undefined ? `${e.name ?? 'Error'}: ${e.message ?? ''}` : undefined
+}
+
 interface ValidationIssue {
   instancePath: string
   message?: string
@@ -89,7 +95,7 @@ function retryAfterOf (error: FastifyError): number {
 export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setErrorHandler((error, request, reply) => {
     const apiError = asApiError(error)
-    request.problemCode = apiError.code
+    request.problem = { code: apiError.code, upstream: upstreamOf(apiError.cause) }
     // A 5xx gets its own line with the cause; a 4xx is told by the request line's code.
     if (apiError.statusCode >= 500) request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
     return sendProblem(request, reply, apiError)

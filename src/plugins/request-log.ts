@@ -1,7 +1,9 @@
 /**
  * One log line per request, written when the response is sent: method, URL
- * without query values, status, time, and the problem code of a refused
- * request. The request id goes back in x-request-id.
+ * without query values, status, time, and for a refused request its problem
+ * code and what Cognito said (exception name and message: Cognito's messages
+ * carry no secrets, and an operator needs them to tell a wrong password from
+ * a wrong client secret). The request id goes back in x-request-id.
  */
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -9,18 +11,17 @@ import type { ErrorCode } from '../errors/catalog.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The catalog code this request was answered with, if it failed; set by problem-details. */
-    problemCode: ErrorCode | null
+    /** The problem this request was answered with, if it failed; set by problem-details. */
+    problem: { code: ErrorCode, upstream?: string } | null
   }
 }
 
 export default fp(async function requestLog (fastify: FastifyInstance) {
-  fastify.decorateRequest('problemCode', null)
+  fastify.decorateRequest('problem', null)
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
   fastify.addHook('onResponse', async (request, reply) => {
-    const code = request.problemCode
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...(code ? { code } : {}) }, 'request')
+    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...request.problem }, 'request')
   })
 }, { name: 'request-log' })

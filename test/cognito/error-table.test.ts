@@ -42,6 +42,14 @@ function check (t: Test, cases: Case[]) {
   }
 }
 
+t.test('(mocked Cognito SDK) toApiError: a misconfigured BFF is a 5xx for the operator, not the user\'s mistake', async t => {
+  check(t, [
+    { operation: 'Login', error: new NotAuthorizedException({ message: 'Client 3n4b5urk1ft4fl3mg5e62d9ado is configured with secret but SECRET_HASH was not received', $metadata: CLIENT_FAULT }), code: 'INTERNAL_ERROR', status: 500 },
+    { operation: 'SignUp', error: new NotAuthorizedException({ message: 'Unable to verify secret hash for client 3n4b5urk1ft4fl3mg5e62d9ado', $metadata: CLIENT_FAULT }), code: 'INTERNAL_ERROR', status: 500 },
+    { operation: 'Login', error: new InvalidParameterException({ message: 'USER_PASSWORD_AUTH flow not enabled for this client', $metadata: CLIENT_FAULT }), code: 'INTERNAL_ERROR', status: 500 }
+  ])
+})
+
 t.test('(mocked Cognito SDK) toApiError: one exception name, different meanings per operation', async t => {
   const notAuthorized = () => new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: CLIENT_FAULT })
   check(t, [
@@ -53,6 +61,9 @@ t.test('(mocked Cognito SDK) toApiError: one exception name, different meanings 
     { operation: 'Refresh', error: new RefreshTokenReuseException({ message: 'Refresh token reused.', $metadata: CLIENT_FAULT }), code: 'SESSION_EXPIRED', status: 401 },
     { operation: 'ConfirmSignUp', error: new NotAuthorizedException({ message: 'User cannot be confirmed. Current status is CONFIRMED', $metadata: CLIENT_FAULT }), code: 'ALREADY_CONFIRMED', status: 409 },
     { operation: 'ResendConfirmationCode', error: new InvalidParameterException({ message: 'User is already confirmed.', $metadata: CLIENT_FAULT }), code: 'ALREADY_CONFIRMED', status: 409 },
+    { operation: 'ResendConfirmationCode', error: new InvalidParameterException({ message: 'User has no e-mail address to send a code to.', $metadata: CLIENT_FAULT }), code: 'INVALID_PARAMETER', status: 400 },
+    { operation: 'SignUp', error: new NotAuthorizedException({ message: 'SignUp is not permitted for this user pool', $metadata: CLIENT_FAULT }), code: 'NOT_PERMITTED', status: 403 },
+    { operation: 'ForgotPassword', error: new NotAuthorizedException({ message: 'User is disabled.', $metadata: CLIENT_FAULT }), code: 'NOT_PERMITTED', status: 403 },
     { operation: 'RevokeToken', error: new UnsupportedTokenTypeException({ message: 'Unsupported token type.', $metadata: CLIENT_FAULT }), code: 'TOKEN_INVALID', status: 401 },
     { operation: 'RevokeToken', error: new UnsupportedOperationException({ message: 'Token revocation is not enabled for this client.', $metadata: CLIENT_FAULT }), code: 'INTERNAL_ERROR', status: 500 },
     // The same names fall back to their default rows elsewhere.
@@ -68,7 +79,7 @@ t.test('(mocked Cognito SDK) toApiError: throttling and attempt limits are 429 w
   check(t, [
     { operation: 'Login', error: new TooManyRequestsException({ message: 'Rate exceeded', $metadata: CLIENT_FAULT }), code: 'UPSTREAM_THROTTLED', status: 429, retryAfter: 1 },
     { operation: 'SignUp', error: new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }), code: 'UPSTREAM_THROTTLED', status: 429, retryAfter: 1 },
-    { operation: 'ResendConfirmationCode', error: new LimitExceededException({ message: 'Attempt limit exceeded, please try after some time.', $metadata: CLIENT_FAULT }), code: 'TOO_MANY_ATTEMPTS', status: 429, retryAfter: 1 }
+    { operation: 'ResendConfirmationCode', error: new LimitExceededException({ message: 'Attempt limit exceeded, please try after some time.', $metadata: CLIENT_FAULT }), code: 'TOO_MANY_ATTEMPTS', status: 429, retryAfter: 60 }
   ])
 })
 

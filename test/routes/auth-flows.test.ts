@@ -80,6 +80,25 @@ t.test('resend sends a new code that confirms the account; the old one no longer
   const unknown = await app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username: uniqueUsername('nobody') } })
   t.equal(unknown.statusCode, 202, 'an unknown user gets the same answer')
   t.same(unknown.json(), { status: 'sent' })
+  const confirmed = await app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username } })
+  t.equal(confirmed.statusCode, 202, 'so does a confirmed one: the answer tells nothing about the account')
+  t.same(confirmed.json(), { status: 'sent' })
+})
+
+t.test('with REVEAL_USER_EXISTENCE, resend tells unknown and confirmed accounts apart', async t => {
+  const revealing = await buildTestApp(t, { env: { REVEAL_USER_EXISTENCE: 'true' } })
+  const unknown = await revealing.app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username: uniqueUsername('nobody') } })
+  t.equal(unknown.statusCode, 404)
+  t.equal(unknown.json().code, 'USER_NOT_FOUND')
+  const username = uniqueUsername('reveal')
+  await revealing.app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+  const pending = await revealing.app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username } })
+  t.equal(pending.statusCode, 202)
+  t.match(pending.json(), { status: 'sent', codeDelivery: { medium: 'EMAIL', attribute: 'email' } })
+  await revealing.app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: revealing.latestCode(username) } })
+  const confirmed = await revealing.app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username } })
+  t.equal(confirmed.statusCode, 409)
+  t.equal(confirmed.json().code, 'ALREADY_CONFIRMED')
 })
 
 t.test('sign-up problems: taken username, wrong code', async t => {

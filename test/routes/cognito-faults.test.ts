@@ -226,7 +226,7 @@ t.test('(mocked Cognito SDK) resend over Cognito\'s attempt limit is 429 TOO_MAN
 
   const res = await app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username: 'alice' } })
   t.equal(res.statusCode, 429)
-  t.equal(res.headers['retry-after'], '1')
+  t.equal(res.headers['retry-after'], '60', 'Cognito\'s attempt limits last minutes')
   t.same(res.json(), {
     type: 'urn:cognito-bff:problem:too-many-attempts',
     title: 'Too many attempts; wait before trying again.',

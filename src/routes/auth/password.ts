@@ -18,7 +18,7 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 202: StatusResponseSchema, ...problems(404, 429, 502, 503) }
     }
   }, async (request, reply) => {
-    return reply.code(202).send(await codeSent(config.revealUserExistence, async () => await cognito.forgotPassword(request.body)))
+    return reply.code(202).send(await codeSent(config.revealUserExistence, request.log, async () => await cognito.forgotPassword(request.body)))
   })
 
   fastify.post('/auth/password/reset', {

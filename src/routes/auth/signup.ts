@@ -76,7 +76,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 202: StatusResponseSchema, ...problems(409, 429, 502, 503) }
     }
   }, async (request, reply) => {
-    return reply.code(202).send(await codeSent(config.revealUserExistence, async () => await cognito.resendConfirmationCode(request.body)))
+    return reply.code(202).send(await codeSent(config.revealUserExistence, request.log, async () => await cognito.resendConfirmationCode(request.body)))
   })
 }
 
