@@ -15,7 +15,7 @@ const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH'] as const
 export const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port the BFF listens on (0 picks a free one).' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to bind; use 0.0.0.0 in a container.' }),
-  PUBLIC_URL: Type.Optional(Type.String({ format: 'uri', description: 'Origin browsers use to reach the BFF (default http://localhost:PORT). Its scheme decides whether cookies are Secure.' })),
+  PUBLIC_URL: Type.Optional(Type.String({ format: 'uri', description: 'Origin browsers use to reach the BFF. Required outside local mode, and https there unless its host is loopback; its scheme decides whether cookies are Secure. Local mode default: http://localhost:PORT.' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' }),
   COGNITO_REGION: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', default: 'us-east-1', description: 'AWS region of the user pool.' }),
   COGNITO_USER_POOL_ID: Type.Optional(Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$', description: 'User pool id, e.g. eu-west-1_AbC123. Unset: local mode (embedded emulator).' })),
@@ -36,6 +36,7 @@ export const EnvSchema = Type.Object({
   COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
   LOCAL_DATA_DIR: Type.String({ default: '.local', description: 'Local mode: where the emulator keeps its pool, users and the generated cookie key.' }),
   LOCAL_COGNITO_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0, description: 'Local mode: port of the embedded emulator (0: the previous run\'s port if free, else any free one, so tokens survive restarts).' }),
+  LOCAL_EXPOSE: Type.Boolean({ default: false, description: 'Local mode: allow a HOST that is not loopback (e.g. 0.0.0.0 in a dev container). Off by default: local mode serves a demo user with a known password and every code at /local/messages.' }),
   LOCAL_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'Passw0rd!demo', description: 'Local mode: password of the demo user created on first start.' })
 })
 
@@ -98,8 +99,9 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
     const value = source[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  if (typeof raw.REVEAL_USER_EXISTENCE === 'string') {
-    raw.REVEAL_USER_EXISTENCE = BOOLEAN_WORDS[raw.REVEAL_USER_EXISTENCE.toLowerCase()] ?? raw.REVEAL_USER_EXISTENCE
+  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE']) {
+    const value = raw[key]
+    if (typeof value === 'string') raw[key] = BOOLEAN_WORDS[value.toLowerCase()] ?? value
   }
   const env = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Env
   const problems = [...Value.Errors(EnvSchema, env)].map(e => `${e.path.slice(1) || 'config'}: ${e.message}${e.value !== undefined && !isSecret(e.path) ? ` (got ${JSON.stringify(e.value)})` : ''}`)
@@ -108,8 +110,16 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
   if (mode === 'aws') {
     if (!env.COGNITO_CLIENT_ID) problems.push('COGNITO_CLIENT_ID: required when COGNITO_USER_POOL_ID is set')
     if (!env.COOKIE_SECRETS) problems.push('COOKIE_SECRETS: required outside local mode (generate one with: openssl rand -base64 48)')
-  } else if (env.COGNITO_CLIENT_ID) {
-    problems.push('COGNITO_USER_POOL_ID: required when COGNITO_CLIENT_ID is set')
+    // Its scheme decides Secure cookies and HSTS: a silent http default would drop both in production.
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required outside local mode (e.g. https://auth.example.com)')
+    else if (URL.canParse(env.PUBLIC_URL) && new URL(env.PUBLIC_URL).protocol !== 'https:' && !isLoopback(new URL(env.PUBLIC_URL).hostname)) {
+      problems.push('PUBLIC_URL: must be https outside local mode (plain http only for localhost)')
+    }
+  } else {
+    if (env.COGNITO_CLIENT_ID) problems.push('COGNITO_USER_POOL_ID: required when COGNITO_CLIENT_ID is set')
+    if (!isLoopback(env.HOST) && !env.LOCAL_EXPOSE) {
+      problems.push(`HOST: local mode serves a demo user and every code at /local/messages, so it binds to loopback only; got ${env.HOST}. Set COGNITO_USER_POOL_ID for a real pool, or LOCAL_EXPOSE=true if this is a dev container`)
+    }
   }
   const corsOrigins = env.CORS_ORIGINS.split(',').map(s => s.trim()).filter(Boolean)
   for (const origin of corsOrigins) {
@@ -169,6 +179,11 @@ function parseTrustProxy (value: string): Config['trustProxy'] {
     return (_address, hop) => hop < hops
   }
   return value.split(',').map(s => s.trim()).filter(Boolean).join(',')
+}
+
+function isLoopback (host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '')
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare)
 }
 
 function isSecret (path: string): boolean {

@@ -11,7 +11,7 @@ import { createOutbox } from './local/outbox.js'
 const PLACEHOLDER_ISSUER = 'http://127.0.0.1:1/us-east-1_Placeholder'
 
 export async function openApiDocument (): Promise<string> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', COGNITO_USER_POOL_ID: 'us-east-1_Placeholder', COGNITO_CLIENT_ID: 'placeholder', COOKIE_SECRETS: 'x'.repeat(32) })
+  const config = loadConfig({ LOG_LEVEL: 'silent', COGNITO_USER_POOL_ID: 'us-east-1_Placeholder', COGNITO_CLIENT_ID: 'placeholder', COOKIE_SECRETS: 'x'.repeat(32), PUBLIC_URL: 'https://auth.example.com' })
   const app = await buildApp(config, {
     cognito: { region: 'us-east-1', userPoolId: 'us-east-1_Placeholder', clientId: 'placeholder', issuer: PLACEHOLDER_ISSUER, jwksUri: `${PLACEHOLDER_ISSUER}/.well-known/jwks.json`, loginFlow: 'USER_PASSWORD_AUTH', timeoutMs: 1000 },
     cookieSecrets: ['x'.repeat(32)],

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { ConfigError, loadConfig } from '../src/config.js'
 
-const AWS = { COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'abc123', COOKIE_SECRETS: 'k'.repeat(32) }
+const AWS = { COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'abc123', COOKIE_SECRETS: 'k'.repeat(32), PUBLIC_URL: 'https://auth.example.com' }
 
 t.test('no pool configured is local mode with working defaults', async t => {
   const config = loadConfig({})
@@ -37,6 +37,21 @@ t.test('every problem is reported at once, secrets are not echoed', async t => {
   t.notMatch(err.message, 'too-short-secret', 'the secret value is not printed')
 })
 
+t.test('outside local mode the public URL is https (plain http only for localhost), so cookies are Secure', async t => {
+  const http = t.throws(() => loadConfig({ ...AWS, PUBLIC_URL: 'http://auth.example.com' })) as ConfigError
+  t.match(http.problems.join('\n'), 'PUBLIC_URL: must be https')
+  t.equal(loadConfig({ ...AWS, PUBLIC_URL: 'http://localhost:3000' }).cookies.secure, false, 'a developer may run against AWS on localhost')
+  t.equal(loadConfig(AWS).cookies.secure, true)
+})
+
+t.test('local mode binds to loopback unless LOCAL_EXPOSE says otherwise', async t => {
+  const exposed = t.throws(() => loadConfig({ HOST: '0.0.0.0' })) as ConfigError
+  t.match(exposed.problems.join('\n'), /HOST: local mode .* loopback only/)
+  t.equal(loadConfig({ HOST: '0.0.0.0', LOCAL_EXPOSE: 'true' }).host, '0.0.0.0')
+  t.equal(loadConfig({ HOST: '::1' }).host, '::1')
+  t.equal(loadConfig({ ...AWS, HOST: '0.0.0.0' }).host, '0.0.0.0', 'a real pool may listen anywhere')
+})
+
 t.test('SameSite=None needs an https public URL; a malformed URL is reported, not thrown', async t => {
   const none = t.throws(() => loadConfig({ COOKIE_SAMESITE: 'none' })) as ConfigError
   t.match(none.problems.join('\n'), 'COOKIE_SAMESITE')
@@ -59,7 +74,7 @@ t.test('proxy trust and the auth rate limit are configurable', async t => {
 
 t.test('AWS mode needs a client id and cookie secrets; a client id alone needs a pool', async t => {
   const err = t.throws(() => loadConfig({ COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' })) as ConfigError
-  t.match(err.problems.join('\n'), /COGNITO_CLIENT_ID: required[\s\S]*COOKIE_SECRETS: required/)
+  t.match(err.problems.join('\n'), /COGNITO_CLIENT_ID: required[\s\S]*COOKIE_SECRETS: required[\s\S]*PUBLIC_URL: required/)
   const lone = t.throws(() => loadConfig({ COGNITO_CLIENT_ID: 'abc' })) as ConfigError
   t.match(lone.problems.join('\n'), 'COGNITO_USER_POOL_ID: required')
 })

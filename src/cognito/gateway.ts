@@ -42,7 +42,7 @@ export interface CognitoSettings {
 export interface Tokens {
   accessToken: string
   idToken: string
-  /** Absent on refresh: Cognito keeps the refresh token it was given. */
+  /** Absent on refresh (REFRESH_TOKEN_AUTH keeps the refresh token it was given). */
   refreshToken?: string
 }
 
@@ -170,7 +170,7 @@ export function createCognitoGateway (settings: CognitoSettings, sdk?: CognitoId
       const out = await call('Refresh', () => client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters })))
       const result = authResult(out.AuthenticationResult)
       if (result.kind !== 'authenticated') throw toApiError('Refresh', { name: 'NotAuthorizedException' })
-      // Keep a rotated refresh token if the pool issues one.
+      // REFRESH_TOKEN_AUTH returns no new refresh token: the caller keeps the one it has.
       return result.tokens
     },
 

@@ -61,7 +61,7 @@ export type LoginBody = Static<typeof LoginBodySchema>
 export const TokensSchema = Type.Object({
   accessToken: Type.String(),
   idToken: Type.String(),
-  refreshToken: Type.Optional(Type.String({ description: 'Absent on refresh unless the pool rotates refresh tokens.' })),
+  refreshToken: Type.Optional(Type.String({ description: 'Absent on refresh: keep using the one you have.' })),
   tokenType: Type.Literal('Bearer'),
   expiresIn: Type.Integer({ description: 'Seconds until the access token expires.' })
 }, { description: 'Only with tokenDelivery "body".' })

@@ -73,7 +73,7 @@ t.test('/local/messages lists what Cognito would have sent, newest first, and pr
 
 t.test('local routes do not exist outside local mode', async t => {
   const { local } = await buildTestApp(t)
-  const config = loadConfig({ COGNITO_USER_POOL_ID: 'us-east-1_Test', COGNITO_CLIENT_ID: 'abc', COOKIE_SECRETS: 'k'.repeat(32), LOG_LEVEL: 'silent' })
+  const config = loadConfig({ COGNITO_USER_POOL_ID: 'us-east-1_Test', COGNITO_CLIENT_ID: 'abc', COOKIE_SECRETS: 'k'.repeat(32), PUBLIC_URL: 'https://auth.example.com', LOG_LEVEL: 'silent' })
   const app = await buildApp(config, { cognito: local.settings, cookieSecrets: ['k'.repeat(32)] })
   t.teardown(() => app.close())
   const response = await app.inject({ method: 'GET', url: '/local/messages' })

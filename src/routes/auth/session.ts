@@ -58,7 +58,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     const delivery = fromCookie ? 'cookie' : body.tokenDelivery ?? 'body'
     try {
       const tokens = await cognito.refresh({ refreshToken, username: body.username ?? fromCookie?.username })
-      // Cognito keeps the same refresh token unless it rotates it.
+      // The refresh token stays the same: the cookie gets it again with the new tokens.
       return authenticated(fastify, reply, { ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
     } catch (err) {
       // A refresh token Cognito refuses is a dead session: drop its cookies too.
