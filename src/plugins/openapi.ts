@@ -8,9 +8,10 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { COOKIE_NAMES } from '../tokens/cookies.js'
+import { cookieNames } from '../tokens/cookies.js'
 
 export default fp(async function openapi (fastify: FastifyInstance, { config }: { config: Config }) {
+  const https = config.publicUrl.protocol === 'https:'
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -26,7 +27,7 @@ export default fp(async function openapi (fastify: FastifyInstance, { config }: 
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token (login with tokenDelivery "body").' },
-          cookie: { type: 'apiKey', in: 'cookie', name: COOKIE_NAMES.access, description: 'The sealed session cookie set by login.' }
+          cookie: { type: 'apiKey', in: 'cookie', name: cookieNames(https).access, description: 'The sealed session cookie set by login.' }
         }
       }
     },
@@ -34,7 +35,6 @@ export default fp(async function openapi (fastify: FastifyInstance, { config }: 
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }
   })
-  const https = config.publicUrl.protocol === 'https:'
   await fastify.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,

@@ -2,6 +2,12 @@
  * Session cookies: one per token, names and attributes decided here only.
  * Every value is sealed (see seal.ts). The refresh cookie goes only to /auth,
  * the narrowest path that holds both of its users (refresh and logout).
+ *
+ * Over https the names carry the browser-enforced prefixes: `__Host-` (only
+ * this host can set it, Path=/) for the access and ID cookies, `__Secure-`
+ * for the refresh cookie (its narrow path rules out `__Host-`). A sibling
+ * subdomain could still plant a second refresh cookie on a longer path, so a
+ * session cookie whose name comes twice is not trusted at all.
  */
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -9,11 +15,14 @@ import type { Config } from '../config.js'
 import type { Tokens } from '../cognito/gateway.js'
 import type { Sealer } from './seal.js'
 
-export const COOKIE_NAMES = {
-  access: 'bff_access',
-  id: 'bff_id',
-  refresh: 'bff_refresh'
-} as const
+export type CookieNames = Record<'access' | 'id' | 'refresh', string>
+
+/** The names for plain-http local mode, or with the prefixes browsers enforce over https. */
+export function cookieNames (secure: boolean): CookieNames {
+  return secure
+    ? { access: '__Host-bff_access', id: '__Host-bff_id', refresh: '__Secure-bff_refresh' }
+    : { access: 'bff_access', id: 'bff_id', refresh: 'bff_refresh' }
+}
 
 export const REFRESH_COOKIE_PATH = '/auth'
 /** Cognito's default refresh-token lifetime; the pool may end it sooner, refresh then says SESSION_EXPIRED. */
@@ -26,6 +35,7 @@ export interface RefreshCookie {
 }
 
 export interface SessionCookies {
+  names: CookieNames
   set (reply: FastifyReply, tokens: Tokens, username: string): void
   clear (reply: FastifyReply): void
   accessToken (request: FastifyRequest): string | undefined
@@ -40,32 +50,41 @@ export function createSessionCookies (config: Config, sealer: Sealer): SessionCo
     path: '/'
   }
   const refreshOptions = { ...base, path: REFRESH_COOKIE_PATH }
+  const names = cookieNames(config.cookies.secure)
 
-  const read = (request: FastifyRequest, name: string): string | undefined => {
-    const value = request.cookies[name]
-    return value === undefined ? undefined : sealer.unseal(name, value)
+  // The sealing purpose is the cookie's role, whatever its name, so a value cannot change roles.
+  const read = (request: FastifyRequest, role: keyof CookieNames): string | undefined => {
+    const value = request.cookies[names[role]]
+    if (value === undefined) return undefined
+    if (occurrences(request.headers.cookie, names[role]) > 1) {
+      request.log.warn({ cookie: names[role] }, 'session cookie sent twice (planted by another subdomain?); not trusted')
+      return undefined
+    }
+    return sealer.unseal(role, value)
   }
 
   return {
+    names,
+
     set (reply, tokens, username) {
-      reply.setCookie(COOKIE_NAMES.access, sealer.seal(COOKIE_NAMES.access, tokens.accessToken), { ...base, maxAge: secondsLeft(tokens.accessToken) })
-      reply.setCookie(COOKIE_NAMES.id, sealer.seal(COOKIE_NAMES.id, tokens.idToken), { ...base, maxAge: secondsLeft(tokens.idToken) })
+      reply.setCookie(names.access, sealer.seal('access', tokens.accessToken), { ...base, maxAge: secondsLeft(tokens.accessToken) })
+      reply.setCookie(names.id, sealer.seal('id', tokens.idToken), { ...base, maxAge: secondsLeft(tokens.idToken) })
       if (tokens.refreshToken) {
         const value: RefreshCookie = { refreshToken: tokens.refreshToken, username }
-        reply.setCookie(COOKIE_NAMES.refresh, sealer.seal(COOKIE_NAMES.refresh, JSON.stringify(value)), { ...refreshOptions, maxAge: REFRESH_MAX_AGE_SECONDS })
+        reply.setCookie(names.refresh, sealer.seal('refresh', JSON.stringify(value)), { ...refreshOptions, maxAge: REFRESH_MAX_AGE_SECONDS })
       }
     },
 
     clear (reply) {
-      reply.clearCookie(COOKIE_NAMES.access, base)
-      reply.clearCookie(COOKIE_NAMES.id, base)
-      reply.clearCookie(COOKIE_NAMES.refresh, refreshOptions)
+      reply.clearCookie(names.access, base)
+      reply.clearCookie(names.id, base)
+      reply.clearCookie(names.refresh, refreshOptions)
     },
 
-    accessToken: request => read(request, COOKIE_NAMES.access),
+    accessToken: request => read(request, 'access'),
 
     refresh (request) {
-      const raw = read(request, COOKIE_NAMES.refresh)
+      const raw = read(request, 'refresh')
       if (raw === undefined) return undefined
       try {
         const value = JSON.parse(raw) as Partial<RefreshCookie>
@@ -77,6 +96,12 @@ export function createSessionCookies (config: Config, sealer: Sealer): SessionCo
       }
     }
   }
+}
+
+/** How many times `name` appears in a Cookie header. */
+function occurrences (header: string | undefined, name: string): number {
+  if (header === undefined) return 0
+  return header.split(';').filter(pair => pair.slice(0, pair.indexOf('=')).trim() === name).length
 }
 
 /** Seconds until the JWT's `exp` (the cookie should not outlive the token); 0 if unreadable. */

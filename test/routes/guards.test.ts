@@ -110,3 +110,33 @@ t.test('an unexpected failure is a generic 500; the detail is only in the log, u
   t.equal(logged.length, 1)
   t.match(logged[0], { err: { type: 'TypeError', message: /hunter2/ }, code: 'INTERNAL_ERROR' })
 })
+
+t.test('over https the session cookies are Secure and carry the __Host- / __Secure- prefixes', async t => {
+  const { app, local } = await buildTestApp(t, { env: { PUBLIC_URL: 'https://auth.example.com' } })
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'demo', password: local.demoUser.password } })
+  const cookies = Object.fromEntries(login.cookies.map(c => [c.name, c]))
+  t.same(Object.keys(cookies).sort(), ['__Host-bff_access', '__Host-bff_id', '__Secure-bff_refresh'])
+  for (const cookie of login.cookies) t.equal(cookie.secure, true, `${cookie.name} is Secure`)
+  t.equal(cookies['__Host-bff_access']?.path, '/', '__Host- cookies are host-only on /')
+  t.equal(cookies['__Host-bff_access']?.domain, undefined)
+  t.equal(cookies['__Secure-bff_refresh']?.path, '/auth')
+  const me = await app.inject({ method: 'GET', url: '/me', headers: { cookie: cookieHeader(login) } })
+  t.equal(me.statusCode, 200)
+})
+
+t.test('a session cookie sent twice (planted by a sibling subdomain) is not trusted', async t => {
+  const { app, local } = await buildTestApp(t)
+  const victim = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'demo', password: local.demoUser.password } })
+  const username = uniqueUsername('attacker')
+  await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+  const code = (await app.inject({ method: 'GET', url: `/local/messages?username=${username}` })).json()[0].code
+  await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code } })
+  const attacker = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
+  const planted = attacker.cookies.find(c => c.name === 'bff_refresh')!
+  // The browser sends the planted cookie (longer path) first, then the victim's.
+  const cookie = `bff_refresh=${planted.value}; ${cookieHeader(victim)}`
+  const refresh = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie } })
+  t.equal(refresh.statusCode, 401)
+  t.equal(refresh.json().code, 'UNAUTHENTICATED')
+  t.notOk(refresh.json().username, 'nobody is signed in as the attacker')
+})
