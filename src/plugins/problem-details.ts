@@ -16,11 +16,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
   FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_RATE_LIMITED: 'RATE_LIMITED'
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE'
 }
 
-export function problemBody (request: FastifyRequest, error: ApiError): Problem {
+function problemBody (request: FastifyRequest, error: ApiError): Problem {
   const { status, title } = ERROR_CATALOG[error.code]
   return {
     type: `urn:cognito-bff:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
@@ -34,13 +33,14 @@ export function problemBody (request: FastifyRequest, error: ApiError): Problem 
   }
 }
 
-export function sendProblem (request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+function sendProblem (request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+  request.problem = { code: error.code, upstream: upstreamOf(error.cause) }
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
   return reply.code(error.statusCode).type('application/problem+json').send(problemBody(request, error))
 }
 
 /** Any thrown value as an ApiError. */
-export function asApiError (error: unknown): ApiError {
+function asApiError (error: unknown): ApiError {
   if (error instanceof ApiError) return error
   const e = error as FastifyError & { validation?: ValidationIssue[] }
   if (e?.validation) {
@@ -48,7 +48,7 @@ export function asApiError (error: unknown): ApiError {
     return new ApiError('VALIDATION_FAILED', { detail: errors.map(f => `${f.field}: ${f.message}`).join('; '), errors })
   }
   const mapped = e?.code ? FASTIFY_CODES[e.code] : undefined
-  if (mapped) return new ApiError(mapped, { detail: mapped === 'RATE_LIMITED' ? undefined : e.message, cause: error, retryAfter: mapped === 'RATE_LIMITED' ? retryAfterOf(e) : undefined })
+  if (mapped) return new ApiError(mapped, { detail: e.message, cause: error })
   // A JSON body that does not parse surfaces as a SyntaxError with status 400.
   if (error instanceof SyntaxError && e.statusCode === 400) return new ApiError('MALFORMED_BODY', { cause: error })
   // Any other client error Fastify raised on its own is still the client's to fix.
@@ -87,15 +87,9 @@ function fieldError (context: string, issue: ValidationIssue): FieldError {
   return { field, message }
 }
 
-function retryAfterOf (error: FastifyError): number {
-  const match = /(\d+)\s*second/.exec(error.message)
-  return match ? Number(match[1]) : 60
-}
-
 export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setErrorHandler((error, request, reply) => {
     const apiError = asApiError(error)
-    request.problem = { code: apiError.code, upstream: upstreamOf(apiError.cause) }
     // A 5xx gets its own line with the cause; a 4xx is told by the request line's code.
     if (apiError.statusCode >= 500) request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
     return sendProblem(request, reply, apiError)
