@@ -2,5 +2,5 @@ import neostandard from 'neostandard'
 
 export default neostandard({
   ts: true,
-  ignores: ['node_modules', '.local', '.tap', 'coverage', 'openapi', 'scratch']
+  ignores: ['node_modules', '.local', '.tap', 'coverage', 'openapi', 'scratch', 'dist']
 })

@@ -7,10 +7,10 @@ import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
-import { createCognitoGateway, type CognitoGateway, type CognitoSettings } from './cognito/gateway.js'
+import { gatewayFor, type CognitoGateway } from './cognito/gateway.js'
 import type { Config } from './config.js'
 import { ApiError } from './errors/catalog.js'
-import type { Outbox } from './local/outbox.js'
+import { createOutbox, type Outbox } from './local/outbox.js'
 import { loggerOptions } from './logger.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
@@ -19,7 +19,7 @@ import originCheck from './plugins/origin-check.js'
 import problemDetails from './plugins/problem-details.js'
 import requestLog from './plugins/request-log.js'
 import securityHeaders from './plugins/security-headers.js'
-import sessionCookies from './plugins/session-cookies.js'
+import sessions from './plugins/sessions.js'
 import store from './plugins/store.js'
 import tokenVerifier from './plugins/token-verifier.js'
 import authRoutes from './routes/auth/index.js'
@@ -27,27 +27,24 @@ import localRoutes from './routes/local/index.js'
 import meRoutes from './routes/me/index.js'
 import opsRoutes from './routes/ops/index.js'
 import { ProblemSchema } from './schemas/problem.js'
+import { rateLimitStore } from './store/rate-limit-store.js'
 import type { SharedStore } from './store/store.js'
 
+/** What the app talks to. Everything else, tests included, is said by the config. */
 export interface AppDeps {
-  /** Where Cognito is: the configured pool, or the embedded emulator in local mode. */
-  cognito: CognitoSettings
-  /** Keys that seal session cookies (config in AWS mode, generated in local mode). */
-  cookieSecrets: readonly string[]
-  /** Local mode only: what Cognito would have sent; enables /local routes. */
-  outbox?: Outbox
-  /** A gateway to use instead of one built from `cognito` (tests that must force Cognito faults). */
+  /** The Cognito gateway; default: one built from config.pool. */
   gateway?: CognitoGateway
+  /** Shared state; default: in memory (one instance). */
   store?: SharedStore
   /** Where logs go (tests capture them); default stdout. */
   logStream?: NodeJS.WritableStream
-  /** Overrides config.authRateLimit (tests). */
-  authRateLimit?: number
+  /** Local mode: where the emulator puts what Cognito would have sent; default an empty one. */
+  outbox?: Outbox
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/
 
-export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, deps.logStream),
     bodyLimit: config.bodyLimit,
@@ -56,7 +53,8 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     },
-    trustProxy: config.trustProxy,
+    // Fastify also takes a hop count (it trusts that many proxies); its types only list the other forms.
+    trustProxy: config.trustProxy as boolean | string,
     // One line per request, written by plugins/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
@@ -79,7 +77,7 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
     if (body === '') return done(null, undefined)
     parseJson(request, body as string, done)
   })
-  app.decorate('config', config)
+  app.decorate<Config>('config', config)
   app.addSchema(ProblemSchema)
   // Routes whose body is all optional (refresh, logout) may be called with no body at all.
   app.addHook('preValidation', async (request) => {
@@ -88,7 +86,7 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
 
   await app.register(requestLog)
   await app.register(problemDetails)
-  await app.register(securityHeaders, { config })
+  await app.register(securityHeaders)
   await app.register(cors, {
     origin: [...config.corsOrigins],
     credentials: true,
@@ -97,32 +95,29 @@ export async function buildApp (config: Config, deps: AppDeps): Promise<FastifyI
     exposedHeaders: ['x-request-id', 'retry-after'],
     maxAge: 600
   })
-  await app.register(openapi, { config })
+  await app.register(openapi)
 
-  const gateway = deps.gateway ?? createCognitoGateway(deps.cognito)
-  await app.register(cognito, { gateway })
+  await app.register(cognito, { gateway: deps.gateway ?? gatewayFor(config) })
   await app.register(store, { store: deps.store })
-  await app.register(sessionCookies, { config, secrets: deps.cookieSecrets })
-  await app.register(tokenVerifier, {
-    issuer: deps.cognito.issuer,
-    jwksUri: deps.cognito.jwksUri,
-    clientId: deps.cognito.clientId,
-    timeoutMs: deps.cognito.timeoutMs
-  })
+  await app.register(tokenVerifier)
+  await app.register(sessions)
   await app.register(authenticate)
-  await app.register(originCheck, { config })
+  await app.register(originCheck)
 
   await app.register(opsRoutes)
   await app.register(async function authScope (scope) {
     await scope.register(rateLimit, {
-      max: deps.authRateLimit ?? config.authRateLimit,
+      // Counted in the shared store, so instances sharing one (Redis) share the limit.
+      store: rateLimitStore(scope.store),
+      max: config.authRateLimit,
       timeWindow: 60_000,
       errorResponseBuilder: (_request, context) => new ApiError('RATE_LIMITED', { retryAfter: Math.ceil(context.ttl / 1000) })
     })
     await scope.register(authRoutes)
   })
   await app.register(meRoutes)
-  if (deps.outbox) await app.register(localRoutes, { outbox: deps.outbox })
+  // The config decides: local routes exist exactly when the emulator stands in for Cognito.
+  if (config.mode === 'local') await app.register(localRoutes, { outbox: deps.outbox ?? createOutbox() })
 
   return app
 }

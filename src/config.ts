@@ -1,86 +1,179 @@
 /**
  * The service's configuration: one TypeBox schema over the environment, read
- * once at start, every violation reported together, the result frozen.
+ * once at start, every violation reported together, the result frozen. Every
+ * derived value (region from the pool id, issuer, JWKS URL) is computed here.
  * This is the only module that reads `process.env`.
+ *
+ * The typed config is a union on `mode`: with a pool configured it is 'aws'
+ * and carries the pool and cookie keys by type; without one it is 'local',
+ * and the pool is only known once the embedded emulator has made it
+ * (`completeLocalConfig`).
  */
-import { Type, type Static } from '@sinclair/typebox'
-import { FormatRegistry } from '@sinclair/typebox'
+import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { StringEnum } from './schemas/string-enum.js'
 
 // TypeBox checks formats only once they are registered.
 if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', value => URL.canParse(value))
 
 const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH'] as const
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+const SAME_SITE = ['lax', 'strict', 'none'] as const
+const REGION = '[a-z]{2}(-[a-z]+)+-\\d'
+
+/** A union of literals: TypeBox's Value functions (which read the environment) check these natively. */
+function Literals<const T extends readonly string[]> (values: T, options: SchemaOptions) {
+  return Type.Union(values.map(value => Type.Literal(value)) as Array<TLiteral<T[number]>>, options)
+}
 
 export const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port the BFF listens on (0 picks a free one).' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to bind; use 0.0.0.0 in a container.' }),
-  PUBLIC_URL: Type.Optional(Type.String({ format: 'uri', description: 'Origin browsers use to reach the BFF. Required outside local mode, and https there unless its host is loopback; its scheme decides whether cookies are Secure. Local mode default: http://localhost:PORT.' })),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' }),
-  COGNITO_REGION: Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-\\d$', default: 'us-east-1', description: 'AWS region of the user pool.' }),
+  PUBLIC_URL: Type.Optional(Type.String({
+    format: 'uri',
+    description: 'Origin browsers use to reach the BFF. Required outside local mode, and https there unless its host is loopback; ' +
+      'its scheme decides whether cookies are Secure. Local mode default: http://localhost:PORT.'
+  })),
+  LOG_LEVEL: Literals(LOG_LEVELS, { default: 'info', description: 'pino log level.' }),
+  COGNITO_REGION: Type.Optional(Type.String({
+    pattern: `^${REGION}$`,
+    description: 'AWS region of the user pool. Default: the prefix of COGNITO_USER_POOL_ID (a different value is an error); us-east-1 in local mode.'
+  })),
   COGNITO_USER_POOL_ID: Type.Optional(Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$', description: 'User pool id, e.g. eu-west-1_AbC123. Unset: local mode (embedded emulator).' })),
   COGNITO_CLIENT_ID: Type.Optional(Type.String({ pattern: '^[\\w+]+$', description: 'App client id. Required with COGNITO_USER_POOL_ID.' })),
-  COGNITO_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'App client secret, when the client has one; SECRET_HASH is then sent on every call that takes it.' })),
+  COGNITO_CLIENT_SECRET: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'App client secret, when the client has one; SECRET_HASH is then sent on every call that takes it.'
+  })),
   COGNITO_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: 'Override of the Cognito API endpoint (e.g. an emulator you run yourself).' })),
   COGNITO_JWKS_URI: Type.Optional(Type.String({ format: 'uri', description: 'Override of the JWKS URL (default: the pool issuer + /.well-known/jwks.json).' })),
   COGNITO_ISSUER: Type.Optional(Type.String({ format: 'uri', description: 'Override of the token issuer (default https://cognito-idp.REGION.amazonaws.com/POOL_ID).' })),
-  LOGIN_FLOW: Type.Union(LOGIN_FLOWS.map(f => Type.Literal(f)), { default: 'USER_PASSWORD_AUTH', description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed) or ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth, needs IAM credentials).' }),
-  COOKIE_SECRETS: Type.Optional(Type.String({ pattern: '^[^,]{32,}(,[^,]{32,})*$', description: 'Comma-separated keys (32+ chars each) that seal session cookies; the first seals, all unseal (rotation). Required outside local mode.' })),
-  COOKIE_SAMESITE: Type.Union([Type.Literal('lax'), Type.Literal('strict'), Type.Literal('none')], { default: 'lax', description: 'SameSite attribute of session cookies.' }),
+  LOGIN_FLOW: Literals(LOGIN_FLOWS, {
+    default: 'USER_PASSWORD_AUTH',
+    description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed) or ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth, needs IAM credentials).'
+  }),
+  COOKIE_SECRETS: Type.Optional(Type.String({
+    pattern: '^[^,]{32,}(,[^,]{32,})*$',
+    description: 'Comma-separated keys (32+ chars each) that seal session cookies; the first seals, all unseal (rotation). ' +
+      'Required outside local mode; local mode generates one and keeps it in LOCAL_DATA_DIR.'
+  })),
+  COOKIE_SAMESITE: Literals(SAME_SITE, { default: 'lax', description: 'SameSite attribute of session cookies.' }),
   CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated browser origins allowed to call with credentials (e.g. https://app.example.com).' }),
-  SIGNUP_CONFIRMED_URL: Type.Optional(Type.String({ format: 'uri', description: 'Page the e-mail confirmation link (GET /auth/signup/confirm) redirects to with ?status=confirmed or ?error=CODE. Unset: the link answers JSON (local mode: PUBLIC_URL/local/demo).' })),
-  REVEAL_USER_EXISTENCE: Type.Boolean({ default: false, description: 'When true, resend and forgot-password answer USER_NOT_FOUND and show where the code went, instead of the same 202 for every username. Login always answers INVALID_CREDENTIALS.' }),
+  SIGNUP_CONFIRMED_URL: Type.Optional(Type.String({
+    format: 'uri',
+    description: 'Page the e-mail confirmation link (GET /auth/signup/confirm) redirects to with ?status=confirmed or ?error=CODE. ' +
+      'Unset: the link answers JSON (local mode: PUBLIC_URL/local/demo).'
+  })),
+  REVEAL_USER_EXISTENCE: Type.Boolean({
+    default: false,
+    description: 'When true, resend and forgot-password answer USER_NOT_FOUND and show where the code went, instead of the same 202 for every username. ' +
+      'Login always answers INVALID_CREDENTIALS.'
+  }),
   AUTH_RATE_LIMIT: Type.Integer({ minimum: 1, default: 60, description: 'Requests per minute per client IP on /auth routes.' }),
-  TRUST_PROXY: Type.String({ default: 'false', pattern: '^(true|false|\\d+|[0-9a-fA-F.:/,\\s]+)$', description: 'Behind a load balancer: true, a hop count, or comma-separated proxy addresses/CIDRs, so client IPs (rate limits, logs) come from X-Forwarded-For. Default false.' }),
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    pattern: '^(true|false|\\d+|[0-9a-fA-F.:/,\\s]+)$',
+    description: 'Behind a load balancer: true, a hop count, or comma-separated proxy addresses/CIDRs, ' +
+      'so client IPs (rate limits, logs) come from X-Forwarded-For. Default false.'
+  }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest accepted request body in bytes.' }),
   COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
   LOCAL_DATA_DIR: Type.String({ default: '.local', description: 'Local mode: where the emulator keeps its pool, users and the generated cookie key.' }),
-  LOCAL_COGNITO_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0, description: 'Local mode: port of the embedded emulator (0: the previous run\'s port if free, else any free one, so tokens survive restarts).' }),
-  LOCAL_EXPOSE: Type.Boolean({ default: false, description: 'Local mode: allow a HOST that is not loopback (e.g. 0.0.0.0 in a dev container). Off by default: local mode serves a demo user with a known password and every code at /local/messages.' }),
+  LOCAL_COGNITO_PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    default: 0,
+    description: 'Local mode: port of the embedded emulator (0: the previous run\'s port if free, else any free one, so tokens survive restarts).'
+  }),
+  LOCAL_EXPOSE: Type.Boolean({
+    default: false,
+    description: 'Local mode: allow a HOST that is not loopback (e.g. 0.0.0.0 in a dev container). ' +
+      'Off by default: local mode serves a demo user with a known password and every code at /local/messages.'
+  }),
   LOCAL_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'Passw0rd!demo', description: 'Local mode: password of the demo user created on first start.' })
 })
 
 export type Env = Static<typeof EnvSchema>
 
-export type LoginFlow = typeof LOGIN_FLOWS[number]
+/** Where the user pool is and how to check its tokens: the configured pool, or the one the emulator made. */
+export const PoolSchema = Type.Object({
+  region: Type.String(),
+  userPoolId: Type.String(),
+  clientId: Type.String(),
+  clientSecret: Type.Optional(Type.String()),
+  /** Unset: the regional AWS endpoint. */
+  endpoint: Type.Optional(Type.String()),
+  issuer: Type.String(),
+  jwksUri: Type.String()
+})
+export type Pool = Static<typeof PoolSchema>
 
-/** The typed, frozen configuration every other module receives. */
-export interface Config {
-  readonly mode: 'local' | 'aws'
-  readonly port: number
-  readonly host: string
-  readonly publicUrl: URL
-  readonly logLevel: Env['LOG_LEVEL']
-  readonly cognito: {
-    readonly region: string
-    readonly userPoolId?: string
-    readonly clientId?: string
-    readonly clientSecret?: string
-    readonly endpoint?: string
-    readonly jwksUri?: string
-    readonly issuer?: string
-    readonly loginFlow: LoginFlow
-    readonly timeoutMs: number
-  }
-  readonly cookies: {
-    /** Undefined only in local mode, where the bootstrap generates and keeps one. */
-    readonly secrets?: readonly string[]
-    readonly sameSite: Env['COOKIE_SAMESITE']
-    readonly secure: boolean
-  }
-  readonly corsOrigins: readonly string[]
-  readonly signupConfirmedUrl?: string
-  readonly revealUserExistence: boolean
-  readonly bodyLimit: number
-  readonly authRateLimit: number
-  /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function. */
-  readonly trustProxy: boolean | string | ((address: string, hop: number) => boolean)
-  readonly local: {
-    readonly dataDir: string
-    readonly cognitoPort: number
-    readonly demoPassword: string
-  }
+const CookieOptionsSchema = Type.Object({
+  sameSite: StringEnum(SAME_SITE),
+  /** Relaxed only when the public URL itself is plain http (local use). */
+  secure: Type.Boolean()
+})
+
+const CookieKeysSchema = Type.Object({
+  /** The first seals, every one unseals. */
+  secrets: Type.Array(Type.String({ minLength: 32 }), { minItems: 1 })
+})
+
+/** Settings that mean the same in both modes. */
+const CommonFields = {
+  port: Type.Integer(),
+  host: Type.String(),
+  publicUrl: Type.Unsafe<URL>({ description: 'Parsed PUBLIC_URL' }),
+  logLevel: StringEnum(LOG_LEVELS),
+  cognito: Type.Object({
+    loginFlow: StringEnum(LOGIN_FLOWS),
+    timeoutMs: Type.Integer()
+  }),
+  corsOrigins: Type.Array(Type.String()),
+  signupConfirmedUrl: Type.Optional(Type.String()),
+  revealUserExistence: Type.Boolean(),
+  bodyLimit: Type.Integer(),
+  authRateLimit: Type.Integer(),
+  /** Fastify's trustProxy: false, true, a hop count, or proxy addresses. */
+  trustProxy: Type.Union([Type.Boolean(), Type.Integer(), Type.String()])
 }
+
+const LocalFieldsSchema = Type.Object({
+  dataDir: Type.String(),
+  cognitoPort: Type.Integer(),
+  demoPassword: Type.String()
+})
+
+export const AwsConfigSchema = Type.Object({
+  mode: Type.Literal('aws'),
+  ...CommonFields,
+  pool: PoolSchema,
+  cookies: Type.Composite([CookieOptionsSchema, CookieKeysSchema])
+})
+
+export const LocalConfigSchema = Type.Object({
+  mode: Type.Literal('local'),
+  ...CommonFields,
+  pool: PoolSchema,
+  cookies: Type.Composite([CookieOptionsSchema, CookieKeysSchema]),
+  local: LocalFieldsSchema
+})
+
+/** Local mode before the emulator has made its pool: no pool yet, and cookie keys only if configured. */
+export const LocalStartSchema = Type.Object({
+  mode: Type.Literal('local'),
+  ...CommonFields,
+  region: Type.String(),
+  cookies: Type.Composite([CookieOptionsSchema, Type.Partial(CookieKeysSchema)]),
+  local: LocalFieldsSchema
+})
+
+export type AwsConfig = Readonly<Static<typeof AwsConfigSchema>>
+export type LocalConfig = Readonly<Static<typeof LocalConfigSchema>>
+export type LocalStart = Readonly<Static<typeof LocalStartSchema>>
+/** The configuration the app runs with: every value known, frozen. */
+export type Config = AwsConfig | LocalConfig
+export type LoginFlow = Config['cognito']['loginFlow']
 
 export class ConfigError extends Error {
   constructor (readonly problems: string[]) {
@@ -90,9 +183,10 @@ export class ConfigError extends Error {
 }
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, 1: true, 0: false, yes: true, no: false }
+const DEFAULT_REGION = 'us-east-1'
 
 /** Builds the config from an environment; throws one ConfigError listing every problem. */
-export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig | LocalStart {
   // Only the schema's own keys, and empty strings count as unset (as in most .env tooling).
   const raw: Record<string, unknown> = {}
   for (const key of Object.keys(EnvSchema.properties)) {
@@ -104,7 +198,10 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
     if (typeof value === 'string') raw[key] = BOOLEAN_WORDS[value.toLowerCase()] ?? value
   }
   const env = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Env
-  const problems = [...Value.Errors(EnvSchema, env)].map(e => `${e.path.slice(1) || 'config'}: ${e.message}${e.value !== undefined && !isSecret(e.path) ? ` (got ${JSON.stringify(e.value)})` : ''}`)
+  const problems = [...Value.Errors(EnvSchema, env)].map(e => {
+    const shown = e.value !== undefined && !isSecret(e.path) ? ` (got ${JSON.stringify(e.value)})` : ''
+    return `${e.path.slice(1) || 'config'}: ${e.message}${shown}`
+  })
 
   const mode = env.COGNITO_USER_POOL_ID ? 'aws' : 'local'
   if (mode === 'aws') {
@@ -118,9 +215,11 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
   } else {
     if (env.COGNITO_CLIENT_ID) problems.push('COGNITO_USER_POOL_ID: required when COGNITO_CLIENT_ID is set')
     if (!isLoopback(env.HOST) && !env.LOCAL_EXPOSE) {
-      problems.push(`HOST: local mode serves a demo user and every code at /local/messages, so it binds to loopback only; got ${env.HOST}. Set COGNITO_USER_POOL_ID for a real pool, or LOCAL_EXPOSE=true if this is a dev container`)
+      problems.push(`HOST: local mode serves a demo user and every code at /local/messages, so it binds to loopback only; got ${env.HOST}. ` +
+        'Set COGNITO_USER_POOL_ID for a real pool, or LOCAL_EXPOSE=true if this is a dev container')
     }
   }
+  const region = mode === 'aws' ? poolRegion(env, problems) : env.COGNITO_REGION ?? DEFAULT_REGION
   const corsOrigins = env.CORS_ORIGINS.split(',').map(s => s.trim()).filter(Boolean)
   for (const origin of corsOrigins) {
     if (!isOrigin(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://app.example.com`)
@@ -133,51 +232,81 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems)
 
-  const config: Config = {
-    mode,
+  const common = {
     port: env.PORT,
     host: env.HOST,
     publicUrl,
     logLevel: env.LOG_LEVEL,
-    cognito: {
-      region: env.COGNITO_REGION,
-      userPoolId: env.COGNITO_USER_POOL_ID,
-      clientId: env.COGNITO_CLIENT_ID,
-      clientSecret: env.COGNITO_CLIENT_SECRET,
-      endpoint: env.COGNITO_ENDPOINT,
-      jwksUri: env.COGNITO_JWKS_URI,
-      issuer: env.COGNITO_ISSUER,
-      loginFlow: env.LOGIN_FLOW,
-      timeoutMs: env.COGNITO_TIMEOUT_MS
-    },
-    cookies: {
-      secrets: env.COOKIE_SECRETS?.split(','),
-      sameSite: env.COOKIE_SAMESITE,
-      // Secure cookies are relaxed only when the public URL itself is plain http (local use).
-      secure: publicUrl.protocol === 'https:'
-    },
+    cognito: { loginFlow: env.LOGIN_FLOW, timeoutMs: env.COGNITO_TIMEOUT_MS },
     corsOrigins,
     // Local mode has its own landing page; elsewhere, no page means a JSON answer.
     signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),
     revealUserExistence: env.REVEAL_USER_EXISTENCE,
     bodyLimit: env.BODY_LIMIT,
     authRateLimit: env.AUTH_RATE_LIMIT,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    local: {
-      dataDir: env.LOCAL_DATA_DIR,
-      cognitoPort: env.LOCAL_COGNITO_PORT,
-      demoPassword: env.LOCAL_DEMO_PASSWORD
-    }
+    trustProxy: parseTrustProxy(env.TRUST_PROXY)
   }
-  return deepFreeze(config)
+  const cookies = { sameSite: env.COOKIE_SAMESITE, secure: publicUrl.protocol === 'https:', secrets: env.COOKIE_SECRETS?.split(',') }
+
+  if (mode === 'aws') {
+    const pool = derivePool({
+      region,
+      userPoolId: env.COGNITO_USER_POOL_ID!,
+      clientId: env.COGNITO_CLIENT_ID!,
+      clientSecret: env.COGNITO_CLIENT_SECRET,
+      endpoint: env.COGNITO_ENDPOINT,
+      issuer: env.COGNITO_ISSUER,
+      jwksUri: env.COGNITO_JWKS_URI
+    })
+    return deepFreeze<AwsConfig>({ mode, ...common, pool, cookies: { ...cookies, secrets: cookies.secrets! } })
+  }
+  return deepFreeze<LocalStart>({
+    mode,
+    ...common,
+    region,
+    cookies,
+    local: { dataDir: env.LOCAL_DATA_DIR, cognitoPort: env.LOCAL_COGNITO_PORT, demoPassword: env.LOCAL_DEMO_PASSWORD }
+  })
+}
+
+/**
+ * Local mode once the emulator runs: its pool and client, and the cookie key it
+ * keeps (unless COOKIE_SECRETS was set). The issuer is the emulator's address.
+ */
+export function completeLocalConfig (start: LocalStart, found: { endpoint: string, userPoolId: string, clientId: string, cookieSecret: string }): LocalConfig {
+  const pool = derivePool({ region: start.region, userPoolId: found.userPoolId, clientId: found.clientId, endpoint: found.endpoint, issuer: `${found.endpoint}/${found.userPoolId}` })
+  return deepFreeze<LocalConfig>({ ...start, pool, cookies: { ...start.cookies, secrets: start.cookies.secrets ?? [found.cookieSecret] } })
+}
+
+/** The issuer Cognito signs with and where its keys are, unless overridden. */
+function derivePool (input: Omit<Pool, 'issuer' | 'jwksUri'> & { issuer?: string, jwksUri?: string }): Pool {
+  const issuer = input.issuer ?? `https://cognito-idp.${input.region}.amazonaws.com/${input.userPoolId}`
+  return { ...input, issuer, jwksUri: input.jwksUri ?? `${issuer}/.well-known/jwks.json` }
+}
+
+/**
+ * A pool id starts with its region (eu-west-1_AbC123). An explicit
+ * COGNITO_REGION must agree; an id without a region prefix is only fine for an
+ * emulator at COGNITO_ENDPOINT.
+ */
+function poolRegion (env: Env, problems: string[]): string {
+  const prefix = env.COGNITO_USER_POOL_ID?.split('_')[0] ?? ''
+  if (new RegExp(`^${REGION}$`).test(prefix)) {
+    if (env.COGNITO_REGION !== undefined && env.COGNITO_REGION !== prefix) {
+      problems.push(`COGNITO_REGION: ${env.COGNITO_REGION} differs from the region of COGNITO_USER_POOL_ID (${prefix}); unset it or fix one`)
+    }
+    return prefix
+  }
+  if (env.COGNITO_USER_POOL_ID !== undefined && env.COGNITO_ENDPOINT === undefined) {
+    problems.push(`COGNITO_USER_POOL_ID: "${env.COGNITO_USER_POOL_ID}" does not start with an AWS region (e.g. eu-west-1_AbC123)`)
+  }
+  return env.COGNITO_REGION ?? DEFAULT_REGION
 }
 
 function parseTrustProxy (value: string): Config['trustProxy'] {
   if (value === 'true' || value === 'false') return value === 'true'
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value)
-    return (_address, hop) => hop < hops
-  }
+  // Fastify trusts that many hops from the front-facing proxy.
+  if (/^\d+$/.test(value)) return Number(value)
   return value.split(',').map(s => s.trim()).filter(Boolean).join(',')
 }
 

@@ -5,32 +5,42 @@
 import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { buildApp, type AppDeps } from './app.js'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { ConfigError, loadConfig, type AwsConfig, type LocalStart } from './config.js'
 import { loggerOptions } from './logger.js'
 import type { LocalCognito } from './local/local-cognito.js'
 
+/** Prints one block and exits 1: for start-up problems the operator must fix, with no stack trace. */
+function refuseToStart (message: string, hint?: string): never {
+  process.stderr.write(`cognito-bff: ${message}\n${hint === undefined ? '' : `${hint}\n`}`)
+  process.exit(1)
+}
+
 async function main (): Promise<void> {
-  let config: Config
+  let loaded: AwsConfig | LocalStart
   try {
-    config = loadConfig()
+    loaded = loadConfig()
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
-    process.stderr.write(`cognito-bff: ${err.message}\nSee .env.example for every variable.\n`)
-    process.exit(1)
+    refuseToStart(err.message, 'See .env.example for every variable.')
   }
 
-  const logger = pino(loggerOptions(config) as object)
+  const logger = pino(loggerOptions(loaded) as object)
   const started = Date.now()
   let local: LocalCognito | undefined
-  let deps: AppDeps
-  if (config.mode === 'local') {
-    // Loaded only in local mode: the emulator is not part of an AWS deployment's start-up.
-    const { startLocalCognito } = await import('./local/local-cognito.js')
-    local = await startLocalCognito(config, logger)
-    deps = { cognito: local.settings, cookieSecrets: local.cookieSecrets, outbox: local.outbox }
-  } else {
-    deps = { cognito: awsSettings(config), cookieSecrets: config.cookies.secrets ?? [] }
+  let deps: AppDeps = {}
+  if (loaded.mode === 'local') {
+    // Loaded only in local mode: the emulator is a development dependency, absent from production installs.
+    const { startLocalCognito, EmulatorMissingError } = await import('./local/local-cognito.js')
+    try {
+      local = await startLocalCognito(loaded, logger)
+    } catch (err) {
+      if (err instanceof EmulatorMissingError) refuseToStart(err.message)
+      throw err
+    }
+    const { gatewayFor } = await import('./cognito/gateway.js')
+    deps = { gateway: gatewayFor(local.config, local.sdk), outbox: local.outbox }
   }
+  const config = local?.config ?? loaded as AwsConfig
 
   const app = await buildApp(config, deps)
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -45,29 +55,13 @@ async function main (): Promise<void> {
     const base = config.publicUrl.origin
     process.stdout.write([
       '',
-      `cognito-bff is running in local mode (embedded Cognito at ${local.settings.endpoint}, ready in ${Date.now() - started} ms)`,
+      `cognito-bff is running in local mode (embedded Cognito at ${local.config.pool.endpoint}, ready in ${Date.now() - started} ms)`,
       `  API:       ${base}   docs: ${base}/docs`,
       `  Demo user: username "${local.demoUser.username}", password "${local.demoUser.password}"`,
       `  Codes Cognito would send: printed here, and at ${base}/local/messages`,
-      `  Data:      ${config.local.dataDir}/ (delete it to start afresh)`,
+      `  Data:      ${local.config.local.dataDir}/ (delete it to start afresh)`,
       ''
     ].join('\n') + '\n')
-  }
-}
-
-function awsSettings (config: Config): AppDeps['cognito'] {
-  const { region, userPoolId = '', clientId = '' } = config.cognito
-  const issuer = config.cognito.issuer ?? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
-  return {
-    region,
-    userPoolId,
-    clientId,
-    clientSecret: config.cognito.clientSecret,
-    endpoint: config.cognito.endpoint,
-    issuer,
-    jwksUri: config.cognito.jwksUri ?? `${issuer}/.well-known/jwks.json`,
-    loginFlow: config.cognito.loginFlow,
-    timeoutMs: config.cognito.timeoutMs
   }
 }
 

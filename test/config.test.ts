@@ -66,8 +66,7 @@ t.test('proxy trust and the auth rate limit are configurable', async t => {
   t.equal(loadConfig({}).authRateLimit, 60)
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1')
-  const hops = loadConfig({ TRUST_PROXY: '2' }).trustProxy as (address: string, hop: number) => boolean
-  t.same([hops('x', 0), hops('x', 1), hops('x', 2)], [true, true, false], 'a hop count trusts that many proxies')
+  t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2, 'a hop count, which Fastify takes as is')
   t.equal(loadConfig({ AUTH_RATE_LIMIT: '5' }).authRateLimit, 5)
   t.throws(() => loadConfig({ TRUST_PROXY: 'everyone', AUTH_RATE_LIMIT: '0' }), /TRUST_PROXY[\s\S]*AUTH_RATE_LIMIT|AUTH_RATE_LIMIT[\s\S]*TRUST_PROXY/)
 })

@@ -1,19 +1,28 @@
 /**
- * Builds the app against a fresh embedded emulator (own data dir, port 0) and
- * tears both down with the test. Logs and "sent" messages are captured so
- * tests can read codes and search the log for secrets.
+ * Test apps and the asserts every test shares.
+ *
+ * `buildTestApp` is the service in local mode against a fresh embedded
+ * emulator (own data dir, port 0), torn down with the test; logs and "sent"
+ * messages are captured so tests can read codes and search the log for
+ * secrets. `buildAwsApp` is the service in AWS mode over a gateway a test
+ * controls (a mocked SDK client, or a real one at a fake endpoint) and a
+ * small real JWKS server: no emulator is started.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { pino } from 'pino'
+import type { Test } from 'tap'
 import { buildApp, type AppDeps } from '../src/app.js'
-import { loadConfig, type Config } from '../src/config.js'
+import { gatewayFor, type CognitoGateway } from '../src/cognito/gateway.js'
+import { loadConfig, type AwsConfig, type LocalConfig, type LocalStart } from '../src/config.js'
+import { ERROR_CATALOG, type ErrorCode, type FieldError } from '../src/errors/catalog.js'
 import { startLocalCognito, type LocalCognito } from '../src/local/local-cognito.js'
 import { createOutbox } from '../src/local/outbox.js'
+import { CLIENT_ID, POOL_ID, startJwksServer, type JwksServer } from './helpers/jwks-server.js'
 
 export interface TestContext {
   teardown (fn: () => unknown): void
@@ -21,50 +30,126 @@ export interface TestContext {
 
 export interface TestApp {
   app: FastifyInstance
-  config: Config
+  config: LocalConfig
   local: LocalCognito
-  /** Every log line the app wrote, parsed. */
+  /** Every log line the app wrote. */
   logs: string[]
   /** The newest code Cognito "sent" to `username`. */
   latestCode (username: string): string
+  /** A new user, signed up and confirmed through the API, ready to sign in. */
+  confirmedUser (prefix?: string): Promise<{ username: string, password: string }>
 }
 
-export async function buildTestApp (t: TestContext, options: { env?: Record<string, string>, deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-test-'))
-  const config = loadConfig({ LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...options.env })
-  const logs: string[] = []
-  const logStream = new Writable({
+export const PASSWORD = 'Correct-Horse-9'
+
+/** A writable that keeps every line written to it. */
+export function captureLines (): { stream: NodeJS.WritableStream, lines: string[] } {
+  const lines: string[] = []
+  const stream = new Writable({
     write (chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean))
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean))
       done()
     }
   })
-  const local = await startLocalCognito(config, pino({ level: 'warn' }, logStream), createOutbox(() => {}))
-  const app = await buildApp(config, {
-    cognito: local.settings,
-    cookieSecrets: local.cookieSecrets,
-    outbox: local.outbox,
-    logStream,
-    authRateLimit: 10_000,
-    ...options.deps
+  return { stream, lines }
+}
+
+/** The local-mode start config for a test environment (throws if the env names a pool). */
+export function localStart (env: Record<string, string> = {}): LocalStart {
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env })
+  if (config.mode !== 'local') throw new Error('expected a local-mode environment')
+  return config
+}
+
+/** An AWS-mode config for a test environment (a pool, client and cookie key are filled in). */
+export function awsConfig (env: Record<string, string> = {}): AwsConfig {
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    COGNITO_USER_POOL_ID: POOL_ID,
+    COGNITO_CLIENT_ID: CLIENT_ID,
+    COOKIE_SECRETS: 'test-cookie-secret-of-32-characters!',
+    PUBLIC_URL: 'http://localhost:3000',
+    ...env
   })
+  if (config.mode !== 'aws') throw new Error('expected an AWS-mode environment')
+  return config
+}
+
+export async function buildTestApp (t: TestContext, options: { env?: Record<string, string>, deps?: Omit<AppDeps, 'outbox' | 'logStream'> } = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-test-'))
+  const start = localStart({ LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', AUTH_RATE_LIMIT: '10000', ...options.env })
+  const { stream: logStream, lines: logs } = captureLines()
+  const local = await startLocalCognito(start, pino({ level: 'warn' }, logStream), createOutbox(() => {}))
+  const app = await buildApp(local.config, { gateway: gatewayFor(local.config, local.sdk), outbox: local.outbox, logStream, ...options.deps })
   await app.ready()
   t.teardown(async () => {
     await app.close()
     await local.emulator.close()
     await rm(dataDir, { recursive: true, force: true })
   })
+  const latestCode = (username: string): string => {
+    const message = local.outbox.list(username)[0]
+    if (!message) throw new Error(`no message was sent to ${username}`)
+    return message.code
+  }
   return {
     app,
-    config,
+    config: local.config,
     local,
     logs,
-    latestCode (username) {
-      const message = local.outbox.list(username)[0]
-      if (!message) throw new Error(`no message was sent to ${username}`)
-      return message.code
+    latestCode,
+    async confirmedUser (prefix = 'user') {
+      const username = uniqueUsername(prefix)
+      const signUp = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+      if (signUp.statusCode !== 201) throw new Error(`sign-up failed: ${signUp.body}`)
+      const confirm = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
+      if (confirm.statusCode !== 200) throw new Error(`confirmation failed: ${confirm.body}`)
+      return { username, password: PASSWORD }
     }
   }
+}
+
+export interface AwsTestApp {
+  app: FastifyInstance
+  config: AwsConfig
+  logs: string[]
+  /** Signs tokens the app accepts (or, with other claims, refuses). */
+  jwks: JwksServer
+}
+
+/**
+ * The app in AWS mode. The gateway is the test's (`gateway(config)` gets the
+ * config, to build one over a mocked or redirected SDK client); tokens are
+ * verified against a real JWKS server on port 0.
+ */
+export async function buildAwsApp (t: TestContext, options: { env?: Record<string, string>, gateway?: (config: AwsConfig) => CognitoGateway } = {}): Promise<AwsTestApp> {
+  const jwks = await startJwksServer(t)
+  const config = awsConfig({ COGNITO_ISSUER: jwks.issuer, AUTH_RATE_LIMIT: '10000', LOG_LEVEL: 'info', ...options.env })
+  const { stream: logStream, lines: logs } = captureLines()
+  const app = await buildApp(config, { gateway: options.gateway?.(config) ?? gatewayFor(config), logStream })
+  await app.ready()
+  t.teardown(() => app.close())
+  return { app, config, logs, jwks }
+}
+
+/**
+ * Asserts a whole RFC 9457 problem: status, content type, and the body with
+ * the catalog's type and title, the request id as instance, and exactly the
+ * detail and field errors given (none when not given).
+ */
+export function expectProblem (t: Test, response: LightMyRequestResponse, code: ErrorCode, extra: { detail?: string, errors?: FieldError[] } = {}): void {
+  const { status, title } = ERROR_CATALOG[code]
+  t.equal(response.statusCode, status, `status ${status}`)
+  t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.same(response.json(), {
+    type: `urn:cognito-bff:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    code,
+    ...(extra.detail === undefined ? {} : { detail: extra.detail }),
+    instance: `urn:request:${String(response.headers['x-request-id'])}`,
+    ...(extra.errors === undefined ? {} : { errors: extra.errors })
+  }, `the whole ${code} problem`)
 }
 
 /** The `name=value` pairs of a response's Set-Cookie headers, ready for a Cookie header. */
@@ -78,8 +163,6 @@ export function uniqueUsername (prefix = 'user'): string {
   counter += 1
   return `${prefix}${counter}${Date.now().toString(36)}`
 }
-
-export const PASSWORD = 'Correct-Horse-9'
 
 /** A TCP port free on 127.0.0.1 right now. */
 export async function freePort (): Promise<number> {

@@ -3,9 +3,9 @@ import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from './helper.j
 
 t.test('no password, code, token, cookie or Authorization header reaches the log', async t => {
   // trace: the most the app can ever log
-  const { app, logs, latestCode, local } = await buildTestApp(t, { env: { LOG_LEVEL: 'trace' } })
+  const { app, logs, latestCode, config } = await buildTestApp(t, { env: { LOG_LEVEL: 'trace' } })
   const username = uniqueUsername('secret')
-  const secrets: Record<string, string> = { password: PASSWORD, cookieKey: local.cookieSecrets[0]! }
+  const secrets: Record<string, string> = { password: PASSWORD, cookieKey: config.cookies.secrets[0]! }
 
   await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
   secrets.signupCode = latestCode(username)

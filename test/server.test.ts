@@ -1,16 +1,25 @@
 /**
- * The entry point as `npm start` runs it: a real process, its output and exit code.
+ * The entry point as people run it: `npm start` (tsx over the sources) and
+ * production's `node dist/server.js` (the compiled build), as real processes
+ * with their output and exit codes. The production cases run the build from
+ * an install without the emulator package, as `npm ci --omit=dev` leaves it.
  */
-import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { pino } from 'pino'
 import t from 'tap'
-import { freePort } from './helper.js'
+import { startLocalCognito } from '../src/local/local-cognito.js'
+import { createOutbox } from '../src/local/outbox.js'
+import { freePort, localStart, PASSWORD, uniqueUsername } from './helper.js'
 
-function start (env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: new URL('..', import.meta.url).pathname,
+const root = new URL('..', import.meta.url).pathname
+
+function start (args: string[], env: Record<string, string>, cwd = root) {
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -21,28 +30,109 @@ function start (env: Record<string, string>) {
   return { child, output, exited }
 }
 
+async function untilReady (port: number): Promise<boolean> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (await fetch(`http://127.0.0.1:${port}/readyz`).then(r => r.ok, () => false)) return true
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return false
+}
+
+async function post (port: number, path: string, body: unknown): Promise<Response> {
+  return await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+}
+
+async function tempDir (t: { teardown (fn: () => unknown): void }, prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
 t.test('a bad configuration stops the process with one block naming every problem', async t => {
-  const { output, exited } = start({ PORT: 'eighty', LOGIN_FLOW: 'SRP', COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' })
+  const { output, exited } = start(['--import', 'tsx', 'src/server.ts'], { PORT: 'eighty', LOGIN_FLOW: 'SRP', COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' })
   t.equal(await exited, 1)
   t.match(output.stderr, /^cognito-bff: Invalid configuration:\n {2}- PORT: [^\n]+\n {2}- LOGIN_FLOW: [^\n]+\n[\s\S]*COGNITO_CLIENT_ID: required[\s\S]*COOKIE_SECRETS: required/)
   t.notMatch(output.stderr, /\n\s+at /, 'no stack trace')
 })
 
-t.test('local mode starts, prints the demo user, serves, and stops cleanly on SIGTERM', async t => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-server-'))
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+t.test('npm start: local mode prints the demo user and every code Cognito would send, serves, and stops cleanly on SIGTERM', async t => {
+  const dataDir = await tempDir(t, 'cognito-bff-server-')
   const port = await freePort()
-  const { child, output, exited } = start({ PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
-  const deadline = Date.now() + 30_000
-  let ready = false
-  while (!ready && Date.now() < deadline) {
-    ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(r => r.ok, () => false)
-    if (!ready) await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  t.ok(ready, 'ready')
+  const { child, output, exited } = start(['--import', 'tsx', 'src/server.ts'], { PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+  t.ok(await untilReady(port), 'ready')
   t.match(output.stdout, /running in local mode[\s\S]*Demo user: username "demo", password "Passw0rd!demo"/)
-  const login = await fetch(`http://127.0.0.1:${port}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo', password: 'Passw0rd!demo' }) })
-  t.equal(login.status, 200)
+  t.equal((await post(port, '/auth/login', { username: 'demo', password: 'Passw0rd!demo' })).status, 200)
+
+  const username = uniqueUsername('printed')
+  t.equal((await post(port, '/auth/signup', { username, password: PASSWORD, email: `${username}@example.com` })).status, 201)
+  const line = new RegExp(`^\\[local cognito\\] SignUp code for ${username} \\(EMAIL ${username}@example\\.com\\): (\\d{6})$`, 'm')
+  const printed = line.exec(output.stdout)?.[1]
+  t.ok(printed, 'the code is printed on one stdout line')
+  t.equal((await post(port, '/auth/signup/confirm', { username, code: printed })).status, 200, 'and it is the code that confirms')
+
   child.kill('SIGTERM')
   t.equal(await exited, 0)
+})
+
+t.test('the production build', async t => {
+  await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root })
+
+  // What `npm ci --omit=dev` leaves: the compiled service and every package but the emulator.
+  const install = await tempDir(t, 'cognito-bff-prod-')
+  await cp(join(root, 'dist'), join(install, 'dist'), { recursive: true })
+  await cp(join(root, 'package.json'), join(install, 'package.json'))
+  await mkdir(join(install, 'node_modules'))
+  for (const name of await readdir(join(root, 'node_modules'))) {
+    if (name !== 'cognito-local' && name !== '.bin') await symlink(join(root, 'node_modules', name), join(install, 'node_modules', name))
+  }
+
+  t.test('node dist/server.js runs local mode when the emulator is installed', async t => {
+    const dataDir = await tempDir(t, 'cognito-bff-dist-')
+    const port = await freePort()
+    const { child, output, exited } = start(['dist/server.js'], { PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+    t.ok(await untilReady(port), `ready (${output.stderr})`)
+    t.equal((await post(port, '/auth/login', { username: 'demo', password: 'Passw0rd!demo' })).status, 200)
+    child.kill('SIGTERM')
+    t.equal(await exited, 0)
+  })
+
+  t.test('without the emulator, local mode refuses to start in one line', async t => {
+    const { output, exited } = start(['dist/server.js'], { PORT: String(await freePort()), LOCAL_DATA_DIR: join(install, '.local') }, install)
+    t.equal(await exited, 1)
+    t.equal(output.stderr, 'cognito-bff: local mode needs the cognito-local emulator, which a production install leaves out: ' +
+      'run `npm install` (with dev dependencies), or set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID to use a real pool.\n')
+  })
+
+  t.test('without the emulator, a configured pool is served: ready, and sign-in works', async t => {
+    // The pool: an emulator this test runs, standing in for AWS behind COGNITO_ENDPOINT.
+    const local = await startLocalCognito(localStart({ LOCAL_DATA_DIR: await tempDir(t, 'cognito-bff-pool-') }), pino({ level: 'silent' }), createOutbox(() => {}))
+    t.teardown(async () => {
+      local.sdk.destroy()
+      await local.emulator.close()
+    })
+    const { pool } = local.config
+    const port = await freePort()
+    const { child, output, exited } = start(['dist/server.js'], {
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      PUBLIC_URL: `http://localhost:${port}`,
+      COGNITO_USER_POOL_ID: pool.userPoolId,
+      COGNITO_CLIENT_ID: pool.clientId,
+      COGNITO_ENDPOINT: pool.endpoint!,
+      COGNITO_ISSUER: pool.issuer,
+      COOKIE_SECRETS: 'k'.repeat(32),
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local'
+    }, install)
+    t.ok(await untilReady(port), `ready (${output.stderr})`)
+    const login = await post(port, '/auth/login', { username: local.demoUser.username, password: local.demoUser.password, tokenDelivery: 'body' })
+    t.equal(login.status, 200)
+    const { tokens } = await login.json() as { tokens: { accessToken: string } }
+    const me = await fetch(`http://127.0.0.1:${port}/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })
+    t.equal(me.status, 200, 'the token the pool issued is verified against its JWKS')
+    t.equal((await fetch(`http://127.0.0.1:${port}/local/messages`)).status, 404, 'no local routes with a configured pool')
+    child.kill('SIGTERM')
+    t.equal(await exited, 0)
+  })
 })

@@ -129,12 +129,27 @@ export function toApiError (operation: Operation, err: unknown): ApiError {
   const e = err as { name?: string, message?: unknown, code?: string, $metadata?: { httpStatusCode?: number } }
   const name = e?.name ?? ''
   const message = typeof e?.message === 'string' ? e.message : ''
-  if (MISCONFIGURATION.some(([n, pattern]) => n === name && pattern.test(message))) return apiError({ code: 'INTERNAL_ERROR' }, err)
-  const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
-  if (row) return apiError(row.when?.[0].test(message) === true ? row.when[1] : row, err)
+  const row = rowFor(operation, name, message)
+  if (row) return apiError(row, err)
   if (name === 'TimeoutError' || name === 'RequestTimeout' || NETWORK_CODES.has(e?.code ?? '')) return apiError({ code: 'UPSTREAM_UNAVAILABLE' }, err)
   const status = e?.$metadata?.httpStatusCode ?? 0
   return apiError({ code: status >= 500 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR' }, err)
+}
+
+/**
+ * What the table says `exceptionName` means for `operation`, when the gateway
+ * itself has to refuse (Cognito answered, but not with something usable).
+ * Names the table does not know are an unexpected upstream answer.
+ */
+export function errorFor (operation: Operation, exceptionName: string): ApiError {
+  return apiError(rowFor(operation, exceptionName, '') ?? { code: 'UPSTREAM_ERROR' }, undefined)
+}
+
+/** The row for an exception: a misconfiguration message first, then the operation's row, then the default. */
+function rowFor (operation: Operation, name: string, message: string): Omit<Row, 'when'> | undefined {
+  if (MISCONFIGURATION.some(([n, pattern]) => n === name && pattern.test(message))) return { code: 'INTERNAL_ERROR' }
+  const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
+  return row?.when?.[0].test(message) === true ? row.when[1] : row
 }
 
 function apiError (row: Omit<Row, 'when'>, err: unknown): ApiError {

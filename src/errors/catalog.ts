@@ -73,3 +73,17 @@ export class ApiError extends Error {
     this.retryAfter = options.retryAfter
   }
 }
+
+/** VALIDATION_FAILED naming the offending fields; the detail lists them unless a clearer one is given. */
+export function invalidFields (errors: FieldError[], detail = errors.map(f => `${f.field}: ${f.message}`).join('; ')): ApiError {
+  return new ApiError('VALIDATION_FAILED', { detail, errors })
+}
+
+/**
+ * Whether a failure is about the request itself (a wrong code, an unknown
+ * account...), as opposed to our side, Cognito's, or "slow down": those must
+ * reach the client whatever the route would otherwise hide.
+ */
+export function isClientFault (err: unknown): err is ApiError {
+  return err instanceof ApiError && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 429
+}

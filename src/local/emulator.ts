@@ -7,7 +7,6 @@
  * It also answers ResendConfirmationCode, which cognito-local lacks, the way
  * Cognito does: a new code for an unconfirmed user.
  */
-import './quiet-sdk-notices.js'
 import { mkdir, writeFile, access } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'

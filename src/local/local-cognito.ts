@@ -1,17 +1,22 @@
 /**
  * Local mode: the embedded emulator, a pool and app client that survive
  * restarts (recorded in LOCAL_DATA_DIR/state.json, with a generated cookie
- * key), and the demo user. Returns the same CognitoSettings a real pool gives.
+ * key), and the demo user. Returns the completed config (the pool the
+ * emulator made) and the SDK client that set it up, for the gateway to reuse.
+ *
+ * The emulator (the `cognito-local` package) is a development dependency,
+ * loaded only here: a production install has none, and says so in one line.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
-import type { Config } from '../config.js'
-import type { CognitoSettings } from '../cognito/gateway.js'
-import { DEMO_USER, ensureLocalPool, localCredentials, type LocalPool } from '../cognito/local-pool.js'
-import { startEmulator, type Emulator } from './emulator.js'
+import { completeLocalConfig, type LocalConfig, type LocalStart } from '../config.js'
+import { createSdkClient, localCredentials, type SdkClient } from '../cognito/client.js'
+import { DEMO_USER, ensureLocalPool, type LocalPool } from '../cognito/local-pool.js'
+import type { Emulator } from './emulator.js'
 import { createOutbox, type Outbox } from './outbox.js'
+import { quietSdkNotices } from './quiet-sdk-notices.js'
 
 interface LocalState extends LocalPool {
   cookieSecret: string
@@ -20,8 +25,9 @@ interface LocalState extends LocalPool {
 }
 
 export interface LocalCognito {
-  settings: CognitoSettings
-  cookieSecrets: string[]
+  config: LocalConfig
+  /** The SDK client pointed at the emulator; the gateway serves with it. */
+  sdk: SdkClient
   outbox: Outbox
   emulator: Emulator
   demoUser: { username: string, email: string, password: string }
@@ -29,8 +35,18 @@ export interface LocalCognito {
   created: boolean
 }
 
-export async function startLocalCognito (config: Config, logger: Logger, outbox: Outbox = createOutbox()): Promise<LocalCognito> {
-  const dataDir = resolve(config.local.dataDir)
+/** Local mode was asked for, but the emulator is not installed (a production install). */
+export class EmulatorMissingError extends Error {
+  constructor () {
+    super('local mode needs the cognito-local emulator, which a production install leaves out: ' +
+      'run `npm install` (with dev dependencies), or set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID to use a real pool.')
+    this.name = 'EmulatorMissingError'
+  }
+}
+
+export async function startLocalCognito (start: LocalStart, logger: Logger, outbox: Outbox = createOutbox()): Promise<LocalCognito> {
+  const { startEmulator } = await loadEmulator()
+  const dataDir = resolve(start.local.dataDir)
   await mkdir(dataDir, { recursive: true })
   const stateFile = join(dataDir, 'state.json')
   const previous = await readState(stateFile)
@@ -42,9 +58,10 @@ export async function startLocalCognito (config: Config, logger: Logger, outbox:
     // with a stack trace; the BFF logs those itself, so keep only the emulator's own failures.
     logger: logger.child({ component: 'cognito-local' }, { level: 'error' })
   }
-  const emulator = await startOnStablePort(config.local.cognitoPort, previous?.port, port => startEmulator({ ...options, port }))
+  const emulator = await startOnStablePort(start.local.cognitoPort, previous?.port, port => startEmulator({ ...options, port }))
+  const sdk = createSdkClient({ region: start.region, endpoint: emulator.endpoint, timeoutMs: start.cognito.timeoutMs, credentials: localCredentials() })
   try {
-    const pool = await ensureLocalPool({ endpoint: emulator.endpoint, region: config.cognito.region, known: previous, demoPassword: config.local.demoPassword })
+    const pool = await ensureLocalPool(sdk, { known: previous, demoPassword: start.local.demoPassword })
     const state: LocalState = {
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,
@@ -52,28 +69,29 @@ export async function startLocalCognito (config: Config, logger: Logger, outbox:
       port: Number(new URL(emulator.endpoint).port)
     }
     await writeFile(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
-
-    const issuer = `${emulator.endpoint}/${pool.userPoolId}`
     return {
-      settings: {
-        region: config.cognito.region,
-        userPoolId: pool.userPoolId,
-        clientId: pool.clientId,
-        endpoint: emulator.endpoint,
-        issuer,
-        jwksUri: `${issuer}/.well-known/jwks.json`,
-        loginFlow: config.cognito.loginFlow,
-        timeoutMs: config.cognito.timeoutMs,
-        credentials: localCredentials()
-      },
-      cookieSecrets: [state.cookieSecret],
+      config: completeLocalConfig(start, { endpoint: emulator.endpoint, userPoolId: pool.userPoolId, clientId: pool.clientId, cookieSecret: state.cookieSecret }),
+      sdk,
       outbox,
       emulator,
-      demoUser: { ...DEMO_USER, password: config.local.demoPassword },
+      demoUser: { ...DEMO_USER, password: start.local.demoPassword },
       created: pool.created
     }
   } catch (err) {
+    sdk.destroy()
     await emulator.close()
+    throw err
+  }
+}
+
+/** The emulator module, loaded on demand (after the SDK notices are quieted). */
+async function loadEmulator (): Promise<typeof import('./emulator.js')> {
+  quietSdkNotices()
+  try {
+    return await import('./emulator.js')
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes('cognito-local')) throw new EmulatorMissingError()
     throw err
   }
 }

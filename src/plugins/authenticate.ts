@@ -1,9 +1,9 @@
 /**
  * The signed-in guard. Route groups that need a user register `requireUser`
  * as an onRequest hook on their own scope. The access token comes from
- * `Authorization: Bearer` or the session cookie and is verified locally
- * (signature, issuer, expiry, client, token use, revocation) before any
- * handler can pass it on to Cognito.
+ * `Authorization: Bearer` or the session cookie, and the verifier's answer
+ * (signature, claims, client, token use, revocation) decides before any
+ * handler can pass the token on to Cognito.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -19,8 +19,6 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     requireUser: (request: FastifyRequest) => Promise<void>
-    /** The presented access token (Bearer first, then cookie), unverified. */
-    presentedAccessToken: (request: FastifyRequest) => string | undefined
   }
 }
 
@@ -28,34 +26,17 @@ export default fp(async function authenticate (fastify: FastifyInstance) {
   fastify.decorateRequest('user', null)
   fastify.decorateRequest('accessToken', null)
 
-  const presentedAccessToken = (request: FastifyRequest): string | undefined => {
-    const header = request.headers.authorization
-    if (header !== undefined) {
-      const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(header.trim())
-      if (!match) throw new ApiError('TOKEN_INVALID', { detail: 'The Authorization header must be "Bearer <access token>".' })
-      return match[1]
-    }
-    return fastify.sessionCookies.accessToken(request)
-  }
-  fastify.decorate('presentedAccessToken', presentedAccessToken)
-
   fastify.decorate('requireUser', async function requireUser (request: FastifyRequest) {
-    const token = presentedAccessToken(request)
+    const token = fastify.sessions.presentedAccessToken(request)
     if (token === undefined) throw new ApiError('UNAUTHENTICATED', { detail: 'Sign in, or send Authorization: Bearer <access token>.' })
-    let user: VerifiedToken
-    try {
-      user = await fastify.tokenVerifier.verify(token, 'access')
-    } catch (err) {
-      if (err instanceof ApiError) throw err
-      // The reason (expired, wrong issuer, bad signature) is for the log only.
-      request.log.debug({ reason: (err as Error).name }, 'access token refused')
+    const verification = await fastify.tokenVerifier.verify(token, 'access')
+    if (!verification.ok) {
+      // An outage is not the caller's fault; which check failed is for the log only.
+      if (verification.refusal === 'unavailable') throw new ApiError('UPSTREAM_UNAVAILABLE', { cause: verification.cause, retryAfter: 1 })
+      request.log.debug({ reason: verification.refusal }, 'access token refused')
       throw new ApiError('TOKEN_INVALID')
     }
-    if (user.jti !== undefined && await fastify.store.isTokenRevoked(user.jti)) {
-      request.log.debug({ reason: 'revoked' }, 'access token refused')
-      throw new ApiError('TOKEN_INVALID')
-    }
-    request.user = user
+    request.user = verification.token
     request.accessToken = token
   })
-}, { name: 'authenticate', dependencies: ['session-cookies', 'token-verifier', 'store'] })
+}, { name: 'authenticate', dependencies: ['sessions', 'token-verifier'] })

@@ -7,10 +7,10 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Config } from '../config.js'
 import { cookieNames } from '../tokens/cookies.js'
 
-export default fp(async function openapi (fastify: FastifyInstance, { config }: { config: Config }) {
+export default fp(async function openapi (fastify: FastifyInstance) {
+  const { config } = fastify
   const https = config.publicUrl.protocol === 'https:'
   await fastify.register(swagger, {
     openapi: {

@@ -6,12 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Config } from '../config.js'
 import { ApiError } from '../errors/catalog.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-export default fp(async function originCheck (fastify: FastifyInstance, { config }: { config: Config }) {
+export default fp(async function originCheck (fastify: FastifyInstance) {
+  const { config } = fastify
   const allowed = new Set([config.publicUrl.origin, ...config.corsOrigins.map(o => new URL(o).origin)])
   fastify.addHook('onRequest', async (request) => {
     if (SAFE_METHODS.has(request.method) || request.headers.cookie === undefined) return

@@ -7,9 +7,9 @@
 import helmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Config } from '../config.js'
 
-export default fp(async function securityHeaders (fastify: FastifyInstance, { config }: { config: Config }) {
+export default fp(async function securityHeaders (fastify: FastifyInstance) {
+  const { config } = fastify
   const https = config.publicUrl.protocol === 'https:'
   await fastify.register(helmet, {
     contentSecurityPolicy: {

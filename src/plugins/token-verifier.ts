@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createTokenVerifier, type TokenVerifier, type VerifierSettings } from '../tokens/verifier.js'
+import { createTokenVerifier, type TokenVerifier } from '../tokens/verifier.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -13,14 +13,15 @@ declare module 'fastify' {
  * listens; if that fails the service still starts (readiness says not ready)
  * and the first verification fetches it again.
  */
-export default fp(async function tokenVerifier (fastify: FastifyInstance, options: VerifierSettings) {
-  const verifier = createTokenVerifier(options)
+export default fp(async function tokenVerifier (fastify: FastifyInstance) {
+  const { pool, cognito } = fastify.config
+  const verifier = createTokenVerifier({ pool, timeoutMs: cognito.timeoutMs, store: fastify.store })
   fastify.decorate('tokenVerifier', verifier)
   fastify.addHook('onReady', async () => {
     try {
       await verifier.hydrate()
     } catch (err) {
-      fastify.log.error({ err, jwksUri: options.jwksUri }, 'could not fetch the JWKS; tokens cannot be verified until it is reachable')
+      fastify.log.error({ err, jwksUri: pool.jwksUri }, 'could not fetch the JWKS; tokens cannot be verified until it is reachable')
     }
   })
-}, { name: 'token-verifier' })
+}, { name: 'token-verifier', dependencies: ['store'] })

@@ -44,7 +44,7 @@ export const ConfirmBodySchema = Type.Object({ username: Username, code: Code },
 export type ConfirmBody = Static<typeof ConfirmBodySchema>
 
 export const StatusResponseSchema = Type.Object({
-  status: Type.String({ description: 'What happened: confirmed, sent, reset.' }),
+  status: StringEnum(['confirmed', 'sent', 'reset'], { description: 'What happened.' }),
   codeDelivery: Type.Optional(CodeDeliverySchema)
 })
 
@@ -81,6 +81,8 @@ export const ChallengeSchema = Type.Object({
   respondWith: Type.Array(Type.String(), { description: 'The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. Empty when this service cannot answer the challenge yet (MFA_SETUP).' }),
   parameters: Type.Record(Type.String(), Type.String(), { description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION.' })
 })
+
+export type Authenticated = Static<typeof AuthenticatedSchema>
 
 export const LoginResponseSchema = Type.Union([AuthenticatedSchema, ChallengeSchema])
 

@@ -1,11 +1,82 @@
 /**
- * Shared state that every BFF instance must agree on. In memory for one
- * instance; a Redis implementation behind the same interface is the way to
- * run several.
+ * Shared state that every BFF instance must agree on: revoked tokens,
+ * "signed out everywhere" marks, rate-limit counters, single-use values and
+ * short locks. `createMemoryStore` serves one instance; a Redis implementation
+ * behind this same interface is the way to run several. Any implementation must
+ * pass `storeConformance` (test/store/conformance.ts).
+ *
+ * Conventions for every implementation:
+ * - Every member is async; a backend failure rejects the promise (callers
+ *   decide whether to fail open or closed, the store never guesses).
+ * - Durations named `...Ms` are milliseconds and must be positive finite
+ *   numbers (otherwise the call rejects with a RangeError). Absolute times are
+ *   epoch SECONDS where the member says so (they come from JWT `exp`/`iat`).
+ * - Each family of members has its own key space: the same string used as a
+ *   jti, a user sub, a counter key, a once-key and a lock key names five
+ *   unrelated entries. Implementations prefix internally, so callers never do.
+ * - Expired entries are never returned, and do not accumulate forever.
  */
 export interface SharedStore {
-  /** Marks a token id revoked until `expiresAt` (epoch seconds), after which it is dead anyway. */
+  /**
+   * Marks the token with id `jti` revoked until `expiresAt` (epoch SECONDS, the
+   * token's `exp`). Past `exp` the token is rejected anyway, so the entry may be
+   * dropped then, and a token already expired need not be stored at all.
+   * Revoking again never shortens the entry.
+   */
   revokeToken (jti: string, expiresAt: number): Promise<void>
+
+  /** Whether `jti` was revoked and its `exp` has not passed yet. */
   isTokenRevoked (jti: string): Promise<boolean>
+
+  /**
+   * Records that user `sub` signed out (everywhere) at `at` (epoch SECONDS);
+   * tokens whose `iat` is before it are to be rejected. The mark only moves
+   * forward: a call with an older `at` keeps the newer one (two instances may
+   * race). It is forgotten after `keepUntil` (epoch SECONDS, typically when the
+   * last token issued before `at` expires); a later call never shortens that.
+   */
+  markSignedOut (sub: string, at: number, keepUntil: number): Promise<void>
+
+  /** The latest `at` recorded for `sub` by `markSignedOut`, or undefined if none is kept. */
+  signedOutAt (sub: string): Promise<number | undefined>
+
+  /**
+   * Fixed-window counter (rate limiting). The first increment of `key` (or the
+   * first after its window ended) starts a window of `windowMs` and returns
+   * count 1; later increments inside the window add one and do NOT extend it.
+   * Atomic: N concurrent increments return N distinct counts.
+   * @returns the count in the current window, and the ms until the window
+   * resets, in (0, windowMs].
+   */
+  increment (key: string, windowMs: number): Promise<{ count: number, resetInMs: number }>
+
+  /**
+   * Stores `value` under `key` for `ttlMs` only if the key is absent (or
+   * expired): single-use codes, nonces, replay guards. Atomic: of N concurrent
+   * puts of one key exactly one wins.
+   * @returns true when stored; false when the key exists and has not expired
+   * (the existing value is left untouched).
+   */
+  putOnce (key: string, value: string, ttlMs: number): Promise<boolean>
+
+  /**
+   * Atomically reads AND deletes `key`, so a single-use value is redeemed once
+   * even under concurrency: of N concurrent takes exactly one gets the value.
+   * @returns the value, or undefined when absent, expired or already taken.
+   */
+  takeOnce (key: string): Promise<string | undefined>
+
+  /**
+   * A short lock for single-flight work (one token refresh at a time per
+   * session). Not a fencing lock: it expires by itself after `ttlMs`, so keep
+   * the guarded work well under that.
+   * @returns a release function, or undefined when someone else holds the lock.
+   * Each acquisition carries its own random token, so releasing after the lock
+   * expired and was taken by another holder does NOT release theirs; releasing
+   * twice is harmless.
+   */
+  lock (key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>
+
+  /** Releases the store's resources (connections, memory). Call once, at shutdown. */
   close (): Promise<void>
 }

@@ -12,7 +12,8 @@
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
-import type { Tokens } from '../cognito/gateway.js'
+import type { Tokens } from '../cognito/types.js'
+import { secondsLeft } from './claims.js'
 import type { Sealer } from './seal.js'
 
 export type CookieNames = Record<'access' | 'id' | 'refresh', string>
@@ -42,7 +43,7 @@ export interface SessionCookies {
   refresh (request: FastifyRequest): RefreshCookie | undefined
 }
 
-export function createSessionCookies (config: Config, sealer: Sealer): SessionCookies {
+export function createSessionCookies (config: Pick<Config, 'cookies'>, sealer: Sealer): SessionCookies {
   const base: CookieSerializeOptions = {
     httpOnly: true,
     secure: config.cookies.secure,
@@ -102,25 +103,4 @@ export function createSessionCookies (config: Config, sealer: Sealer): SessionCo
 function occurrences (header: string | undefined, name: string): number {
   if (header === undefined) return 0
   return header.split(';').filter(pair => pair.slice(0, pair.indexOf('=')).trim() === name).length
-}
-
-/** Seconds until the JWT's `exp` (the cookie should not outlive the token); 0 if unreadable. */
-export function secondsLeft (jwt: string): number {
-  const exp = jwtClaims(jwt)?.exp
-  return typeof exp === 'number' ? Math.max(0, Math.floor(exp - Date.now() / 1000)) : 0
-}
-
-/**
- * The claims of a JWT *without* verifying it. Only for values Cognito just
- * handed us (expiry, username), never for deciding who a caller is.
- */
-export function jwtClaims (jwt: string): Record<string, unknown> | undefined {
-  const payload = jwt.split('.')[1]
-  if (!payload) return undefined
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
-    return claims && typeof claims === 'object' ? claims as Record<string, unknown> : undefined
-  } catch {
-    return undefined
-  }
 }

@@ -1,34 +1,61 @@
 /**
- * Local token verification with aws-jwt-verify: signature against the pool's
- * JWKS (cached; refetched for an unknown kid), issuer, expiry, token_use and
- * client id. One verifier per token use, built once; `hydrate` warms the JWKS
- * before the service reports ready.
+ * The one answer to "is this token good?". aws-jwt-verify checks the
+ * signature against the pool's JWKS (cached; refetched for an unknown kid),
+ * issuer, expiry, token_use and client id; then the store says whether the
+ * token was revoked (logout) or its user signed out everywhere after it was
+ * issued. The answer is the identity, or a typed refusal the caller maps to
+ * its own response. One verifier per token use, built once; `hydrate` warms
+ * the JWKS before the service reports ready.
  */
 import { JwtVerifier } from 'aws-jwt-verify'
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier'
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
-import { FetchError, JwksValidationError } from 'aws-jwt-verify/error'
+import { FetchError, JwksValidationError, JwtExpiredError } from 'aws-jwt-verify/error'
 import type { Fetcher } from 'aws-jwt-verify/https'
-import { ApiError } from '../errors/catalog.js'
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model'
+import type { Pool } from '../config.js'
+import type { SharedStore } from '../store/store.js'
 
-export interface VerifierSettings {
-  issuer: string
-  jwksUri: string
-  clientId: string
-  timeoutMs: number
-}
+export type TokenUse = 'access' | 'id'
 
 export interface VerifiedToken {
   sub: string
   username: string
-  tokenUse: 'access' | 'id'
+  tokenUse: TokenUse
   groups: string[]
   scope: string[]
   /** Seconds since the epoch. */
   exp: number
+  iat: number
   jti?: string
   claims: JwtPayload
+}
+
+/**
+ * Why a token was refused: `expired`, `invalid` (signature, issuer, client,
+ * token use, shape), `revoked` (logout, or signed out everywhere), or
+ * `unavailable` (the JWKS could not be had: not the token's fault).
+ */
+export type TokenRefusal = 'expired' | 'invalid' | 'revoked' | 'unavailable'
+
+export type Verification =
+  | { ok: true, token: VerifiedToken }
+  | { ok: false, refusal: TokenRefusal, cause?: unknown }
+
+export interface TokenVerifier {
+  verify (token: string, tokenUse: TokenUse): Promise<Verification>
+  /** Refuses this token from now until it expires anyway. */
+  revoke (token: VerifiedToken): Promise<void>
+  /** Fetches the JWKS now, so the first user's request does not wait for it. */
+  hydrate (): Promise<void>
+  /** True once a JWKS has been fetched: readiness reports it. */
+  isHydrated (): boolean
+}
+
+export interface VerifierOptions {
+  pool: Pick<Pool, 'issuer' | 'jwksUri' | 'clientId'>
+  timeoutMs: number
+  store: SharedStore
 }
 
 /**
@@ -50,53 +77,64 @@ class TimeoutFetcher implements Fetcher {
   }
 }
 
-export type TokenVerifier = ReturnType<typeof createTokenVerifier>
-
-export function createTokenVerifier (settings: VerifierSettings) {
-  const jwksCache = new SimpleJwksCache({ fetcher: new TimeoutFetcher(settings.timeoutMs) })
-  const build = (tokenUse: 'access' | 'id') => JwtVerifier.create({
-    issuer: settings.issuer,
-    jwksUri: settings.jwksUri,
+export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions): TokenVerifier {
+  const jwksCache = new SimpleJwksCache({ fetcher: new TimeoutFetcher(timeoutMs) })
+  const build = (tokenUse: TokenUse) => JwtVerifier.create({
+    issuer: pool.issuer,
+    jwksUri: pool.jwksUri,
     audience: null,
-    customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse, clientId: settings.clientId })
+    customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse, clientId: pool.clientId })
   }, { jwksCache })
   const verifiers = { access: build('access'), id: build('id') }
   let hydrated = false
 
+  async function isRevoked (token: VerifiedToken): Promise<boolean> {
+    if (token.jti !== undefined && await store.isTokenRevoked(token.jti)) return true
+    const signedOutAt = await store.signedOutAt(token.sub)
+    // Tokens issued before the mark are dead; one issued in the same second after a new sign-in stays good.
+    return signedOutAt !== undefined && token.iat < signedOutAt
+  }
+
   return {
-    /**
-     * Resolves to the token's identity; rejects with aws-jwt-verify's error when
-     * the token is not valid, or with UPSTREAM_UNAVAILABLE when the JWKS could
-     * not be had (so an outage is not blamed on the caller's token).
-     */
-    async verify (token: string, tokenUse: 'access' | 'id'): Promise<VerifiedToken> {
+    async verify (raw, tokenUse) {
       let claims: JwtPayload
       try {
-        claims = await verifiers[tokenUse].verify(token)
+        claims = await verifiers[tokenUse].verify(raw)
       } catch (err) {
-        if (err instanceof FetchError || err instanceof JwksValidationError) throw new ApiError('UPSTREAM_UNAVAILABLE', { cause: err, retryAfter: 1 })
-        throw err
+        if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
+        return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
       }
-      const username = claims.username ?? claims['cognito:username']
-      return {
-        sub: String(claims.sub),
-        username: typeof username === 'string' ? username : String(claims.sub),
-        tokenUse,
-        groups: Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].map(String) : [],
-        scope: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
-        exp: Number(claims.exp),
-        jti: typeof claims.jti === 'string' ? claims.jti : undefined,
-        claims
-      }
+      const token = identityOf(claims, tokenUse)
+      // A store outage is not the token's fault either: it propagates as a 5xx.
+      if (await isRevoked(token)) return { ok: false, refusal: 'revoked' }
+      hydrated = true
+      return { ok: true, token }
     },
 
-    /** Fetches the JWKS now, so the first user's request does not wait for it. */
-    async hydrate (): Promise<void> {
+    async revoke (token) {
+      if (token.jti !== undefined) await store.revokeToken(token.jti, token.exp)
+    },
+
+    async hydrate () {
       await verifiers.access.hydrate()
       hydrated = true
     },
 
-    /** True once a JWKS has been fetched: readiness reports it. */
-    isHydrated: (): boolean => hydrated
+    isHydrated: () => hydrated
+  }
+}
+
+function identityOf (claims: JwtPayload, tokenUse: TokenUse): VerifiedToken {
+  const username = claims.username ?? claims['cognito:username']
+  return {
+    sub: String(claims.sub),
+    username: typeof username === 'string' ? username : String(claims.sub),
+    tokenUse,
+    groups: Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].map(String) : [],
+    scope: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+    exp: Number(claims.exp),
+    iat: Number(claims.iat),
+    jti: typeof claims.jti === 'string' ? claims.jti : undefined,
+    claims
   }
 }

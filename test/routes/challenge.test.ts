@@ -6,14 +6,14 @@ import { authenticator } from 'otplib'
 import t from 'tap'
 import { buildTestApp, PASSWORD, uniqueUsername } from '../helper.js'
 
-const { app, local, latestCode } = await buildTestApp(t)
+const { app, local, latestCode, confirmedUser } = await buildTestApp(t)
 // The test plays the pool administrator directly against the emulator.
-const admin = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: local.settings.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 })
+const admin = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: local.config.pool.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 })
 t.teardown(() => admin.destroy())
 
 t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_REQUIRED as data, and answers it', async t => {
   const username = uniqueUsername('invited')
-  await admin.send(new AdminCreateUserCommand({ UserPoolId: local.settings.userPoolId, Username: username, DesiredDeliveryMediums: ['EMAIL'], UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] }))
+  await admin.send(new AdminCreateUserCommand({ UserPoolId: local.config.pool.userPoolId, Username: username, DesiredDeliveryMediums: ['EMAIL'], UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] }))
   const temporary = latestCode(username)
 
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: temporary } })
@@ -36,9 +36,7 @@ t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_
 })
 
 t.test('TOTP MFA: login answers SOFTWARE_TOKEN_MFA, a wrong code is CODE_MISMATCH, the right one signs in', async t => {
-  const username = uniqueUsername('totp')
-  await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
-  await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
+  const { username } = await confirmedUser('totp')
   const { tokens } = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD, tokenDelivery: 'body' } })).json()
   const { SecretCode } = await admin.send(new AssociateSoftwareTokenCommand({ AccessToken: tokens.accessToken }))
   await admin.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.accessToken, UserCode: authenticator.generate(SecretCode!) }))

@@ -3,7 +3,7 @@
  * one row per challenge. A missing field is the client's error (400 naming it),
  * not something to send Cognito and see.
  */
-import { ApiError } from '../../errors/catalog.js'
+import { invalidFields } from '../../errors/catalog.js'
 import type { ChallengeBody } from '../../schemas/auth.js'
 
 type Field = 'newPassword' | 'code' | 'mfaType' | 'answer'
@@ -27,11 +27,11 @@ export function fieldsFor (challenge: string): string[] {
 export function challengeResponses (body: ChallengeBody): Record<string, string> {
   const row = ROWS[body.challenge]
   if (!row) {
-    throw new ApiError('VALIDATION_FAILED', { detail: `Challenge ${body.challenge} cannot be answered here.`, errors: [{ field: '/body/challenge', message: `must be one of ${Object.keys(ROWS).join(', ')}` }] })
+    throw invalidFields([{ field: '/body/challenge', message: `must be one of ${Object.keys(ROWS).join(', ')}` }], `Challenge ${body.challenge} cannot be answered here.`)
   }
   const value = body[row.field]
   if (value === undefined) {
-    throw new ApiError('VALIDATION_FAILED', { detail: `${body.challenge} needs ${row.field}.`, errors: [{ field: `/body/${row.field}`, message: 'is required' }] })
+    throw invalidFields([{ field: `/body/${row.field}`, message: 'is required' }], `${body.challenge} needs ${row.field}.`)
   }
   const responses: Record<string, string> = { [row.key]: value }
   if (body.challenge === 'NEW_PASSWORD_REQUIRED') {

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { CodeDelivery } from '../../cognito/gateway.js'
-import { ApiError } from '../../errors/catalog.js'
+import { isClientFault } from '../../errors/catalog.js'
 
 /**
  * Sends a code and answers the same whether or not the user exists, so the
@@ -14,7 +14,7 @@ export async function codeSent (reveal: boolean, log: FastifyBaseLogger, send: (
     const codeDelivery = await send()
     return reveal ? { status: 'sent', codeDelivery } : { status: 'sent' }
   } catch (err) {
-    if (reveal || !(err instanceof ApiError) || err.statusCode >= 500 || err.statusCode === 429) throw err
+    if (reveal || !isClientFault(err)) throw err
     log.debug({ code: err.code }, 'code not sent; answered as sent so the account stays private')
     return { status: 'sent' }
   }

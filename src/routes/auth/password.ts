@@ -30,7 +30,7 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     await cognito.confirmForgotPassword(request.body)
-    return { status: 'reset' }
+    return { status: 'reset' as const }
   })
 }
 

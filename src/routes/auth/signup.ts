@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ApiError } from '../../errors/catalog.js'
+import { ApiError, invalidFields } from '../../errors/catalog.js'
 import {
   ConfirmBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
   StatusResponseSchema, UsernameBodySchema
@@ -24,7 +24,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { username, password, email, attributes = {} } = request.body
     if (email !== undefined && attributes.email !== undefined && attributes.email !== email) {
-      throw new ApiError('VALIDATION_FAILED', { detail: 'email and attributes.email differ; send one.', errors: [{ field: '/body/email', message: 'differs from attributes.email' }] })
+      throw invalidFields([{ field: '/body/email', message: 'differs from attributes.email' }], 'email and attributes.email differ; send one.')
     }
     const result = await cognito.signUp({ username, password, attributes: email === undefined ? attributes : { ...attributes, email } })
     return reply.code(201).send({ username, userSub: result.userSub, confirmed: result.confirmed, codeDelivery: result.codeDelivery })
@@ -39,7 +39,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     await cognito.confirmSignUp(request.body)
-    return { status: 'confirmed' }
+    return { status: 'confirmed' as const }
   })
 
   fastify.get('/auth/signup/confirm', {
@@ -54,13 +54,14 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     const target = config.signupConfirmedUrl
     if (target === undefined) {
       await cognito.confirmSignUp(request.query)
-      return { status: 'confirmed' }
+      return { status: 'confirmed' as const }
     }
     const url = new URL(target)
     try {
       await cognito.confirmSignUp(request.query)
       url.searchParams.set('status', 'confirmed')
     } catch (err) {
+      // A person followed the link: any 4xx (throttling included) is shown on the page; our failures stay 5xx.
       if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
       url.searchParams.set('error', err.code)
     }

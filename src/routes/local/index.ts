@@ -1,19 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Outbox } from '../../local/outbox.js'
-import { Username } from '../../schemas/auth.js'
+import { LocalDemoQuerySchema, LocalMessageSchema, LocalMessagesQuerySchema } from '../../schemas/local.js'
 
 const tags = ['local mode']
-
-const LocalMessageSchema = Type.Object({
-  id: Type.Integer(),
-  sentAt: Type.String({ format: 'date-time' }),
-  kind: Type.String({ description: 'SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, AdminCreateUser (code = temporary password)...' }),
-  username: Type.String(),
-  destination: Type.String(),
-  medium: Type.String(),
-  code: Type.String()
-})
 
 /** Routes that exist only with the embedded emulator: they show what Cognito would have sent. */
 const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastify, { outbox }) => {
@@ -21,7 +11,7 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
     schema: {
       tags,
       summary: 'Codes and temporary passwords Cognito would have sent, newest first (local mode only)',
-      querystring: Type.Object({ username: Type.Optional(Username) }, { additionalProperties: false }),
+      querystring: LocalMessagesQuerySchema,
       response: { 200: Type.Array(LocalMessageSchema) }
     }
   }, async (request) => outbox.list(request.query.username))
@@ -30,7 +20,7 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
     schema: {
       tags,
       summary: 'Local landing page (the e-mail confirmation link ends here)',
-      querystring: Type.Object({ status: Type.Optional(Type.String({ maxLength: 64 })), error: Type.Optional(Type.String({ maxLength: 64 })) }),
+      querystring: LocalDemoQuerySchema,
       response: { 200: Type.String() }
     }
   }, async (request, reply) => {

@@ -1,13 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
+import { HealthSchema, ReadySchema } from '../../schemas/ops.js'
 
 const tags = ['operations']
-
-const HealthSchema = Type.Object({ status: Type.Literal('ok') })
-const ReadySchema = Type.Object({
-  status: Type.Union([Type.Literal('ready'), Type.Literal('not ready')]),
-  checks: Type.Object({ jwks: Type.Boolean({ description: 'The pool\'s signing keys are loaded.' }) })
-})
 
 /** Liveness and readiness for orchestrators and load balancers. */
 const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {

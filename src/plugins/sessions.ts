@@ -1,0 +1,20 @@
+import cookie from '@fastify/cookie'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { createSessionCookies } from '../tokens/cookies.js'
+import { createSealer } from '../tokens/seal.js'
+import { createSessionService, type SessionService } from '../tokens/session.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Issues, refreshes and ends sessions; decides where tokens travel. */
+    sessions: SessionService
+  }
+}
+
+/** Cookie parsing, the sealed session cookies, and the session service over them. */
+export default fp(async function sessions (fastify: FastifyInstance) {
+  await fastify.register(cookie)
+  const cookies = createSessionCookies(fastify.config, createSealer(fastify.config.cookies.secrets))
+  fastify.decorate('sessions', createSessionService({ cookies, cognito: fastify.cognito, verifier: fastify.tokenVerifier }))
+}, { name: 'sessions', dependencies: ['cognito', 'token-verifier'] })

@@ -1,0 +1,70 @@
+/**
+ * A real JWKS endpoint on port 0 with a freshly generated RSA key: what a
+ * user pool publishes, for tests that need tokens verified without starting
+ * the emulator. `accessToken` signs one the app accepts; tests change claims
+ * or the key to make one it must refuse.
+ */
+import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export const POOL_ID = 'us-east-1_Mocked01'
+export const CLIENT_ID = '3n4b5urk1ft4fl3mg5e62d9ado'
+const KID = 'test-key-1'
+
+export interface JwksServer {
+  issuer: string
+  /** How many times the key set was fetched. */
+  fetches (): number
+  /** A signed JWT; header defaults to RS256 with this server's kid. */
+  sign (payload: Record<string, unknown>, options?: { header?: Record<string, unknown>, key?: KeyObject }): string
+  /** A valid access token for `username`; `claims` override any claim. */
+  accessToken (username: string, claims?: Record<string, unknown>): string
+}
+
+export async function startJwksServer (t: { teardown (fn: () => unknown): void }): Promise<JwksServer> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }
+  let fetches = 0
+  const server = createServer((request, response) => {
+    if (request.url !== `/${POOL_ID}/.well-known/jwks.json`) return response.writeHead(404).end()
+    fetches += 1
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>(resolve => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  }))
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${POOL_ID}`
+
+  const sign: JwksServer['sign'] = (payload, options = {}) => {
+    const header = { alg: 'RS256', kid: KID, ...options.header }
+    const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url')
+    const input = `${encode(header)}.${encode(payload)}`
+    const signature = header.alg === 'none' ? '' : createSign('RSA-SHA256').update(input).sign(options.key ?? privateKey).toString('base64url')
+    return `${input}.${signature}`
+  }
+
+  return {
+    issuer,
+    fetches: () => fetches,
+    sign,
+    accessToken (username, claims = {}) {
+      const now = Math.floor(Date.now() / 1000)
+      return sign({
+        sub: randomUUID(),
+        client_id: CLIENT_ID,
+        token_use: 'access',
+        scope: 'aws.cognito.signin.user.admin',
+        username,
+        auth_time: now,
+        iat: now,
+        exp: now + 3600,
+        jti: randomUUID(),
+        iss: issuer,
+        ...claims
+      })
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { awsConfig, captureLines, expectProblem } from '../helper.js'
+
+t.test('an unexpected failure is a generic 500; the detail is only in the log, under the request id', async t => {
+  const { stream, lines } = captureLines()
+  // A closed loopback port for the JWKS: nothing leaves the machine.
+  const app = await buildApp(awsConfig({ LOG_LEVEL: 'info', COGNITO_ISSUER: 'http://127.0.0.1:1/us-east-1_Mocked01' }), { logStream: stream })
+  t.teardown(() => app.close())
+  app.get('/boom', async () => { throw new TypeError('internal detail: db password is hunter2') })
+  const response = await app.inject({ method: 'GET', url: '/boom', headers: { 'x-request-id': 'req-boom-1' } })
+  expectProblem(t, response, 'INTERNAL_ERROR')
+  t.equal(response.json().instance, 'urn:request:req-boom-1', 'the caller\'s request id names the occurrence')
+  t.notMatch(response.body, /hunter2|TypeError|at /)
+  const logged = lines.map(l => JSON.parse(l)).filter(l => l.reqId === 'req-boom-1' && l.level === 50)
+  t.equal(logged.length, 1)
+  t.match(logged[0], { err: { type: 'TypeError', message: /hunter2/ }, code: 'INTERNAL_ERROR' })
+})

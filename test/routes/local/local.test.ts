@@ -1,0 +1,33 @@
+import t from 'tap'
+import { buildAwsApp, buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
+
+t.test('/local/messages lists what Cognito would have sent, newest first', async t => {
+  const { app } = await buildTestApp(t)
+  const username = uniqueUsername('mail')
+  await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+  await app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username } })
+  const messages = (await app.inject({ method: 'GET', url: `/local/messages?username=${username}` })).json()
+  t.equal(messages.length, 2)
+  t.match(messages[0], { kind: 'ResendCode', username, destination: `${username}@example.com`, medium: 'EMAIL', code: /^\d{6}$/ })
+  t.match(messages[1], { kind: 'SignUp', username })
+  t.ok(messages[0].id > messages[1].id, 'newest first')
+  const all = (await app.inject({ method: 'GET', url: '/local/messages' })).json()
+  t.ok(all.length >= 2)
+})
+
+t.test('the local landing page shows the confirmation result, escaped', async t => {
+  const { app } = await buildTestApp(t)
+  const page = await app.inject({ method: 'GET', url: '/local/demo?error=<script>x</script>' })
+  t.equal(page.statusCode, 200)
+  t.match(page.headers['content-type'], /^text\/html/)
+  t.match(page.body, 'Confirmation failed: &#60;script&#62;x&#60;/script&#62;.')
+  t.notMatch(page.body, '<script>')
+})
+
+t.test('local routes do not exist outside local mode', async t => {
+  const { app } = await buildAwsApp(t)
+  for (const url of ['/local/messages', '/local/demo']) {
+    const response = await app.inject({ method: 'GET', url })
+    expectProblem(t, response, 'NOT_FOUND', { detail: `No route for GET ${url}.` })
+  }
+})

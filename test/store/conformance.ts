@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Test } from 'tap'
+import type { SharedStore } from '../../src/store/store.js'
+
+/**
+ * The contract every `SharedStore` must meet. Run it against each
+ * implementation (memory now, Redis later):
+ *
+ *   storeConformance(t, 'memory store', () => createMemoryStore())
+ *
+ * It uses real time and short real TTLs, never an injected clock, so a store
+ * whose expiry is done by its backend (Redis PEXPIRE/PXAT) is tested the same
+ * way. Every key is random, so a suite can run against a shared backend.
+ * `create` is called once per subtest; each store is closed afterwards.
+ */
+export function storeConformance (t: Test, name: string, create: () => Promise<SharedStore> | SharedStore) {
+  const key = (label: string): string => `conformance:${label}:${randomUUID()}`
+  const nowSeconds = (): number => Math.floor(Date.now() / 1000)
+
+  async function open (t: Test): Promise<SharedStore> {
+    const store = await create()
+    t.teardown(() => store.close())
+    return store
+  }
+
+  return t.test(`SharedStore conformance: ${name}`, async t => {
+    t.test('revokeToken / isTokenRevoked: revoked, not revoked, already expired', async t => {
+      const store = await open(t)
+      const jti = key('jti')
+      const other = key('jti')
+      const expired = key('jti')
+      t.equal(await store.isTokenRevoked(jti), false, 'unknown jti is not revoked')
+      await store.revokeToken(jti, nowSeconds() + 3600)
+      t.equal(await store.isTokenRevoked(jti), true, 'revoked jti')
+      t.equal(await store.isTokenRevoked(other), false, 'another jti is untouched')
+      await store.revokeToken(expired, nowSeconds() - 10)
+      t.equal(await store.isTokenRevoked(expired), false, 'a jti whose exp has passed is not reported')
+      await store.revokeToken(jti, nowSeconds() - 10)
+      t.equal(await store.isTokenRevoked(jti), true, 'revoking again with an older exp does not shorten it')
+    })
+
+    t.test('markSignedOut / signedOutAt: keeps the latest mark, never shortens retention', async t => {
+      const store = await open(t)
+      const later = nowSeconds() + 3600
+      const past = nowSeconds() - 10
+      const sub = key('sub')
+      t.equal(await store.signedOutAt(sub), undefined, 'no mark yet')
+      await store.markSignedOut(sub, 1000, later)
+      t.equal(await store.signedOutAt(sub), 1000)
+      await store.markSignedOut(sub, 900, later)
+      t.equal(await store.signedOutAt(sub), 1000, 'an older mark does not move it backwards')
+      await store.markSignedOut(sub, 1200, later)
+      t.equal(await store.signedOutAt(sub), 1200, 'a newer mark moves it forward')
+      await store.markSignedOut(sub, 1100, past)
+      t.equal(await store.signedOutAt(sub), 1200, 'an older mark with a past keepUntil changes nothing')
+      await store.markSignedOut(sub, 1300, past)
+      t.equal(await store.signedOutAt(sub), 1300, 'a newer mark with a past keepUntil keeps the earlier retention')
+
+      const gone = key('sub')
+      await store.markSignedOut(gone, 1000, past)
+      t.equal(await store.signedOutAt(gone), undefined, 'a mark already past keepUntil is not kept')
+      t.equal(await store.signedOutAt(key('sub')), undefined, 'another sub has no mark')
+    })
+
+    t.test('revocation and signed-out marks expire at their epoch-second deadlines', async t => {
+      const store = await open(t)
+      // A deadline at least 300 ms away (and at most 1.3 s), so "still there" is not a race.
+      let deadline = nowSeconds() + 1
+      if (deadline * 1000 - Date.now() < 300) deadline++
+      const jti = key('jti')
+      const sub = key('sub')
+      await store.revokeToken(jti, deadline)
+      await store.markSignedOut(sub, 1234, deadline)
+      t.equal(await store.isTokenRevoked(jti), true, 'revoked before exp')
+      t.equal(await store.signedOutAt(sub), 1234, 'kept before keepUntil')
+      await sleep(deadline * 1000 - Date.now() + 100)
+      t.equal(await store.isTokenRevoked(jti), false, 'forgotten after exp')
+      t.equal(await store.signedOutAt(sub), undefined, 'forgotten after keepUntil')
+    })
+
+    t.test('increment: fixed window counts 1, 2, 3 and resets after the window', async t => {
+      const store = await open(t)
+      const windowMs = 300
+      const k = key('counter')
+      const first = await store.increment(k, windowMs)
+      t.equal(first.count, 1)
+      t.ok(first.resetInMs > 0 && first.resetInMs <= windowMs, `resetInMs ${first.resetInMs} in (0, ${windowMs}]`)
+      t.equal((await store.increment(k, windowMs)).count, 2)
+      t.equal((await store.increment(key('counter'), windowMs)).count, 1, 'another key counts on its own')
+      await sleep(100)
+      const third = await store.increment(k, windowMs)
+      t.equal(third.count, 3)
+      t.ok(third.resetInMs > 0 && third.resetInMs <= windowMs - 80,
+        `resetInMs ${third.resetInMs} shrinks: increments do not extend a fixed window`)
+      await sleep(third.resetInMs + 50)
+      const next = await store.increment(k, windowMs)
+      t.equal(next.count, 1, 'a new window after the reset')
+      t.ok(next.resetInMs > windowMs - 100 && next.resetInMs <= windowMs, `a whole new window (${next.resetInMs} ms)`)
+    })
+
+    t.test('increment is atomic: 20 concurrent increments get 20 distinct counts', async t => {
+      const store = await open(t)
+      const k = key('counter')
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.increment(k, 5000)))
+      t.same(results.map(r => r.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1))
+    })
+
+    t.test('putOnce: refuses a second put, allows it again after the ttl', async t => {
+      const store = await open(t)
+      const k = key('once')
+      t.equal(await store.putOnce(k, 'a', 100), true)
+      t.equal(await store.putOnce(k, 'b', 100), false, 'second put refused')
+      await sleep(150)
+      t.equal(await store.takeOnce(k), undefined, 'expired value is not returned')
+      t.equal(await store.putOnce(k, 'c', 1000), true, 'allowed after the ttl')
+      t.equal(await store.takeOnce(k), 'c')
+
+      const kept = key('once')
+      await store.putOnce(kept, 'first', 1000)
+      t.equal(await store.putOnce(kept, 'second', 1000), false)
+      t.equal(await store.takeOnce(kept), 'first', 'a refused put leaves the value untouched')
+      t.equal(await store.putOnce(kept, 'again', 1000), true, 'allowed again once taken')
+
+      const raced = key('once')
+      const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => store.putOnce(raced, `v${i}`, 1000)))
+      t.equal(wins.filter(Boolean).length, 1, 'of 20 concurrent puts exactly one wins')
+    })
+
+    t.test('takeOnce: returns the value once, then undefined; one winner under concurrency', async t => {
+      const store = await open(t)
+      const k = key('once')
+      t.equal(await store.takeOnce(k), undefined, 'absent')
+      await store.putOnce(k, 'code', 1000)
+      t.equal(await store.takeOnce(k), 'code')
+      t.equal(await store.takeOnce(k), undefined, 'already taken')
+
+      const raced = key('once')
+      await store.putOnce(raced, 'single-use', 1000)
+      const taken = await Promise.all(Array.from({ length: 20 }, () => store.takeOnce(raced)))
+      t.same(taken.filter(v => v !== undefined), ['single-use'], 'of 20 concurrent takes exactly one gets the value')
+    })
+
+    t.test('lock: excludes a second holder, release frees it, one winner under concurrency', async t => {
+      const store = await open(t)
+      const k = key('lock')
+      const release = await store.lock(k, 1000)
+      t.type(release, 'function', 'acquired')
+      t.equal(await store.lock(k, 1000), undefined, 'a second holder is refused')
+      t.type(await store.lock(key('lock'), 1000), 'function', 'another key is free')
+      await release!()
+      const again = await store.lock(k, 1000)
+      t.type(again, 'function', 'release frees it')
+      await release!()
+      t.equal(await store.lock(k, 1000), undefined, 'a second release of an old acquisition frees nothing')
+      await again!()
+
+      const raced = key('lock')
+      const holders = await Promise.all(Array.from({ length: 20 }, () => store.lock(raced, 1000)))
+      t.equal(holders.filter(h => h !== undefined).length, 1, 'of 20 concurrent lock calls exactly one acquires')
+    })
+
+    t.test('lock: expiry frees it, and a stale release does not free the newer holder', async t => {
+      const store = await open(t)
+      const k = key('lock')
+      const stale = await store.lock(k, 100)
+      t.type(stale, 'function')
+      t.equal(await store.lock(k, 1000), undefined, 'held')
+      await sleep(150)
+      const fresh = await store.lock(k, 1000)
+      t.type(fresh, 'function', 'expiry freed it')
+      await stale!()
+      t.equal(await store.lock(k, 1000), undefined, 'the stale release left the newer holder in place')
+      await fresh!()
+      t.type(await store.lock(k, 1000), 'function', 'the holder\'s own release frees it')
+    })
+
+    t.test('key spaces do not collide', async t => {
+      const store = await open(t)
+      const k = key('same')
+      const later = nowSeconds() + 3600
+      await store.revokeToken(k, later)
+      t.equal(await store.signedOutAt(k), undefined, 'a revoked jti is no signed-out mark')
+      t.equal(await store.takeOnce(k), undefined, 'a revoked jti is no once-value')
+      t.equal(await store.putOnce(k, 'v', 1000), true, 'a revoked jti does not block putOnce')
+      t.type(await store.lock(k, 1000), 'function', 'a once-value does not block the lock')
+      t.equal((await store.increment(k, 1000)).count, 1, 'the counter starts from nothing')
+      await store.markSignedOut(k, 77, later)
+      t.equal(await store.signedOutAt(k), 77)
+      t.equal(await store.takeOnce(k), 'v', 'the once-value survived everything else')
+      t.equal(await store.isTokenRevoked(k), true, 'the revocation survived everything else')
+      t.equal((await store.increment(k, 1000)).count, 2, 'the counter survived everything else')
+
+      const fresh = key('same')
+      await store.putOnce(fresh, 'x', 1000)
+      await store.increment(fresh, 1000)
+      await store.lock(fresh, 1000)
+      t.equal(await store.isTokenRevoked(fresh), false, 'other key spaces do not look revoked')
+      t.equal(await store.signedOutAt(fresh), undefined, 'other key spaces do not look signed out')
+    })
+
+    t.test('durations must be positive', async t => {
+      const store = await open(t)
+      await t.rejects(store.increment(key('counter'), 0), RangeError, 'increment windowMs 0')
+      await t.rejects(store.putOnce(key('once'), 'v', -1), RangeError, 'putOnce ttlMs -1')
+      await t.rejects(store.lock(key('lock'), Number.NaN), RangeError, 'lock ttlMs NaN')
+    })
+
+    t.test('close resolves', async t => {
+      const store = await create()
+      await store.putOnce(key('once'), 'v', 1000)
+      await t.resolves(store.close())
+    })
+  })
+}
