@@ -5,19 +5,25 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ApiError, ERROR_CATALOG, type ErrorCode, type FieldError } from '../errors/catalog.js'
+import type { Config } from '../config.js'
+import { ApiError, ERROR_CATALOG, invalidFields, type ErrorCode, type FieldError } from '../errors/catalog.js'
 import type { Problem } from '../schemas/problem.js'
 
-/** Fastify's own error codes, for failures that happen before a handler runs. */
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
-  FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE'
+/**
+ * Fastify's own errors, for failures before a handler runs, with our wording:
+ * Fastify's messages describe its internals, not what the caller should do.
+ */
+const FASTIFY_ERRORS: Record<string, { code: ErrorCode, detail: (config: Config) => string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: () => 'Send the body as application/json.' },
+  FST_ERR_CTP_EMPTY_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: () => 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: () => 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', detail: () => 'The Content-Length header does not match the body.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', detail: config => `The body is larger than ${config.bodyLimit} bytes.` },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_BODY', detail: () => NOT_JSON },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_BODY', detail: () => NOT_JSON }
 }
+
+const NOT_JSON = 'The body is not valid JSON.'
 
 function problemBody (request: FastifyRequest, error: ApiError): Problem {
   const { status, title } = ERROR_CATALOG[error.code]
@@ -40,20 +46,17 @@ function sendProblem (request: FastifyRequest, reply: FastifyReply, error: ApiEr
 }
 
 /** Any thrown value as an ApiError. */
-function asApiError (error: unknown): ApiError {
+function asApiError (error: unknown, config: Config): ApiError {
   if (error instanceof ApiError) return error
   const e = error as FastifyError & { validation?: ValidationIssue[] }
-  if (e?.validation) {
-    const errors = e.validation.map(issue => fieldError(e.validationContext ?? 'body', issue))
-    return new ApiError('VALIDATION_FAILED', { detail: errors.map(f => `${f.field}: ${f.message}`).join('; '), errors })
-  }
-  const mapped = e?.code ? FASTIFY_CODES[e.code] : undefined
-  if (mapped) return new ApiError(mapped, { detail: e.message, cause: error })
-  // A JSON body that does not parse surfaces as a SyntaxError with status 400.
-  if (error instanceof SyntaxError && e.statusCode === 400) return new ApiError('MALFORMED_BODY', { cause: error })
+  if (e?.validation) return invalidFields(e.validation.map(issue => fieldError(e.validationContext ?? 'body', issue)))
+  const known = e?.code ? FASTIFY_ERRORS[e.code] : undefined
+  if (known) return new ApiError(known.code, { detail: known.detail(config), cause: error })
+  // A JSON body that does not parse (or carries __proto__) surfaces as a SyntaxError with status 400.
+  if (error instanceof SyntaxError && e.statusCode === 400) return new ApiError('MALFORMED_BODY', { detail: NOT_JSON, cause: error })
   // Any other client error Fastify raised on its own is still the client's to fix.
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new ApiError('VALIDATION_FAILED', { detail: e.message, cause: error })
+    return new ApiError('VALIDATION_FAILED', { detail: 'The request could not be read.', cause: error })
   }
   return new ApiError('INTERNAL_ERROR', { cause: error })
 }
@@ -89,7 +92,7 @@ function fieldError (context: string, issue: ValidationIssue): FieldError {
 
 export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setErrorHandler((error, request, reply) => {
-    const apiError = asApiError(error)
+    const apiError = asApiError(error, fastify.config)
     // A 5xx gets its own line with the cause; a 4xx is told by the request line's code.
     if (apiError.statusCode >= 500) request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
     return sendProblem(request, reply, apiError)
