@@ -53,8 +53,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     },
-    // Fastify also takes a hop count (it trusts that many proxies); its types only list the other forms.
-    trustProxy: config.trustProxy as boolean | string,
+    trustProxy: config.trustProxy,
     // One line per request, written by plugins/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {

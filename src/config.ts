@@ -134,8 +134,8 @@ const CommonFields = {
   revealUserExistence: Type.Boolean(),
   bodyLimit: Type.Integer(),
   authRateLimit: Type.Integer(),
-  /** Fastify's trustProxy: false, true, a hop count, or proxy addresses. */
-  trustProxy: Type.Union([Type.Boolean(), Type.Integer(), Type.String()])
+  /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function of the hop. */
+  trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Unsafe<(address: string, hop: number) => boolean>({})])
 }
 
 const LocalFieldsSchema = Type.Object({
@@ -305,8 +305,13 @@ function poolRegion (env: Env, problems: string[]): string {
 
 function parseTrustProxy (value: string): Config['trustProxy'] {
   if (value === 'true' || value === 'false') return value === 'true'
-  // Fastify trusts that many hops from the front-facing proxy.
-  if (/^\d+$/.test(value)) return Number(value)
+  // A function, not the number: Fastify treats a numeric trustProxy as "trust nothing" (a direct
+  // client could otherwise claim hops), while a hop count here means the BFF is only reachable
+  // through that many proxies, which is the operator's promise to make.
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
   return value.split(',').map(s => s.trim()).filter(Boolean).join(',')
 }
 

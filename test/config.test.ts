@@ -1,5 +1,6 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.js'
+import Fastify from 'fastify'
+import { completeLocalConfig, ConfigError, loadConfig } from '../src/config.js'
 
 const AWS = { COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'abc123', COOKIE_SECRETS: 'k'.repeat(32), PUBLIC_URL: 'https://auth.example.com' }
 
@@ -66,7 +67,6 @@ t.test('proxy trust and the auth rate limit are configurable', async t => {
   t.equal(loadConfig({}).authRateLimit, 60)
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1')
-  t.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2, 'a hop count, which Fastify takes as is')
   t.equal(loadConfig({ AUTH_RATE_LIMIT: '5' }).authRateLimit, 5)
   t.throws(() => loadConfig({ TRUST_PROXY: 'everyone', AUTH_RATE_LIMIT: '0' }), /TRUST_PROXY[\s\S]*AUTH_RATE_LIMIT|AUTH_RATE_LIMIT[\s\S]*TRUST_PROXY/)
 })
@@ -84,4 +84,61 @@ t.test('empty values count as unset, and the result is frozen', async t => {
   t.equal(config.port, 3000)
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.cognito) && Object.isFrozen(config.corsOrigins))
   t.throws(() => { (config as { port: number }).port = 1 })
+})
+
+t.test('the pool is derived once: region from the pool id, issuer and JWKS URL from the region', async t => {
+  const config = loadConfig(AWS)
+  if (config.mode !== 'aws') throw new Error('expected AWS mode')
+  t.same(config.pool, {
+    region: 'eu-west-1',
+    userPoolId: 'eu-west-1_AbC123',
+    clientId: 'abc123',
+    clientSecret: undefined,
+    endpoint: undefined,
+    issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123',
+    jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json'
+  })
+  const overridden = loadConfig({ ...AWS, COGNITO_ISSUER: 'https://issuer.example.com/pool', COGNITO_JWKS_URI: 'https://keys.example.com/jwks.json' })
+  t.match(overridden, { pool: { issuer: 'https://issuer.example.com/pool', jwksUri: 'https://keys.example.com/jwks.json' } })
+  t.match(loadConfig({ ...AWS, COGNITO_ISSUER: 'https://issuer.example.com/pool' }), { pool: { jwksUri: 'https://issuer.example.com/pool/.well-known/jwks.json' } }, 'the JWKS URL follows an overridden issuer')
+  t.match(loadConfig({ ...AWS, COGNITO_REGION: 'eu-west-1' }), { pool: { region: 'eu-west-1' } }, 'a region that agrees is fine')
+})
+
+t.test('a region that contradicts the pool id, or a pool id without a region, stops the start', async t => {
+  const mismatch = t.throws(() => loadConfig({ ...AWS, COGNITO_REGION: 'us-east-1' })) as ConfigError
+  t.match(mismatch.problems.join('\n'), 'COGNITO_REGION: us-east-1 differs from the region of COGNITO_USER_POOL_ID (eu-west-1)')
+  const noRegion = t.throws(() => loadConfig({ ...AWS, COGNITO_USER_POOL_ID: 'local_AbC123' })) as ConfigError
+  t.match(noRegion.problems.join('\n'), 'COGNITO_USER_POOL_ID: "local_AbC123" does not start with an AWS region')
+  const emulator = loadConfig({ ...AWS, COGNITO_USER_POOL_ID: 'local_AbC123', COGNITO_ENDPOINT: 'http://127.0.0.1:9229', COGNITO_REGION: 'eu-west-2' })
+  t.match(emulator, { pool: { region: 'eu-west-2', endpoint: 'http://127.0.0.1:9229', userPoolId: 'local_AbC123' } }, 'an emulator at COGNITO_ENDPOINT may use its own ids')
+})
+
+t.test('local mode has no pool until the emulator made one; completing it derives the issuer from the emulator', async t => {
+  const start = loadConfig({ COGNITO_REGION: 'eu-central-1' })
+  if (start.mode !== 'local') throw new Error('expected local mode')
+  t.notOk('pool' in start, 'no pool before the emulator runs')
+  t.equal(start.cookies.secrets, undefined, 'no cookie key unless configured')
+  const config = completeLocalConfig(start, { endpoint: 'http://127.0.0.1:40555', userPoolId: 'local_X1', clientId: 'c1', cookieSecret: 's'.repeat(43) })
+  t.same(config.pool, {
+    region: 'eu-central-1',
+    userPoolId: 'local_X1',
+    clientId: 'c1',
+    endpoint: 'http://127.0.0.1:40555',
+    issuer: 'http://127.0.0.1:40555/local_X1',
+    jwksUri: 'http://127.0.0.1:40555/local_X1/.well-known/jwks.json'
+  })
+  t.same(config.cookies.secrets, ['s'.repeat(43)])
+  t.ok(Object.isFrozen(config.pool) && Object.isFrozen(config.cookies.secrets))
+})
+
+t.test('a hop count in TRUST_PROXY makes Fastify take the client address that many proxies back (a bare number would trust none)', async t => {
+  const app = Fastify({ trustProxy: loadConfig({ TRUST_PROXY: '1' }).trustProxy })
+  app.get('/ip', async request => request.ip)
+  const response = await app.inject({ method: 'GET', url: '/ip', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' } })
+  t.equal(response.body, '198.51.100.9', 'one trusted hop: the address the proxy saw')
+  t.equal((await app.inject({ method: 'GET', url: '/ip', remoteAddress: '10.0.0.2' })).body, '10.0.0.2', 'no header: the peer')
+  const two = Fastify({ trustProxy: loadConfig({ TRUST_PROXY: '2' }).trustProxy })
+  two.get('/ip', async request => request.ip)
+  const twoHops = await two.inject({ method: 'GET', url: '/ip', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' } })
+  t.equal(twoHops.body, '203.0.113.7', 'two trusted hops: the client before both proxies')
 })

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { ERROR_CATALOG, ERROR_CODES } from '../src/errors/catalog.js'
-import { openApiDocument } from '../src/openapi-document.js'
-import { buildTestApp } from './helper.js'
+import { ERROR_CATALOG, ERROR_CODES } from '../../src/errors/catalog.js'
+import { openApiDocument } from '../../src/openapi-document.js'
+import { buildTestApp } from '../helper.js'
 
-const committed = await readFile(new URL('../openapi/openapi.json', import.meta.url), 'utf8')
+const committed = await readFile(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
 
 t.test('openapi/openapi.json matches the route schemas (run `npm run openapi` after changing a route)', async t => {
   t.equal(await openApiDocument(), committed)
@@ -17,7 +17,7 @@ t.test('the published Problem schema lists exactly the catalog codes', async t =
 })
 
 t.test('every error code is documented in README.md with its status', async t => {
-  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8')
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
   for (const code of ERROR_CODES) {
     const row = readme.split('\n').find(line => line.includes(`\`${code}\``) && line.trimStart().startsWith('|'))
     t.ok(row, `${code} has a row in README.md`)

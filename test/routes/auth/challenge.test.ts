@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { authenticator } from 'otplib'
 import t from 'tap'
-import { buildTestApp, PASSWORD, uniqueUsername } from '../helper.js'
+import { buildTestApp, PASSWORD, uniqueUsername } from '../../helper.js'
 
 const { app, local, latestCode, confirmedUser } = await buildTestApp(t)
 // The test plays the pool administrator directly against the emulator.

@@ -30,9 +30,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
-import { createCognitoGateway } from '../../src/cognito/gateway.js'
-import { buildAwsApp, PASSWORD, type TestContext } from '../helper.js'
-import { CLIENT_ID, POOL_ID } from '../helpers/jwks-server.js'
+import { createCognitoGateway } from '../../../src/cognito/gateway.js'
+import { buildAwsApp, PASSWORD, type TestContext } from '../../helper.js'
+import { CLIENT_ID, POOL_ID } from '../../helpers/jwks-server.js'
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 /** What Cognito puts on an error answer; the SDK copies it onto the exception. */

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, cookieHeader, expectProblem, PASSWORD, uniqueUsername } from '../helper.js'
+import { buildTestApp, cookieHeader, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
 
 const { app, latestCode, confirmedUser } = await buildTestApp(t)
 
