@@ -41,10 +41,12 @@ for (let i = 0; i < RUNS; i++) {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const row = (name: string, xs: number[]) => `| ${name} | ${Math.round(median(xs))} | ${Math.round(Math.max(...xs))} | ${median(xs) < TARGET_MS ? 'yes' : 'NO'} |`
+const row = (name: string, xs: number[]) =>
+  `| ${name} | ${Math.round(median(xs))} | ${Math.round(Math.max(...xs))} | ${median(xs) < TARGET_MS ? 'yes' : 'NO'} |`
 const section = [
   '<!-- startup:begin -->',
-  `Local-mode start-up, spawn to first ready \`/readyz\` (${RUNS} runs, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}). Target: < ${TARGET_MS / 1000} s.`,
+  `Local-mode start-up, spawn to first ready \`/readyz\` (${RUNS} runs, ${cpus().length} cores, ` +
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}). Target: < ${TARGET_MS / 1000} s.`,
   '',
   '| start | median ms | max ms | under target |',
   '|---|---|---|---|',
@@ -54,7 +56,10 @@ const section = [
 ].join('\n')
 
 const file = new URL('./RESULTS.md', import.meta.url)
-const current = await readFile(file, 'utf8').catch(() => '# Benchmark results\n\nWritten by `npm run bench`; do not edit between the markers.\n\n<!-- startup:begin -->\n<!-- startup:end -->\n')
+const current = await readFile(file, 'utf8').catch(() =>
+  '# Benchmark results\n\nWritten by `npm run bench`; do not edit between the markers.\n\n' +
+  '<!-- startup:begin -->\n<!-- startup:end -->\n'
+)
 await writeFile(file, current.replace(/<!-- startup:begin -->[\s\S]*<!-- startup:end -->/, section))
 process.stdout.write(section + '\n')
 if (median(first) >= TARGET_MS) process.exitCode = 1

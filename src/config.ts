@@ -39,18 +39,31 @@ export const EnvSchema = Type.Object({
     pattern: `^${REGION}$`,
     description: 'AWS region of the user pool. Default: the prefix of COGNITO_USER_POOL_ID (a different value is an error); us-east-1 in local mode.'
   })),
-  COGNITO_USER_POOL_ID: Type.Optional(Type.String({ pattern: '^[\\w-]+_[0-9a-zA-Z]+$', description: 'User pool id, e.g. eu-west-1_AbC123. Unset: local mode (embedded emulator).' })),
+  COGNITO_USER_POOL_ID: Type.Optional(Type.String({
+    pattern: '^[\\w-]+_[0-9a-zA-Z]+$',
+    description: 'User pool id, e.g. eu-west-1_AbC123. Unset: local mode (embedded emulator).'
+  })),
   COGNITO_CLIENT_ID: Type.Optional(Type.String({ pattern: '^[\\w+]+$', description: 'App client id. Required with COGNITO_USER_POOL_ID.' })),
   COGNITO_CLIENT_SECRET: Type.Optional(Type.String({
     minLength: 1,
     description: 'App client secret, when the client has one; SECRET_HASH is then sent on every call that takes it.'
   })),
-  COGNITO_ENDPOINT: Type.Optional(Type.String({ format: 'uri', description: 'Override of the Cognito API endpoint (e.g. an emulator you run yourself).' })),
-  COGNITO_JWKS_URI: Type.Optional(Type.String({ format: 'uri', description: 'Override of the JWKS URL (default: the pool issuer + /.well-known/jwks.json).' })),
-  COGNITO_ISSUER: Type.Optional(Type.String({ format: 'uri', description: 'Override of the token issuer (default https://cognito-idp.REGION.amazonaws.com/POOL_ID).' })),
+  COGNITO_ENDPOINT: Type.Optional(Type.String({
+    format: 'uri',
+    description: 'Override of the Cognito API endpoint (e.g. an emulator you run yourself).'
+  })),
+  COGNITO_JWKS_URI: Type.Optional(Type.String({
+    format: 'uri',
+    description: 'Override of the JWKS URL (default: the pool issuer + /.well-known/jwks.json).'
+  })),
+  COGNITO_ISSUER: Type.Optional(Type.String({
+    format: 'uri',
+    description: 'Override of the token issuer (default https://cognito-idp.REGION.amazonaws.com/POOL_ID).'
+  })),
   LOGIN_FLOW: Literals(LOGIN_FLOWS, {
     default: 'USER_PASSWORD_AUTH',
-    description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed) or ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth, needs IAM credentials).'
+    description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed) ' +
+      'or ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth, needs IAM credentials).'
   }),
   COOKIE_SECRETS: Type.Optional(Type.String({
     pattern: '^[^,]{32,}(,[^,]{32,})*$',
@@ -58,7 +71,10 @@ export const EnvSchema = Type.Object({
       'Required outside local mode; local mode generates one and keeps it in LOCAL_DATA_DIR.'
   })),
   COOKIE_SAMESITE: Literals(SAME_SITE, { default: 'lax', description: 'SameSite attribute of session cookies.' }),
-  CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated browser origins allowed to call with credentials (e.g. https://app.example.com).' }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma-separated browser origins allowed to call with credentials (e.g. https://app.example.com).'
+  }),
   SIGNUP_CONFIRMED_URL: Type.Optional(Type.String({
     format: 'uri',
     description: 'Page the e-mail confirmation link (GET /auth/signup/confirm) redirects to with ?status=confirmed or ?error=CODE. ' +
@@ -66,8 +82,8 @@ export const EnvSchema = Type.Object({
   })),
   REVEAL_USER_EXISTENCE: Type.Boolean({
     default: false,
-    description: 'When true, resend and forgot-password answer USER_NOT_FOUND and show where the code went, instead of the same 202 for every username. ' +
-      'Login always answers INVALID_CREDENTIALS.'
+    description: 'When true, resend and forgot-password answer USER_NOT_FOUND and show where the code went, ' +
+      'instead of the same 202 for every username. Login always answers INVALID_CREDENTIALS.'
   }),
   AUTH_RATE_LIMIT: Type.Integer({ minimum: 1, default: 60, description: 'Requests per minute per client IP on /auth routes.' }),
   TRUST_PROXY: Type.String({
@@ -78,7 +94,10 @@ export const EnvSchema = Type.Object({
   }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest accepted request body in bytes.' }),
   COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
-  LOCAL_DATA_DIR: Type.String({ default: '.local', description: 'Local mode: where the emulator keeps its pool, users and the generated cookie key.' }),
+  LOCAL_DATA_DIR: Type.String({
+    default: '.local',
+    description: 'Local mode: where the emulator keeps its pool, users and the generated cookie key.'
+  }),
   LOCAL_COGNITO_PORT: Type.Integer({
     minimum: 0,
     maximum: 65535,
@@ -90,7 +109,11 @@ export const EnvSchema = Type.Object({
     description: 'Local mode: allow a HOST that is not loopback (e.g. 0.0.0.0 in a dev container). ' +
       'Off by default: local mode serves a demo user with a known password and every code at /local/messages.'
   }),
-  LOCAL_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'Passw0rd!demo', description: 'Local mode: password of the demo user created on first start.' })
+  LOCAL_DEMO_PASSWORD: Type.String({
+    minLength: 8,
+    default: 'Passw0rd!demo',
+    description: 'Local mode: password of the demo user created on first start.'
+  })
 })
 
 export type Env = Static<typeof EnvSchema>
@@ -273,8 +296,17 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
  * Local mode once the emulator runs: its pool and client, and the cookie key it
  * keeps (unless COOKIE_SECRETS was set). The issuer is the emulator's address.
  */
-export function completeLocalConfig (start: LocalStart, found: { endpoint: string, userPoolId: string, clientId: string, cookieSecret: string }): LocalConfig {
-  const pool = derivePool({ region: start.region, userPoolId: found.userPoolId, clientId: found.clientId, endpoint: found.endpoint, issuer: `${found.endpoint}/${found.userPoolId}` })
+export function completeLocalConfig (
+  start: LocalStart,
+  found: { endpoint: string, userPoolId: string, clientId: string, cookieSecret: string }
+): LocalConfig {
+  const pool = derivePool({
+    region: start.region,
+    userPoolId: found.userPoolId,
+    clientId: found.clientId,
+    endpoint: found.endpoint,
+    issuer: `${found.endpoint}/${found.userPoolId}`
+  })
   return deepFreeze<LocalConfig>({ ...start, pool, cookies: { ...start.cookies, secrets: start.cookies.secrets ?? [found.cookieSecret] } })
 }
 

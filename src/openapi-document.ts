@@ -11,7 +11,12 @@ export async function openApiDocument (): Promise<string> {
   const start = loadConfig({ LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com' })
   if (start.mode !== 'local') throw new Error('an empty environment is local mode')
   // A closed loopback port: the JWKS warm-up fails at once and nothing leaves the machine.
-  const config = completeLocalConfig(start, { endpoint: 'http://127.0.0.1:1', userPoolId: 'local_Placeholder', clientId: 'placeholder', cookieSecret: 'x'.repeat(32) })
+  const config = completeLocalConfig(start, {
+    endpoint: 'http://127.0.0.1:1',
+    userPoolId: 'local_Placeholder',
+    clientId: 'placeholder',
+    cookieSecret: 'x'.repeat(32)
+  })
   const app = await buildApp(config)
   await app.ready()
   const document = { 'x-generated': 'by `npm run openapi` from the route schemas; do not edit', ...app.swagger() }

@@ -2,7 +2,12 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { completeLocalConfig, ConfigError, loadConfig } from '../src/config.js'
 
-const AWS = { COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'abc123', COOKIE_SECRETS: 'k'.repeat(32), PUBLIC_URL: 'https://auth.example.com' }
+const AWS = {
+  COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+  COGNITO_CLIENT_ID: 'abc123',
+  COOKIE_SECRETS: 'k'.repeat(32),
+  PUBLIC_URL: 'https://auth.example.com'
+}
 
 t.test('no pool configured is local mode with working defaults', async t => {
   const config = loadConfig({})
@@ -17,7 +22,14 @@ t.test('no pool configured is local mode with working defaults', async t => {
 })
 
 t.test('a configured pool is AWS mode; https public URL makes cookies Secure', async t => {
-  const config = loadConfig({ ...AWS, PUBLIC_URL: 'https://auth.example.com', PORT: '8080', CORS_ORIGINS: 'https://app.example.com, https://cms.example.com', REVEAL_USER_EXISTENCE: 'true', LOGIN_FLOW: 'ADMIN_USER_PASSWORD_AUTH' })
+  const config = loadConfig({
+    ...AWS,
+    PUBLIC_URL: 'https://auth.example.com',
+    PORT: '8080',
+    CORS_ORIGINS: 'https://app.example.com, https://cms.example.com',
+    REVEAL_USER_EXISTENCE: 'true',
+    LOGIN_FLOW: 'ADMIN_USER_PASSWORD_AUTH'
+  })
   t.equal(config.mode, 'aws')
   t.equal(config.port, 8080)
   t.equal(config.cookies.secure, true)
@@ -29,7 +41,14 @@ t.test('a configured pool is AWS mode; https public URL makes cookies Secure', a
 })
 
 t.test('every problem is reported at once, secrets are not echoed', async t => {
-  const err = t.throws(() => loadConfig({ PORT: 'eighty', COGNITO_USER_POOL_ID: 'bad pool', LOG_LEVEL: 'loud', LOGIN_FLOW: 'SRP', COOKIE_SECRETS: 'too-short-secret', CORS_ORIGINS: 'https://ok.example.com,https://x.example.com/path' })) as ConfigError
+  const err = t.throws(() => loadConfig({
+    PORT: 'eighty',
+    COGNITO_USER_POOL_ID: 'bad pool',
+    LOG_LEVEL: 'loud',
+    LOGIN_FLOW: 'SRP',
+    COOKIE_SECRETS: 'too-short-secret',
+    CORS_ORIGINS: 'https://ok.example.com,https://x.example.com/path'
+  })) as ConfigError
   t.type(err, ConfigError)
   const text = err.problems.join('\n')
   for (const name of ['PORT', 'COGNITO_USER_POOL_ID', 'LOG_LEVEL', 'LOGIN_FLOW', 'COOKIE_SECRETS', 'COGNITO_CLIENT_ID', 'CORS_ORIGINS']) {
@@ -100,7 +119,11 @@ t.test('the pool is derived once: region from the pool id, issuer and JWKS URL f
   })
   const overridden = loadConfig({ ...AWS, COGNITO_ISSUER: 'https://issuer.example.com/pool', COGNITO_JWKS_URI: 'https://keys.example.com/jwks.json' })
   t.match(overridden, { pool: { issuer: 'https://issuer.example.com/pool', jwksUri: 'https://keys.example.com/jwks.json' } })
-  t.match(loadConfig({ ...AWS, COGNITO_ISSUER: 'https://issuer.example.com/pool' }), { pool: { jwksUri: 'https://issuer.example.com/pool/.well-known/jwks.json' } }, 'the JWKS URL follows an overridden issuer')
+  t.match(
+    loadConfig({ ...AWS, COGNITO_ISSUER: 'https://issuer.example.com/pool' }),
+    { pool: { jwksUri: 'https://issuer.example.com/pool/.well-known/jwks.json' } },
+    'the JWKS URL follows an overridden issuer'
+  )
   t.match(loadConfig({ ...AWS, COGNITO_REGION: 'eu-west-1' }), { pool: { region: 'eu-west-1' } }, 'a region that agrees is fine')
 })
 
@@ -109,8 +132,17 @@ t.test('a region that contradicts the pool id, or a pool id without a region, st
   t.match(mismatch.problems.join('\n'), 'COGNITO_REGION: us-east-1 differs from the region of COGNITO_USER_POOL_ID (eu-west-1)')
   const noRegion = t.throws(() => loadConfig({ ...AWS, COGNITO_USER_POOL_ID: 'local_AbC123' })) as ConfigError
   t.match(noRegion.problems.join('\n'), 'COGNITO_USER_POOL_ID: "local_AbC123" does not start with an AWS region')
-  const emulator = loadConfig({ ...AWS, COGNITO_USER_POOL_ID: 'local_AbC123', COGNITO_ENDPOINT: 'http://127.0.0.1:9229', COGNITO_REGION: 'eu-west-2' })
-  t.match(emulator, { pool: { region: 'eu-west-2', endpoint: 'http://127.0.0.1:9229', userPoolId: 'local_AbC123' } }, 'an emulator at COGNITO_ENDPOINT may use its own ids')
+  const emulator = loadConfig({
+    ...AWS,
+    COGNITO_USER_POOL_ID: 'local_AbC123',
+    COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
+    COGNITO_REGION: 'eu-west-2'
+  })
+  t.match(
+    emulator,
+    { pool: { region: 'eu-west-2', endpoint: 'http://127.0.0.1:9229', userPoolId: 'local_AbC123' } },
+    'an emulator at COGNITO_ENDPOINT may use its own ids'
+  )
 })
 
 t.test('local mode has no pool until the emulator made one; completing it derives the issuer from the emulator', async t => {
@@ -118,7 +150,12 @@ t.test('local mode has no pool until the emulator made one; completing it derive
   if (start.mode !== 'local') throw new Error('expected local mode')
   t.notOk('pool' in start, 'no pool before the emulator runs')
   t.equal(start.cookies.secrets, undefined, 'no cookie key unless configured')
-  const config = completeLocalConfig(start, { endpoint: 'http://127.0.0.1:40555', userPoolId: 'local_X1', clientId: 'c1', cookieSecret: 's'.repeat(43) })
+  const config = completeLocalConfig(start, {
+    endpoint: 'http://127.0.0.1:40555',
+    userPoolId: 'local_X1',
+    clientId: 'c1',
+    cookieSecret: 's'.repeat(43)
+  })
   t.same(config.pool, {
     region: 'eu-central-1',
     userPoolId: 'local_X1',
@@ -134,11 +171,21 @@ t.test('local mode has no pool until the emulator made one; completing it derive
 t.test('a hop count in TRUST_PROXY makes Fastify take the client address that many proxies back (a bare number would trust none)', async t => {
   const app = Fastify({ trustProxy: loadConfig({ TRUST_PROXY: '1' }).trustProxy })
   app.get('/ip', async request => request.ip)
-  const response = await app.inject({ method: 'GET', url: '/ip', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' } })
+  const response = await app.inject({
+    method: 'GET',
+    url: '/ip',
+    remoteAddress: '10.0.0.2',
+    headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' }
+  })
   t.equal(response.body, '198.51.100.9', 'one trusted hop: the address the proxy saw')
   t.equal((await app.inject({ method: 'GET', url: '/ip', remoteAddress: '10.0.0.2' })).body, '10.0.0.2', 'no header: the peer')
   const two = Fastify({ trustProxy: loadConfig({ TRUST_PROXY: '2' }).trustProxy })
   two.get('/ip', async request => request.ip)
-  const twoHops = await two.inject({ method: 'GET', url: '/ip', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' } })
+  const twoHops = await two.inject({
+    method: 'GET',
+    url: '/ip',
+    remoteAddress: '10.0.0.2',
+    headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' }
+  })
   t.equal(twoHops.body, '203.0.113.7', 'two trusted hops: the client before both proxies')
 })

@@ -75,7 +75,10 @@ export function awsConfig (env: Record<string, string> = {}): AwsConfig {
   return config
 }
 
-export async function buildTestApp (t: TestContext, options: { env?: Record<string, string>, deps?: Omit<AppDeps, 'outbox' | 'logStream'> } = {}): Promise<TestApp> {
+export async function buildTestApp (
+  t: TestContext,
+  options: { env?: Record<string, string>, deps?: Omit<AppDeps, 'outbox' | 'logStream'> } = {}
+): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-test-'))
   const start = localStart({ LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', AUTH_RATE_LIMIT: '10000', ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
@@ -100,7 +103,11 @@ export async function buildTestApp (t: TestContext, options: { env?: Record<stri
     latestCode,
     async confirmedUser (prefix = 'user') {
       const username = uniqueUsername(prefix)
-      const signUp = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+      const signUp = await app.inject({
+        method: 'POST',
+        url: '/auth/signup',
+        payload: { username, password: PASSWORD, email: `${username}@example.com` }
+      })
       if (signUp.statusCode !== 201) throw new Error(`sign-up failed: ${signUp.body}`)
       const confirm = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
       if (confirm.statusCode !== 200) throw new Error(`confirmation failed: ${confirm.body}`)
@@ -122,7 +129,10 @@ export interface AwsTestApp {
  * config, to build one over a mocked or redirected SDK client); tokens are
  * verified against a real JWKS server on port 0.
  */
-export async function buildAwsApp (t: TestContext, options: { env?: Record<string, string>, gateway?: (config: AwsConfig) => CognitoGateway } = {}): Promise<AwsTestApp> {
+export async function buildAwsApp (
+  t: TestContext,
+  options: { env?: Record<string, string>, gateway?: (config: AwsConfig) => CognitoGateway } = {}
+): Promise<AwsTestApp> {
   const jwks = await startJwksServer(t)
   const config = awsConfig({ COGNITO_ISSUER: jwks.issuer, AUTH_RATE_LIMIT: '10000', LOG_LEVEL: 'info', ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
@@ -137,7 +147,12 @@ export async function buildAwsApp (t: TestContext, options: { env?: Record<strin
  * the catalog's type and title, the request id as instance, and exactly the
  * detail and field errors given (none when not given).
  */
-export function expectProblem (t: Test, response: LightMyRequestResponse, code: ErrorCode, extra: { detail?: string, errors?: FieldError[] } = {}): void {
+export function expectProblem (
+  t: Test,
+  response: LightMyRequestResponse,
+  code: ErrorCode,
+  extra: { detail?: string, errors?: FieldError[] } = {}
+): void {
   const { status, title } = ERROR_CATALOG[code]
   t.equal(response.statusCode, status, `status ${status}`)
   t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')

@@ -32,7 +32,12 @@ t.test('no password, code, token, cookie or Authorization header reaches the log
   secrets.resetCode = latestCode(username)
   secrets.newPassword = 'Brand-New-Pass-88'
   await app.inject({ method: 'POST', url: '/auth/password/reset', payload: { username, code: secrets.resetCode, password: secrets.newPassword } })
-  await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: tokens.refreshToken }, headers: { authorization: `Bearer ${tokens.accessToken}` } })
+  await app.inject({
+    method: 'POST',
+    url: '/auth/logout',
+    payload: { refreshToken: tokens.refreshToken },
+    headers: { authorization: `Bearer ${tokens.accessToken}` }
+  })
   await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
 
   const log = logs.join('\n')
@@ -47,7 +52,12 @@ t.test('no password, code, token, cookie or Authorization header reaches the log
 
 t.test('one line per request, with the problem code of a refused one', async t => {
   const { app, logs } = await buildTestApp(t)
-  await app.inject({ method: 'POST', url: '/auth/login', headers: { 'x-request-id': 'one-line-1' }, payload: { username: 'demo', password: 'wrong-password-1' } })
+  await app.inject({
+    method: 'POST',
+    url: '/auth/login',
+    headers: { 'x-request-id': 'one-line-1' },
+    payload: { username: 'demo', password: 'wrong-password-1' }
+  })
   const lines = logs.map(line => JSON.parse(line)).filter(line => line.reqId === 'one-line-1')
   t.equal(lines.length, 1)
   t.match(lines[0], { msg: 'request', status: 401, code: 'INVALID_CREDENTIALS', req: { method: 'POST', url: '/auth/login' }, ms: Number })

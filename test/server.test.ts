@@ -40,7 +40,11 @@ async function untilReady (port: number): Promise<boolean> {
 }
 
 async function post (port: number, path: string, body: unknown): Promise<Response> {
-  return await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return await fetch(`http://127.0.0.1:${port}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  })
 }
 
 async function tempDir (t: { teardown (fn: () => unknown): void }, prefix: string): Promise<string> {
@@ -50,7 +54,11 @@ async function tempDir (t: { teardown (fn: () => unknown): void }, prefix: strin
 }
 
 t.test('a bad configuration stops the process with one block naming every problem', async t => {
-  const { output, exited } = start(['--import', 'tsx', 'src/server.ts'], { PORT: 'eighty', LOGIN_FLOW: 'SRP', COGNITO_USER_POOL_ID: 'eu-west-1_AbC123' })
+  const { output, exited } = start(['--import', 'tsx', 'src/server.ts'], {
+    PORT: 'eighty',
+    LOGIN_FLOW: 'SRP',
+    COGNITO_USER_POOL_ID: 'eu-west-1_AbC123'
+  })
   t.equal(await exited, 1)
   t.match(output.stderr, /^cognito-bff: Invalid configuration:\n {2}- PORT: [^\n]+\n {2}- LOGIN_FLOW: [^\n]+\n[\s\S]*COGNITO_CLIENT_ID: required[\s\S]*COOKIE_SECRETS: required/)
   t.notMatch(output.stderr, /\n\s+at /, 'no stack trace')
@@ -106,7 +114,11 @@ t.test('the production build', async t => {
 
   t.test('without the emulator, a configured pool is served: ready, and sign-in works', async t => {
     // The pool: an emulator this test runs, standing in for AWS behind COGNITO_ENDPOINT.
-    const local = await startLocalCognito(localStart({ LOCAL_DATA_DIR: await tempDir(t, 'cognito-bff-pool-') }), pino({ level: 'silent' }), createOutbox(() => {}))
+    const local = await startLocalCognito(
+      localStart({ LOCAL_DATA_DIR: await tempDir(t, 'cognito-bff-pool-') }),
+      pino({ level: 'silent' }),
+      createOutbox(() => {})
+    )
     t.teardown(async () => {
       local.sdk.destroy()
       await local.emulator.close()

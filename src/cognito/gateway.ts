@@ -31,7 +31,12 @@ export interface GatewayOptions {
 
 export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
   const { pool } = options
-  const sdk = options.sdk ?? createSdkClient({ region: pool.region, endpoint: pool.endpoint, timeoutMs: options.timeoutMs, credentials: options.credentials })
+  const sdk = options.sdk ?? createSdkClient({
+    region: pool.region,
+    endpoint: pool.endpoint,
+    timeoutMs: options.timeoutMs,
+    credentials: options.credentials
+  })
   const context = cognitoContext(sdk, pool, options.loginFlow)
   return {
     ...signUpIntents(context),

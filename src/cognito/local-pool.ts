@@ -26,7 +26,10 @@ export const DEMO_USER = { username: 'demo', email: 'demo@example.com' }
  * them, else creates both. The demo user exists afterwards, with the
  * configured password (set again on every start).
  */
-export async function ensureLocalPool (client: CognitoIdentityProviderClient, options: { known?: LocalPool, demoPassword: string }): Promise<LocalPool & { created: boolean }> {
+export async function ensureLocalPool (
+  client: CognitoIdentityProviderClient,
+  options: { known?: LocalPool, demoPassword: string }
+): Promise<LocalPool & { created: boolean }> {
   if (options.known && await clientExists(client, options.known)) {
     // The banner prints the configured demo password: make it true even if it changed since.
     await createDemoUser(client, options.known.userPoolId, options.demoPassword)

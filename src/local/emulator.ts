@@ -69,7 +69,12 @@ export async function startEmulator (options: { dataDir: string, port: number, o
   }
   const router = Router(services)
   const routes = (target: string) => target === 'ResendConfirmationCode' ? resendConfirmationCode(services) : router(target)
-  const server: Server = await createServer(routes, options.logger as never, { ...config.ServerConfig, hostname: '127.0.0.1', port: options.port }, services).start() as Server
+  const server: Server = await createServer(
+    routes,
+    options.logger as never,
+    { ...config.ServerConfig, hostname: '127.0.0.1', port: options.port },
+    services
+  ).start() as Server
 
   const { port } = server.address() as AddressInfo
   const endpoint = `http://127.0.0.1:${port}`

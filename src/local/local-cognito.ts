@@ -59,7 +59,12 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, outb
     logger: logger.child({ component: 'cognito-local' }, { level: 'error' })
   }
   const emulator = await startOnStablePort(start.local.cognitoPort, previous?.port, port => startEmulator({ ...options, port }))
-  const sdk = createSdkClient({ region: start.region, endpoint: emulator.endpoint, timeoutMs: start.cognito.timeoutMs, credentials: localCredentials() })
+  const sdk = createSdkClient({
+    region: start.region,
+    endpoint: emulator.endpoint,
+    timeoutMs: start.cognito.timeoutMs,
+    credentials: localCredentials()
+  })
   try {
     const pool = await ensureLocalPool(sdk, { known: previous, demoPassword: start.local.demoPassword })
     const state: LocalState = {
@@ -70,7 +75,12 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, outb
     }
     await writeFile(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
     return {
-      config: completeLocalConfig(start, { endpoint: emulator.endpoint, userPoolId: pool.userPoolId, clientId: pool.clientId, cookieSecret: state.cookieSecret }),
+      config: completeLocalConfig(start, {
+        endpoint: emulator.endpoint,
+        userPoolId: pool.userPoolId,
+        clientId: pool.clientId,
+        cookieSecret: state.cookieSecret
+      }),
       sdk,
       outbox,
       emulator,

@@ -18,7 +18,8 @@ export default fp(async function openapi (fastify: FastifyInstance) {
       info: {
         title: 'cognito-bff',
         version: '0.1.0',
-        description: 'JSON endpoints for every AWS Cognito User Pool flow. Every error is an RFC 9457 problem (application/problem+json) with a stable `code`.'
+        description: 'JSON endpoints for every AWS Cognito User Pool flow. ' +
+          'Every error is an RFC 9457 problem (application/problem+json) with a stable `code`.'
       },
       tags: [
         { name: 'sign-up' }, { name: 'session' }, { name: 'password' }, { name: 'me' },

@@ -23,6 +23,8 @@ export default fp(async function originCheck (fastify: FastifyInstance) {
     } catch {
       parsed = 'null'
     }
-    if (!allowed.has(parsed)) throw new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'Cookie-authenticated requests must come from an allowed origin (CORS_ORIGINS).' })
+    if (!allowed.has(parsed)) {
+      throw new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'Cookie-authenticated requests must come from an allowed origin (CORS_ORIGINS).' })
+    }
   })
 }, { name: 'origin-check' })

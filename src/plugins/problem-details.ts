@@ -98,5 +98,7 @@ export default fp(async function problemDetails (fastify: FastifyInstance) {
     return sendProblem(request, reply, apiError)
   })
 
-  fastify.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiError('NOT_FOUND', { detail: `No route for ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}.` })))
+  fastify.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiError('NOT_FOUND', {
+    detail: `No route for ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}.`
+  })))
 }, { name: 'problem-details', dependencies: ['request-log'] })

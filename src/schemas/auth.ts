@@ -1,12 +1,35 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { StringEnum } from './string-enum.js'
 
-export const Username = Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$', description: 'Cognito username (no spaces).' })
+export const Username = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$',
+  description: 'Cognito username (no spaces).'
+})
 export const Password = Type.String({ minLength: 1, maxLength: 256, description: 'The password; the pool\'s policy decides what is acceptable.' })
 export const Code = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\S]+$', description: 'The code Cognito sent.' })
 
 /** Attributes a user may set on themselves: the OIDC standard ones and `custom:` ones. Verification flags are not among them. */
-const STANDARD_ATTRIBUTES = ['address', 'birthdate', 'email', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname', 'phone_number', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo']
+const STANDARD_ATTRIBUTES = [
+  'address',
+  'birthdate',
+  'email',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'picture',
+  'preferred_username',
+  'profile',
+  'updated_at',
+  'website',
+  'zoneinfo'
+]
 export const AttributeName = Type.String({ pattern: `^(${STANDARD_ATTRIBUTES.join('|')}|custom:[\\w.-]{1,20})$` })
 export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 2048 }), {
   // A Record keyed by a pattern only types matching names; this refuses the rest (email_verified, sub...).
@@ -16,7 +39,8 @@ export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 20
 })
 
 export const TokenDelivery = StringEnum(['cookie', 'body'], {
-  description: '"cookie" (the default for login; for refresh, the default follows where the refresh token came from): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).'
+  description: '"cookie" (the default for login; for refresh, the default follows where the refresh token came from): ' +
+    'tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).'
 })
 
 export const CodeDeliverySchema = Type.Object({
@@ -75,11 +99,18 @@ export const AuthenticatedSchema = Type.Object({
 
 export const ChallengeSchema = Type.Object({
   status: Type.Literal('challenge'),
-  challenge: Type.String({ description: 'Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP...' }),
+  challenge: Type.String({
+    description: 'Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP...'
+  }),
   username: Type.String(),
   session: Type.String({ description: 'Opaque; send it back with the answer. Valid for a few minutes.' }),
-  respondWith: Type.Array(Type.String(), { description: 'The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. Empty when this service cannot answer the challenge yet (MFA_SETUP).' }),
-  parameters: Type.Record(Type.String(), Type.String(), { description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION.' })
+  respondWith: Type.Array(Type.String(), {
+    description: 'The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. ' +
+      'Empty when this service cannot answer the challenge yet (MFA_SETUP).'
+  }),
+  parameters: Type.Record(Type.String(), Type.String(), {
+    description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION.'
+  })
 })
 
 export type Authenticated = Static<typeof AuthenticatedSchema>
@@ -87,7 +118,11 @@ export type Authenticated = Static<typeof AuthenticatedSchema>
 export const LoginResponseSchema = Type.Union([AuthenticatedSchema, ChallengeSchema])
 
 export const RefreshBodySchema = Type.Object({
-  refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'Non-browser clients: the refresh token (answer comes in the body). Browsers omit it: the refresh cookie is used.' })),
+  refreshToken: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 8192,
+    description: 'Non-browser clients: the refresh token (answer comes in the body). Browsers omit it: the refresh cookie is used.'
+  })),
   username: Type.Optional(Username),
   tokenDelivery: Type.Optional(TokenDelivery)
 }, { additionalProperties: false, description: 'username is required with refreshToken when the app client has a secret (for SECRET_HASH).' })

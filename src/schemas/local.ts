@@ -4,7 +4,9 @@ import { Username } from './auth.js'
 export const LocalMessageSchema = Type.Object({
   id: Type.Integer(),
   sentAt: Type.String({ format: 'date-time' }),
-  kind: Type.String({ description: 'SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, AdminCreateUser (code = temporary password)...' }),
+  kind: Type.String({
+    description: 'SignUp, ResendCode, ForgotPassword, UpdateUserAttribute, VerifyUserAttribute, AdminCreateUser (code = temporary password)...'
+  }),
   username: Type.String(),
   destination: Type.String(),
   medium: Type.String(),

@@ -19,7 +19,11 @@ export interface SessionService {
   /** A session begins (login, a challenge answered, the hosted-UI callback): cookies set, or tokens for the body. */
   issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Authenticated
   /** New tokens from the refresh cookie or a refresh token in the body. */
-  refresh (request: FastifyRequest, reply: FastifyReply, body: { refreshToken?: string, username?: string, tokenDelivery?: Delivery }): Promise<Authenticated>
+  refresh (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: { refreshToken?: string, username?: string, tokenDelivery?: Delivery }
+  ): Promise<Authenticated>
   /** Logout: cookies cleared, the presented access token refused from now on, the refresh token revoked at Cognito. */
   end (request: FastifyRequest, reply: FastifyReply, body: { refreshToken?: string }): Promise<void>
   /** The access token the caller presented (Bearer first, then the cookie), not yet verified. */
@@ -59,9 +63,14 @@ export function createSessionService (deps: { cookies: SessionCookies, cognito: 
     async refresh (request, reply, body) {
       const fromCookie = body.refreshToken === undefined ? cookies.refresh(request) : undefined
       const refreshToken = body.refreshToken ?? fromCookie?.refreshToken
-      if (refreshToken === undefined) throw new ApiError('UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
+      if (refreshToken === undefined) {
+        throw new ApiError('UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
+      }
       if (body.refreshToken !== undefined && body.username === undefined && cognito.hasClientSecret) {
-        throw invalidFields([{ field: '/body/username', message: 'is required' }], 'username is required with refreshToken (the app client has a secret).')
+        throw invalidFields(
+          [{ field: '/body/username', message: 'is required' }],
+          'username is required with refreshToken (the app client has a secret).'
+        )
       }
       // A cookie session stays a cookie session: page script must never be able to read its tokens.
       const delivery = fromCookie ? 'cookie' : body.tokenDelivery ?? 'body'

@@ -17,7 +17,15 @@ const CHROMIUM = '/usr/bin/chromium'
 if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`)
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run'
+  ]
 })
 t.teardown(() => browser.close())
 
@@ -69,7 +77,12 @@ t.test('a page on another site cannot use the session', async t => {
   const page = await context.newPage()
   await page.goto(`${origin}/local/demo`)
   await page.evaluate(async ({ username, password }) => {
-    await fetch('/auth/login', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+    await fetch('/auth/login', {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password })
+    })
   }, { username: local.demoUser.username, password: local.demoUser.password })
 
   // 127.0.0.1 is another site than localhost: SameSite cookies stay home and CORS hides the answer.

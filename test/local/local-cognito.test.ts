@@ -41,7 +41,11 @@ t.test('first start creates pool, client and demo user; a restart reuses them', 
 
   const app = await buildApp(second.config, { gateway: gatewayFor(second.config, second.sdk), logStream: captureLines().stream })
   t.teardown(() => app.close())
-  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: second.demoUser.username, password: second.demoUser.password } })
+  const login = await app.inject({
+    method: 'POST',
+    url: '/auth/login',
+    payload: { username: second.demoUser.username, password: second.demoUser.password }
+  })
   t.equal(login.statusCode, 200, 'the printed demo credentials work')
 })
 

@@ -46,7 +46,10 @@ const refusals: Array<[string, string]> = [
   ['signed by another key with the same kid', sign(header, claims, strangerKey)],
   ['alg none', sign({ ...header, alg: 'none' }, claims, emulatorKey)],
   ['unknown kid', sign({ ...header, kid: 'other' }, claims, emulatorKey)],
-  ['payload changed after signing', `${headerPart}.${Buffer.from(JSON.stringify({ ...claims, username: 'demo' })).toString('base64url')}.${accessToken.split('.')[2]}`]
+  [
+    'payload changed after signing',
+    `${headerPart}.${Buffer.from(JSON.stringify({ ...claims, username: 'demo' })).toString('base64url')}.${accessToken.split('.')[2]}`
+  ]
 ]
 
 for (const [name, token] of refusals) {

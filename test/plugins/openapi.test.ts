@@ -12,7 +12,9 @@ t.test('openapi/openapi.json matches the route schemas (run `npm run openapi` af
 
 t.test('the published Problem schema lists exactly the catalog codes', async t => {
   const document = JSON.parse(committed)
-  const codes: string[] = document.components.schemas.Problem.properties.code.anyOf.map((c: { enum?: string[], const?: string }) => c.const ?? c.enum?.[0])
+  const codes: string[] = document.components.schemas.Problem.properties.code.anyOf.map(
+    (c: { enum?: string[], const?: string }) => c.const ?? c.enum?.[0]
+  )
   t.same([...codes].sort(), [...ERROR_CODES].sort())
 })
 

@@ -11,10 +11,18 @@ t.test('cookie-authenticated POSTs from a foreign origin are refused; allowed or
   expectProblem(t, foreign, 'ORIGIN_NOT_ALLOWED', { detail: 'Cookie-authenticated requests must come from an allowed origin (CORS_ORIGINS).' })
   t.same(foreign.cookies, [], 'nothing was done: the session cookies stay')
 
-  const preflight = await app.inject({ method: 'OPTIONS', url: '/auth/refresh', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } })
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/auth/refresh',
+    headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' }
+  })
   t.equal(preflight.headers['access-control-allow-origin'], 'https://app.example.com')
   t.equal(preflight.headers['access-control-allow-credentials'], 'true')
-  const strangerPreflight = await app.inject({ method: 'OPTIONS', url: '/auth/refresh', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } })
+  const strangerPreflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/auth/refresh',
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' }
+  })
   t.equal(strangerPreflight.headers['access-control-allow-origin'], undefined)
 
   const allowed = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie, origin: 'https://app.example.com' } })

@@ -24,7 +24,11 @@ t.test('a session cookie sent twice (planted by a sibling subdomain) is not trus
   t.equal(alone.statusCode, 200, 'control: the planted cookie on its own is a working session')
 
   // The browser sends the planted cookie (longer path) first, then the victim's.
-  const refresh = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie: `bff_refresh=${planted.value}; ${cookieHeader(victim)}` } })
+  const refresh = await app.inject({
+    method: 'POST',
+    url: '/auth/refresh',
+    headers: { cookie: `bff_refresh=${planted.value}; ${cookieHeader(victim)}` }
+  })
   expectProblem(t, refresh, 'UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
   t.same(refresh.cookies, [], 'no session cookie is set for either user')
 })

@@ -11,13 +11,32 @@ import { CLIENT_ID, startJwksServer } from '../helpers/jwks-server.js'
 
 const jwks = await startJwksServer(t)
 const store = createMemoryStore()
-const verifier = createTokenVerifier({ pool: { issuer: jwks.issuer, jwksUri: `${jwks.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID }, timeoutMs: 1000, store })
+const verifier = createTokenVerifier({
+  pool: { issuer: jwks.issuer, jwksUri: `${jwks.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
+  timeoutMs: 1000,
+  store
+})
 const now = Math.floor(Date.now() / 1000)
 
 t.test('a good access token gives the identity', async t => {
-  const token = jwks.accessToken('alice', { sub: 'sub-alice', 'cognito:groups': ['admins'], scope: 'openid aws.cognito.signin.user.admin', jti: 'jti-good' })
+  const token = jwks.accessToken('alice', {
+    sub: 'sub-alice',
+    'cognito:groups': ['admins'],
+    scope: 'openid aws.cognito.signin.user.admin',
+    jti: 'jti-good'
+  })
   const result = await verifier.verify(token, 'access')
-  t.match(result, { ok: true, token: { sub: 'sub-alice', username: 'alice', tokenUse: 'access', groups: ['admins'], scope: ['openid', 'aws.cognito.signin.user.admin'], jti: 'jti-good' } })
+  t.match(result, {
+    ok: true,
+    token: {
+      sub: 'sub-alice',
+      username: 'alice',
+      tokenUse: 'access',
+      groups: ['admins'],
+      scope: ['openid', 'aws.cognito.signin.user.admin'],
+      jti: 'jti-good'
+    }
+  })
   t.ok(verifier.isHydrated(), 'a verification loads the JWKS')
 })
 
@@ -26,7 +45,11 @@ const refusals: Array<[string, string, 'expired' | 'invalid']> = [
   ['another issuer', jwks.accessToken('alice', { iss: 'http://127.0.0.1:1/us-east-1_Other' }), 'invalid'],
   ['another app client', jwks.accessToken('alice', { client_id: 'someoneelse' }), 'invalid'],
   ['an ID token where an access token is expected', jwks.accessToken('alice', { token_use: 'id', aud: CLIENT_ID }), 'invalid'],
-  ['signed by another key with the same kid', jwks.sign({ ...claimsOf(jwks.accessToken('alice')) }, { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }), 'invalid'],
+  [
+    'signed by another key with the same kid',
+    jwks.sign({ ...claimsOf(jwks.accessToken('alice')) }, { key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+    'invalid'
+  ],
   ['alg none', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { alg: 'none' } }), 'invalid'],
   ['not a JWT', 'abc.def.ghi', 'invalid']
 ]
@@ -37,7 +60,14 @@ for (const [name, token, refusal] of refusals) {
 }
 
 t.test('an ID token is good as an ID token only', async t => {
-  const id = jwks.sign({ ...claimsOf(jwks.accessToken('alice')), token_use: 'id', aud: CLIENT_ID, client_id: undefined, 'cognito:username': 'alice', username: undefined })
+  const id = jwks.sign({
+    ...claimsOf(jwks.accessToken('alice')),
+    token_use: 'id',
+    aud: CLIENT_ID,
+    client_id: undefined,
+    'cognito:username': 'alice',
+    username: undefined
+  })
   t.match(await verifier.verify(id, 'id'), { ok: true, token: { tokenUse: 'id', username: 'alice' } })
   t.match(await verifier.verify(id, 'access'), { ok: false, refusal: 'invalid' })
 })
@@ -61,7 +91,11 @@ t.test('after "signed out everywhere", tokens issued before it are revoked; late
 })
 
 t.test('an unreachable JWKS is "unavailable", not the token\'s fault', async t => {
-  const offline = createTokenVerifier({ pool: { issuer: jwks.issuer, jwksUri: 'http://127.0.0.1:1/jwks.json', clientId: CLIENT_ID }, timeoutMs: 300, store })
+  const offline = createTokenVerifier({
+    pool: { issuer: jwks.issuer, jwksUri: 'http://127.0.0.1:1/jwks.json', clientId: CLIENT_ID },
+    timeoutMs: 300,
+    store
+  })
   t.match(await offline.verify(jwks.accessToken('alice'), 'access'), { ok: false, refusal: 'unavailable' })
   await t.rejects(offline.hydrate())
   t.equal(offline.isHydrated(), false)

@@ -27,7 +27,10 @@ export function fieldsFor (challenge: string): string[] {
 export function challengeResponses (body: ChallengeBody): Record<string, string> {
   const row = ROWS[body.challenge]
   if (!row) {
-    throw invalidFields([{ field: '/body/challenge', message: `must be one of ${Object.keys(ROWS).join(', ')}` }], `Challenge ${body.challenge} cannot be answered here.`)
+    throw invalidFields(
+      [{ field: '/body/challenge', message: `must be one of ${Object.keys(ROWS).join(', ')}` }],
+      `Challenge ${body.challenge} cannot be answered here.`
+    )
   }
   const value = body[row.field]
   if (value === undefined) {

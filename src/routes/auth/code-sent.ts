@@ -9,7 +9,11 @@ import { isClientFault } from '../../errors/catalog.js'
  * answers like a success, and only throttling and outages come through. With
  * REVEAL_USER_EXISTENCE the real answer and the delivery details come through.
  */
-export async function codeSent (reveal: boolean, log: FastifyBaseLogger, send: () => Promise<CodeDelivery | undefined>): Promise<{ status: 'sent', codeDelivery?: CodeDelivery }> {
+export async function codeSent (
+  reveal: boolean,
+  log: FastifyBaseLogger,
+  send: () => Promise<CodeDelivery | undefined>
+): Promise<{ status: 'sent', codeDelivery?: CodeDelivery }> {
   try {
     const codeDelivery = await send()
     return reveal ? { status: 'sent', codeDelivery } : { status: 'sent' }

@@ -8,7 +8,13 @@ import type { Delivery, SessionService } from '../../tokens/session.js'
 import { fieldsFor } from './challenge-responses.js'
 
 /** Challenge parameters a client may see (never SRP material or user attributes blobs). */
-const PUBLIC_PARAMETERS = new Set(['CODE_DELIVERY_DELIVERY_MEDIUM', 'CODE_DELIVERY_DESTINATION', 'MFAS_CAN_CHOOSE', 'MFAS_CAN_SETUP', 'requiredAttributes'])
+const PUBLIC_PARAMETERS = new Set([
+  'CODE_DELIVERY_DELIVERY_MEDIUM',
+  'CODE_DELIVERY_DESTINATION',
+  'MFAS_CAN_CHOOSE',
+  'MFAS_CAN_SETUP',
+  'requiredAttributes'
+])
 
 export function signInAnswer (sessions: SessionService, reply: FastifyReply, result: AuthResult, username: string, delivery: Delivery) {
   return result.kind === 'challenge' ? challenge(result, username) : sessions.issue(reply, result.tokens, delivery)

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ChallengeBodySchema, LoginBodySchema, LoginResponseSchema, LogoutBodySchema, RefreshBodySchema, AuthenticatedSchema } from '../../schemas/auth.js'
+import {
+  ChallengeBodySchema,
+  LoginBodySchema,
+  LoginResponseSchema,
+  LogoutBodySchema,
+  RefreshBodySchema,
+  AuthenticatedSchema
+} from '../../schemas/auth.js'
 import { problems } from '../../schemas/problem.js'
 import { challengeResponses } from './challenge-responses.js'
 import { signInAnswer } from './session-response.js'
@@ -14,7 +21,8 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags,
       summary: 'Sign in with username and password',
-      description: 'Answers either `status: "authenticated"` (cookies set, or tokens in the body with tokenDelivery "body") or `status: "challenge"` with what to send next. Wrong password and unknown user get the same INVALID_CREDENTIALS.',
+      description: 'Answers either `status: "authenticated"` (cookies set, or tokens in the body with tokenDelivery "body") ' +
+        'or `status: "challenge"` with what to send next. Wrong password and unknown user get the same INVALID_CREDENTIALS.',
       body: LoginBodySchema,
       response: { 200: LoginResponseSchema, ...problems(401, 403, 429, 502, 503) }
     }
@@ -27,7 +35,8 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags,
       summary: 'Answer a sign-in challenge',
-      description: 'Send the challenge name and session from login with the fields it listed in respondWith (newPassword, code, mfaType, answer, attributes.<name>). Answers like login: authenticated, or the next challenge.',
+      description: 'Send the challenge name and session from login with the fields it listed in respondWith ' +
+        '(newPassword, code, mfaType, answer, attributes.<name>). Answers like login: authenticated, or the next challenge.',
       body: ChallengeBodySchema,
       response: { 200: LoginResponseSchema, ...problems(401, 403, 429, 502, 503) }
     }
@@ -41,7 +50,8 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags,
       summary: 'New access and ID tokens from the refresh token',
-      description: 'Browsers send no body: the refresh cookie is used and cookies are renewed (never tokens in the body, whatever tokenDelivery says). Other clients send { refreshToken } and get tokens in the body.',
+      description: 'Browsers send no body: the refresh cookie is used and cookies are renewed ' +
+        '(never tokens in the body, whatever tokenDelivery says). Other clients send { refreshToken } and get tokens in the body.',
       body: RefreshBodySchema,
       response: { 200: AuthenticatedSchema, ...problems(401, 429, 502, 503) }
     }
@@ -51,7 +61,8 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags,
       summary: 'Sign out: revoke the refresh token and clear the cookies',
-      description: 'Revokes the refresh token (cookie or body) at Cognito, so it cannot mint new tokens, and refuses the presented access token from now on. Idempotent: answers 204 even when there was no session.',
+      description: 'Revokes the refresh token (cookie or body) at Cognito, so it cannot mint new tokens, ' +
+        'and refuses the presented access token from now on. Idempotent: answers 204 even when there was no session.',
       body: LogoutBodySchema,
       response: { 204: Type.Null({ description: 'Signed out; session cookies cleared.' }), ...problems(502, 503) }
     }

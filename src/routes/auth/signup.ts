@@ -46,7 +46,8 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags,
       summary: 'Confirm from the link in the confirmation e-mail',
-      description: 'Confirms, then answers 303 to the configured page with ?status=confirmed, or ?error=<code> (e.g. CODE_MISMATCH, CODE_EXPIRED, ALREADY_CONFIRMED). Without a configured page it answers JSON.',
+      description: 'Confirms, then answers 303 to the configured page with ?status=confirmed, ' +
+        'or ?error=<code> (e.g. CODE_MISMATCH, CODE_EXPIRED, ALREADY_CONFIRMED). Without a configured page it answers JSON.',
       querystring: ConfirmQuerySchema,
       response: { 200: StatusResponseSchema, 303: Type.Null({ description: 'Redirect to the confirmation page.' }), ...problems(409, 429, 502, 503) }
     }
@@ -77,7 +78,11 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 202: StatusResponseSchema, ...problems(409, 429, 502, 503) }
     }
   }, async (request, reply) => {
-    return reply.code(202).send(await codeSent(config.revealUserExistence, request.log, async () => await cognito.resendConfirmationCode(request.body)))
+    return reply.code(202).send(await codeSent(
+      config.revealUserExistence,
+      request.log,
+      async () => await cognito.resendConfirmationCode(request.body)
+    ))
   })
 }
 

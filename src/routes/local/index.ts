@@ -30,7 +30,12 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
       : status === 'confirmed' ? 'Your account is confirmed. You can sign in now.' : 'cognito-bff is running in local mode.'
     // The page may call the API on its own origin (a browser's view of the session), nothing else.
     reply.header('content-security-policy', "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-    return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><meta charset="utf-8"><title>cognito-bff local</title><body><h1>cognito-bff</h1><p>${line}</p><p>API reference: <a href="/docs">/docs</a>. Codes Cognito would have sent: <a href="/local/messages">/local/messages</a>.</p></body></html>`)
+    return reply.type('text/html; charset=utf-8').send(
+      '<!doctype html><html lang="en"><meta charset="utf-8"><title>cognito-bff local</title>' +
+      `<body><h1>cognito-bff</h1><p>${line}</p>` +
+      '<p>API reference: <a href="/docs">/docs</a>. Codes Cognito would have sent: <a href="/local/messages">/local/messages</a>.</p>' +
+      '</body></html>'
+    )
   })
 }
 

@@ -8,12 +8,22 @@ import { buildTestApp, PASSWORD, uniqueUsername } from '../../helper.js'
 
 const { app, local, latestCode, confirmedUser } = await buildTestApp(t)
 // The test plays the pool administrator directly against the emulator.
-const admin = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: local.config.pool.endpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 })
+const admin = new CognitoIdentityProviderClient({
+  region: 'us-east-1',
+  endpoint: local.config.pool.endpoint,
+  credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  maxAttempts: 1
+})
 t.teardown(() => admin.destroy())
 
 t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_REQUIRED as data, and answers it', async t => {
   const username = uniqueUsername('invited')
-  await admin.send(new AdminCreateUserCommand({ UserPoolId: local.config.pool.userPoolId, Username: username, DesiredDeliveryMediums: ['EMAIL'], UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] }))
+  await admin.send(new AdminCreateUserCommand({
+    UserPoolId: local.config.pool.userPoolId,
+    Username: username,
+    DesiredDeliveryMediums: ['EMAIL'],
+    UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }]
+  }))
   const temporary = latestCode(username)
 
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: temporary } })
@@ -22,11 +32,19 @@ t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_
   t.match(body, { status: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED', username, respondWith: ['newPassword'], session: String })
   t.same(login.cookies, [], 'no session yet')
 
-  const missing = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: body.challenge, session: body.session } })
+  const missing = await app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: { username, challenge: body.challenge, session: body.session }
+  })
   t.equal(missing.statusCode, 400)
   t.match(missing.json(), { code: 'VALIDATION_FAILED', errors: [{ field: '/body/newPassword', message: 'is required' }] })
 
-  const answer = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: body.challenge, session: body.session, newPassword: PASSWORD } })
+  const answer = await app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: { username, challenge: body.challenge, session: body.session, newPassword: PASSWORD }
+  })
   t.equal(answer.statusCode, 200)
   t.equal(answer.json().status, 'authenticated')
   t.ok(answer.cookies.some(c => c.name === 'bff_access'), 'session cookies set')
@@ -37,25 +55,44 @@ t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_
 
 t.test('TOTP MFA: login answers SOFTWARE_TOKEN_MFA, a wrong code is CODE_MISMATCH, the right one signs in', async t => {
   const { username } = await confirmedUser('totp')
-  const { tokens } = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD, tokenDelivery: 'body' } })).json()
+  const { tokens } = (await app.inject({
+    method: 'POST',
+    url: '/auth/login',
+    payload: { username, password: PASSWORD, tokenDelivery: 'body' }
+  })).json()
   const { SecretCode } = await admin.send(new AssociateSoftwareTokenCommand({ AccessToken: tokens.accessToken }))
   await admin.send(new VerifySoftwareTokenCommand({ AccessToken: tokens.accessToken, UserCode: authenticator.generate(SecretCode!) }))
-  await admin.send(new SetUserMFAPreferenceCommand({ AccessToken: tokens.accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }))
+  await admin.send(new SetUserMFAPreferenceCommand({
+    AccessToken: tokens.accessToken,
+    SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true }
+  }))
 
   const login = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })).json()
   t.match(login, { status: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', respondWith: ['code'] })
 
-  const wrong = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: login.challenge, session: login.session, code: '000000' } })
+  const wrong = await app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: { username, challenge: login.challenge, session: login.session, code: '000000' }
+  })
   t.equal(wrong.statusCode, 400)
   t.equal(wrong.json().code, 'CODE_MISMATCH')
 
-  const right = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username, challenge: login.challenge, session: login.session, code: authenticator.generate(SecretCode!), tokenDelivery: 'body' } })
+  const right = await app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: { username, challenge: login.challenge, session: login.session, code: authenticator.generate(SecretCode!), tokenDelivery: 'body' }
+  })
   t.equal(right.statusCode, 200)
   t.match(right.json(), { status: 'authenticated', tokens: { accessToken: /^eyJ/ } })
 })
 
 t.test('a challenge this service cannot answer is a 400 naming the field', async t => {
-  const response = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username: 'demo', challenge: 'MFA_SETUP', session: 'x', code: '123456' } })
+  const response = await app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: { username: 'demo', challenge: 'MFA_SETUP', session: 'x', code: '123456' }
+  })
   t.equal(response.statusCode, 400)
   t.match(response.json(), { code: 'VALIDATION_FAILED', errors: [{ field: '/body/challenge' }] })
 })

@@ -46,7 +46,10 @@ async function mockedApp (t: TestContext, options: { env?: Record<string, string
   const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 1 })
   const cognito = mockClient(client)
   t.teardown(() => cognito.restore())
-  const testApp = await buildAwsApp(t, { env: options.env, gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client }) })
+  const testApp = await buildAwsApp(t, {
+    env: options.env,
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+  })
   return { ...testApp, cognito }
 }
 
@@ -105,7 +108,9 @@ t.test('(mocked Cognito SDK) throttling at login is 429 UPSTREAM_THROTTLED with 
 t.test('(mocked Cognito SDK) Cognito unreachable is 503 UPSTREAM_UNAVAILABLE with Retry-After', async t => {
   const { app, cognito } = await mockedApp(t)
   // The shape the SDK throws for a refused connection.
-  cognito.on(InitiateAuthCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', $metadata: { attempts: 3, totalRetryDelay: 250 } }))
+  cognito.on(InitiateAuthCommand).rejects(
+    Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED', $metadata: { attempts: 3, totalRetryDelay: 250 } })
+  )
 
   const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
   t.equal(res.statusCode, 503)
@@ -173,9 +178,16 @@ t.test('(mocked Cognito SDK) an unexpected exception is a generic 502; its messa
 
 t.test('(mocked Cognito SDK) a password the pool policy refuses at sign-up is 400 INVALID_PASSWORD', async t => {
   const { app, cognito } = await mockedApp(t)
-  cognito.on(SignUpCommand).rejects(new InvalidPasswordException({ message: 'Password did not conform with policy: Password must have symbol characters', $metadata: METADATA }))
+  cognito.on(SignUpCommand).rejects(new InvalidPasswordException({
+    message: 'Password did not conform with policy: Password must have symbol characters',
+    $metadata: METADATA
+  }))
 
-  const res = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'alice', password: 'Password1', email: 'alice@example.com' } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/auth/signup',
+    payload: { username: 'alice', password: 'Password1', email: 'alice@example.com' }
+  })
   t.equal(res.statusCode, 400)
   t.same(res.json(), {
     type: 'urn:cognito-bff:problem:invalid-password',
@@ -220,7 +232,10 @@ t.test('(mocked Cognito SDK) a disabled user gets the same 401 INVALID_CREDENTIA
 
 t.test('(mocked Cognito SDK) resend over Cognito\'s attempt limit is 429 TOO_MANY_ATTEMPTS', async t => {
   const { app, cognito } = await mockedApp(t)
-  cognito.on(ResendConfirmationCodeCommand).rejects(new LimitExceededException({ message: 'Attempt limit exceeded, please try after some time.', $metadata: METADATA }))
+  cognito.on(ResendConfirmationCodeCommand).rejects(new LimitExceededException({
+    message: 'Attempt limit exceeded, please try after some time.',
+    $metadata: METADATA
+  }))
 
   const res = await app.inject({ method: 'POST', url: '/auth/signup/resend', payload: { username: 'alice' } })
   t.equal(res.statusCode, 429)
@@ -263,7 +278,10 @@ t.test('(mocked Cognito SDK) forgot-password for an unknown user: 202 by default
 
 t.test('(mocked Cognito SDK) confirming an already confirmed account is 409 ALREADY_CONFIRMED; the e-mail link redirects with it', async t => {
   const { app, cognito } = await mockedApp(t, { env: { SIGNUP_CONFIRMED_URL: 'https://app.example.com/welcome?from=email' } })
-  cognito.on(ConfirmSignUpCommand).rejects(new NotAuthorizedException({ message: 'User cannot be confirmed. Current status is CONFIRMED', $metadata: METADATA }))
+  cognito.on(ConfirmSignUpCommand).rejects(new NotAuthorizedException({
+    message: 'User cannot be confirmed. Current status is CONFIRMED',
+    $metadata: METADATA
+  }))
 
   const post = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username: 'alice', code: '123456' } })
   t.equal(post.statusCode, 409)
@@ -290,7 +308,11 @@ t.test('(mocked Cognito SDK) with a client secret, every call that names a user 
   cognito.on(SignUpCommand).resolves({ UserSub: '0b6f3b0e-1111-4c3a-9a55-2f6d2d7e4a10', UserConfirmed: false, CodeDeliveryDetails: delivery })
   cognito.on(ConfirmSignUpCommand).resolves({})
   cognito.on(ResendConfirmationCodeCommand).resolves({ CodeDeliveryDetails: delivery })
-  cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'opaque-session', ChallengeParameters: { USER_ID_FOR_SRP: username } })
+  cognito.on(InitiateAuthCommand).resolves({
+    ChallengeName: 'SOFTWARE_TOKEN_MFA',
+    Session: 'opaque-session',
+    ChallengeParameters: { USER_ID_FOR_SRP: username }
+  })
   cognito.on(ForgotPasswordCommand).resolves({ CodeDeliveryDetails: delivery })
   cognito.on(ConfirmForgotPasswordCommand).resolves({})
 
@@ -341,13 +363,45 @@ t.test('(mocked Cognito SDK) with a client secret, the admin login flow carries 
 
 t.test('(mocked Cognito SDK) the admin flow answers challenges with AdminRespondToAuthChallenge, SECRET_HASH included', async t => {
   const { app, cognito } = await mockedApp(t, { env: { COGNITO_CLIENT_SECRET: CLIENT_SECRET, LOGIN_FLOW: 'ADMIN_USER_PASSWORD_AUTH' } })
-  cognito.on(AdminInitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'session-1', ChallengeParameters: { USER_ID_FOR_SRP: 'alice', requiredAttributes: '["userAttributes.given_name"]', userAttributes: '{"email":"alice@example.com"}' } })
-  cognito.on(AdminRespondToAuthChallengeCommand).rejects(new NotAuthorizedException({ message: 'Invalid session for the user, session is expired.', $metadata: METADATA }))
+  cognito.on(AdminInitiateAuthCommand).resolves({
+    ChallengeName: 'NEW_PASSWORD_REQUIRED',
+    Session: 'session-1',
+    ChallengeParameters: {
+      USER_ID_FOR_SRP: 'alice',
+      requiredAttributes: '["userAttributes.given_name"]',
+      userAttributes: '{"email":"alice@example.com"}'
+    }
+  })
+  cognito.on(AdminRespondToAuthChallengeCommand).rejects(new NotAuthorizedException({
+    message: 'Invalid session for the user, session is expired.',
+    $metadata: METADATA
+  }))
 
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: 'Temp-Pass-1' } })
-  t.same(login.json(), { status: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED', username: 'alice', session: 'session-1', respondWith: ['newPassword', 'attributes.given_name'], parameters: { requiredAttributes: '["userAttributes.given_name"]' } }, 'user attributes are not echoed back')
+  t.same(
+    login.json(),
+    {
+      status: 'challenge',
+      challenge: 'NEW_PASSWORD_REQUIRED',
+      username: 'alice',
+      session: 'session-1',
+      respondWith: ['newPassword', 'attributes.given_name'],
+      parameters: { requiredAttributes: '["userAttributes.given_name"]' }
+    },
+    'user attributes are not echoed back'
+  )
 
-  const answer = await app.inject({ method: 'POST', url: '/auth/challenge', payload: { username: 'alice', challenge: 'NEW_PASSWORD_REQUIRED', session: 'session-1', newPassword: PASSWORD, attributes: { given_name: 'Alice' } } })
+  const answer = await app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: {
+      username: 'alice',
+      challenge: 'NEW_PASSWORD_REQUIRED',
+      session: 'session-1',
+      newPassword: PASSWORD,
+      attributes: { given_name: 'Alice' }
+    }
+  })
   t.equal(answer.statusCode, 401)
   t.match(answer.json(), { code: 'SESSION_EXPIRED', detail: 'The challenge session is invalid or expired; sign in again.' })
   t.same(cognito.commandCalls(AdminRespondToAuthChallengeCommand)[0]?.args[0].input, {
@@ -378,7 +432,11 @@ t.test('(mocked Cognito SDK) with a client secret, refresh by body needs the use
   })
   t.equal(cognito.commandCalls(InitiateAuthCommand).length, 0, 'Cognito is not asked')
 
-  const withUsername = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'opaque-refresh-token', username: 'alice' } })
+  const withUsername = await app.inject({
+    method: 'POST',
+    url: '/auth/refresh',
+    payload: { refreshToken: 'opaque-refresh-token', username: 'alice' }
+  })
   t.equal(withUsername.statusCode, 401)
   t.equal(withUsername.json().code, 'SESSION_EXPIRED')
   t.same(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input, {
@@ -389,5 +447,9 @@ t.test('(mocked Cognito SDK) with a client secret, refresh by body needs the use
 
   const logout = await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'opaque-refresh-token' } })
   t.equal(logout.statusCode, 204)
-  t.same(cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input, { ClientId: CLIENT_ID, ClientSecret: CLIENT_SECRET, Token: 'opaque-refresh-token' }, 'RevokeToken authenticates with the secret itself')
+  t.same(
+    cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input,
+    { ClientId: CLIENT_ID, ClientSecret: CLIENT_SECRET, Token: 'opaque-refresh-token' },
+    'RevokeToken authenticates with the secret itself'
+  )
 })

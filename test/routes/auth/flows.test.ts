@@ -4,7 +4,11 @@ import { buildTestApp, cookieHeader, expectProblem, PASSWORD, uniqueUsername } f
 const { app, latestCode, confirmedUser } = await buildTestApp(t)
 
 async function signUp (username: string, extra: Record<string, unknown> = {}) {
-  return await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com`, ...extra } })
+  return await app.inject({
+    method: 'POST',
+    url: '/auth/signup',
+    payload: { username, password: PASSWORD, email: `${username}@example.com`, ...extra }
+  })
 }
 
 t.test('sign-up with standard and custom attributes, confirm, sign in, read /me', async t => {
@@ -136,7 +140,12 @@ t.test('body delivery: tokens in JSON, Bearer for /me, refresh and logout by bod
   t.equal(refreshed.statusCode, 200)
   t.match(refreshed.json().tokens, { accessToken: /^eyJ/, idToken: /^eyJ/ })
 
-  const logout = await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: tokens.refreshToken }, headers: { authorization: `Bearer ${tokens.accessToken}` } })
+  const logout = await app.inject({
+    method: 'POST',
+    url: '/auth/logout',
+    payload: { refreshToken: tokens.refreshToken },
+    headers: { authorization: `Bearer ${tokens.accessToken}` }
+  })
   t.equal(logout.statusCode, 204)
 
   const afterRefresh = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: tokens.refreshToken } })
@@ -188,7 +197,11 @@ t.test('forgot and reset password', async t => {
   t.equal(unknown.statusCode, 202, 'unknown users get the same answer')
   t.same(unknown.json(), { status: 'sent' })
 
-  const reset = await app.inject({ method: 'POST', url: '/auth/password/reset', payload: { username, code: latestCode(username), password: 'New-Password-77' } })
+  const reset = await app.inject({
+    method: 'POST',
+    url: '/auth/password/reset',
+    payload: { username, code: latestCode(username), password: 'New-Password-77' }
+  })
   t.equal(reset.statusCode, 200)
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: 'New-Password-77' } })
   t.equal(login.statusCode, 200)
@@ -202,6 +215,10 @@ t.test('/me needs a valid token', async t => {
   t.equal(garbage.json().code, 'TOKEN_INVALID')
   const badScheme = await app.inject({ method: 'GET', url: '/me', headers: { authorization: 'Basic Zm9vOmJhcg==' } })
   t.equal(badScheme.json().code, 'TOKEN_INVALID')
-  const forgedCookie = await app.inject({ method: 'GET', url: '/me', headers: { cookie: 'bff_access=v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } })
+  const forgedCookie = await app.inject({
+    method: 'GET',
+    url: '/me',
+    headers: { cookie: 'bff_access=v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }
+  })
   t.equal(forgedCookie.json().code, 'UNAUTHENTICATED', 'a cookie that does not unseal is no session')
 })
