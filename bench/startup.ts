@@ -1,10 +1,12 @@
 /**
  * Local-mode start-up: from `node` spawn to the first 200 from /readyz,
  * for a first start (empty data dir: pool, client and demo user created)
- * and a restart (everything reused). Target: under 10 s. Writes the figures
- * into bench/RESULTS.md between the startup markers.
+ * and a restart (everything reused), from the sources as `npm start` runs
+ * them and from the compiled build (`node dist/server.js`, built first).
+ * Target: under 10 s. Writes the figures into bench/RESULTS.md between the
+ * startup markers.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,9 +14,12 @@ import { join } from 'node:path'
 const RUNS = 3
 const TARGET_MS = 10_000
 
-async function startOnce (dataDir: string, port: number): Promise<number> {
+const SOURCES = ['--import', 'tsx', 'src/server.ts']
+const COMPILED = ['dist/server.js']
+
+async function startOnce (dataDir: string, port: number, args = SOURCES): Promise<number> {
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: 'ignore'
   })
@@ -31,12 +36,15 @@ async function startOnce (dataDir: string, port: number): Promise<number> {
   }
 }
 
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
 const first: number[] = []
 const restart: number[] = []
+const compiled: number[] = []
 for (let i = 0; i < RUNS; i++) {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-bench-'))
   first.push(await startOnce(dataDir, 39_100 + i))
   restart.push(await startOnce(dataDir, 39_200 + i))
+  compiled.push(await startOnce(dataDir, 39_300 + i, COMPILED))
   await rm(dataDir, { recursive: true, force: true })
 }
 
@@ -52,6 +60,7 @@ const section = [
   '|---|---|---|---|',
   row('first (creates pool, client, demo user)', first),
   row('restart (reuses them)', restart),
+  row('restart, compiled (node dist/server.js)', compiled),
   '<!-- startup:end -->'
 ].join('\n')
 

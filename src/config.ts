@@ -13,9 +13,6 @@ import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral } 
 import { Value } from '@sinclair/typebox/value'
 import { StringEnum } from './schemas/string-enum.js'
 
-// TypeBox checks formats only once they are registered.
-if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', value => URL.canParse(value))
-
 const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH'] as const
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 const SAME_SITE = ['lax', 'strict', 'none'] as const
@@ -116,10 +113,10 @@ export const EnvSchema = Type.Object({
   })
 })
 
-export type Env = Static<typeof EnvSchema>
+type Env = Static<typeof EnvSchema>
 
 /** Where the user pool is and how to check its tokens: the configured pool, or the one the emulator made. */
-export const PoolSchema = Type.Object({
+const PoolSchema = Type.Object({
   region: Type.String(),
   userPoolId: Type.String(),
   clientId: Type.String(),
@@ -210,6 +207,8 @@ const DEFAULT_REGION = 'us-east-1'
 
 /** Builds the config from an environment; throws one ConfigError listing every problem. */
 export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig | LocalStart {
+  // TypeBox checks formats only once they are registered (done here, not on import).
+  if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', value => URL.canParse(value))
   // Only the schema's own keys, and empty strings count as unset (as in most .env tooling).
   const raw: Record<string, unknown> = {}
   for (const key of Object.keys(EnvSchema.properties)) {

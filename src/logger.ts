@@ -6,7 +6,7 @@
 import type { FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
@@ -25,7 +25,7 @@ interface LoggedRequest {
 }
 
 /** Keeps the path and the names of query parameters, never their values. */
-export function safeUrl (url: string): string {
+function safeUrl (url: string): string {
   const question = url.indexOf('?')
   if (question === -1) return url
   const names = new URLSearchParams(url.slice(question + 1)).keys()

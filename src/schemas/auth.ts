@@ -8,7 +8,7 @@ export const Username = Type.String({
   description: 'Cognito username (no spaces).'
 })
 export const Password = Type.String({ minLength: 1, maxLength: 256, description: 'The password; the pool\'s policy decides what is acceptable.' })
-export const Code = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\S]+$', description: 'The code Cognito sent.' })
+const Code = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\S]+$', description: 'The code Cognito sent.' })
 
 /** Attributes a user may set on themselves: the OIDC standard ones and `custom:` ones. Verification flags are not among them. */
 const STANDARD_ATTRIBUTES = [
@@ -30,7 +30,7 @@ const STANDARD_ATTRIBUTES = [
   'website',
   'zoneinfo'
 ]
-export const AttributeName = Type.String({ pattern: `^(${STANDARD_ATTRIBUTES.join('|')}|custom:[\\w.-]{1,20})$` })
+const AttributeName = Type.String({ pattern: `^(${STANDARD_ATTRIBUTES.join('|')}|custom:[\\w.-]{1,20})$` })
 export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 2048 }), {
   // A Record keyed by a pattern only types matching names; this refuses the rest (email_verified, sub...).
   additionalProperties: false,
@@ -38,12 +38,12 @@ export const Attributes = Type.Record(AttributeName, Type.String({ maxLength: 20
   maxProperties: 50
 })
 
-export const TokenDelivery = StringEnum(['cookie', 'body'], {
+const TokenDelivery = StringEnum(['cookie', 'body'], {
   description: '"cookie" (the default for login; for refresh, the default follows where the refresh token came from): ' +
     'tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).'
 })
 
-export const CodeDeliverySchema = Type.Object({
+const CodeDeliverySchema = Type.Object({
   medium: Type.Optional(Type.String({ description: 'EMAIL or SMS.' })),
   destination: Type.Optional(Type.String({ description: 'Masked address, e.g. a***@e***.com.' })),
   attribute: Type.Optional(Type.String())
@@ -55,7 +55,6 @@ export const SignUpBodySchema = Type.Object({
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
   attributes: Type.Optional(Attributes)
 }, { additionalProperties: false })
-export type SignUpBody = Static<typeof SignUpBodySchema>
 
 export const SignUpResponseSchema = Type.Object({
   username: Type.String(),
@@ -65,7 +64,6 @@ export const SignUpResponseSchema = Type.Object({
 })
 
 export const ConfirmBodySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
-export type ConfirmBody = Static<typeof ConfirmBodySchema>
 
 export const StatusResponseSchema = Type.Object({
   status: StringEnum(['confirmed', 'sent', 'reset'], { description: 'What happened.' }),
@@ -73,16 +71,14 @@ export const StatusResponseSchema = Type.Object({
 })
 
 export const UsernameBodySchema = Type.Object({ username: Username }, { additionalProperties: false })
-export type UsernameBody = Static<typeof UsernameBodySchema>
 
 export const LoginBodySchema = Type.Object({
   username: Username,
   password: Password,
   tokenDelivery: Type.Optional(TokenDelivery)
 }, { additionalProperties: false })
-export type LoginBody = Static<typeof LoginBodySchema>
 
-export const TokensSchema = Type.Object({
+const TokensSchema = Type.Object({
   accessToken: Type.String(),
   idToken: Type.String(),
   refreshToken: Type.Optional(Type.String({ description: 'Absent on refresh: keep using the one you have.' })),
@@ -97,7 +93,7 @@ export const AuthenticatedSchema = Type.Object({
   tokens: Type.Optional(TokensSchema)
 })
 
-export const ChallengeSchema = Type.Object({
+const ChallengeSchema = Type.Object({
   status: Type.Literal('challenge'),
   challenge: Type.String({
     description: 'Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP...'
@@ -126,16 +122,13 @@ export const RefreshBodySchema = Type.Object({
   username: Type.Optional(Username),
   tokenDelivery: Type.Optional(TokenDelivery)
 }, { additionalProperties: false, description: 'username is required with refreshToken when the app client has a secret (for SECRET_HASH).' })
-export type RefreshBody = Static<typeof RefreshBodySchema>
 
 export const LogoutBodySchema = Type.Object({
   refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'Non-browser clients: the refresh token to revoke.' }))
 }, { additionalProperties: false })
-export type LogoutBody = Static<typeof LogoutBodySchema>
 
 export const ForgotBodySchema = UsernameBodySchema
 export const ResetBodySchema = Type.Object({ username: Username, code: Code, password: Password }, { additionalProperties: false })
-export type ResetBody = Static<typeof ResetBodySchema>
 
 export const ConfirmQuerySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
 

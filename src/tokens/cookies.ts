@@ -25,11 +25,11 @@ export function cookieNames (secure: boolean): CookieNames {
     : { access: 'bff_access', id: 'bff_id', refresh: 'bff_refresh' }
 }
 
-export const REFRESH_COOKIE_PATH = '/auth'
+const REFRESH_COOKIE_PATH = '/auth'
 /** Cognito's default refresh-token lifetime; the pool may end it sooner, refresh then says SESSION_EXPIRED. */
 const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
 
-export interface RefreshCookie {
+interface RefreshCookie {
   refreshToken: string
   /** Cognito username, needed for SECRET_HASH on refresh. */
   username: string
