@@ -4,8 +4,8 @@
  *  - the data directory is ours (it hard-codes `./.cognito` under the cwd);
  *  - messages (codes, temporary passwords) go to our outbox, not a console box;
  *  - the issuer follows the port actually bound, so port 0 works.
- * It also answers ResendConfirmationCode, which cognito-local lacks, the way
- * Cognito does: a new code for an unconfirmed user.
+ * Requests pass through the local layer (local-layer.ts) first, which answers
+ * what cognito-local lacks and refuses what AWS refuses.
  */
 import { mkdir, writeFile, access } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
@@ -14,7 +14,6 @@ import type { Server } from 'node:http'
 import type { Logger } from 'pino'
 import { createServer } from 'cognito-local/lib/server/server.js'
 import { Router } from 'cognito-local/lib/server/Router.js'
-import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors.js'
 import { loadConfig } from 'cognito-local/lib/server/config.js'
 import { DateClock } from 'cognito-local/lib/services/clock.js'
 import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js'
@@ -27,6 +26,7 @@ import { TriggersService } from 'cognito-local/lib/services/triggers/triggers.js
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Messages } from 'cognito-local/lib/services/messages.js'
+import { localRouter } from './local-layer.js'
 import type { Outbox } from './outbox.js'
 
 export interface Emulator {
@@ -67,8 +67,7 @@ export async function startEmulator (options: { dataDir: string, port: number, o
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers
   }
-  const router = Router(services)
-  const routes = (target: string) => target === 'ResendConfirmationCode' ? resendConfirmationCode(services) : router(target)
+  const routes = localRouter(services, Router(services))
   const server: Server = await createServer(
     routes,
     options.logger as never,
@@ -87,25 +86,6 @@ export async function startEmulator (options: { dataDir: string, port: number, o
       server.closeAllConnections()
       server.close(err => err ? reject(err) : resolve())
     })
-  }
-}
-
-interface ResendRequest { ClientId: string, Username: string }
-
-/** Cognito's ResendConfirmationCode: a fresh code for an unconfirmed user, sent to the e-mail on file. */
-function resendConfirmationCode (services: Services) {
-  return async (ctx: Parameters<Messages['deliver']>[0], req: ResendRequest) => {
-    const pool = await services.cognito.getUserPoolForClientId(ctx, req.ClientId)
-    const user = await pool.getUserByUsername(ctx, req.Username)
-    if (!user) throw new UserNotFoundError('Username/client id combination not found.')
-    if (user.UserStatus !== 'UNCONFIRMED') throw new InvalidParameterError('User is already confirmed.')
-    const email = user.Attributes.find(a => a.Name === 'email')?.Value
-    if (!email) throw new InvalidParameterError('User has no e-mail address to send a code to.')
-    const code = services.otp()
-    await pool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: services.clock.get() })
-    const details = { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: email } as const
-    await services.messages.deliver(ctx, 'ResendCode', req.ClientId, pool.options.Id, user, code, undefined, details)
-    return { CodeDeliveryDetails: details }
   }
 }
 
