@@ -48,6 +48,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const app = Fastify({
     logger: loggerOptions(config, deps.logStream),
     bodyLimit: config.bodyLimit,
+    // Fastify's default is no limit: a client trickling its body would hold the socket for minutes.
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks these deadlines on an interval (default 30 s), and its headers deadline (default
+    // 60 s) otherwise outlasts the request deadline for a body that never finishes.
+    http: { connectionsCheckingInterval: 500, headersTimeout: config.requestTimeoutMs },
     // Honour a caller's request id when it is a plain token; otherwise make one.
     genReqId: request => {
       const incoming = request.headers['x-request-id']

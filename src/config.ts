@@ -90,6 +90,11 @@ export const EnvSchema = Type.Object({
       'so client IPs (rate limits, logs) come from X-Forwarded-For. Default false.'
   }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest accepted request body in bytes.' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    minimum: 1000,
+    default: 10000,
+    description: 'A request, headers and body, must arrive within this time, or its connection is closed (a client that sends its body slowly).'
+  }),
   COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
   LOCAL_DATA_DIR: Type.String({
     default: '.local',
@@ -105,6 +110,10 @@ export const EnvSchema = Type.Object({
     default: false,
     description: 'Local mode: allow a HOST that is not loopback (e.g. 0.0.0.0 in a dev container). ' +
       'Off by default: local mode serves a demo user with a known password and every code at /local/messages.'
+  }),
+  LOCAL_CLIENT_SECRET: Type.Boolean({
+    default: false,
+    description: 'Local mode: give the local app client a secret, so SECRET_HASH is sent and checked end to end as with a real client that has one.'
   }),
   LOCAL_DEMO_PASSWORD: Type.String({
     minLength: 8,
@@ -153,6 +162,7 @@ const CommonFields = {
   signupConfirmedUrl: Type.Optional(Type.String()),
   revealUserExistence: Type.Boolean(),
   bodyLimit: Type.Integer(),
+  requestTimeoutMs: Type.Integer(),
   authRateLimit: Type.Integer(),
   /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function of the hop. */
   trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Unsafe<(address: string, hop: number) => boolean>({})])
@@ -161,7 +171,9 @@ const CommonFields = {
 const LocalFieldsSchema = Type.Object({
   dataDir: Type.String(),
   cognitoPort: Type.Integer(),
-  demoPassword: Type.String()
+  demoPassword: Type.String(),
+  /** Whether the local app client has a secret. */
+  clientSecret: Type.Boolean()
 })
 
 export const AwsConfigSchema = Type.Object({
@@ -215,7 +227,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     const value = source[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE']) {
+  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE', 'LOCAL_CLIENT_SECRET']) {
     const value = raw[key]
     if (typeof value === 'string') raw[key] = BOOLEAN_WORDS[value.toLowerCase()] ?? value
   }
@@ -265,6 +277,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),
     revealUserExistence: env.REVEAL_USER_EXISTENCE,
     bodyLimit: env.BODY_LIMIT,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     authRateLimit: env.AUTH_RATE_LIMIT,
     trustProxy: parseTrustProxy(env.TRUST_PROXY)
   }
@@ -287,7 +300,12 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     ...common,
     region,
     cookies,
-    local: { dataDir: env.LOCAL_DATA_DIR, cognitoPort: env.LOCAL_COGNITO_PORT, demoPassword: env.LOCAL_DEMO_PASSWORD }
+    local: {
+      dataDir: env.LOCAL_DATA_DIR,
+      cognitoPort: env.LOCAL_COGNITO_PORT,
+      demoPassword: env.LOCAL_DEMO_PASSWORD,
+      clientSecret: env.LOCAL_CLIENT_SECRET
+    }
   })
 }
 
