@@ -16,7 +16,7 @@ import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
 import openapi from './plugins/openapi.js'
 import originCheck from './plugins/origin-check.js'
-import problemDetails from './plugins/problem-details.js'
+import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js'
 import requestLog from './plugins/request-log.js'
 import securityHeaders from './plugins/security-headers.js'
 import sessions from './plugins/sessions.js'
@@ -59,6 +59,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
     },
     trustProxy: config.trustProxy,
+    // Failures before routing, and before Fastify has a request at all, are problems too.
+    frameworkErrors,
+    clientErrorHandler,
     // One line per request, written by plugins/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {

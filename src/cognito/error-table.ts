@@ -5,6 +5,10 @@
  * refresh), the operation's row wins over the default row. A few messages
  * mean the service itself is misconfigured: those win over both, so they
  * reach the operator as 5xx instead of looking like the user's mistake.
+ *
+ * Complete by construction: test/cognito/error-table.test.ts reads, for every
+ * SDK command in OPERATION_COMMANDS, the exceptions the SDK's model declares,
+ * and fails unless each has a row here or is on FALLS_TO_DEFAULT.
  */
 import { ApiError, type ErrorCode } from '../errors/catalog.js'
 
@@ -12,6 +16,40 @@ export type Operation =
   | 'SignUp' | 'ConfirmSignUp' | 'ResendConfirmationCode'
   | 'Login' | 'RespondToAuthChallenge' | 'Refresh' | 'RevokeToken' | 'GetUser'
   | 'ForgotPassword' | 'ConfirmForgotPassword'
+
+/**
+ * The SDK commands behind each Operation: what the completeness test reads the
+ * SDK's model for, and the IAM actions a 500 names in the log. Refresh is
+ * InitiateAuth (REFRESH_TOKEN_AUTH) or GetTokensFromRefreshToken. A new
+ * Operation needs its entry here, and then rows for what its commands throw.
+ */
+export const OPERATION_COMMANDS: Record<Operation, readonly string[]> = {
+  SignUp: ['SignUp'],
+  ConfirmSignUp: ['ConfirmSignUp'],
+  ResendConfirmationCode: ['ResendConfirmationCode'],
+  Login: ['InitiateAuth', 'AdminInitiateAuth'],
+  RespondToAuthChallenge: ['RespondToAuthChallenge', 'AdminRespondToAuthChallenge'],
+  Refresh: ['GetTokensFromRefreshToken', 'InitiateAuth'],
+  RevokeToken: ['RevokeToken'],
+  GetUser: ['GetUser'],
+  ForgotPassword: ['ForgotPassword'],
+  ConfirmForgotPassword: ['ConfirmForgotPassword']
+}
+
+/**
+ * The only commands above the SDK signs with AWS credentials; the rest are
+ * public (unsigned) Cognito APIs, so a credential or IAM refusal can only
+ * come from these.
+ */
+export const SIGNED_COMMANDS: ReadonlySet<string> = new Set(['AdminInitiateAuth', 'AdminRespondToAuthChallenge'])
+
+/**
+ * Exceptions the SDK declares for a command in OPERATION_COMMANDS that
+ * deliberately have no row: they fall to the generic answer (UPSTREAM_ERROR,
+ * or UPSTREAM_UNAVAILABLE for a 5xx). Each entry says why. Empty today: every
+ * declared exception has a row.
+ */
+export const FALLS_TO_DEFAULT: Readonly<Record<string, string>> = {}
 
 interface Row {
   code: ErrorCode
@@ -22,6 +60,20 @@ interface Row {
   /** ...except where it only tells the client what to fix (which password rule failed). */
   passMessage?: boolean
 }
+
+/**
+ * Not in Cognito's model: AWS refusing the BFF's own credentials or IAM policy,
+ * or the SDK finding no credentials to sign with. Only signed calls meet these.
+ */
+const CREDENTIAL_FAILURES: ReadonlySet<string> = new Set([
+  'AccessDeniedException', // "User: arn:... is not authorized to perform: cognito-idp:AdminInitiateAuth on resource: ..."
+  'CredentialsProviderError', // the SDK's "Could not load credentials from any providers"
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignatureException',
+  'MissingAuthenticationTokenException'
+])
 
 const DEFAULT_ROWS: Record<string, Row> = {
   AliasExistsException: { code: 'ALIAS_EXISTS' },
@@ -51,23 +103,34 @@ const DEFAULT_ROWS: Record<string, Row> = {
   InvalidEmailRoleAccessPolicyException: { code: 'CODE_DELIVERY_FAILED' },
   UnsupportedOperationException: { code: 'UPSTREAM_ERROR' },
   InternalErrorException: { code: 'UPSTREAM_UNAVAILABLE' },
-  ForbiddenException: { code: 'UPSTREAM_ERROR' }
+  ForbiddenException: { code: 'UPSTREAM_ERROR' },
+  MFAMethodNotFoundException: { code: 'MFA_NOT_SET_UP' },
+  SoftwareTokenMFANotFoundException: { code: 'MFA_NOT_SET_UP' },
+  // The operator's to fix; every INTERNAL_ERROR from a Cognito call names its IAM action in the log (see nameIamAction).
+  OperationNotEnabledException: { code: 'INTERNAL_ERROR' },
+  FeatureUnavailableInTierException: { code: 'INTERNAL_ERROR' },
+  ...Object.fromEntries([...CREDENTIAL_FAILURES].map(name => [name, { code: 'INTERNAL_ERROR' } satisfies Row]))
 }
 
 const CREDENTIALS: Row = { code: 'INVALID_CREDENTIALS' }
 
+/** Cognito's challenge session (not ours, which the route checks first) is unknown, used up or expired. */
+const RESTART_SIGN_IN: Row = { code: 'SIGN_IN_RESTART', detail: 'The sign-in session is invalid or expired; start the sign-in again.' }
+
 const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
   Login: {
     // Wrong password and unknown user must look the same (the emulator even
-    // reports a wrong password as InvalidPasswordException).
-    NotAuthorizedException: CREDENTIALS,
+    // reports a wrong password as InvalidPasswordException). An invited user's
+    // expired temporary password is told apart: only an administrator can help.
+    NotAuthorizedException: { ...CREDENTIALS, when: [/temporary password has expired/i, { code: 'TEMPORARY_PASSWORD_EXPIRED' }] },
     UserNotFoundException: CREDENTIALS,
     InvalidPasswordException: CREDENTIALS
   },
   RespondToAuthChallenge: {
-    // "Invalid session for the user, session is expired." and friends.
-    NotAuthorizedException: { code: 'SESSION_EXPIRED', detail: 'The challenge session is invalid or expired; sign in again.' },
-    UserNotFoundException: { code: 'SESSION_EXPIRED', detail: 'The challenge session is invalid or expired; sign in again.' }
+    // "Invalid session for the user, session is expired." and friends; a wrong
+    // code is CodeMismatchException or ExpiredCodeException, by the default rows.
+    NotAuthorizedException: RESTART_SIGN_IN,
+    UserNotFoundException: RESTART_SIGN_IN
   },
   Refresh: {
     NotAuthorizedException: { code: 'SESSION_EXPIRED' },
@@ -100,10 +163,20 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
   }
 }
 
+/**
+ * A client secret missing, wrong, or sent to a client without one, in Cognito's
+ * wordings: "Unable to verify secret hash for client <id>", "SecretHash does not
+ * match for the client: <id>", "Client <id> is configured with secret but
+ * SECRET_HASH was not received", "Client <id> is configured for secret but secret
+ * was not received", "Client <id> is not configured for secret but secret hash
+ * was received"...
+ */
+const SECRET = /secret[ _]?hash|client secret|configured (?:for|with) (?:a )?secret|secret was not received/i
+
 /** Messages that mean the BFF's own configuration is wrong, whatever the operation. */
 const MISCONFIGURATION: Array<[string, RegExp]> = [
-  // A client secret missing, wrong, or configured for a client without one.
-  ['NotAuthorizedException', /secret hash|SECRET_HASH|client secret|Unable to verify secret/i],
+  ['NotAuthorizedException', SECRET],
+  ['InvalidParameterException', SECRET],
   // The app client does not allow the configured LOGIN_FLOW or refresh.
   ['InvalidParameterException', /flow.* not enabled|not enabled for this client|Auth flow not enabled/i],
   // The app client has refresh-token rotation on, which REFRESH_TOKEN_AUTH does not support.
@@ -130,7 +203,10 @@ export function toApiError (operation: Operation, err: unknown): ApiError {
   const name = e?.name ?? ''
   const message = typeof e?.message === 'string' ? e.message : ''
   const row = rowFor(operation, name, message)
-  if (row) return apiError(row, err)
+  if (row) {
+    if (row.code === 'INTERNAL_ERROR') nameIamAction(err, operation, message)
+    return apiError(row, err)
+  }
   if (name === 'TimeoutError' || name === 'RequestTimeout' || NETWORK_CODES.has(e?.code ?? '')) return apiError({ code: 'UPSTREAM_UNAVAILABLE' }, err)
   const status = e?.$metadata?.httpStatusCode ?? 0
   return apiError({ code: status >= 500 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR' }, err)
@@ -143,6 +219,28 @@ export function toApiError (operation: Operation, err: unknown): ApiError {
  */
 export function errorFor (operation: Operation, exceptionName: string): ApiError {
   return apiError(rowFor(operation, exceptionName, '') ?? { code: 'UPSTREAM_ERROR' }, undefined)
+}
+
+/** Whether the table has a row of its own for `name` at `operation` (the generic fallback does not count). */
+export function hasRow (operation: Operation, name: string): boolean {
+  return rowOf(OPERATION_ROWS[operation], name) !== undefined || rowOf(DEFAULT_ROWS, name) !== undefined
+}
+
+/**
+ * Puts `iamAction` on the SDK's error (the ApiError's cause, so identity and
+ * $metadata stay as they were), so the 5xx log line (which logs the
+ * cause as `err`) says which Cognito action to look at: the one AWS names in
+ * an AccessDeniedException, else the operation's commands (only the signed
+ * ones for a credential failure), e.g. "cognito-idp:AdminInitiateAuth".
+ */
+function nameIamAction (err: unknown, operation: Operation, message: string): void {
+  if (typeof err !== 'object' || err === null || !Object.isExtensible(err) || Object.hasOwn(err, 'iamAction')) return
+  // An action, not the resource ARN ("arn:aws:cognito-idp:us-east-1:..."): actions are capitalised.
+  const named = /\bcognito-idp:[A-Z][A-Za-z]+/.exec(message)?.[0]
+  const commands = OPERATION_COMMANDS[operation]
+  const signed = commands.filter(command => SIGNED_COMMANDS.has(command))
+  const candidates = CREDENTIAL_FAILURES.has((err as Error).name) && signed.length > 0 ? signed : commands
+  Object.assign(err, { iamAction: named ?? candidates.map(command => `cognito-idp:${command}`).join(' or ') })
 }
 
 /** The row for an exception: a misconfiguration message first, then the operation's row, then the default. */

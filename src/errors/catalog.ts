@@ -28,8 +28,10 @@ export const ERROR_CATALOG = {
   USERNAME_EXISTS: { status: 409, title: 'An account with this username already exists.' },
   ALIAS_EXISTS: { status: 409, title: 'Another account already uses this e-mail or phone number.' },
   ALREADY_CONFIRMED: { status: 409, title: 'The account is already confirmed.' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time.' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The content type is not supported; send application/json.' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large.' },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts; wait before trying again.' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; slow down.' },
   UPSTREAM_THROTTLED: { status: 429, title: 'Cognito is throttling requests; retry later.' },
@@ -57,6 +59,8 @@ export interface ApiErrorOptions {
   retryAfter?: number
   /** The underlying failure; logged, never sent. */
   cause?: unknown
+  /** Response headers that belong to this answer, e.g. WWW-Authenticate on a refused Bearer token. */
+  headers?: Record<string, string>
 }
 
 /** An error with a catalog code; the only kind handlers throw on purpose. */
@@ -66,6 +70,7 @@ export class ApiError extends Error {
   readonly detail?: string
   readonly errors?: FieldError[]
   readonly retryAfter?: number
+  readonly headers?: Record<string, string>
 
   constructor (code: ErrorCode, options: ApiErrorOptions = {}) {
     super(options.detail ?? ERROR_CATALOG[code].title, { cause: options.cause })
@@ -75,6 +80,7 @@ export class ApiError extends Error {
     this.detail = options.detail
     this.errors = options.errors
     this.retryAfter = options.retryAfter
+    this.headers = options.headers
   }
 }
 

@@ -22,19 +22,27 @@ declare module 'fastify' {
   }
 }
 
+/** RFC 6750: a refused Bearer token says so in WWW-Authenticate (what to fix is in the problem, not here). */
+const INVALID_TOKEN = { 'www-authenticate': 'Bearer error="invalid_token"' }
+
 export default fp(async function authenticate (fastify: FastifyInstance) {
   fastify.decorateRequest('user', null)
   fastify.decorateRequest('accessToken', null)
 
   fastify.decorate('requireUser', async function requireUser (request: FastifyRequest) {
     const token = fastify.sessions.presentedAccessToken(request)
-    if (token === undefined) throw new ApiError('UNAUTHENTICATED', { detail: 'Sign in, or send Authorization: Bearer <access token>.' })
+    if (token === undefined) {
+      throw new ApiError('UNAUTHENTICATED', {
+        detail: 'Sign in, or send Authorization: Bearer <access token>.',
+        headers: { 'www-authenticate': 'Bearer' }
+      })
+    }
     const verification = await fastify.tokenVerifier.verify(token, 'access')
     if (!verification.ok) {
       // An outage is not the caller's fault; which check failed is for the log only.
       if (verification.refusal === 'unavailable') throw new ApiError('UPSTREAM_UNAVAILABLE', { cause: verification.cause, retryAfter: 1 })
       request.log.debug({ reason: verification.refusal }, 'access token refused')
-      throw new ApiError('TOKEN_INVALID')
+      throw new ApiError('TOKEN_INVALID', { headers: INVALID_TOKEN })
     }
     request.user = verification.token
     request.accessToken = token

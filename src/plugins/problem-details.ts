@@ -3,7 +3,10 @@
  * catalog code. 4xx bodies say what the client can fix; 5xx bodies are
  * generic and the detail goes to the log only, tied to the request id.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { ApiError, ERROR_CATALOG, invalidFields, type ErrorCode, type FieldError } from '../errors/catalog.js'
@@ -25,7 +28,7 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode, detail: (config: Config)
 
 const NOT_JSON = 'The body is not valid JSON.'
 
-function problemBody (request: FastifyRequest, error: ApiError): Problem {
+function problemBody (requestId: string, error: ApiError): Problem {
   const { status, title } = ERROR_CATALOG[error.code]
   return {
     type: `urn:cognito-bff:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
@@ -34,7 +37,7 @@ function problemBody (request: FastifyRequest, error: ApiError): Problem {
     code: error.code,
     // Only 4xx details leave the process.
     ...(status < 500 && error.detail !== undefined ? { detail: error.detail } : {}),
-    instance: `urn:request:${request.id}`,
+    instance: `urn:request:${requestId}`,
     ...(error.errors ? { errors: error.errors } : {})
   }
 }
@@ -42,7 +45,47 @@ function problemBody (request: FastifyRequest, error: ApiError): Problem {
 function sendProblem (request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   request.problem = { code: error.code, upstream: upstreamOf(error.cause) }
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
-  return reply.code(error.statusCode).type('application/problem+json').send(problemBody(request, error))
+  for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value)
+  return reply.code(error.statusCode).type('application/problem+json').send(problemBody(request.id, error))
+}
+
+/**
+ * Fastify's `frameworkErrors`: failures found while routing (a URL that is
+ * not validly percent-encoded, an over-long path parameter), before any hook
+ * of ours runs. Answered as problems like everything else.
+ */
+export function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const apiError = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new ApiError('VALIDATION_FAILED', { detail: 'The URL is not valid.', cause: error })
+    : new ApiError('INTERNAL_ERROR', { cause: error })
+  reply.header('x-request-id', request.id).header('cache-control', 'no-store')
+  sendProblem(request, reply, apiError)
+}
+
+/** What Node's HTTP parser refuses before Fastify has a request: a body too slow, headers too large, bytes that are not HTTP. */
+const CLIENT_ERRORS: Record<string, { code: ErrorCode, detail: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'REQUEST_TIMEOUT', detail: 'The request, headers and body, did not arrive in time.' },
+  HPE_HEADER_OVERFLOW: { code: 'HEADERS_TOO_LARGE', detail: 'The request headers are too large.' }
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a problem written straight to the socket,
+ * which is then closed (there is no request object to answer through).
+ */
+export function clientErrorHandler (this: { log: FastifyBaseLogger }, err: NodeJS.ErrnoException, socket: Duplex): void {
+  // A connection reset leaves nobody to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const known = CLIENT_ERRORS[err.code ?? '']
+  const error = new ApiError(known?.code ?? 'VALIDATION_FAILED', { detail: known?.detail ?? 'The request is not valid HTTP.' })
+  const id = randomUUID()
+  this.log.info({ reqId: id, code: error.code, reason: err.code }, 'request refused by the HTTP parser')
+  if (socket.writable) {
+    const body = JSON.stringify(problemBody(id, error))
+    const status = `${error.statusCode} ${STATUS_CODES[error.statusCode] ?? ''}`
+    socket.write(`HTTP/1.1 ${status}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Cache-Control: no-store\r\nx-request-id: ${id}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
 }
 
 /** Any thrown value as an ApiError. */

@@ -8,6 +8,10 @@ import helmet from '@fastify/helmet'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 
+function isReference (url: string): boolean {
+  return url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/')
+}
+
 export default fp(async function securityHeaders (fastify: FastifyInstance) {
   const { config } = fastify
   const https = config.publicUrl.protocol === 'https:'
@@ -17,5 +21,10 @@ export default fp(async function securityHeaders (fastify: FastifyInstance) {
     },
     hsts: https,
     crossOriginResourcePolicy: { policy: 'same-site' }
+  })
+  // Answers carry identities, tokens and codes: no cache, shared or private, may keep one.
+  // Only the API reference is static enough to cache.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!isReference(request.url)) reply.header('cache-control', 'no-store')
   })
 }, { name: 'security-headers' })

@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { createChallengeSessions } from '../tokens/challenge-session.js'
 import { createSessionCookies } from '../tokens/cookies.js'
 import { createSealer } from '../tokens/seal.js'
 import { createSessionService, type SessionService } from '../tokens/session.js'
@@ -15,6 +16,12 @@ declare module 'fastify' {
 /** Cookie parsing, the sealed session cookies, and the session service over them. */
 export default fp(async function sessions (fastify: FastifyInstance) {
   await fastify.register(cookie)
-  const cookies = createSessionCookies(fastify.config, createSealer(fastify.config.cookies.secrets))
-  fastify.decorate('sessions', createSessionService({ cookies, cognito: fastify.cognito, verifier: fastify.tokenVerifier }))
+  const { config } = fastify
+  const sealer = createSealer(config.cookies.secrets)
+  fastify.decorate('sessions', createSessionService({
+    cookies: createSessionCookies(config, sealer),
+    challenges: createChallengeSessions(sealer, config.pool.clientId),
+    cognito: fastify.cognito,
+    verifier: fastify.tokenVerifier
+  }))
 }, { name: 'sessions', dependencies: ['cognito', 'token-verifier'] })

@@ -99,7 +99,7 @@ const ChallengeSchema = Type.Object({
     description: 'Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP...'
   }),
   username: Type.String(),
-  session: Type.String({ description: 'Opaque; send it back with the answer. Valid for a few minutes.' }),
+  session: Type.String({ description: 'Opaque, sealed by this service for this user and challenge; send it back with the answer within 3 minutes.' }),
   respondWith: Type.Array(Type.String(), {
     description: 'The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. ' +
       'Empty when this service cannot answer the challenge yet (MFA_SETUP).'
@@ -135,7 +135,11 @@ export const ConfirmQuerySchema = Type.Object({ username: Username, code: Code }
 export const ChallengeBodySchema = Type.Object({
   username: Username,
   challenge: Type.String({ pattern: '^[A-Z_]{3,40}$', description: 'The challenge name login returned.' }),
-  session: Type.String({ minLength: 1, maxLength: 4096, description: 'The session login (or the previous challenge) returned.' }),
+  session: Type.String({
+    minLength: 1,
+    maxLength: 4096,
+    description: 'The session login (or the previous challenge) returned, for this username and challenge; any other value is SIGN_IN_RESTART.'
+  }),
   newPassword: Type.Optional(Password),
   code: Type.Optional(Type.String({ pattern: '^\\d{6,8}$', description: 'MFA or OTP code.' })),
   mfaType: Type.Optional(StringEnum(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'], { description: 'The answer to SELECT_MFA_TYPE.' })),

@@ -122,6 +122,10 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
       return entry.value
     },
 
+    async peekOnce (key) {
+      return live(once, key, now())?.value
+    },
+
     async lock (key, ttlMs) {
       assertDuration('ttlMs', ttlMs)
       const t = now()

@@ -67,6 +67,14 @@ export interface SharedStore {
   takeOnce (key: string): Promise<string | undefined>
 
   /**
+   * Reads a `putOnce` value without taking it: a result several waiters may
+   * share for its short life (e.g. the tokens one refresh produced, for the
+   * other tabs that asked at the same moment).
+   * @returns the value, or undefined when absent, expired or taken.
+   */
+  peekOnce (key: string): Promise<string | undefined>
+
+  /**
    * A short lock for single-flight work (one token refresh at a time per
    * session). Not a fencing lock: it expires by itself after `ttlMs`, so keep
    * the guarded work well under that.

@@ -4,13 +4,17 @@
  * secret seals, every secret unseals (rotation). The purpose (the cookie name)
  * is authenticated too, so one cookie's value cannot be replayed as another.
  *
- * Format: `v1.<base64url(iv[12] | ciphertext | tag[16])>`
+ * Format: `v1.<base64url(iv[12] | ciphertext | tag[16])>`, unpadded. Only that
+ * exact encoding unseals: Node's base64url decoder skips characters it does
+ * not know, so `value!!`, a `.` inside, the `+`/`/` alphabet or `=` padding
+ * would otherwise decode to the same bytes.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 
 const VERSION = 'v1.'
 const IV_BYTES = 12
 const TAG_BYTES = 16
+const BASE64URL = /^[A-Za-z0-9_-]+$/
 
 export interface Sealer {
   seal (purpose: string, plaintext: string): string
@@ -41,8 +45,11 @@ export function createSealer (secrets: readonly string[]): Sealer {
 
     unseal (purpose, sealed) {
       if (!sealed.startsWith(VERSION)) return undefined
-      const raw = Buffer.from(sealed.slice(VERSION.length), 'base64url')
-      if (raw.length < IV_BYTES + TAG_BYTES) return undefined
+      const encoded = sealed.slice(VERSION.length)
+      if (!BASE64URL.test(encoded)) return undefined
+      const raw = Buffer.from(encoded, 'base64url')
+      // A trailing character that carries extra bits also decodes to the same bytes.
+      if (raw.length < IV_BYTES + TAG_BYTES || raw.toString('base64url') !== encoded) return undefined
       const iv = raw.subarray(0, IV_BYTES)
       const tag = raw.subarray(raw.length - TAG_BYTES)
       const body = raw.subarray(IV_BYTES, raw.length - TAG_BYTES)

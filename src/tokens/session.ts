@@ -10,6 +10,7 @@ import type { CognitoGateway, Tokens } from '../cognito/gateway.js'
 import { ApiError, invalidFields, isClientFault } from '../errors/catalog.js'
 import type { Authenticated } from '../schemas/auth.js'
 import { secondsLeft, unverifiedClaims } from './claims.js'
+import type { ChallengeSessions } from './challenge-session.js'
 import type { SessionCookies } from './cookies.js'
 import type { TokenVerifier } from './verifier.js'
 
@@ -28,12 +29,19 @@ export interface SessionService {
   end (request: FastifyRequest, reply: FastifyReply, body: { refreshToken?: string }): Promise<void>
   /** The access token the caller presented (Bearer first, then the cookie), not yet verified. */
   presentedAccessToken (request: FastifyRequest): string | undefined
+  /** A sign-in in progress: challenge sessions sealed for the client, opened when it answers. */
+  challenges: ChallengeSessions
 }
 
 const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i
 
-export function createSessionService (deps: { cookies: SessionCookies, cognito: CognitoGateway, verifier: TokenVerifier }): SessionService {
-  const { cookies, cognito, verifier } = deps
+export function createSessionService (deps: {
+  cookies: SessionCookies
+  challenges: ChallengeSessions
+  cognito: CognitoGateway
+  verifier: TokenVerifier
+}): SessionService {
+  const { cookies, challenges, cognito, verifier } = deps
 
   function issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Authenticated {
     const claims = unverifiedClaims(tokens.accessToken) ?? {}
@@ -50,7 +58,12 @@ export function createSessionService (deps: { cookies: SessionCookies, cognito: 
     const header = request.headers.authorization
     if (header !== undefined) {
       const match = BEARER.exec(header.trim())
-      if (!match) throw new ApiError('TOKEN_INVALID', { detail: 'The Authorization header must be "Bearer <access token>".' })
+      if (!match) {
+        throw new ApiError('TOKEN_INVALID', {
+          detail: 'The Authorization header must be "Bearer <access token>".',
+          headers: { 'www-authenticate': 'Bearer error="invalid_request"' }
+        })
+      }
       return match[1]
     }
     return cookies.accessToken(request)
@@ -59,6 +72,7 @@ export function createSessionService (deps: { cookies: SessionCookies, cognito: 
   return {
     issue,
     presentedAccessToken,
+    challenges,
 
     async refresh (request, reply, body) {
       const fromCookie = body.refreshToken === undefined ? cookies.refresh(request) : undefined

@@ -12,7 +12,7 @@ import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier'
 import { FetchError, JwksValidationError, JwtExpiredError } from 'aws-jwt-verify/error'
 import type { Fetcher } from 'aws-jwt-verify/https'
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
-import type { JwtPayload } from 'aws-jwt-verify/jwt-model'
+import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model'
 import type { Pool } from '../config.js'
 import type { SharedStore } from '../store/store.js'
 
@@ -83,7 +83,10 @@ export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions
     issuer: pool.issuer,
     jwksUri: pool.jwksUri,
     audience: null,
-    customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse, clientId: pool.clientId })
+    customJwtCheck: ({ header, payload }) => {
+      validateCognitoJwtFields(payload, { tokenUse, clientId: pool.clientId })
+      requireCognitoShape(header, payload)
+    }
   }, { jwksCache })
   const verifiers = { access: build('access'), id: build('id') }
   let hydrated = false
@@ -122,6 +125,26 @@ export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions
 
     isHydrated: () => hydrated
   }
+}
+
+/** How far in the future an `iat` may be: clocks differ a little, tokens are not minted ahead. */
+const IAT_SKEW_SECONDS = 60
+
+/**
+ * What aws-jwt-verify leaves optional and Cognito always sets: an `exp` (a
+ * token without one would never expire) and an `iat` not in the future; and no
+ * `crit` header, since this verifier understands no JWS extension (RFC 7515
+ * says to refuse one it does not understand).
+ */
+function requireCognitoShape (header: JwtHeader, payload: JwtPayload): void {
+  if (typeof payload.exp !== 'number') throw new TokenShapeError('the token has no exp claim')
+  if (typeof payload.iat !== 'number') throw new TokenShapeError('the token has no iat claim')
+  if (payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) throw new TokenShapeError('the token\'s iat is in the future')
+  if ('crit' in header) throw new TokenShapeError('the token has a crit header')
+}
+
+class TokenShapeError extends Error {
+  override name = 'TokenShapeError'
 }
 
 function identityOf (claims: JwtPayload, tokenUse: TokenUse): VerifiedToken {

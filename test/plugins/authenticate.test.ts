@@ -46,6 +46,9 @@ const refusals: Array<[string, string]> = [
   ['signed by another key with the same kid', sign(header, claims, strangerKey)],
   ['alg none', sign({ ...header, alg: 'none' }, claims, emulatorKey)],
   ['unknown kid', sign({ ...header, kid: 'other' }, claims, emulatorKey)],
+  // Once a 500 (an expiry date made of nothing); now refused like any malformed token.
+  ['no exp claim', sign(header, { ...claims, exp: undefined }, emulatorKey)],
+  ['iat an hour ahead', sign(header, { ...claims, iat: now + 3600, exp: now + 7200 }, emulatorKey)],
   [
     'payload changed after signing',
     `${headerPart}.${Buffer.from(JSON.stringify({ ...claims, username: 'demo' })).toString('base64url')}.${accessToken.split('.')[2]}`
@@ -55,6 +58,17 @@ const refusals: Array<[string, string]> = [
 for (const [name, token] of refusals) {
   t.test(`refused: ${name}`, async t => {
     // No detail: the reason is not told to the caller.
-    expectProblem(t, await me(token), 'TOKEN_INVALID')
+    const response = await me(token)
+    expectProblem(t, response, 'TOKEN_INVALID')
+    t.equal(response.headers['www-authenticate'], 'Bearer error="invalid_token"', 'RFC 6750')
   })
 }
+
+t.test('WWW-Authenticate: Bearer without a token, invalid_request for a malformed header', async t => {
+  const none = await app.inject({ method: 'GET', url: '/me' })
+  expectProblem(t, none, 'UNAUTHENTICATED', { detail: 'Sign in, or send Authorization: Bearer <access token>.' })
+  t.equal(none.headers['www-authenticate'], 'Bearer')
+  const basic = await app.inject({ method: 'GET', url: '/me', headers: { authorization: 'Basic Zm9vOmJhcg==' } })
+  expectProblem(t, basic, 'TOKEN_INVALID', { detail: 'The Authorization header must be "Bearer <access token>".' })
+  t.equal(basic.headers['www-authenticate'], 'Bearer error="invalid_request"')
+})

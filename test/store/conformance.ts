@@ -141,6 +141,20 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
       t.same(taken.filter(v => v !== undefined), ['single-use'], 'of 20 concurrent takes exactly one gets the value')
     })
 
+    t.test('peekOnce: reads a value without taking it, until it expires or is taken', async t => {
+      const store = await open(t)
+      const k = key('once')
+      t.equal(await store.peekOnce(k), undefined, 'absent')
+      await store.putOnce(k, 'shared', 150)
+      t.equal(await store.peekOnce(k), 'shared')
+      t.equal(await store.peekOnce(k), 'shared', 'still there: peeking takes nothing')
+      await sleep(200)
+      t.equal(await store.peekOnce(k), undefined, 'expired')
+      await store.putOnce(k, 'again', 1000)
+      t.equal(await store.takeOnce(k), 'again')
+      t.equal(await store.peekOnce(k), undefined, 'taken')
+    })
+
     t.test('lock: excludes a second holder, release frees it, one winner under concurrency', async t => {
       const store = await open(t)
       const k = key('lock')

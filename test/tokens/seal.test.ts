@@ -32,3 +32,29 @@ t.test('rotation: the first key seals, every key unseals', async t => {
   t.equal(rotated.unseal('bff_id', old), 'id-token')
   t.equal(createSealer([KEY_B]).unseal('bff_id', rotated.seal('bff_id', 'new')), 'new')
 })
+
+t.test('only the exact encoding unseals: no junk characters, other alphabets, padding or spare bits', async t => {
+  const sealer = createSealer([KEY_A])
+  // A value whose encoding uses the url-safe characters, so the standard alphabet spells it differently.
+  let sealed = sealer.seal('bff_access', 'token')
+  while (!/[-_]/.test(sealed.slice(3))) sealed = sealer.seal('bff_access', 'token')
+  const body = sealed.slice(3)
+  const standard = Buffer.from(body, 'base64url').toString('base64')
+  const variants: Record<string, string> = {
+    'trailing junk': `${sealed}!!`,
+    'a dot inside': `v1.${body.slice(0, 10)}.${body.slice(10)}`,
+    'standard alphabet and padding': `v1.${standard}`,
+    'padding added': `${sealed}${'='.repeat((4 - (body.length % 4)) % 4 || 4)}`,
+    'a space inside': `v1.${body.slice(0, 10)} ${body.slice(10)}`
+  }
+  // The last character of an unpadded base64url string may carry bits the bytes do not use.
+  const last = body.at(-1)!
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const sibling = [...alphabet].find(c => c !== last && Buffer.from(body.slice(0, -1) + c, 'base64url').equals(Buffer.from(body, 'base64url')))
+  if (sibling !== undefined) variants['spare bits set in the last character'] = `v1.${body.slice(0, -1)}${sibling}`
+  t.equal(sealer.unseal('bff_access', sealed), 'token', 'control: the exact value unseals')
+  for (const [name, variant] of Object.entries(variants)) {
+    t.not(variant, sealed)
+    t.equal(sealer.unseal('bff_access', variant), undefined, name)
+  }
+})

@@ -51,13 +51,21 @@ const refusals: Array<[string, string, 'expired' | 'invalid']> = [
     'invalid'
   ],
   ['alg none', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { alg: 'none' } }), 'invalid'],
-  ['not a JWT', 'abc.def.ghi', 'invalid']
+  ['not a JWT', 'abc.def.ghi', 'invalid'],
+  ['no exp (it would never expire)', jwks.sign(withoutClaim(jwks.accessToken('alice'), 'exp')), 'invalid'],
+  ['no iat', jwks.sign(withoutClaim(jwks.accessToken('alice'), 'iat')), 'invalid'],
+  ['iat in the future', jwks.accessToken('alice', { iat: now + 600, exp: now + 4200 }), 'invalid'],
+  ['a crit header this verifier does not understand', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { crit: ['exp'] } }), 'invalid']
 ]
 for (const [name, token, refusal] of refusals) {
   t.test(`refused as ${refusal}: ${name}`, async t => {
     t.match(await verifier.verify(token, 'access'), { ok: false, refusal })
   })
 }
+
+t.test('a little clock skew on iat is fine', async t => {
+  t.match(await verifier.verify(jwks.accessToken('alice', { iat: now + 30 }), 'access'), { ok: true })
+})
 
 t.test('an ID token is good as an ID token only', async t => {
   const id = jwks.sign({
@@ -100,6 +108,11 @@ t.test('an unreachable JWKS is "unavailable", not the token\'s fault', async t =
   await t.rejects(offline.hydrate())
   t.equal(offline.isHydrated(), false)
 })
+
+function withoutClaim (jwt: string, name: string): Record<string, unknown> {
+  const { [name]: _dropped, ...rest } = claimsOf(jwt)
+  return rest
+}
 
 function claimsOf (jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString())

@@ -17,21 +17,23 @@ const PUBLIC_PARAMETERS = new Set([
 ])
 
 export function signInAnswer (sessions: SessionService, reply: FastifyReply, result: AuthResult, username: string, delivery: Delivery) {
-  return result.kind === 'challenge' ? challenge(result, username) : sessions.issue(reply, result.tokens, delivery)
+  return result.kind === 'challenge' ? challenge(sessions, result, username) : sessions.issue(reply, result.tokens, delivery)
 }
 
-function challenge (result: Extract<AuthResult, { kind: 'challenge' }>, username: string) {
+function challenge (sessions: SessionService, result: Extract<AuthResult, { kind: 'challenge' }>, given: string) {
   const parameters = Object.fromEntries(Object.entries(result.parameters).filter(([key]) => PUBLIC_PARAMETERS.has(key)))
   const respondWith = fieldsFor(result.name)
   if (result.name === 'NEW_PASSWORD_REQUIRED' && parameters.requiredAttributes) {
     // Cognito lists them as ["userAttributes.given_name", ...].
     for (const name of JSON.parse(parameters.requiredAttributes) as string[]) respondWith.push(`attributes.${name.replace(/^userAttributes\./, '')}`)
   }
+  // Cognito's own name for the user (an alias or e-mail login resolves to it): what the answer must name.
+  const username = result.parameters.USER_ID_FOR_SRP ?? given
   return {
     status: 'challenge' as const,
     challenge: result.name,
-    username: result.parameters.USER_ID_FOR_SRP ?? username,
-    session: result.session ?? '',
+    username,
+    session: sessions.challenges.seal({ session: result.session ?? '', username, challenge: result.name }),
     respondWith,
     parameters
   }

@@ -42,7 +42,9 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, challenge: name, session, tokenDelivery = 'cookie' } = request.body
-    const result = await cognito.respondToChallenge({ username, challenge: name, session, responses: challengeResponses(request.body) })
+    const responses = challengeResponses(request.body)
+    const cognitoSession = sessions.challenges.open(session, { username, challenge: name })
+    const result = await cognito.respondToChallenge({ username, challenge: name, session: cognitoSession, responses })
     return signInAnswer(sessions, reply, result, username, tokenDelivery)
   })
 

@@ -13,6 +13,22 @@ const tags = ['sign-up']
 const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   const { cognito, config } = fastify
 
+  /**
+   * Confirms; an account that is already confirmed answers like a wrong code
+   * (an unknown username does too), so confirmation cannot tell which
+   * usernames exist, unless REVEAL_USER_EXISTENCE.
+   */
+  async function confirm (input: { username: string, code: string }): Promise<void> {
+    try {
+      await cognito.confirmSignUp(input)
+    } catch (err) {
+      if (!config.revealUserExistence && err instanceof ApiError && err.code === 'ALREADY_CONFIRMED') {
+        throw new ApiError('CODE_MISMATCH', { cause: err })
+      }
+      throw err
+    }
+  }
+
   fastify.post('/auth/signup', {
     schema: {
       tags,
@@ -38,7 +54,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: StatusResponseSchema, ...problems(409, 429, 502, 503) }
     }
   }, async (request) => {
-    await cognito.confirmSignUp(request.body)
+    await confirm(request.body)
     return { status: 'confirmed' as const }
   })
 
@@ -54,12 +70,12 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const target = config.signupConfirmedUrl
     if (target === undefined) {
-      await cognito.confirmSignUp(request.query)
+      await confirm(request.query)
       return { status: 'confirmed' as const }
     }
     const url = new URL(target)
     try {
-      await cognito.confirmSignUp(request.query)
+      await confirm(request.query)
       url.searchParams.set('status', 'confirmed')
     } catch (err) {
       // A person followed the link: any 4xx (throttling included) is shown on the page; our failures stay 5xx.

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { authenticator } from 'otplib'
 import t from 'tap'
-import { buildTestApp, PASSWORD, uniqueUsername } from '../../helper.js'
+import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
 
 const { app, local, latestCode, confirmedUser } = await buildTestApp(t)
 // The test plays the pool administrator directly against the emulator.
@@ -95,4 +95,41 @@ t.test('a challenge this service cannot answer is a 400 naming the field', async
   })
   t.equal(response.statusCode, 400)
   t.match(response.json(), { code: 'VALIDATION_FAILED', errors: [{ field: '/body/challenge' }] })
+})
+
+t.test('a made-up, altered or re-bound challenge session never reaches Cognito (the emulator would take it)', async t => {
+  const username = uniqueUsername('victim')
+  await admin.send(new AdminCreateUserCommand({
+    UserPoolId: local.config.pool.userPoolId,
+    Username: username,
+    DesiredDeliveryMediums: ['EMAIL'],
+    UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }]
+  }))
+  const temporary = latestCode(username)
+  const takeover = (session: string, as = username) => app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: { username: as, challenge: 'NEW_PASSWORD_REQUIRED', session, newPassword: 'Attacker-Pass-1', tokenDelivery: 'body' }
+  })
+  const detail = 'The sign-in session is invalid or expired; start the sign-in again.'
+
+  expectProblem(t, await takeover('made-up'), 'SIGN_IN_RESTART', { detail })
+
+  const own = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'demo', password: local.demoUser.password } })).json()
+  t.equal(own.status, 'authenticated', 'control: the demo user has no challenge to lend')
+  const victimLogin = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: temporary } })).json()
+  const sealed: string = victimLogin.session
+  const flipped = `${sealed.slice(0, 20)}${sealed[20] === 'A' ? 'B' : 'A'}${sealed.slice(21)}`
+  expectProblem(t, await takeover(flipped), 'SIGN_IN_RESTART', { detail })
+  expectProblem(t, await takeover(sealed, 'demo'), 'SIGN_IN_RESTART', { detail })
+
+  // The victim finishes their own sign-in; the attacker's password never became theirs.
+  const finish = await app.inject({
+    method: 'POST',
+    url: '/auth/challenge',
+    payload: { username, challenge: 'NEW_PASSWORD_REQUIRED', session: sealed, newPassword: PASSWORD }
+  })
+  t.equal(finish.json().status, 'authenticated', 'the real session still works for its user')
+  const attacker = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: 'Attacker-Pass-1' } })
+  t.equal(attacker.json().code, 'INVALID_CREDENTIALS', 'the attacker\'s password does not work')
 })

@@ -31,7 +31,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
-import { buildAwsApp, PASSWORD, type TestContext } from '../../helper.js'
+import { buildAwsApp, expectProblem, PASSWORD, type TestContext } from '../../helper.js'
 import { CLIENT_ID, POOL_ID } from '../../helpers/jwks-server.js'
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
@@ -276,28 +276,31 @@ t.test('(mocked Cognito SDK) forgot-password for an unknown user: 202 by default
   })
 })
 
-t.test('(mocked Cognito SDK) confirming an already confirmed account is 409 ALREADY_CONFIRMED; the e-mail link redirects with it', async t => {
-  const { app, cognito } = await mockedApp(t, { env: { SIGNUP_CONFIRMED_URL: 'https://app.example.com/welcome?from=email' } })
-  cognito.on(ConfirmSignUpCommand).rejects(new NotAuthorizedException({
-    message: 'User cannot be confirmed. Current status is CONFIRMED',
-    $metadata: METADATA
-  }))
+t.test('(mocked Cognito SDK) confirming an already confirmed account answers like a wrong code, as an unknown user does', async t => {
+  const confirmed = () => new NotAuthorizedException({ message: 'User cannot be confirmed. Current status is CONFIRMED', $metadata: METADATA })
+  const unknown = () => new UserNotFoundException({ message: 'Username/client id combination not found.', $metadata: METADATA })
 
-  const post = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username: 'alice', code: '123456' } })
-  t.equal(post.statusCode, 409)
-  t.same(post.json(), {
-    type: 'urn:cognito-bff:problem:already-confirmed',
-    title: 'The account is already confirmed.',
-    status: 409,
-    code: 'ALREADY_CONFIRMED',
-    instance: `urn:request:${requestIdOf(t, post)}`
+  t.test('hidden by default: POST and the e-mail link', async t => {
+    const { app, cognito } = await mockedApp(t, { env: { SIGNUP_CONFIRMED_URL: 'https://app.example.com/welcome?from=email' } })
+    cognito.on(ConfirmSignUpCommand, { Username: 'alice' }).rejects(confirmed())
+    cognito.on(ConfirmSignUpCommand, { Username: 'ghost' }).rejects(unknown())
+    const alice = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username: 'alice', code: '123456' } })
+    const ghost = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username: 'ghost', code: '123456' } })
+    expectProblem(t, alice, 'CODE_MISMATCH')
+    t.same({ ...alice.json(), instance: undefined }, { ...ghost.json(), instance: undefined }, 'indistinguishable from an unknown user')
+
+    const link = await app.inject({ method: 'GET', url: '/auth/signup/confirm?username=alice&code=123456' })
+    t.equal(link.statusCode, 303)
+    t.equal(link.headers.location, 'https://app.example.com/welcome?from=email&error=CODE_MISMATCH', 'the page\'s own query is kept')
+    t.match(cognito.commandCalls(ConfirmSignUpCommand).at(-1)?.args[0].input, { ClientId: CLIENT_ID, Username: 'alice', ConfirmationCode: '123456' })
   })
 
-  const link = await app.inject({ method: 'GET', url: '/auth/signup/confirm?username=alice&code=123456' })
-  t.equal(link.statusCode, 303)
-  t.equal(link.headers.location, 'https://app.example.com/welcome?from=email&error=ALREADY_CONFIRMED', 'the page\'s own query is kept')
-  t.equal(cognito.commandCalls(ConfirmSignUpCommand).length, 2)
-  t.match(cognito.commandCalls(ConfirmSignUpCommand)[1]?.args[0].input, { ClientId: CLIENT_ID, Username: 'alice', ConfirmationCode: '123456' })
+  t.test('with REVEAL_USER_EXISTENCE: 409 ALREADY_CONFIRMED', async t => {
+    const { app, cognito } = await mockedApp(t, { env: { REVEAL_USER_EXISTENCE: 'true' } })
+    cognito.on(ConfirmSignUpCommand).rejects(confirmed())
+    const post = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username: 'alice', code: '123456' } })
+    expectProblem(t, post, 'ALREADY_CONFIRMED')
+  })
 })
 
 t.test('(mocked Cognito SDK) with a client secret, every call that names a user carries the right SECRET_HASH', async t => {
@@ -330,7 +333,8 @@ t.test('(mocked Cognito SDK) with a client secret, every call that names a user 
 
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
   t.equal(login.statusCode, 200)
-  t.match(login.json(), { status: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', session: 'opaque-session' })
+  t.match(login.json(), { status: 'challenge', challenge: 'SOFTWARE_TOKEN_MFA', session: /^v1\.[\w-]+$/ })
+  t.notMatch(login.json().session, 'opaque-session', 'Cognito\'s session goes out sealed')
   t.same(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input, {
     ClientId: CLIENT_ID,
     AuthFlow: 'USER_PASSWORD_AUTH',
@@ -378,13 +382,14 @@ t.test('(mocked Cognito SDK) the admin flow answers challenges with AdminRespond
   }))
 
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: 'Temp-Pass-1' } })
+  const { session } = login.json()
   t.same(
     login.json(),
     {
       status: 'challenge',
       challenge: 'NEW_PASSWORD_REQUIRED',
       username: 'alice',
-      session: 'session-1',
+      session,
       respondWith: ['newPassword', 'attributes.given_name'],
       parameters: { requiredAttributes: '["userAttributes.given_name"]' }
     },
@@ -397,13 +402,12 @@ t.test('(mocked Cognito SDK) the admin flow answers challenges with AdminRespond
     payload: {
       username: 'alice',
       challenge: 'NEW_PASSWORD_REQUIRED',
-      session: 'session-1',
+      session,
       newPassword: PASSWORD,
       attributes: { given_name: 'Alice' }
     }
   })
-  t.equal(answer.statusCode, 401)
-  t.match(answer.json(), { code: 'SESSION_EXPIRED', detail: 'The challenge session is invalid or expired; sign in again.' })
+  expectProblem(t, answer, 'SIGN_IN_RESTART', { detail: 'The sign-in session is invalid or expired; start the sign-in again.' })
   t.same(cognito.commandCalls(AdminRespondToAuthChallengeCommand)[0]?.args[0].input, {
     UserPoolId: POOL_ID,
     ClientId: CLIENT_ID,
