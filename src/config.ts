@@ -95,7 +95,12 @@ export const EnvSchema = Type.Object({
     default: 10000,
     description: 'A request, headers and body, must arrive within this time, or its connection is closed (a client that sends its body slowly).'
   }),
-  COGNITO_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Per-request timeout for calls to Cognito.' }),
+  COGNITO_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 16000,
+    description: 'Per-request timeout for calls to Cognito. Cognito gives a Lambda trigger 5 s and up to three attempts, ' +
+      'so a call with a slow trigger may take 15 s and still succeed; a shorter timeout would report a failure for something that happened.'
+  }),
   LOCAL_DATA_DIR: Type.String({
     default: '.local',
     description: 'Local mode: where the emulator keeps its pool, users and the generated cookie key.'
@@ -310,17 +315,19 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
 }
 
 /**
- * Local mode once the emulator runs: its pool and client, and the cookie key it
- * keeps (unless COOKIE_SECRETS was set). The issuer is the emulator's address.
+ * Local mode once the emulator runs: its pool and client (with the client's
+ * secret when it has one), and the cookie key it keeps (unless COOKIE_SECRETS
+ * was set). The issuer is the emulator's address.
  */
 export function completeLocalConfig (
   start: LocalStart,
-  found: { endpoint: string, userPoolId: string, clientId: string, cookieSecret: string }
+  found: { endpoint: string, userPoolId: string, clientId: string, clientSecret?: string, cookieSecret: string }
 ): LocalConfig {
   const pool = derivePool({
     region: start.region,
     userPoolId: found.userPoolId,
     clientId: found.clientId,
+    ...(found.clientSecret === undefined ? {} : { clientSecret: found.clientSecret }),
     endpoint: found.endpoint,
     issuer: `${found.endpoint}/${found.userPoolId}`
   })

@@ -8,7 +8,7 @@ import { CognitoIdentityProviderClient, type CodeDeliveryDetailsType } from '@aw
 import type { LoginFlow, Pool } from '../config.js'
 import { toApiError, type Operation } from './error-table.js'
 import { secretHash } from './secret-hash.js'
-import type { CodeDelivery } from './types.js'
+import type { CodeDelivery, UserContext } from './types.js'
 
 export interface Connection {
   region: string
@@ -30,8 +30,10 @@ export function createSdkClient (connection: Connection): SdkClient {
     region: connection.region,
     endpoint: connection.endpoint,
     credentials: connection.credentials,
-    retryMode: 'standard',
-    maxAttempts: 3,
+    // No retries in the SDK: it would retry a timed-out SignUp or ConfirmForgotPassword, which may
+    // have happened (a slow Lambda trigger), and send a second e-mail or burn a single-use session.
+    // `call` retries the operations that are safe to repeat.
+    maxAttempts: 1,
     requestHandler: {
       connectionTimeout: Math.min(connection.timeoutMs, 3000),
       requestTimeout: connection.timeoutMs,
@@ -60,13 +62,50 @@ export function cognitoContext (sdk: CognitoIdentityProviderClient, pool: Pool, 
   }
 }
 
-/** Runs one SDK call; anything it throws becomes an ApiError for `operation`. */
+/** Operations that change nothing, or nothing more when repeated: the only ones retried. */
+const IDEMPOTENT: ReadonlySet<Operation> = new Set(['GetUser', 'RevokeToken'])
+const ATTEMPTS = 3
+const RETRYABLE = new Set(['TooManyRequestsException', 'ThrottlingException', 'InternalErrorException', 'TimeoutError', 'RequestTimeout'])
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/**
+ * Runs one SDK call; anything it throws becomes an ApiError for `operation`.
+ * Idempotent operations are tried up to three times on throttling, outages
+ * and timeouts, with full-jitter backoff (so many instances do not retry in
+ * step); everything else is tried once.
+ */
 export async function call<T> (operation: Operation, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (err) {
-    throw toApiError(operation, err)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (err) {
+      if (!IDEMPOTENT.has(operation) || attempt >= ATTEMPTS || !isRetryable(err)) throw toApiError(operation, err)
+      await new Promise(resolve => setTimeout(resolve, Math.random() * Math.min(1000, 100 * 2 ** attempt)))
+    }
   }
+}
+
+function isRetryable (err: unknown): boolean {
+  const e = err as { name?: string, code?: string, $metadata?: { httpStatusCode?: number } }
+  return RETRYABLE.has(e?.name ?? '') || NETWORK.has(e?.code ?? '') || (e?.$metadata?.httpStatusCode ?? 0) >= 500
+}
+
+/** UserContextData for the public operations. */
+export function userContextData (context: UserContext | undefined): { IpAddress: string, EncodedData?: string } | undefined {
+  return context === undefined ? undefined : { IpAddress: context.ipAddress, EncodedData: context.encodedData }
+}
+
+/** ContextData for the admin operations (AdminInitiateAuth, AdminRespondToAuthChallenge). */
+export function adminContextData (context: UserContext | undefined) {
+  return context === undefined
+    ? undefined
+    : {
+        IpAddress: context.ipAddress,
+        ServerName: context.serverName,
+        ServerPath: context.serverPath,
+        HttpHeaders: context.headers,
+        EncodedData: context.encodedData
+      }
 }
 
 export function codeDelivery (details: CodeDeliveryDetailsType | undefined): CodeDelivery | undefined {

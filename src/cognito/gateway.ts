@@ -10,7 +10,7 @@ import { profileIntents, type ProfileIntents } from './profile.js'
 import { sessionIntents, type SessionIntents } from './sessions.js'
 import { signUpIntents, type SignUpIntents } from './sign-up.js'
 
-export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserProfile } from './types.js'
+export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
 export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */

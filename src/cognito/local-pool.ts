@@ -3,66 +3,117 @@
  * client and the demo user are created on first start and reused afterwards.
  * Lives here because only src/cognito/ talks to the SDK; it uses the same SDK
  * client the gateway then serves with.
+ *
+ * The pool is set up as a real one would be, since local mode enforces what
+ * it says: Cognito's default password policy, and the custom attributes the
+ * service's examples use.
  */
 import {
+  AddCustomAttributesCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  InvalidPasswordException,
+  type SchemaAttributeType,
   UsernameExistsException
 } from '@aws-sdk/client-cognito-identity-provider'
 
 export interface LocalPool {
   userPoolId: string
   clientId: string
+  /** Set when the app client has a secret (LOCAL_CLIENT_SECRET). */
+  clientSecret?: string
 }
 
 export const DEMO_USER = { username: 'demo', email: 'demo@example.com' }
 
+/** Cognito's default policy: what a pool created in the console starts with. */
+export const LOCAL_PASSWORD_POLICY = {
+  MinimumLength: 8,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  TemporaryPasswordValidityDays: 7
+}
+
+/** The pool's custom attributes (used as custom:<name>): `plan` appears in the README walkthrough. */
+export const LOCAL_CUSTOM_ATTRIBUTES: SchemaAttributeType[] = [
+  { Name: 'plan', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '0', MaxLength: '64' } }
+]
+
 /**
  * Returns the pool and client recorded in `known` when the emulator still has
- * them, else creates both. The demo user exists afterwards, with the
+ * them (and the client has a secret exactly when one is asked for), else
+ * creates what is missing. The demo user exists afterwards, with the
  * configured password (set again on every start).
  */
 export async function ensureLocalPool (
   client: CognitoIdentityProviderClient,
-  options: { known?: LocalPool, demoPassword: string }
+  options: { known?: LocalPool, demoPassword: string, clientSecret?: boolean }
 ): Promise<LocalPool & { created: boolean }> {
-  if (options.known && await clientExists(client, options.known)) {
+  const wantSecret = options.clientSecret ?? false
+  const known = options.known && await describeClient(client, options.known)
+  if (options.known && known !== undefined) {
+    await addMissingAttributes(client, options.known.userPoolId)
+    const appClient = Boolean(known.secret) === wantSecret
+      ? { clientId: options.known.clientId, clientSecret: known.secret }
+      : await createAppClient(client, options.known.userPoolId, wantSecret)
     // The banner prints the configured demo password: make it true even if it changed since.
     await createDemoUser(client, options.known.userPoolId, options.demoPassword)
-    return { ...options.known, created: false }
+    return { userPoolId: options.known.userPoolId, ...appClient, created: false }
   }
   const pool = await client.send(new CreateUserPoolCommand({
     PoolName: 'cognito-bff-local',
     AutoVerifiedAttributes: ['email'],
     // Users may turn TOTP on for themselves, as in most real pools.
     MfaConfiguration: 'OPTIONAL',
-    UsernameConfiguration: { CaseSensitive: false }
+    UsernameConfiguration: { CaseSensitive: false },
+    Policies: { PasswordPolicy: LOCAL_PASSWORD_POLICY },
+    Schema: LOCAL_CUSTOM_ATTRIBUTES
   }))
   const userPoolId = pool.UserPool?.Id
   if (!userPoolId) throw new Error('The emulator created a pool without an id')
+  const appClient = await createAppClient(client, userPoolId, wantSecret)
+  await createDemoUser(client, userPoolId, options.demoPassword)
+  return { userPoolId, ...appClient, created: true }
+}
+
+async function createAppClient (client: CognitoIdentityProviderClient, userPoolId: string, secret: boolean): Promise<Omit<LocalPool, 'userPoolId'>> {
   const appClient = await client.send(new CreateUserPoolClientCommand({
     UserPoolId: userPoolId,
     ClientName: 'cognito-bff-local',
+    GenerateSecret: secret,
     ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     EnableTokenRevocation: true
   }))
   const clientId = appClient.UserPoolClient?.ClientId
   if (!clientId) throw new Error('The emulator created an app client without an id')
-  await createDemoUser(client, userPoolId, options.demoPassword)
-  return { userPoolId, clientId, created: true }
+  const clientSecret = appClient.UserPoolClient?.ClientSecret
+  if (secret && !clientSecret) throw new Error('The emulator created an app client without the secret asked for')
+  return { clientId, clientSecret }
 }
 
-async function clientExists (client: CognitoIdentityProviderClient, pool: LocalPool): Promise<boolean> {
+/** The recorded client's secret (undefined: it has none), or undefined when the client is gone. */
+async function describeClient (client: CognitoIdentityProviderClient, pool: LocalPool): Promise<{ secret?: string } | undefined> {
   try {
-    await client.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.userPoolId, ClientId: pool.clientId }))
-    return true
+    const out = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: pool.userPoolId, ClientId: pool.clientId }))
+    return { secret: out.UserPoolClient?.ClientSecret }
   } catch {
-    return false
+    return undefined
   }
+}
+
+/** A pool made before an attribute was added to LOCAL_CUSTOM_ATTRIBUTES gets it now. */
+async function addMissingAttributes (client: CognitoIdentityProviderClient, userPoolId: string): Promise<void> {
+  const pool = await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }))
+  const defined = new Set((pool.UserPool?.SchemaAttributes ?? []).map(a => a.Name))
+  const missing = LOCAL_CUSTOM_ATTRIBUTES.filter(a => !defined.has(`custom:${a.Name}`))
+  if (missing.length > 0) await client.send(new AddCustomAttributesCommand({ UserPoolId: userPoolId, CustomAttributes: missing }))
 }
 
 async function createDemoUser (client: CognitoIdentityProviderClient, userPoolId: string, password: string): Promise<void> {
@@ -76,5 +127,11 @@ async function createDemoUser (client: CognitoIdentityProviderClient, userPoolId
   } catch (err) {
     if (!(err instanceof UsernameExistsException)) throw err
   }
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: DEMO_USER.username, Password: password, Permanent: true }))
+  try {
+    await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: DEMO_USER.username, Password: password, Permanent: true }))
+  } catch (err) {
+    // The local pool enforces Cognito's default policy, the demo user's password included.
+    if (err instanceof InvalidPasswordException) throw new Error(`LOCAL_DEMO_PASSWORD: ${err.message}`, { cause: err })
+    throw err
+  }
 }

@@ -1,11 +1,11 @@
 /** Forgotten passwords: send a reset code, then set a new password with it. */
 import { ConfirmForgotPasswordCommand, ForgotPasswordCommand } from '@aws-sdk/client-cognito-identity-provider'
-import { call, codeDelivery, type CognitoContext } from './client.js'
-import type { CodeDelivery } from './types.js'
+import { call, codeDelivery, userContextData, type CognitoContext } from './client.js'
+import type { CodeDelivery, UserContext } from './types.js'
 
 export interface PasswordResetIntents {
-  forgotPassword (input: { username: string }): Promise<CodeDelivery | undefined>
-  confirmForgotPassword (input: { username: string, code: string, password: string }): Promise<void>
+  forgotPassword (input: { username: string, context?: UserContext }): Promise<CodeDelivery | undefined>
+  confirmForgotPassword (input: { username: string, code: string, password: string, context?: UserContext }): Promise<void>
 }
 
 export function passwordResetIntents ({ sdk, pool, hashFor }: CognitoContext): PasswordResetIntents {
@@ -13,14 +13,19 @@ export function passwordResetIntents ({ sdk, pool, hashFor }: CognitoContext): P
   return {
     async forgotPassword (input) {
       const out = await call('ForgotPassword', () => sdk.send(new ForgotPasswordCommand({
-        ClientId, SecretHash: hashFor(input.username), Username: input.username
+        ClientId, SecretHash: hashFor(input.username), Username: input.username, UserContextData: userContextData(input.context)
       })))
       return codeDelivery(out.CodeDeliveryDetails)
     },
 
     async confirmForgotPassword (input) {
       await call('ConfirmForgotPassword', () => sdk.send(new ConfirmForgotPasswordCommand({
-        ClientId, SecretHash: hashFor(input.username), Username: input.username, ConfirmationCode: input.code, Password: input.password
+        ClientId,
+        SecretHash: hashFor(input.username),
+        Username: input.username,
+        ConfirmationCode: input.code,
+        Password: input.password,
+        UserContextData: userContextData(input.context)
       })))
     }
   }

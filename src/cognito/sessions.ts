@@ -5,29 +5,37 @@
 import {
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   type AuthenticationResultType,
   type ChallengeNameType
 } from '@aws-sdk/client-cognito-identity-provider'
-import { call, type CognitoContext } from './client.js'
+import { adminContextData, call, userContextData, type CognitoContext } from './client.js'
 import { errorFor, type Operation } from './error-table.js'
-import type { AuthResult, Tokens } from './types.js'
+import type { AuthResult, Tokens, UserContext } from './types.js'
 
 export interface SessionIntents {
   /** Password login by the configured flow: InitiateAuth or AdminInitiateAuth. */
-  passwordLogin (input: { username: string, password: string }): Promise<AuthResult>
+  passwordLogin (input: { username: string, password: string, context?: UserContext }): Promise<AuthResult>
   /**
    * Answers a challenge from passwordLogin. `responses` are Cognito's
    * ChallengeResponses without USERNAME and SECRET_HASH, which are added here.
    */
-  respondToChallenge (input: { username: string, challenge: string, session: string, responses: Record<string, string> }): Promise<AuthResult>
+  respondToChallenge (input: {
+    username: string
+    challenge: string
+    session: string
+    responses: Record<string, string>
+    context?: UserContext
+  }): Promise<AuthResult>
   /**
-   * New access and ID tokens from a refresh token. `username` is needed only
-   * for SECRET_HASH (Cognito hashes the user's username, or sub in e-mail pools).
+   * New access and ID tokens from a refresh token (GetTokensFromRefreshToken:
+   * it authenticates the client with its secret, so no username is needed).
+   * With refresh-token rotation on, `refreshToken` is the new one to keep.
    */
-  refresh (input: { refreshToken: string, username?: string }): Promise<Tokens>
+  refresh (input: { refreshToken: string }): Promise<Tokens>
   revokeRefreshToken (refreshToken: string): Promise<void>
 }
 
@@ -49,30 +57,32 @@ export function sessionIntents ({ sdk, pool, loginFlow, hashFor }: CognitoContex
   }
 
   return {
-    async passwordLogin ({ username, password }) {
+    async passwordLogin ({ username, password, context }) {
       const AuthParameters = withHash({ USERNAME: username, PASSWORD: password }, username)
       const out = await call('Login', () => admin
-        ? sdk.send(new AdminInitiateAuthCommand({ UserPoolId, ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters }))
-        : sdk.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters })))
+        ? sdk.send(new AdminInitiateAuthCommand({
+          UserPoolId, ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters, ContextData: adminContextData(context)
+        }))
+        : sdk.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters, UserContextData: userContextData(context) })))
       return authResult('Login', out)
     },
 
-    async respondToChallenge ({ username, challenge, session, responses }) {
+    async respondToChallenge ({ username, challenge, session, responses, context }) {
       const ChallengeResponses = withHash({ ...responses, USERNAME: username }, username)
       const request = { ClientId, ChallengeName: challenge as ChallengeNameType, Session: session, ChallengeResponses }
       const out = await call('RespondToAuthChallenge', () => admin
-        ? sdk.send(new AdminRespondToAuthChallengeCommand({ ...request, UserPoolId }))
-        : sdk.send(new RespondToAuthChallengeCommand(request)))
+        ? sdk.send(new AdminRespondToAuthChallengeCommand({ ...request, UserPoolId, ContextData: adminContextData(context) }))
+        : sdk.send(new RespondToAuthChallengeCommand({ ...request, UserContextData: userContextData(context) })))
       return authResult('RespondToAuthChallenge', out)
     },
 
-    async refresh ({ refreshToken, username }) {
-      const AuthParameters = withHash({ REFRESH_TOKEN: refreshToken }, username)
-      const out = await call('Refresh', () => sdk.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters })))
-      const result = authResult('Refresh', out)
-      // A refresh never asks a question; if Cognito does, the session cannot go on.
-      if (result.kind !== 'authenticated') throw errorFor('Refresh', 'NotAuthorizedException')
-      return result.tokens
+    async refresh ({ refreshToken }) {
+      const request = { ClientId, ClientSecret: clientSecret, RefreshToken: refreshToken }
+      const out = await call('Refresh', () => sdk.send(new GetTokensFromRefreshTokenCommand(request)))
+      const result = out.AuthenticationResult
+      // No tokens is no session; there is no question to answer on a refresh.
+      if (!result?.AccessToken || !result.IdToken) throw errorFor('Refresh', 'NotAuthorizedException')
+      return { accessToken: result.AccessToken, idToken: result.IdToken, refreshToken: result.RefreshToken }
     },
 
     async revokeRefreshToken (refreshToken) {

@@ -1,12 +1,12 @@
 /** Self-service registration: sign up, confirm with the code, send the code again. */
 import { ConfirmSignUpCommand, ResendConfirmationCodeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider'
-import { call, codeDelivery, type CognitoContext } from './client.js'
-import type { CodeDelivery, SignUpResult } from './types.js'
+import { call, codeDelivery, userContextData, type CognitoContext } from './client.js'
+import type { CodeDelivery, SignUpResult, UserContext } from './types.js'
 
 export interface SignUpIntents {
-  signUp (input: { username: string, password: string, attributes: Record<string, string> }): Promise<SignUpResult>
-  confirmSignUp (input: { username: string, code: string }): Promise<void>
-  resendConfirmationCode (input: { username: string }): Promise<CodeDelivery | undefined>
+  signUp (input: { username: string, password: string, attributes: Record<string, string>, context?: UserContext }): Promise<SignUpResult>
+  confirmSignUp (input: { username: string, code: string, context?: UserContext }): Promise<void>
+  resendConfirmationCode (input: { username: string, context?: UserContext }): Promise<CodeDelivery | undefined>
 }
 
 export function signUpIntents ({ sdk, pool, hashFor }: CognitoContext): SignUpIntents {
@@ -18,20 +18,25 @@ export function signUpIntents ({ sdk, pool, hashFor }: CognitoContext): SignUpIn
         SecretHash: hashFor(input.username),
         Username: input.username,
         Password: input.password,
-        UserAttributes: Object.entries(input.attributes).map(([Name, Value]) => ({ Name, Value }))
+        UserAttributes: Object.entries(input.attributes).map(([Name, Value]) => ({ Name, Value })),
+        UserContextData: userContextData(input.context)
       })))
       return { userSub: out.UserSub ?? '', confirmed: out.UserConfirmed ?? false, codeDelivery: codeDelivery(out.CodeDeliveryDetails) }
     },
 
     async confirmSignUp (input) {
       await call('ConfirmSignUp', () => sdk.send(new ConfirmSignUpCommand({
-        ClientId, SecretHash: hashFor(input.username), Username: input.username, ConfirmationCode: input.code
+        ClientId,
+        SecretHash: hashFor(input.username),
+        Username: input.username,
+        ConfirmationCode: input.code,
+        UserContextData: userContextData(input.context)
       })))
     },
 
     async resendConfirmationCode (input) {
       const out = await call('ResendConfirmationCode', () => sdk.send(new ResendConfirmationCodeCommand({
-        ClientId, SecretHash: hashFor(input.username), Username: input.username
+        ClientId, SecretHash: hashFor(input.username), Username: input.username, UserContextData: userContextData(input.context)
       })))
       return codeDelivery(out.CodeDeliveryDetails)
     }

@@ -1,7 +1,9 @@
 /**
  * The embedded Cognito: cognito-local's own parts composed in this process,
- * with three differences from its `createDefaultServer`:
+ * with four differences from its `createDefaultServer`:
  *  - the data directory is ours (it hard-codes `./.cognito` under the cwd);
+ *  - its data is saved atomically, and user records keep only live refresh
+ *    tokens (data-store.ts, data-store-sessions.ts), so logins stay fast;
  *  - messages (codes, temporary passwords) go to our outbox, not a console box;
  *  - the issuer follows the port actually bound, so port 0 works.
  * Requests pass through the local layer (local-layer.ts) first, which answers
@@ -18,7 +20,6 @@ import { loadConfig } from 'cognito-local/lib/server/config.js'
 import { DateClock } from 'cognito-local/lib/services/clock.js'
 import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js'
 import { CryptoService } from 'cognito-local/lib/services/crypto.js'
-import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb.js'
 import { LambdaService } from 'cognito-local/lib/services/lambda.js'
 import { otp } from 'cognito-local/lib/services/otp.js'
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js'
@@ -26,6 +27,8 @@ import { TriggersService } from 'cognito-local/lib/services/triggers/triggers.js
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Messages } from 'cognito-local/lib/services/messages.js'
+import { prepareRecord } from './data-store-sessions.js'
+import { JsonFileDataStoreFactory } from './data-store.js'
 import { localRouter } from './local-layer.js'
 import type { Outbox } from './outbox.js'
 
@@ -33,6 +36,10 @@ export interface Emulator {
   /** http://127.0.0.1:PORT */
   endpoint: string
   close (): Promise<void>
+  /** cognito-local's own router, without the local layer: for tests showing what the emulator alone accepts. */
+  raw: Router
+  /** The emulator's services (pools, clock, config), for tests. */
+  services: Services
 }
 
 export async function startEmulator (options: { dataDir: string, port: number, outbox: Outbox, logger: Logger }): Promise<Emulator> {
@@ -45,9 +52,9 @@ export async function startEmulator (options: { dataDir: string, port: number, o
   }
 
   const ctx = { logger: options.logger }
-  const config = await loadConfig(ctx, new StormDBDataStoreFactory(dataDir))
+  const config = await loadConfig(ctx, new JsonFileDataStoreFactory(dataDir))
   const clock = new DateClock()
-  const dataStoreFactory = new StormDBDataStoreFactory(join(dataDir, 'db'))
+  const dataStoreFactory = new JsonFileDataStoreFactory(join(dataDir, 'db'), { prepare: prepareRecord })
   const cognito = await new CognitoServiceFactoryImpl(
     join(dataDir, 'db'), dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)
   ).create(ctx, config.UserPoolDefaults)
@@ -67,7 +74,8 @@ export async function startEmulator (options: { dataDir: string, port: number, o
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers
   }
-  const routes = localRouter(services, Router(services))
+  const raw = Router(services)
+  const routes = localRouter(services, raw)
   const server: Server = await createServer(
     routes,
     options.logger as never,
@@ -82,6 +90,8 @@ export async function startEmulator (options: { dataDir: string, port: number, o
 
   return {
     endpoint,
+    raw,
+    services,
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections()
       server.close(err => err ? reject(err) : resolve())

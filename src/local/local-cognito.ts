@@ -1,7 +1,8 @@
 /**
  * Local mode: the embedded emulator, a pool and app client that survive
  * restarts (recorded in LOCAL_DATA_DIR/state.json, with a generated cookie
- * key), and the demo user. Returns the completed config (the pool the
+ * key and the client's secret when LOCAL_CLIENT_SECRET asks for one), the
+ * demo user, and the outbox of "sent" messages (LOCAL_DATA_DIR/messages.json). Returns the completed config (the pool the
  * emulator made) and the SDK client that set it up, for the gateway to reuse.
  *
  * The emulator (the `cognito-local` package) is a development dependency,
@@ -44,12 +45,17 @@ export class EmulatorMissingError extends Error {
   }
 }
 
-export async function startLocalCognito (start: LocalStart, logger: Logger, outbox: Outbox = createOutbox()): Promise<LocalCognito> {
+/**
+ * Starts local mode. Messages go to `given` (tests pass their own), else to
+ * an outbox kept in the data dir and printed to stdout.
+ */
+export async function startLocalCognito (start: LocalStart, logger: Logger, given?: Outbox): Promise<LocalCognito> {
   const { startEmulator } = await loadEmulator()
   const dataDir = resolve(start.local.dataDir)
   await mkdir(dataDir, { recursive: true })
   const stateFile = join(dataDir, 'state.json')
   const previous = await readState(stateFile)
+  const outbox = given ?? createOutbox(undefined, { file: join(dataDir, 'messages.json') })
 
   const options = {
     dataDir: join(dataDir, 'cognito'),
@@ -66,10 +72,11 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, outb
     credentials: localCredentials()
   })
   try {
-    const pool = await ensureLocalPool(sdk, { known: previous, demoPassword: start.local.demoPassword })
+    const pool = await ensureLocalPool(sdk, { known: previous, demoPassword: start.local.demoPassword, clientSecret: start.local.clientSecret })
     const state: LocalState = {
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,
+      ...(pool.clientSecret === undefined ? {} : { clientSecret: pool.clientSecret }),
       cookieSecret: previous?.cookieSecret ?? randomBytes(32).toString('base64url'),
       port: Number(new URL(emulator.endpoint).port)
     }
@@ -79,11 +86,13 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, outb
         endpoint: emulator.endpoint,
         userPoolId: pool.userPoolId,
         clientId: pool.clientId,
+        clientSecret: pool.clientSecret,
         cookieSecret: state.cookieSecret
       }),
       sdk,
       outbox,
-      emulator,
+      // Closing waits for the last messages to reach messages.json.
+      emulator: { ...emulator, close: async () => { await outbox.flush(); await emulator.close() } },
       demoUser: { ...DEMO_USER, password: start.local.demoPassword },
       created: pool.created
     }

@@ -11,6 +11,15 @@
  */
 import type { Route, Router } from 'cognito-local/lib/server/Router.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
+import { accessTokens } from './guards/access-tokens.js'
+import { appClientSettings } from './guards/app-client-settings.js'
+import { attributeSchema } from './guards/attribute-schema.js'
+import { challengeSessions } from './guards/challenge-sessions.js'
+import { disabledUsers } from './guards/disabled-users.js'
+import { passwordPolicy } from './guards/password-policy.js'
+import { secretHashCheck } from './guards/secret-hash.js'
+import { tokenSessions } from './guards/token-sessions.js'
+import { getTokensFromRefreshToken } from './operations/get-tokens-from-refresh-token.js'
 import { resendConfirmationCode } from './operations/resend-confirmation-code.js'
 
 export type { Route }
@@ -30,10 +39,21 @@ export interface LocalGuard {
 }
 
 const OPERATIONS: LocalOperation[] = [
-  resendConfirmationCode
+  resendConfirmationCode,
+  getTokensFromRefreshToken
 ]
 
 const GUARDS: LocalGuard[] = [
+  // Settings cognito-local would drop are kept before anything reads them.
+  appClientSettings,
+  // The client authenticates first, then the caller's token or session, then the request's content.
+  secretHashCheck,
+  accessTokens,
+  challengeSessions,
+  disabledUsers,
+  passwordPolicy,
+  attributeSchema,
+  tokenSessions
 ]
 
 /** cognito-local's router with the local layer in front. */

@@ -22,6 +22,8 @@ export default fp(async function sessions (fastify: FastifyInstance) {
     cookies: createSessionCookies(config, sealer),
     challenges: createChallengeSessions(sealer, config.pool.clientId),
     cognito: fastify.cognito,
-    verifier: fastify.tokenVerifier
+    verifier: fastify.tokenVerifier,
+    store: fastify.store,
+    sealer
   }))
-}, { name: 'sessions', dependencies: ['cognito', 'token-verifier'] })
+}, { name: 'sessions', dependencies: ['cognito', 'token-verifier', 'store'] })

@@ -119,9 +119,9 @@ export const RefreshBodySchema = Type.Object({
     maxLength: 8192,
     description: 'Non-browser clients: the refresh token (answer comes in the body). Browsers omit it: the refresh cookie is used.'
   })),
-  username: Type.Optional(Username),
+  username: Type.Optional({ ...Username, description: 'Ignored: refresh no longer needs it (accepted so older clients keep working).' }),
   tokenDelivery: Type.Optional(TokenDelivery)
-}, { additionalProperties: false, description: 'username is required with refreshToken when the app client has a secret (for SECRET_HASH).' })
+}, { additionalProperties: false })
 
 export const LogoutBodySchema = Type.Object({
   refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'Non-browser clients: the refresh token to revoke.' }))

@@ -5,13 +5,16 @@
  * began in cookies stays in cookies: page script never sees its tokens.
  * Routes (and the hosted-UI callback) call this; none handles tokens itself.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import { createHash } from 'node:crypto'
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import type { CognitoGateway, Tokens } from '../cognito/gateway.js'
-import { ApiError, invalidFields, isClientFault } from '../errors/catalog.js'
+import { ApiError, isClientFault } from '../errors/catalog.js'
 import type { Authenticated } from '../schemas/auth.js'
 import { secondsLeft, unverifiedClaims } from './claims.js'
 import type { ChallengeSessions } from './challenge-session.js'
 import type { SessionCookies } from './cookies.js'
+import type { Sealer } from './seal.js'
+import type { SharedStore } from '../store/store.js'
 import type { TokenVerifier } from './verifier.js'
 
 export type Delivery = 'cookie' | 'body'
@@ -34,14 +37,27 @@ export interface SessionService {
 }
 
 const BEARER = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i
+/** Longest wait for another caller's refresh of the same token (and the lock's life). */
+const REFRESH_WAIT_MS = 10_000
+/** How long a refresh result is shared with callers that presented the same token at the same moment. */
+const REFRESH_SHARE_MS = 2_000
+const REFRESH_RESULT = 'refresh-result'
+
+/** Refresh tokens are never store keys themselves. */
+function refreshKey (refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('base64url')
+}
 
 export function createSessionService (deps: {
   cookies: SessionCookies
   challenges: ChallengeSessions
   cognito: CognitoGateway
   verifier: TokenVerifier
+  store: SharedStore
+  /** Seals what the store keeps for a moment (a shared refresh result): tokens never sit there in the clear. */
+  sealer: Sealer
 }): SessionService {
-  const { cookies, challenges, cognito, verifier } = deps
+  const { cookies, challenges, cognito, verifier, store, sealer } = deps
 
   function issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Authenticated {
     const claims = unverifiedClaims(tokens.accessToken) ?? {}
@@ -69,6 +85,41 @@ export function createSessionService (deps: {
     return cookies.accessToken(request)
   }
 
+  /**
+   * One Cognito refresh per refresh token at a time, across instances: two
+   * tabs refreshing together would otherwise present a rotated (spent) token
+   * and trip RefreshTokenReuseException. The first caller refreshes and leaves
+   * the result, sealed, for a few seconds; the others wait for it and share it.
+   */
+  async function singleFlightRefresh (refreshToken: string, log: FastifyBaseLogger): Promise<Tokens> {
+    const key = refreshKey(refreshToken)
+    const deadline = Date.now() + REFRESH_WAIT_MS
+    for (;;) {
+      const shared = await store.peekOnce(`refresh-result:${key}`)
+      if (shared !== undefined) return JSON.parse(sealer.unseal(REFRESH_RESULT, shared) ?? 'null') as Tokens
+      const release = await store.lock(`refresh:${key}`, REFRESH_WAIT_MS)
+      if (release !== undefined) {
+        try {
+          // It may have finished between the look and the lock.
+          const justDone = await store.peekOnce(`refresh-result:${key}`)
+          if (justDone !== undefined) return JSON.parse(sealer.unseal(REFRESH_RESULT, justDone) ?? 'null') as Tokens
+          const tokens = await cognito.refresh({ refreshToken })
+          await store.putOnce(`refresh-result:${key}`, sealer.seal(REFRESH_RESULT, JSON.stringify(tokens)), REFRESH_SHARE_MS)
+          return tokens
+        } catch (err) {
+          if (err instanceof ApiError && err.cause instanceof Error && err.cause.name === 'RefreshTokenReuseException') {
+            log.warn('a rotated refresh token was presented again (another client of this session, or a replay); the session is over')
+          }
+          throw err
+        } finally {
+          await release()
+        }
+      }
+      if (Date.now() > deadline) throw new ApiError('UPSTREAM_UNAVAILABLE', { retryAfter: 1 })
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  }
+
   return {
     issue,
     presentedAccessToken,
@@ -80,17 +131,12 @@ export function createSessionService (deps: {
       if (refreshToken === undefined) {
         throw new ApiError('UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
       }
-      if (body.refreshToken !== undefined && body.username === undefined && cognito.hasClientSecret) {
-        throw invalidFields(
-          [{ field: '/body/username', message: 'is required' }],
-          'username is required with refreshToken (the app client has a secret).'
-        )
-      }
       // A cookie session stays a cookie session: page script must never be able to read its tokens.
       const delivery = fromCookie ? 'cookie' : body.tokenDelivery ?? 'body'
       try {
-        const tokens = await cognito.refresh({ refreshToken, username: body.username ?? fromCookie?.username })
-        // The refresh token stays the same: the cookie gets it again with the new tokens.
+        const tokens = await singleFlightRefresh(refreshToken, request.log)
+        // Without rotation the refresh token stays the same: the cookie gets it again with the new tokens.
+        // With rotation it is the new one, in the cookie or the body; the old one is spent.
         return issue(reply, { ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
       } catch (err) {
         // A refresh token Cognito refuses is a dead session: drop its cookies too.
@@ -115,6 +161,8 @@ export function createSessionService (deps: {
         if (verification.ok) await verifier.revoke(verification.token)
       }
       if (refreshToken !== undefined) {
+        // A refresh result still shared from a moment ago must not outlive the session.
+        await store.takeOnce(`refresh-result:${refreshKey(refreshToken)}`)
         try {
           await cognito.revokeRefreshToken(refreshToken)
         } catch (err) {

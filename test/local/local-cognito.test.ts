@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -71,4 +72,55 @@ t.test('when the previous port is taken, the emulator starts on another', async 
   t.teardown(() => stop(second))
   t.not(second.config.pool.endpoint, first.config.pool.endpoint)
   t.equal(second.config.pool.userPoolId, first.config.pool.userPoolId, 'the pool is still reused')
+})
+
+t.test('LOCAL_CLIENT_SECRET switched on or off after the first start: the pool stays, the app client follows the setting', async t => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const plain = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir }), quiet, createOutbox(() => {}))
+  await stop(plain)
+  t.equal(plain.config.pool.clientSecret, undefined)
+
+  const withSecret = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, LOCAL_CLIENT_SECRET: 'true' }), quiet, createOutbox(() => {}))
+  await stop(withSecret)
+  t.equal(withSecret.config.pool.userPoolId, plain.config.pool.userPoolId, 'same pool')
+  t.not(withSecret.config.pool.clientId, plain.config.pool.clientId, 'a new app client, with a secret')
+  t.match(withSecret.config.pool.clientSecret, /^\w+$/)
+  t.match(JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')), { clientSecret: withSecret.config.pool.clientSecret })
+
+  const again = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, LOCAL_CLIENT_SECRET: 'true' }), quiet, createOutbox(() => {}))
+  await stop(again)
+  t.equal(again.config.pool.clientId, withSecret.config.pool.clientId, 'reused while the setting stays')
+  t.equal(again.config.pool.clientSecret, withSecret.config.pool.clientSecret)
+
+  const off = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir }), quiet, createOutbox(() => {}))
+  t.teardown(() => stop(off))
+  t.equal(off.config.pool.clientSecret, undefined, 'switched off: a client without a secret')
+  t.notMatch(await readFile(join(dataDir, 'state.json'), 'utf8'), 'clientSecret')
+})
+
+t.test('the demo password must meet the pool\'s password policy', async t => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  await t.rejects(
+    startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, LOCAL_DEMO_PASSWORD: 'password1' }), quiet, createOutbox(() => {})),
+    { message: 'LOCAL_DEMO_PASSWORD: Password did not conform with policy: Password must have uppercase characters' }
+  )
+})
+
+t.test('a pool made before a custom attribute was defined gets it on the next start', async t => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const start = localStart({ LOCAL_DATA_DIR: dataDir })
+  const first = await startLocalCognito(start, quiet, createOutbox(() => {}))
+  await stop(first)
+  const poolFile = join(dataDir, 'cognito', 'db', `${first.config.pool.userPoolId}.json`)
+  const stored = JSON.parse(await readFile(poolFile, 'utf8'))
+  stored.Options.SchemaAttributes = stored.Options.SchemaAttributes.filter((a: { Name: string }) => a.Name !== 'custom:plan')
+  await writeFile(poolFile, JSON.stringify(stored))
+
+  const second = await startLocalCognito(start, quiet, createOutbox(() => {}))
+  t.teardown(() => stop(second))
+  const pool = await second.sdk.send(new DescribeUserPoolCommand({ UserPoolId: second.config.pool.userPoolId }))
+  t.ok(pool.UserPool?.SchemaAttributes?.some(a => a.Name === 'custom:plan'))
 })

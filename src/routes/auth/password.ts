@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ForgotBodySchema, ResetBodySchema, StatusResponseSchema } from '../../schemas/auth.js'
 import { problems } from '../../schemas/problem.js'
 import { codeSent } from './code-sent.js'
+import { userContext } from './user-context.js'
 
 const tags = ['password']
 
@@ -18,7 +19,9 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 202: StatusResponseSchema, ...problems(404, 429, 502, 503) }
     }
   }, async (request, reply) => {
-    return reply.code(202).send(await codeSent(config.revealUserExistence, request.log, async () => await cognito.forgotPassword(request.body)))
+    const context = userContext(request, config.publicUrl)
+    const answer = await codeSent(config.revealUserExistence, request.log, async () => await cognito.forgotPassword({ ...request.body, context }))
+    return reply.code(202).send(answer)
   })
 
   fastify.post('/auth/password/reset', {
@@ -29,7 +32,7 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: StatusResponseSchema, ...problems(429, 502, 503) }
     }
   }, async (request) => {
-    await cognito.confirmForgotPassword(request.body)
+    await cognito.confirmForgotPassword({ ...request.body, context: userContext(request, config.publicUrl) })
     return { status: 'reset' as const }
   })
 }

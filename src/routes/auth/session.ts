@@ -11,6 +11,7 @@ import {
 import { problems } from '../../schemas/problem.js'
 import { challengeResponses } from './challenge-responses.js'
 import { signInAnswer } from './session-response.js'
+import { userContext } from './user-context.js'
 
 const tags = ['session']
 
@@ -28,7 +29,8 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, password, tokenDelivery = 'cookie' } = request.body
-    return signInAnswer(sessions, reply, await cognito.passwordLogin({ username, password }), username, tokenDelivery)
+    const result = await cognito.passwordLogin({ username, password, context: userContext(request, fastify.config.publicUrl) })
+    return signInAnswer(sessions, reply, result, username, tokenDelivery)
   })
 
   fastify.post('/auth/challenge', {
@@ -44,7 +46,8 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     const { username, challenge: name, session, tokenDelivery = 'cookie' } = request.body
     const responses = challengeResponses(request.body)
     const cognitoSession = sessions.challenges.open(session, { username, challenge: name })
-    const result = await cognito.respondToChallenge({ username, challenge: name, session: cognitoSession, responses })
+    const context = userContext(request, fastify.config.publicUrl)
+    const result = await cognito.respondToChallenge({ username, challenge: name, session: cognitoSession, responses, context })
     return signInAnswer(sessions, reply, result, username, tokenDelivery)
   })
 

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
@@ -7,6 +8,7 @@ import {
 } from '../../schemas/auth.js'
 import { problems } from '../../schemas/problem.js'
 import { codeSent } from './code-sent.js'
+import { userContext } from './user-context.js'
 
 const tags = ['sign-up']
 
@@ -18,9 +20,9 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
    * (an unknown username does too), so confirmation cannot tell which
    * usernames exist, unless REVEAL_USER_EXISTENCE.
    */
-  async function confirm (input: { username: string, code: string }): Promise<void> {
+  async function confirm (request: FastifyRequest, input: { username: string, code: string }): Promise<void> {
     try {
-      await cognito.confirmSignUp(input)
+      await cognito.confirmSignUp({ ...input, context: userContext(request, config.publicUrl) })
     } catch (err) {
       if (!config.revealUserExistence && err instanceof ApiError && err.code === 'ALREADY_CONFIRMED') {
         throw new ApiError('CODE_MISMATCH', { cause: err })
@@ -42,7 +44,12 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     if (email !== undefined && attributes.email !== undefined && attributes.email !== email) {
       throw invalidFields([{ field: '/body/email', message: 'differs from attributes.email' }], 'email and attributes.email differ; send one.')
     }
-    const result = await cognito.signUp({ username, password, attributes: email === undefined ? attributes : { ...attributes, email } })
+    const result = await cognito.signUp({
+      username,
+      password,
+      attributes: email === undefined ? attributes : { ...attributes, email },
+      context: userContext(request, config.publicUrl)
+    })
     return reply.code(201).send({ username, userSub: result.userSub, confirmed: result.confirmed, codeDelivery: result.codeDelivery })
   })
 
@@ -54,7 +61,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: StatusResponseSchema, ...problems(409, 429, 502, 503) }
     }
   }, async (request) => {
-    await confirm(request.body)
+    await confirm(request, request.body)
     return { status: 'confirmed' as const }
   })
 
@@ -70,12 +77,12 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const target = config.signupConfirmedUrl
     if (target === undefined) {
-      await confirm(request.query)
+      await confirm(request, request.query)
       return { status: 'confirmed' as const }
     }
     const url = new URL(target)
     try {
-      await confirm(request.query)
+      await confirm(request, request.query)
       url.searchParams.set('status', 'confirmed')
     } catch (err) {
       // A person followed the link: any 4xx (throttling included) is shown on the page; our failures stay 5xx.
@@ -97,7 +104,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     return reply.code(202).send(await codeSent(
       config.revealUserExistence,
       request.log,
-      async () => await cognito.resendConfirmationCode(request.body)
+      async () => await cognito.resendConfirmationCode({ ...request.body, context: userContext(request, config.publicUrl) })
     ))
   })
 }

@@ -16,10 +16,12 @@ import {
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   InvalidPasswordException,
   LimitExceededException,
   NotAuthorizedException,
+  RefreshTokenReuseException,
   ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
@@ -68,6 +70,12 @@ async function listening (t: TestContext, server: Server): Promise<number> {
     server.close(() => resolve())
   }))
   return (server.address() as AddressInfo).port
+}
+
+/** The ContextData an admin call carries for a request injected without extra headers. */
+function adminContext (path: string) {
+  const HttpHeaders = [{ headerName: 'user-agent', headerValue: 'lightMyRequest' }]
+  return { IpAddress: '127.0.0.1', ServerName: 'localhost:3000', ServerPath: path, HttpHeaders, EncodedData: undefined }
 }
 
 /** The request id the problem names, checked against the response header. */
@@ -139,17 +147,28 @@ t.test('a closed port (real SDK client, no mock) is 503 UPSTREAM_UNAVAILABLE', a
   t.equal(res.json().code, 'UPSTREAM_UNAVAILABLE')
 })
 
-t.test('a Cognito that accepts but never answers times out as 503 UPSTREAM_UNAVAILABLE', { timeout: 20_000 }, async t => {
-  const port = await listening(t, createServer(() => { /* never answers */ }))
+t.test('a Cognito that accepts but never answers times out as 503; a sign-up or login is sent once, never retried', { timeout: 20_000 }, async t => {
+  const targets: string[] = []
+  const port = await listening(t, createServer(request => { targets.push(String(request.headers['x-amz-target'])) /* never answers */ }))
   const { app } = await appAt(t, `http://127.0.0.1:${port}`, 200)
 
   const started = Date.now()
   const res = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
-  t.equal(res.statusCode, 503)
+  expectProblem(t, res, 'UPSTREAM_UNAVAILABLE')
   t.equal(res.headers['retry-after'], '1')
-  t.equal(res.json().code, 'UPSTREAM_UNAVAILABLE')
-  // Three attempts of 200 ms plus the SDK's backoff; far from hanging.
-  t.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`)
+  t.ok(Date.now() - started < 5_000, `answered in ${Date.now() - started} ms`)
+  const signUp = await app.inject({ method: 'POST', url: '/auth/signup', payload: { username: 'alice', password: PASSWORD } })
+  expectProblem(t, signUp, 'UPSTREAM_UNAVAILABLE')
+  t.same(targets.map(target => target.split('.').pop()), ['InitiateAuth', 'SignUp'], 'each sent exactly once: it may have happened')
+})
+
+t.test('a read that times out is retried, three times in all, before 503', { timeout: 20_000 }, async t => {
+  const targets: string[] = []
+  const port = await listening(t, createServer(request => { targets.push(String(request.headers['x-amz-target'])) /* never answers */ }))
+  const { app, jwks } = await appAt(t, `http://127.0.0.1:${port}`, 200)
+  const me = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${jwks.accessToken('alice')}` } })
+  expectProblem(t, me, 'UPSTREAM_UNAVAILABLE')
+  t.same(targets.map(target => target.split('.').pop()), ['GetUser', 'GetUser', 'GetUser'])
 })
 
 t.test('(mocked Cognito SDK) an unexpected exception is a generic 502; its message reaches only the log', async t => {
@@ -338,7 +357,8 @@ t.test('(mocked Cognito SDK) with a client secret, every call that names a user 
   t.same(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input, {
     ClientId: CLIENT_ID,
     AuthFlow: 'USER_PASSWORD_AUTH',
-    AuthParameters: { USERNAME: username, PASSWORD, SECRET_HASH: hash }
+    AuthParameters: { USERNAME: username, PASSWORD, SECRET_HASH: hash },
+    UserContextData: { IpAddress: '127.0.0.1', EncodedData: undefined }
   }, 'InitiateAuth (USER_PASSWORD_AUTH)')
 
   const forgot = await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { username } })
@@ -360,7 +380,8 @@ t.test('(mocked Cognito SDK) with a client secret, the admin login flow carries 
     UserPoolId: POOL_ID,
     ClientId: CLIENT_ID,
     AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
-    AuthParameters: { USERNAME: 'alice', PASSWORD, SECRET_HASH: SECRET_HASH.alice }
+    AuthParameters: { USERNAME: 'alice', PASSWORD, SECRET_HASH: SECRET_HASH.alice },
+    ContextData: adminContext('/auth/login')
   })
   t.equal(cognito.commandCalls(InitiateAuthCommand).length, 0)
 })
@@ -413,47 +434,93 @@ t.test('(mocked Cognito SDK) the admin flow answers challenges with AdminRespond
     ClientId: CLIENT_ID,
     ChallengeName: 'NEW_PASSWORD_REQUIRED',
     Session: 'session-1',
-    ChallengeResponses: { NEW_PASSWORD: PASSWORD, 'userAttributes.given_name': 'Alice', USERNAME: 'alice', SECRET_HASH: SECRET_HASH.alice }
+    ChallengeResponses: { NEW_PASSWORD: PASSWORD, 'userAttributes.given_name': 'Alice', USERNAME: 'alice', SECRET_HASH: SECRET_HASH.alice },
+    ContextData: adminContext('/auth/challenge')
   })
   t.equal(cognito.commandCalls(RespondToAuthChallengeCommand).length, 0)
 })
 
-t.test('(mocked Cognito SDK) with a client secret, refresh by body needs the username and hashes it', async t => {
-  const { app, cognito } = await mockedApp(t, { env: { COGNITO_CLIENT_SECRET: CLIENT_SECRET } })
-  cognito.on(InitiateAuthCommand).rejects(new NotAuthorizedException({ message: 'Refresh Token has been revoked', $metadata: METADATA }))
+t.test('(mocked Cognito SDK) with a client secret, refresh and logout send the secret itself; no username is needed', async t => {
+  const { app, cognito, jwks } = await mockedApp(t, { env: { COGNITO_CLIENT_SECRET: CLIENT_SECRET } })
+  const fresh = {
+    AccessToken: jwks.accessToken('alice'),
+    IdToken: jwks.accessToken('alice', { token_use: 'id' }),
+    ExpiresIn: 3600,
+    TokenType: 'Bearer'
+  }
+  cognito.on(GetTokensFromRefreshTokenCommand, { RefreshToken: 'good-refresh-token' }).resolves({ AuthenticationResult: fresh })
+  cognito.on(GetTokensFromRefreshTokenCommand, { RefreshToken: 'revoked-refresh-token' })
+    .rejects(new NotAuthorizedException({ message: 'Refresh Token has been revoked', $metadata: METADATA }))
   cognito.on(RevokeTokenCommand).resolves({})
 
-  const missing = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'opaque-refresh-token' } })
-  t.equal(missing.statusCode, 400)
-  t.same(missing.json(), {
-    type: 'urn:cognito-bff:problem:validation-failed',
-    title: 'The request is not valid.',
-    status: 400,
-    code: 'VALIDATION_FAILED',
-    detail: 'username is required with refreshToken (the app client has a secret).',
-    instance: `urn:request:${requestIdOf(t, missing)}`,
-    errors: [{ field: '/body/username', message: 'is required' }]
-  })
-  t.equal(cognito.commandCalls(InitiateAuthCommand).length, 0, 'Cognito is not asked')
-
-  const withUsername = await app.inject({
-    method: 'POST',
-    url: '/auth/refresh',
-    payload: { refreshToken: 'opaque-refresh-token', username: 'alice' }
-  })
-  t.equal(withUsername.statusCode, 401)
-  t.equal(withUsername.json().code, 'SESSION_EXPIRED')
-  t.same(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input, {
+  const refreshed = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'good-refresh-token' } })
+  t.equal(refreshed.statusCode, 200)
+  t.match(refreshed.json(), { status: 'authenticated', username: 'alice', tokens: { accessToken: fresh.AccessToken, idToken: fresh.IdToken } })
+  t.equal(refreshed.json().tokens.refreshToken, undefined, 'no rotation: keep using the refresh token you have')
+  t.same(cognito.commandCalls(GetTokensFromRefreshTokenCommand)[0]?.args[0].input, {
     ClientId: CLIENT_ID,
-    AuthFlow: 'REFRESH_TOKEN_AUTH',
-    AuthParameters: { REFRESH_TOKEN: 'opaque-refresh-token', SECRET_HASH: SECRET_HASH.alice }
-  })
+    ClientSecret: CLIENT_SECRET,
+    RefreshToken: 'good-refresh-token'
+  }, 'GetTokensFromRefreshToken with the client secret')
+  t.equal(cognito.commandCalls(InitiateAuthCommand).length, 0, 'not REFRESH_TOKEN_AUTH')
 
-  const logout = await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'opaque-refresh-token' } })
+  const revoked = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'revoked-refresh-token' } })
+  expectProblem(t, revoked, 'SESSION_EXPIRED')
+
+  const logout = await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken: 'good-refresh-token' } })
   t.equal(logout.statusCode, 204)
   t.same(
     cognito.commandCalls(RevokeTokenCommand)[0]?.args[0].input,
-    { ClientId: CLIENT_ID, ClientSecret: CLIENT_SECRET, Token: 'opaque-refresh-token' },
+    { ClientId: CLIENT_ID, ClientSecret: CLIENT_SECRET, Token: 'good-refresh-token' },
     'RevokeToken authenticates with the secret itself'
   )
+})
+
+t.test('(mocked Cognito SDK) a rotated refresh token presented again is a dead session, logged as a warning', async t => {
+  const { app, cognito, logs } = await mockedApp(t)
+  cognito.on(GetTokensFromRefreshTokenCommand)
+    .rejects(new RefreshTokenReuseException({ message: 'Refresh token has been used already.', $metadata: METADATA }))
+  const reused = await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken: 'spent-refresh-token' } })
+  expectProblem(t, reused, 'SESSION_EXPIRED')
+  const id = String(reused.headers['x-request-id'])
+  const warnings = logs.map(line => JSON.parse(line)).filter(line => line.reqId === id && line.level === 40)
+  t.equal(warnings.length, 1, 'one warning for the operator')
+  t.match(warnings[0].msg, /rotated refresh token was presented again/)
+})
+
+t.test('(mocked Cognito SDK) Cognito\'s threat protection sees the end user: address and device data, not this service', async t => {
+  t.test('public flow: UserContextData, the client address through a trusted proxy', async t => {
+    const { app, cognito } = await mockedApp(t, { env: { TRUST_PROXY: '1' } })
+    cognito.on(InitiateAuthCommand).rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: METADATA }))
+    cognito.on(SignUpCommand).resolves({ UserSub: 'sub-1', UserConfirmed: false })
+    const headers = { 'x-forwarded-for': '203.0.113.7', 'x-user-context-data': 'eyJwYXlsb2FkIjoiZGV2aWNlIn0=' }
+    await app.inject({ method: 'POST', url: '/auth/login', headers, payload: { username: 'alice', password: PASSWORD } })
+    const bob = { username: 'bob', password: PASSWORD }
+    await app.inject({ method: 'POST', url: '/auth/signup', headers: { 'x-forwarded-for': '203.0.113.8' }, payload: bob })
+    const login = cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input
+    t.same(login?.UserContextData, { IpAddress: '203.0.113.7', EncodedData: 'eyJwYXlsb2FkIjoiZGV2aWNlIn0=' })
+    t.same(cognito.commandCalls(SignUpCommand)[0]?.args[0].input.UserContextData, { IpAddress: '203.0.113.8', EncodedData: undefined })
+    const junk = { 'x-user-context-data': 'not base64 <script>' }
+    await app.inject({ method: 'POST', url: '/auth/login', headers: junk, payload: { username: 'alice', password: PASSWORD } })
+    t.equal(cognito.commandCalls(InitiateAuthCommand)[1]?.args[0].input.UserContextData?.EncodedData, undefined, 'junk device data is not passed on')
+  })
+
+  t.test('admin flow: ContextData with descriptive headers only, never cookies or credentials', async t => {
+    const { app, cognito } = await mockedApp(t, { env: { LOGIN_FLOW: 'ADMIN_USER_PASSWORD_AUTH', PUBLIC_URL: 'https://auth.example.com' } })
+    cognito.on(AdminInitiateAuthCommand).rejects(new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: METADATA }))
+    await app.inject({
+      method: 'POST',
+      url: '/auth/login?x=1',
+      remoteAddress: '198.51.100.4',
+      headers: { 'user-agent': 'Firefox/140', 'accept-language': 'fr', cookie: 'bff_refresh=secret', authorization: 'Bearer secret' },
+      payload: { username: 'alice', password: PASSWORD }
+    })
+    t.same(cognito.commandCalls(AdminInitiateAuthCommand)[0]?.args[0].input.ContextData, {
+      IpAddress: '198.51.100.4',
+      ServerName: 'auth.example.com',
+      ServerPath: '/auth/login',
+      HttpHeaders: [{ headerName: 'user-agent', headerValue: 'Firefox/140' }, { headerName: 'accept-language', headerValue: 'fr' }],
+      EncodedData: undefined
+    })
+  })
 })
