@@ -16,7 +16,8 @@ import { StringEnum } from './schemas/string-enum.js'
 const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH'] as const
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 const SAME_SITE = ['lax', 'strict', 'none'] as const
-const REGION = '[a-z]{2}(-[a-z]+)+-\\d'
+// eu-west-1, us-gov-west-1, and the European Sovereign Cloud's eusc-de-east-1.
+const REGION = '(?:eusc-[a-z]{2}|[a-z]{2})(-[a-z]+)+-\\d'
 
 /** A union of literals: TypeBox's Value functions (which read the environment) check these natively. */
 function Literals<const T extends readonly string[]> (values: T, options: SchemaOptions) {
@@ -138,7 +139,13 @@ const PoolSchema = Type.Object({
   /** Unset: the regional AWS endpoint. */
   endpoint: Type.Optional(Type.String()),
   issuer: Type.String(),
-  jwksUri: Type.String()
+  jwksUri: Type.String(),
+  /**
+   * The other issuer an AWS pool's tokens may name: Cognito's updated format
+   * (https://issuer-cognito-idp.REGION.amazonaws.com/POOL), recommended now,
+   * next to the original one. Unset when the issuer is overridden or local.
+   */
+  alternateIssuer: Type.Optional(Type.Object({ issuer: Type.String(), jwksUri: Type.String() }))
 })
 export type Pool = Static<typeof PoolSchema>
 
@@ -335,9 +342,13 @@ export function completeLocalConfig (
 }
 
 /** The issuer Cognito signs with and where its keys are, unless overridden. */
-function derivePool (input: Omit<Pool, 'issuer' | 'jwksUri'> & { issuer?: string, jwksUri?: string }): Pool {
+function derivePool (input: Omit<Pool, 'issuer' | 'jwksUri' | 'alternateIssuer'> & { issuer?: string, jwksUri?: string }): Pool {
   const issuer = input.issuer ?? `https://cognito-idp.${input.region}.amazonaws.com/${input.userPoolId}`
-  return { ...input, issuer, jwksUri: input.jwksUri ?? `${issuer}/.well-known/jwks.json` }
+  const pool: Pool = { ...input, issuer, jwksUri: input.jwksUri ?? `${issuer}/.well-known/jwks.json` }
+  if (input.issuer !== undefined || input.jwksUri !== undefined) return pool
+  // Tokens name one format or the other, depending on the pool's configuration: accept both.
+  const updated = `https://issuer-cognito-idp.${input.region}.amazonaws.com/${input.userPoolId}`
+  return { ...pool, alternateIssuer: { issuer: updated, jwksUri: `${updated}/.well-known/jwks.json` } }
 }
 
 /**

@@ -115,8 +115,12 @@ t.test('the pool is derived once: region from the pool id, issuer and JWKS URL f
     clientSecret: undefined,
     endpoint: undefined,
     issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123',
-    jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json'
-  })
+    jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json',
+    alternateIssuer: {
+      issuer: 'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123',
+      jwksUri: 'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json'
+    }
+  }, 'both issuer formats: tokens name one or the other depending on the pool')
   const overridden = loadConfig({ ...AWS, COGNITO_ISSUER: 'https://issuer.example.com/pool', COGNITO_JWKS_URI: 'https://keys.example.com/jwks.json' })
   t.match(overridden, { pool: { issuer: 'https://issuer.example.com/pool', jwksUri: 'https://keys.example.com/jwks.json' } })
   t.match(
@@ -125,6 +129,10 @@ t.test('the pool is derived once: region from the pool id, issuer and JWKS URL f
     'the JWKS URL follows an overridden issuer'
   )
   t.match(loadConfig({ ...AWS, COGNITO_REGION: 'eu-west-1' }), { pool: { region: 'eu-west-1' } }, 'a region that agrees is fine')
+  t.notOk((overridden as { pool: { alternateIssuer?: unknown } }).pool.alternateIssuer, 'an overridden issuer (a replica) is the only one')
+  t.match(loadConfig({ ...AWS, COGNITO_USER_POOL_ID: 'us-gov-west-1_AbC123' }), { pool: { region: 'us-gov-west-1' } })
+  const sovereign = loadConfig({ ...AWS, COGNITO_USER_POOL_ID: 'eusc-de-east-1_AbC123' })
+  t.match(sovereign, { pool: { region: 'eusc-de-east-1' } }, 'the European Sovereign Cloud')
 })
 
 t.test('a region that contradicts the pool id, or a pool id without a region, stops the start', async t => {

@@ -19,11 +19,14 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     requireUser: (request: FastifyRequest) => Promise<void>
+    /** A hook (after requireUser) refusing a token without `scope`, before anything is asked of Cognito. */
+    requireScope: (scope: string) => (request: FastifyRequest) => Promise<void>
   }
 }
 
 /** RFC 6750: a refused Bearer token says so in WWW-Authenticate (what to fix is in the problem, not here). */
 const INVALID_TOKEN = { 'www-authenticate': 'Bearer error="invalid_token"' }
+const insufficientScope = (scope: string) => ({ 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` })
 
 export default fp(async function authenticate (fastify: FastifyInstance) {
   fastify.decorateRequest('user', null)
@@ -46,5 +49,15 @@ export default fp(async function authenticate (fastify: FastifyInstance) {
     }
     request.user = verification.token
     request.accessToken = token
+  })
+
+  fastify.decorate('requireScope', (scope: string) => async function requireScope (request: FastifyRequest) {
+    // A 403, not a 401: signing in again the same way gives the same token, and an SPA would loop.
+    if (request.user?.scope.includes(scope) !== true) {
+      throw new ApiError('INSUFFICIENT_SCOPE', {
+        detail: `The access token lacks the ${scope} scope; request it at sign-in.`,
+        headers: insufficientScope(scope)
+      })
+    }
   })
 }, { name: 'authenticate', dependencies: ['sessions', 'token-verifier'] })

@@ -53,7 +53,7 @@ export interface TokenVerifier {
 }
 
 export interface VerifierOptions {
-  pool: Pick<Pool, 'issuer' | 'jwksUri' | 'clientId'>
+  pool: Pick<Pool, 'issuer' | 'jwksUri' | 'alternateIssuer' | 'clientId'>
   timeoutMs: number
   store: SharedStore
 }
@@ -79,15 +79,17 @@ class TimeoutFetcher implements Fetcher {
 
 export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions): TokenVerifier {
   const jwksCache = new SimpleJwksCache({ fetcher: new TimeoutFetcher(timeoutMs) })
-  const build = (tokenUse: TokenUse) => JwtVerifier.create({
-    issuer: pool.issuer,
-    jwksUri: pool.jwksUri,
+  // The pool's issuer, and for AWS pools also the other format Cognito may sign with; each with its own JWKS URL.
+  const issuers = [{ issuer: pool.issuer, jwksUri: pool.jwksUri }, ...(pool.alternateIssuer ? [pool.alternateIssuer] : [])]
+  const build = (tokenUse: TokenUse) => JwtVerifier.create(issuers.map(({ issuer, jwksUri }) => ({
+    issuer,
+    jwksUri,
     audience: null,
-    customJwtCheck: ({ header, payload }) => {
+    customJwtCheck: ({ header, payload }: { header: JwtHeader, payload: JwtPayload }) => {
       validateCognitoJwtFields(payload, { tokenUse, clientId: pool.clientId })
       requireCognitoShape(header, payload)
     }
-  }, { jwksCache })
+  })), { jwksCache })
   const verifiers = { access: build('access'), id: build('id') }
   let hydrated = false
 
@@ -119,7 +121,9 @@ export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions
     },
 
     async hydrate () {
-      await verifiers.access.hydrate()
+      // Readiness is the pool's own issuer; the other format's keys are fetched alongside, or when first needed.
+      if (pool.alternateIssuer) jwksCache.getJwks(pool.alternateIssuer.jwksUri).catch(() => {})
+      await jwksCache.getJwks(pool.jwksUri)
       hydrated = true
     },
 

@@ -27,7 +27,7 @@ export async function startJwksServer (t: { teardown (fn: () => unknown): void }
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }
   let fetches = 0
   const server = createServer((request, response) => {
-    if (request.url !== `/${POOL_ID}/.well-known/jwks.json`) return response.writeHead(404).end()
+    if (request.url?.endsWith(`/${POOL_ID}/.well-known/jwks.json`) !== true) return response.writeHead(404).end()
     fetches += 1
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
   })

@@ -98,6 +98,24 @@ t.test('after "signed out everywhere", tokens issued before it are revoked; late
   t.match(await verifier.verify(after, 'access'), { ok: true })
 })
 
+t.test('both issuer formats of an AWS pool are accepted, each against its own JWKS URL; a third is not', async t => {
+  const updated = jwks.issuer.replace('127.0.0.1', 'localhost')
+  const both = createTokenVerifier({
+    pool: {
+      issuer: jwks.issuer,
+      jwksUri: `${jwks.issuer}/.well-known/jwks.json`,
+      alternateIssuer: { issuer: updated, jwksUri: `${updated}/.well-known/jwks.json` },
+      clientId: CLIENT_ID
+    },
+    timeoutMs: 1000,
+    store
+  })
+  t.match(await both.verify(jwks.accessToken('alice'), 'access'), { ok: true }, 'the original format')
+  t.match(await both.verify(jwks.accessToken('alice', { iss: updated }), 'access'), { ok: true }, 'the updated format')
+  t.match(await verifier.verify(jwks.accessToken('alice', { iss: updated }), 'access'), { ok: false, refusal: 'invalid' }, 'not without it')
+  t.match(await both.verify(jwks.accessToken('alice', { iss: `${updated}x` }), 'access'), { ok: false, refusal: 'invalid' }, 'a third issuer')
+})
+
 t.test('an unreachable JWKS is "unavailable", not the token\'s fault', async t => {
   const offline = createTokenVerifier({
     pool: { issuer: jwks.issuer, jwksUri: 'http://127.0.0.1:1/jwks.json', clientId: CLIENT_ID },

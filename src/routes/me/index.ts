@@ -3,17 +3,21 @@ import { MeResponseSchema } from '../../schemas/me.js'
 import { problems } from '../../schemas/problem.js'
 
 const tags = ['me']
+const USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin'
 
 /** Signed-in self-service. Every route here sits behind requireUser. */
 const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireUser)
+  // Every user-self operation at Cognito (GetUser, UpdateUserAttributes...) needs this scope; hosted-UI
+  // and social sign-ins often lack it, and Cognito's refusal would look like an expired session.
+  fastify.addHook('onRequest', fastify.requireScope(USER_ADMIN_SCOPE))
 
   fastify.get('/me', {
     schema: {
       tags,
       summary: 'Who is signed in: verified identity plus current attributes',
       security: [{ bearer: [] }, { cookie: [] }],
-      response: { 200: MeResponseSchema, ...problems(401, 429, 502, 503) }
+      response: { 200: MeResponseSchema, ...problems(401, 403, 429, 502, 503) }
     }
   }, async (request) => {
     const user = request.user!

@@ -1,0 +1,25 @@
+import { CognitoIdentityProviderClient, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider'
+import { mockClient } from 'aws-sdk-client-mock'
+import t from 'tap'
+import { createCognitoGateway } from '../../../src/cognito/gateway.js'
+import { buildAwsApp, expectProblem } from '../../helper.js'
+
+t.test('(mocked Cognito SDK) a token without aws.cognito.signin.user.admin is 403 INSUFFICIENT_SCOPE, and Cognito is not asked', async t => {
+  const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 })
+  const cognito = mockClient(client)
+  t.teardown(() => cognito.restore())
+  cognito.on(GetUserCommand).resolves({ Username: 'alice', UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }] })
+  const { app, jwks } = await buildAwsApp(t, {
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+  })
+
+  const socialToken = jwks.accessToken('alice', { scope: 'openid email profile' })
+  const social = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${socialToken}` } })
+  expectProblem(t, social, 'INSUFFICIENT_SCOPE', { detail: 'The access token lacks the aws.cognito.signin.user.admin scope; request it at sign-in.' })
+  t.equal(social.headers['www-authenticate'], 'Bearer error="insufficient_scope", scope="aws.cognito.signin.user.admin"')
+  t.equal(cognito.commandCalls(GetUserCommand).length, 0, 'refused before Cognito')
+
+  const full = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${jwks.accessToken('alice')}` } })
+  t.equal(full.statusCode, 200, 'control: with the scope, /me answers')
+  t.match(full.json(), { username: 'alice', attributes: { email: 'alice@example.com' }, scope: ['aws.cognito.signin.user.admin'] })
+})
