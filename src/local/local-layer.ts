@@ -15,8 +15,10 @@ import { accessTokens } from './guards/access-tokens.js'
 import { appClientSettings } from './guards/app-client-settings.js'
 import { attributeSchema } from './guards/attribute-schema.js'
 import { challengeSessions } from './guards/challenge-sessions.js'
+import { confirmationStatus } from './guards/confirmation-status.js'
 import { disabledUsers } from './guards/disabled-users.js'
 import { passwordPolicy } from './guards/password-policy.js'
+import { passwordSignIn } from './guards/password-sign-in.js'
 import { secretHashCheck } from './guards/secret-hash.js'
 import { tokenSessions } from './guards/token-sessions.js'
 import { getTokensFromRefreshToken } from './operations/get-tokens-from-refresh-token.js'
@@ -51,6 +53,8 @@ const GUARDS: LocalGuard[] = [
   accessTokens,
   challengeSessions,
   disabledUsers,
+  passwordSignIn,
+  confirmationStatus,
   passwordPolicy,
   attributeSchema,
   tokenSessions

@@ -40,7 +40,8 @@ t.test('the emulator alone signs a disabled user in; local mode refuses every wa
     'disabling revoked the access tokens it already had')
 
   const wrong = login(sdk, ClientId, username, 'Wrong-Password-1')
-  await t.rejects(wrong, { name: 'InvalidPasswordException' }, 'a wrong password does not learn that the user is disabled')
+  const incorrect = { name: 'NotAuthorizedException', message: 'Incorrect username or password.' }
+  await t.rejects(wrong, incorrect, 'a wrong password does not learn that the user is disabled')
 
   const response = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
   expectProblem(t, response, 'INVALID_CREDENTIALS')
