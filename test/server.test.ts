@@ -5,6 +5,7 @@
  * an install without the emulator package, as `npm ci --omit=dev` leaves it.
  */
 import { execFile, spawn } from 'node:child_process'
+import { createServer as createHttpServer } from 'node:http'
 import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -147,4 +148,48 @@ t.test('the production build', async t => {
     child.kill('SIGTERM')
     t.equal(await exited, 0)
   })
+})
+
+t.test('SIGTERM with a request in flight: it completes, new connections are refused, the process exits 0', { timeout: 30_000 }, async t => {
+  // A Cognito that takes 1.5 s to refuse a sign-in.
+  const slowCognito = createHttpServer((request, response) => {
+    request.resume()
+    setTimeout(() => {
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'NotAuthorizedException' })
+      response.end(JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }))
+    }, 1500)
+  })
+  await new Promise<void>(resolve => slowCognito.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise(resolve => { slowCognito.closeAllConnections(); slowCognito.close(resolve) }))
+  const cognitoPort = (slowCognito.address() as { port: number }).port
+
+  const port = await freePort()
+  const { child, exited } = start(['--import', 'tsx', 'src/server.ts'], {
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: `http://localhost:${port}`,
+    COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+    COGNITO_CLIENT_ID: 'abc123',
+    COGNITO_ENDPOINT: `http://127.0.0.1:${cognitoPort}`,
+    COGNITO_ISSUER: `http://127.0.0.1:${cognitoPort}/eu-west-1_AbC123`,
+    COOKIE_SECRETS: 'k'.repeat(32)
+  })
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline && !await fetch(`http://127.0.0.1:${port}/healthz`).then(r => r.ok, () => false)) {
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+
+  const inFlight = post(port, '/auth/login', { username: 'alice', password: PASSWORD })
+  await new Promise(resolve => setTimeout(resolve, 300))
+  const stoppedAt = Date.now()
+  child.kill('SIGTERM')
+  await new Promise(resolve => setTimeout(resolve, 300))
+  const late = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', (err: Error) => (err.cause as { code?: string })?.code ?? err.message)
+  t.equal(late, 'ECONNREFUSED', 'a new connection after SIGTERM is refused')
+
+  const answer = await inFlight
+  t.equal(answer.status, 401, 'the request in flight got its real answer')
+  t.match(await answer.json(), { code: 'INVALID_CREDENTIALS' })
+  t.equal(await exited, 0, 'exit 0')
+  t.ok(Date.now() - stoppedAt < 10_000, `stopped ${Date.now() - stoppedAt} ms after SIGTERM`)
 })

@@ -107,6 +107,12 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
       return { count: entry.value, resetInMs: entry.expiresAt - t }
     },
 
+    async peekCount (key) {
+      const t = now()
+      const entry = live(counters, key, t)
+      return entry === undefined ? { count: 0, resetInMs: 0 } : { count: entry.value, resetInMs: entry.expiresAt - t }
+    },
+
     async putOnce (key, value, ttlMs) {
       assertDuration('ttlMs', ttlMs)
       const t = now()

@@ -51,6 +51,14 @@ export interface SharedStore {
   increment (key: string, windowMs: number): Promise<{ count: number, resetInMs: number }>
 
   /**
+   * Reads an `increment` counter without counting: a budget checked before an
+   * attempt and spent only when the attempt fails.
+   * @returns the count in the current window and the ms until it resets, or
+   * count 0 and resetInMs 0 when there is no live window.
+   */
+  peekCount (key: string): Promise<{ count: number, resetInMs: number }>
+
+  /**
    * Stores `value` under `key` for `ttlMs` only if the key is absent (or
    * expired): single-use codes, nonces, replay guards. Atomic: of N concurrent
    * puts of one key exactly one wins.

@@ -141,6 +141,21 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
       t.same(taken.filter(v => v !== undefined), ['single-use'], 'of 20 concurrent takes exactly one gets the value')
     })
 
+    t.test('peekCount: reads a counter without counting, and nothing once its window ended', async t => {
+      const store = await open(t)
+      const k = key('count')
+      t.same(await store.peekCount(k), { count: 0, resetInMs: 0 }, 'no window yet')
+      await store.increment(k, 150)
+      await store.increment(k, 150)
+      const peeked = await store.peekCount(k)
+      t.equal(peeked.count, 2)
+      t.ok(peeked.resetInMs > 0 && peeked.resetInMs <= 150, `resets in ${peeked.resetInMs} ms`)
+      t.equal((await store.peekCount(k)).count, 2, 'peeking counts nothing')
+      t.equal((await store.increment(k, 150)).count, 3, 'the next increment continues the window')
+      await sleep(200)
+      t.same(await store.peekCount(k), { count: 0, resetInMs: 0 }, 'the window ended')
+    })
+
     t.test('peekOnce: reads a value without taking it, until it expires or is taken', async t => {
       const store = await open(t)
       const k = key('once')
