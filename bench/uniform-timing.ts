@@ -53,7 +53,8 @@ await rm(dataDir, { recursive: true, force: true })
 
 const section = [
   '<!-- timing:begin -->',
-  `Answer time of the uniform 202s, existing versus unknown usernames (${SAMPLES} each, local mode, in-process, ${new Date().toISOString().slice(0, 10)}).`,
+  `Answer time of the uniform 202s, existing versus unknown usernames (${SAMPLES} each, local mode, in-process, ` +
+    `${new Date().toISOString().slice(0, 10)}).`,
   '',
   '| route | username | p10 ms | median ms | p90 ms | max ms |',
   '|---|---|---|---|---|---|',
