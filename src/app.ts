@@ -4,14 +4,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import cors from '@fastify/cors'
-import rateLimit from '@fastify/rate-limit'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { gatewayFor, type CognitoGateway } from './cognito/gateway.js'
 import type { Config } from './config.js'
-import { ApiError } from './errors/catalog.js'
 import { createOutbox, type Outbox } from './local/outbox.js'
 import { loggerOptions } from './logger.js'
+import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
 import openapi from './plugins/openapi.js'
@@ -27,7 +26,6 @@ import localRoutes from './routes/local/index.js'
 import meRoutes from './routes/me/index.js'
 import opsRoutes from './routes/ops/index.js'
 import { ProblemSchema } from './schemas/problem.js'
-import { rateLimitStore } from './store/rate-limit-store.js'
 import type { SharedStore } from './store/store.js'
 
 /** What the app talks to. Everything else, tests included, is said by the config. */
@@ -112,16 +110,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(originCheck)
 
   await app.register(opsRoutes)
-  await app.register(async function authScope (scope) {
-    await scope.register(rateLimit, {
-      // Counted in the shared store, so instances sharing one (Redis) share the limit.
-      store: rateLimitStore(scope.store),
-      max: config.authRateLimit,
-      timeWindow: 60_000,
-      errorResponseBuilder: (_request, context) => new ApiError('RATE_LIMITED', { retryAfter: Math.ceil(context.ttl / 1000) })
-    })
-    await scope.register(authRoutes)
-  })
+  await app.register(accountLimits)
+  await app.register(authRoutes)
   await app.register(meRoutes)
   // The config decides: local routes exist exactly when the emulator stands in for Cognito.
   if (config.mode === 'local') await app.register(localRoutes, { outbox: deps.outbox ?? createOutbox() })

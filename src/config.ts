@@ -83,7 +83,30 @@ export const EnvSchema = Type.Object({
     description: 'When true, resend and forgot-password answer USER_NOT_FOUND and show where the code went, ' +
       'instead of the same 202 for every username. Login always answers INVALID_CREDENTIALS.'
   }),
-  AUTH_RATE_LIMIT: Type.Integer({ minimum: 1, default: 60, description: 'Requests per minute per client IP on /auth routes.' }),
+  RATE_LIMIT_SIGNUP: Type.Integer({ minimum: 1, default: 20, description: 'Sign-up, confirm and resend requests per minute per client address.' }),
+  RATE_LIMIT_SIGNIN: Type.Integer({
+    minimum: 1,
+    default: 60,
+    description: 'Login, challenge, refresh and logout requests per minute per client address.'
+  }),
+  RATE_LIMIT_RECOVERY: Type.Integer({ minimum: 1, default: 10, description: 'Forgot- and reset-password requests per minute per client address.' }),
+  ACCOUNT_SIGNIN_FAILURES: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description: 'Failed sign-ins and challenge answers per account (username, from any address) within ACCOUNT_FAILURE_WINDOW_S; ' +
+      'then 429 until the window ends.'
+  }),
+  ACCOUNT_CODE_FAILURES: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description: 'Wrong confirmation and reset codes per account within ACCOUNT_FAILURE_WINDOW_S; then 429 until the window ends.'
+  }),
+  ACCOUNT_FAILURE_WINDOW_S: Type.Integer({ minimum: 1, default: 900, description: 'The window, in seconds, of the per-account failure budgets.' }),
+  UNIFORM_ANSWER_MS: Type.Integer({
+    minimum: 0,
+    default: 250,
+    description: 'Forgot-password and resend answer no sooner than this, so an existing account is not told apart by a slower answer.'
+  }),
   TRUST_PROXY: Type.String({
     default: 'false',
     pattern: '^(true|false|\\d+|[0-9a-fA-F.:/,\\s]+)$',
@@ -175,7 +198,10 @@ const CommonFields = {
   revealUserExistence: Type.Boolean(),
   bodyLimit: Type.Integer(),
   requestTimeoutMs: Type.Integer(),
-  authRateLimit: Type.Integer(),
+  /** Requests per minute per client address, by route group. */
+  rateLimits: Type.Object({ signUp: Type.Integer(), signIn: Type.Integer(), recovery: Type.Integer() }),
+  accountLimits: Type.Object({ signInFailures: Type.Integer(), codeFailures: Type.Integer(), windowMs: Type.Integer() }),
+  uniformAnswerMs: Type.Integer(),
   /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function of the hop. */
   trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Unsafe<(address: string, hop: number) => boolean>({})])
 }
@@ -290,7 +316,13 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     revealUserExistence: env.REVEAL_USER_EXISTENCE,
     bodyLimit: env.BODY_LIMIT,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
-    authRateLimit: env.AUTH_RATE_LIMIT,
+    rateLimits: { signUp: env.RATE_LIMIT_SIGNUP, signIn: env.RATE_LIMIT_SIGNIN, recovery: env.RATE_LIMIT_RECOVERY },
+    accountLimits: {
+      signInFailures: env.ACCOUNT_SIGNIN_FAILURES,
+      codeFailures: env.ACCOUNT_CODE_FAILURES,
+      windowMs: env.ACCOUNT_FAILURE_WINDOW_S * 1000
+    },
+    uniformAnswerMs: env.UNIFORM_ANSWER_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY)
   }
   const cookies = { sameSite: env.COOKIE_SAMESITE, secure: publicUrl.protocol === 'https:', secrets: env.COOKIE_SECRETS?.split(',') }

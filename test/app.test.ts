@@ -7,9 +7,13 @@ import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
-import { awsConfig, captureLines } from './helper.js'
+import { awsConfig, captureLines, contractChecked } from './helper.js'
 
-const app = await buildApp(awsConfig({ REQUEST_TIMEOUT_MS: '1000', COGNITO_ISSUER: 'http://127.0.0.1:1/us-east-1_Mocked01' }), { logStream: captureLines().stream })
+// Raw socket requests are not seen by the contract check; the one inject is.
+const app = contractChecked(await buildApp(
+  awsConfig({ REQUEST_TIMEOUT_MS: '1000', COGNITO_ISSUER: 'http://127.0.0.1:1/us-east-1_Mocked01' }),
+  { logStream: captureLines().stream }
+))
 await app.listen({ port: 0, host: '127.0.0.1' })
 t.teardown(() => app.close())
 const port = (app.server.address() as AddressInfo).port

@@ -81,13 +81,15 @@ t.test('SameSite=None needs an https public URL; a malformed URL is reported, no
   t.match(bad.problems.join('\n'), 'PUBLIC_URL')
 })
 
-t.test('proxy trust and the auth rate limit are configurable', async t => {
+t.test('proxy trust and the abuse budgets are configurable', async t => {
   t.equal(loadConfig({}).trustProxy, false)
-  t.equal(loadConfig({}).authRateLimit, 60)
+  t.same(loadConfig({}).rateLimits, { signUp: 20, signIn: 60, recovery: 10 })
+  t.same(loadConfig({}).accountLimits, { signInFailures: 10, codeFailures: 10, windowMs: 900_000 })
+  t.equal(loadConfig({}).uniformAnswerMs, 250)
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1')
-  t.equal(loadConfig({ AUTH_RATE_LIMIT: '5' }).authRateLimit, 5)
-  t.throws(() => loadConfig({ TRUST_PROXY: 'everyone', AUTH_RATE_LIMIT: '0' }), /TRUST_PROXY[\s\S]*AUTH_RATE_LIMIT|AUTH_RATE_LIMIT[\s\S]*TRUST_PROXY/)
+  t.match(loadConfig({ RATE_LIMIT_SIGNIN: '5', ACCOUNT_FAILURE_WINDOW_S: '60' }), { rateLimits: { signIn: 5 }, accountLimits: { windowMs: 60_000 } })
+  t.throws(() => loadConfig({ TRUST_PROXY: 'everyone', RATE_LIMIT_SIGNUP: '0' }), /TRUST_PROXY[\s\S]*RATE_LIMIT_SIGNUP|RATE_LIMIT_SIGNUP[\s\S]*TRUST_PROXY/)
 })
 
 t.test('AWS mode needs a client id and cookie secrets; a client id alone needs a pool', async t => {

@@ -7,6 +7,10 @@
  * secrets. `buildAwsApp` is the service in AWS mode over a gateway a test
  * controls (a mocked SDK client, or a real one at a fake endpoint) and a
  * small real JWKS server: no emulator is started.
+ *
+ * Every app built here answers `inject` under the contract check
+ * (helpers/contract.ts): an answer openapi/openapi.json does not declare
+ * fails the test that asked for it.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -22,7 +26,10 @@ import { loadConfig, type AwsConfig, type LocalConfig, type LocalStart } from '.
 import { ERROR_CATALOG, type ErrorCode, type FieldError } from '../src/errors/catalog.js'
 import { startLocalCognito, type LocalCognito } from '../src/local/local-cognito.js'
 import { createOutbox } from '../src/local/outbox.js'
+import { contractChecked } from './helpers/contract.js'
 import { CLIENT_ID, POOL_ID, startJwksServer, type JwksServer } from './helpers/jwks-server.js'
+
+export { contractChecked }
 
 export interface TestContext {
   teardown (fn: () => unknown): void
@@ -41,6 +48,9 @@ export interface TestApp {
 }
 
 export const PASSWORD = 'Correct-Horse-9'
+
+/** Test apps send many requests from one address: the per-address budgets are lifted unless a test sets them. */
+const UNLIMITED = { RATE_LIMIT_SIGNUP: '100000', RATE_LIMIT_SIGNIN: '100000', RATE_LIMIT_RECOVERY: '100000', UNIFORM_ANSWER_MS: '0' }
 
 /** A writable that keeps every line written to it. */
 export function captureLines (): { stream: NodeJS.WritableStream, lines: string[] } {
@@ -80,10 +90,12 @@ export async function buildTestApp (
   options: { env?: Record<string, string>, deps?: Omit<AppDeps, 'outbox' | 'logStream'> } = {}
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-test-'))
-  const start = localStart({ LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', AUTH_RATE_LIMIT: '10000', ...options.env })
+  const start = localStart({ LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...UNLIMITED, ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
   const local = await startLocalCognito(start, pino({ level: 'warn' }, logStream), createOutbox(() => {}))
-  const app = await buildApp(local.config, { gateway: gatewayFor(local.config, local.sdk), outbox: local.outbox, logStream, ...options.deps })
+  const app = contractChecked(await buildApp(local.config, {
+    gateway: gatewayFor(local.config, local.sdk), outbox: local.outbox, logStream, ...options.deps
+  }))
   await app.ready()
   t.teardown(async () => {
     await app.close()
@@ -134,9 +146,9 @@ export async function buildAwsApp (
   options: { env?: Record<string, string>, gateway?: (config: AwsConfig) => CognitoGateway } = {}
 ): Promise<AwsTestApp> {
   const jwks = await startJwksServer(t)
-  const config = awsConfig({ COGNITO_ISSUER: jwks.issuer, AUTH_RATE_LIMIT: '10000', LOG_LEVEL: 'info', ...options.env })
+  const config = awsConfig({ COGNITO_ISSUER: jwks.issuer, ...UNLIMITED, LOG_LEVEL: 'info', ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
-  const app = await buildApp(config, { gateway: options.gateway?.(config) ?? gatewayFor(config), logStream })
+  const app = contractChecked(await buildApp(config, { gateway: options.gateway?.(config) ?? gatewayFor(config), logStream }))
   await app.ready()
   t.teardown(() => app.close())
   return { app, config, logs, jwks }

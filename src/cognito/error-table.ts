@@ -227,6 +227,25 @@ export function hasRow (operation: Operation, name: string): boolean {
 }
 
 /**
+ * Every code an exception named `name` can become at `operation`, whatever
+ * its message: what the routes calling `operation` must declare (a test
+ * checks the OpenAPI document against it). A name without a row is the
+ * generic answer, UPSTREAM_ERROR or UPSTREAM_UNAVAILABLE.
+ */
+export function possibleCodes (operation: Operation, name: string): ErrorCode[] {
+  const codes = new Set<ErrorCode>()
+  if (MISCONFIGURATION.some(([n]) => n === name)) codes.add('INTERNAL_ERROR')
+  const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
+  if (row === undefined) {
+    codes.add('UPSTREAM_ERROR').add('UPSTREAM_UNAVAILABLE')
+  } else {
+    codes.add(row.code)
+    if (row.when !== undefined) codes.add(row.when[1].code)
+  }
+  return [...codes]
+}
+
+/**
  * Puts `iamAction` on the SDK's error (the ApiError's cause, so identity and
  * $metadata stay as they were), so the 5xx log line (which logs the
  * cause as `err`) says which Cognito action to look at: the one AWS names in

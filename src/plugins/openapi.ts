@@ -2,25 +2,57 @@
  * The OpenAPI document, generated from the route schemas: served at
  * /openapi.json, rendered at /docs, and written to openapi/openapi.json by
  * `npm run openapi` (a test fails when the committed copy drifts).
+ *
+ * @fastify/swagger writes paths, parameters, bodies and response schemas; what
+ * it cannot say is completed here from the routes' own declarations (see
+ * schemas/responses.ts): response headers as shared components, the problem
+ * codes each response can carry, and whether a body may be left out.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
+import { HEADER_COMPONENTS, headerComponents, type HeaderUse } from '../schemas/headers.js'
+import { declaredCodes, declaredHeaders } from '../schemas/responses.js'
 import { cookieNames } from '../tokens/cookies.js'
+
+/** Headers on every response: plugins/request-log.ts and plugins/security-headers.ts set them before any route runs. */
+const EVERY_RESPONSE: HeaderUse[] = ['RequestId', 'CacheControl']
+
+const DESCRIPTION = [
+  'JSON endpoints for every AWS Cognito User Pool flow.',
+  '',
+  'Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; each operation lists, per status, ' +
+    'the codes it can answer. Every response carries `x-request-id` (a problem names it in `instance`) and `Cache-Control: no-store`.',
+  '',
+  'Some answers come before any operation is chosen, so no operation lists them: 404 `NOT_FOUND` (no such path or method), ' +
+    '400 `VALIDATION_FAILED` (a URL that is not validly percent-encoded, or bytes that are not HTTP), 408 `REQUEST_TIMEOUT` ' +
+    '(the request did not arrive within REQUEST_TIMEOUT_MS) and 431 `HEADERS_TOO_LARGE`. 408, 431 and a request that is not HTTP ' +
+    'are answered on the socket, which is then closed.'
+].join('\n')
+
+type Operation = {
+  requestBody?: { required?: boolean }
+  responses?: Record<string, { headers?: Record<string, unknown>, content?: Record<string, { schema?: unknown }> }>
+}
 
 export default fp(async function openapi (fastify: FastifyInstance) {
   const { config } = fastify
   const https = config.publicUrl.protocol === 'https:'
+  const secure = cookieNames(true).access
+  const plain = cookieNames(false).access
+
+  // The route schemas as declared, by "METHOD /path" as the document names them.
+  const routes = new Map<string, FastifySchema>()
+  fastify.addHook('onRoute', route => {
+    if (route.schema === undefined) return
+    for (const method of [route.method].flat()) routes.set(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`, route.schema)
+  })
+
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: {
-        title: 'cognito-bff',
-        version: '0.1.0',
-        description: 'JSON endpoints for every AWS Cognito User Pool flow. ' +
-          'Every error is an RFC 9457 problem (application/problem+json) with a stable `code`.'
-      },
+      info: { title: 'cognito-bff', version: '0.1.0', description: DESCRIPTION },
       tags: [
         { name: 'sign-up' }, { name: 'session' }, { name: 'password' }, { name: 'me' },
         { name: 'operations' }, { name: 'local mode', description: 'Only when running on the embedded emulator.' }
@@ -28,12 +60,30 @@ export default fp(async function openapi (fastify: FastifyInstance) {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token (login with tokenDelivery "body").' },
-          cookie: { type: 'apiKey', in: 'cookie', name: cookieNames(https).access, description: 'The sealed session cookie set by login.' }
-        }
+          cookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: cookieNames(https).access,
+            description: `The sealed session cookie set by login. Its name depends on the service's PUBLIC_URL: \`${secure}\` over https ` +
+              `(as production runs, and as this document names it), \`${plain}\` on a plain-http service (local mode on localhost).`
+          }
+        },
+        headers: headerComponents()
       }
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
+    },
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject
+      const { openapiObject } = document
+      for (const [path, item] of Object.entries(openapiObject.paths ?? {})) {
+        for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
+          const schema = routes.get(`${method} ${path}`)
+          if (schema !== undefined) complete(operation, schema)
+        }
+      }
+      return openapiObject
     }
   })
   await fastify.register(swaggerUi, {
@@ -45,3 +95,40 @@ export default fp(async function openapi (fastify: FastifyInstance) {
 
   fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
 }, { name: 'openapi' })
+
+/** Completes one operation from its route's schema. */
+function complete (operation: Operation, schema: FastifySchema): void {
+  // app.ts turns a missing body into {}: a body whose every field is optional may be left out.
+  if (operation.requestBody !== undefined) operation.requestBody.required = !acceptsEmptyObject(schema.body)
+
+  const responses = (schema.response ?? {}) as Record<string, unknown>
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    const declared = responses[status]
+    response.headers = Object.fromEntries([...EVERY_RESPONSE, ...declaredHeaders(declared)].map(header))
+
+    const codes = declaredCodes(declared)
+    const problem = response.content?.['application/problem+json']
+    if (codes !== undefined && problem !== undefined) {
+      // The shared Problem, narrowed to what this operation answers with this status.
+      problem.schema = {
+        allOf: [problem.schema, { type: 'object', properties: { status: { enum: [Number(status)] }, code: { enum: codes } } }]
+      }
+    }
+  }
+}
+
+/** A header as a response declares it: a reference to its component, or a copy where this response says otherwise. */
+function header (use: HeaderUse): [string, unknown] {
+  const key = typeof use === 'string' ? use : use.header
+  const { name, ...component } = HEADER_COMPONENTS[key]
+  if (typeof use === 'string' || (use.required === undefined && use.description === undefined)) {
+    return [name, { $ref: `#/components/headers/${key}` }]
+  }
+  return [name, { ...component, required: use.required ?? component.required, description: use.description ?? component.description }]
+}
+
+/** Whether `{}` satisfies a body schema: an object schema that requires nothing. */
+function acceptsEmptyObject (body: unknown): boolean {
+  const schema = body as { type?: unknown, required?: unknown[] } | undefined
+  return schema?.type === 'object' && (schema.required === undefined || schema.required.length === 0)
+}

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { ERROR_CODES } from '../errors/catalog.js'
+import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../errors/catalog.js'
+import type { HeaderUse } from './headers.js'
+import { PROBLEM_CODES, RESPONSE_HEADERS } from './responses.js'
 
 /** RFC 9457 problem details, the body of every non-2xx response. */
 export const ProblemSchema = Type.Object({
@@ -17,25 +19,64 @@ export const ProblemSchema = Type.Object({
 
 export type Problem = Static<typeof ProblemSchema>
 
+/*
+ * The refusals that come with a kind of route, whatever its handler does.
+ * A route lists them with its own codes: problems(...BODY_REFUSALS, ..., 'INVALID_CREDENTIALS').
+ */
+
+/** A route with a JSON body, before its handler: not JSON, too large, another media type, or failing the schema. */
+export const BODY_REFUSALS = ['VALIDATION_FAILED', 'MALFORMED_BODY', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const
+/** A route with a querystring schema: a query failing it. */
+export const QUERY_REFUSALS = ['VALIDATION_FAILED'] as const
+/** plugins/origin-check.ts: a state-changing request (every POST) that carries cookies, from an origin not allowed. */
+export const ORIGIN_REFUSALS = ['ORIGIN_NOT_ALLOWED'] as const
+/** The per-client rate limit on every /auth route (app.ts). */
+export const RATE_LIMIT_REFUSALS = ['RATE_LIMITED'] as const
+/** Any call to Cognito: throttled, an unexpected answer, unreachable, or this service misconfigured (a 500 for the operator). */
+export const COGNITO_FAILURES = ['UPSTREAM_THROTTLED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR'] as const
+
 const STATUS_MEANING: Record<number, string> = {
-  400: 'Invalid request (VALIDATION_FAILED, MALFORMED_BODY, CODE_MISMATCH...)',
-  401: 'Not signed in, or bad credentials or token',
-  403: 'Refused (USER_NOT_CONFIRMED, ORIGIN_NOT_ALLOWED...)',
-  404: 'Not found',
-  409: 'Conflicts with the current state',
-  413: 'Body too large',
-  415: 'Content type not supported',
-  429: 'Too many requests; see Retry-After',
-  500: 'Unexpected failure (generic body; details in the log under the request id)',
-  502: 'Cognito answered unexpectedly',
-  503: 'Cognito unavailable; see Retry-After'
+  400: 'The request is not valid.',
+  401: 'Not signed in, or the credentials, token or session are refused.',
+  403: 'Refused.',
+  404: 'Not found.',
+  409: 'Conflicts with the current state.',
+  413: 'The body is too large.',
+  415: 'The content type is not supported; send application/json.',
+  429: 'Too many requests; wait as long as Retry-After says.',
+  500: 'Unexpected failure: a generic body; the details are in the log under the request id.',
+  502: 'Cognito answered unexpectedly, or could not deliver a code.',
+  503: 'Cognito, or its signing keys, unavailable; retry after Retry-After.'
 }
 
-/** The problem responses a route declares, by status; every route may answer 400, 413, 415, 429 and 500. */
-export function problems (...statuses: number[]) {
-  const all = [...new Set([400, 413, 415, 429, 500, ...statuses])].sort()
-  return Object.fromEntries(all.map(status => [status, {
-    description: STATUS_MEANING[status] ?? 'Problem',
-    content: { 'application/problem+json': { schema: Type.Ref('Problem') } }
-  }]))
+export interface ProblemOptions {
+  /** When a code is answered, if not always (e.g. only with REVEAL_USER_EXISTENCE). */
+  notes?: Partial<Record<ErrorCode, string>>
+  /** Headers of the problem responses of one status, beyond those every problem of that status carries. */
+  headers?: Partial<Record<number, HeaderUse[]>>
+}
+
+/**
+ * The problem responses of a route, from the codes it can answer: grouped by
+ * their status in the catalog, each status described with its codes. Every
+ * route may answer INTERNAL_ERROR; 429 and 503 problems carry Retry-After.
+ */
+export function problems (codes: readonly ErrorCode[], options: ProblemOptions = {}) {
+  const byStatus = new Map<number, ErrorCode[]>()
+  for (const code of new Set<ErrorCode>([...codes, 'INTERNAL_ERROR'])) {
+    const { status } = ERROR_CATALOG[code]
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code])
+  }
+  const statuses = [...byStatus.keys()].sort((a, b) => a - b)
+  return Object.fromEntries(statuses.map(status => {
+    const listed = byStatus.get(status)!
+    const lines = listed.map(code => `- \`${code}\`: ${ERROR_CATALOG[code].title}${options.notes?.[code] ? ` ${options.notes[code]}` : ''}`)
+    const headers: HeaderUse[] = [...(status === 429 || status === 503 ? ['RetryAfter' as const] : []), ...(options.headers?.[status] ?? [])]
+    return [status, {
+      description: `${STATUS_MEANING[status] ?? 'Refused.'}\n\n${lines.join('\n')}`,
+      content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+      [RESPONSE_HEADERS]: headers,
+      [PROBLEM_CODES]: listed
+    }]
+  }))
 }

@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as sdk from '@aws-sdk/client-cognito-identity-provider'
 import {
@@ -33,6 +32,7 @@ import { createCognitoGateway } from '../../src/cognito/gateway.js'
 import { FALLS_TO_DEFAULT, hasRow, OPERATION_COMMANDS, SIGNED_COMMANDS, toApiError, type Operation } from '../../src/cognito/error-table.js'
 import { ApiError, type ErrorCode } from '../../src/errors/catalog.js'
 import { buildAwsApp, PASSWORD } from '../helper.js'
+import { declaredExceptions, SDK_DIR } from '../helpers/sdk-model.js'
 
 /** What the SDK attaches to an error from a 400 answer. */
 const CLIENT_FAULT = { httpStatusCode: 400, requestId: 'f00dcafe-0000-4000-8000-000000000000', attempts: 1, totalRetryDelay: 0 }
@@ -512,15 +512,6 @@ t.test('(mocked Cognito SDK) an IAM refusal at login: a generic 500, and the log
     err: { type: 'CognitoIdentityProviderServiceException', iamAction: 'cognito-idp:AdminInitiateAuth' }
   })
 })
-
-/** Where the SDK's model declares, per command, the exceptions it throws. */
-const SDK_DIR = join(dirname(createRequire(import.meta.url).resolve('@aws-sdk/client-cognito-identity-provider')), '..')
-
-/** The exception names a command's JSDoc declares (`@throws {@link XException} (client fault)`), not the service's base class. */
-async function declaredExceptions (command: string): Promise<string[]> {
-  const text = await readFile(join(SDK_DIR, 'dist-types', 'commands', `${command}Command.d.ts`), 'utf8')
-  return [...text.matchAll(/@throws \{@link (\w+)\} \((?:client|server) fault\)/g)].map(match => match[1] as string)
-}
 
 t.test('every exception the SDK declares for a command the gateway sends has a row, or is on FALLS_TO_DEFAULT', async t => {
   const declared = new Set<string>()

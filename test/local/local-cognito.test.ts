@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js'
 import { gatewayFor } from '../../src/cognito/gateway.js'
 import { startLocalCognito, type LocalCognito } from '../../src/local/local-cognito.js'
 import { createOutbox } from '../../src/local/outbox.js'
-import { captureLines, localStart } from '../helper.js'
+import { captureLines, contractChecked, localStart } from '../helper.js'
 
 const quiet = pino({ level: 'silent' })
 
@@ -40,7 +40,7 @@ t.test('first start creates pool, client and demo user; a restart reuses them', 
   t.same(second.config.cookies.secrets, first.config.cookies.secrets, 'sessions sealed before the restart still unseal')
   t.equal(second.config.pool.issuer, first.config.pool.issuer, 'same emulator port, same issuer: access tokens survive the restart')
 
-  const app = await buildApp(second.config, { gateway: gatewayFor(second.config, second.sdk), logStream: captureLines().stream })
+  const app = contractChecked(await buildApp(second.config, { gateway: gatewayFor(second.config, second.sdk), logStream: captureLines().stream }))
   t.teardown(() => app.close())
   const login = await app.inject({
     method: 'POST',

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { ERROR_CATALOG, ERROR_CODES } from '../../src/errors/catalog.js'
+import { OPERATION_COMMANDS, possibleCodes, type Operation } from '../../src/cognito/error-table.js'
+import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../../src/errors/catalog.js'
+import { BODY_REFUSALS, ORIGIN_REFUSALS, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../src/schemas/problem.js'
 import { openApiDocument } from '../../src/openapi-document.js'
 import { buildTestApp } from '../helper.js'
+import { declaredExceptions } from '../helpers/sdk-model.js'
 
 const committed = await readFile(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
 
@@ -35,4 +38,141 @@ t.test('the running app serves /openapi.json and renders /docs', async t => {
   const docs = await app.inject({ method: 'GET', url: '/docs/' })
   t.equal(docs.statusCode, 200)
   t.match(docs.headers['content-type'], /text\/html/)
+})
+
+/* The document as a whole: what every operation and response must say (each test names what the document lacks). */
+
+interface DocumentResponse {
+  description: string
+  content?: Record<string, { schema: { allOf?: Array<{ properties?: { code?: { enum?: string[] } } }> } }>
+  headers?: Record<string, { $ref?: string, required?: boolean }>
+}
+interface DocumentOperation {
+  operationId?: string
+  requestBody?: { required?: boolean }
+  responses: Record<string, DocumentResponse>
+}
+const document = JSON.parse(committed) as {
+  paths: Record<string, Record<string, DocumentOperation>>
+  components: { headers: Record<string, { required: boolean }>, securitySchemes: Record<string, { name?: string, description?: string }> }
+}
+const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({
+  name: `${method.toUpperCase()} ${path}`,
+  ...operation
+})))
+
+/** The problem codes an operation declares, over all its statuses. */
+function declaredCodes (operation: DocumentOperation): Set<string> {
+  return new Set(Object.values(operation.responses).flatMap(response =>
+    Object.values(response.content ?? {}).flatMap(media => media.schema.allOf?.[1]?.properties?.code?.enum ?? [])))
+}
+
+t.test('every operation has a unique camelCase operationId', async t => {
+  const ids = operations.map(operation => operation.operationId)
+  for (const operation of operations) t.match(operation.operationId, /^[a-z][a-zA-Z]+$/, `${operation.name}: ${operation.operationId}`)
+  t.equal(new Set(ids).size, ids.length, 'no two operations share one')
+})
+
+t.test('every response declares x-request-id and Cache-Control; 429 and problem 503s Retry-After; 303s Location', async t => {
+  for (const { name, responses } of operations) {
+    for (const [status, response] of Object.entries(responses)) {
+      const headers = response.headers ?? {}
+      t.equal(headers['x-request-id']?.$ref, '#/components/headers/RequestId', `${name} ${status}: x-request-id`)
+      t.equal(headers['Cache-Control']?.$ref, '#/components/headers/CacheControl', `${name} ${status}: Cache-Control`)
+      const problem = response.content?.['application/problem+json'] !== undefined
+      if (status === '429' || (status === '503' && problem)) {
+        t.equal(headers['Retry-After']?.$ref, '#/components/headers/RetryAfter', `${name} ${status}: Retry-After`)
+      }
+      if (status === '303') t.equal(headers.Location?.$ref, '#/components/headers/Location', `${name} ${status}: Location`)
+      if (problem) t.ok(response.content?.['application/problem+json']?.schema.allOf, `${name} ${status}: the problem codes are listed`)
+    }
+  }
+  t.equal(document.components.headers.RequestId?.required, true, 'x-request-id is always there')
+})
+
+t.test('the routes that set or clear session cookies declare Set-Cookie', async t => {
+  const setCookie = (path: string, status: string) => document.paths[path]!.post!.responses[status]!.headers?.['Set-Cookie']
+  t.same(setCookie('/auth/login', '200'), { $ref: '#/components/headers/SetSessionCookies' })
+  t.same(setCookie('/auth/challenge', '200'), { $ref: '#/components/headers/SetSessionCookies' })
+  t.match(setCookie('/auth/refresh', '200'), { required: false })
+  t.match(setCookie('/auth/refresh', '401'), { required: false })
+  t.same(setCookie('/auth/logout', '204'), { $ref: '#/components/headers/ClearSessionCookies' })
+  t.equal(document.components.headers.ClearSessionCookies?.required, true, 'logout always clears them')
+})
+
+t.test('a body is required exactly where one must be sent: refresh and logout may send none', async t => {
+  for (const { name, requestBody } of operations) {
+    if (requestBody === undefined) continue
+    t.equal(requestBody.required, !['POST /auth/refresh', 'POST /auth/logout'].includes(name), name)
+  }
+})
+
+t.test('the cookie scheme names the cookie both ways: __Host- over https, plain over http', async t => {
+  const scheme = document.components.securitySchemes.cookie!
+  t.equal(scheme.name, '__Host-bff_access', 'the production name')
+  t.match(scheme.description, /`__Host-bff_access` over https/)
+  t.match(scheme.description, /`bff_access` on a plain-http service/)
+})
+
+t.test('every operation declares what the plugins before it can answer', async t => {
+  for (const operation of operations) {
+    const [method = '', path = ''] = operation.name.split(' ')
+    const declared = declaredCodes(operation)
+    const expect = (codes: readonly string[], why: string) => {
+      for (const code of codes) t.ok(declared.has(code), `${operation.name} declares ${code}: ${why}`)
+    }
+    expect(['INTERNAL_ERROR'], 'any route can fail unexpectedly (problem-details)')
+    if (operation.requestBody !== undefined) expect(BODY_REFUSALS, 'it takes a JSON body')
+    if ((operation as { parameters?: unknown[] }).parameters?.length) expect(QUERY_REFUSALS, 'it takes a query')
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) expect(ORIGIN_REFUSALS, 'origin-check refuses a cookie-carrying request from elsewhere')
+    if (path.startsWith('/auth/')) expect(RATE_LIMIT_REFUSALS, 'the /auth rate limit')
+    if (operation.operationId === 'getMe') {
+      expect(['UNAUTHENTICATED', 'TOKEN_INVALID', 'INSUFFICIENT_SCOPE', 'UPSTREAM_UNAVAILABLE'], 'the sign-in guard (requireUser, requireScope)')
+    }
+  }
+})
+
+/**
+ * The Cognito operations behind each route, and which of their answers come
+ * through: every code the error table can make of an exception the SDK
+ * declares must be among the route's declared codes. Routes that call no
+ * Cognito operation say so with an empty list.
+ */
+const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: ErrorCode) => boolean }> = {
+  signUp: { operations: ['SignUp'] },
+  confirmSignUp: { operations: ['ConfirmSignUp'] },
+  confirmSignUpLink: { operations: ['ConfirmSignUp'] },
+  resendConfirmationCode: { operations: ['ResendConfirmationCode'] },
+  login: { operations: ['Login'] },
+  answerChallenge: { operations: ['RespondToAuthChallenge'] },
+  refresh: { operations: ['Refresh'] },
+  // Logout tells the client nothing about a token Cognito would not revoke; throttling and outages come through.
+  logout: { operations: ['RevokeToken'], passes: code => ERROR_CATALOG[code].status === 429 || ERROR_CATALOG[code].status >= 500 },
+  forgotPassword: { operations: ['ForgotPassword'] },
+  resetPassword: { operations: ['ConfirmForgotPassword'] },
+  getMe: { operations: ['GetUser'] },
+  health: { operations: [] },
+  ready: { operations: [] },
+  localMessages: { operations: [] },
+  localDemo: { operations: [] }
+}
+
+t.test('every code Cognito\'s answers can become is declared by the routes that call it', async t => {
+  for (const operation of operations) {
+    const behind = COGNITO_BEHIND[operation.operationId ?? '']
+    if (!t.ok(behind, `${operation.name}: which Cognito operations it calls is listed in COGNITO_BEHIND`) || behind === undefined) continue
+    const declared = declaredCodes(operation)
+    for (const cognitoOperation of behind.operations) {
+      const possible = new Set<ErrorCode>(['UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR'])
+      for (const command of OPERATION_COMMANDS[cognitoOperation]) {
+        for (const exception of await declaredExceptions(command)) {
+          for (const code of possibleCodes(cognitoOperation, exception)) possible.add(code)
+        }
+      }
+      for (const code of possible) {
+        if (behind.passes?.(code) === false) continue
+        t.ok(declared.has(code), `${operation.operationId} (${cognitoOperation}) declares ${code} (${ERROR_CATALOG[code].status})`)
+      }
+    }
+  }
 })

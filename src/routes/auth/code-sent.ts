@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { CodeDelivery } from '../../cognito/gateway.js'
 import { isClientFault } from '../../errors/catalog.js'
@@ -6,20 +7,27 @@ import { isClientFault } from '../../errors/catalog.js'
  * Sends a code and answers the same whether or not the user exists, so the
  * endpoint cannot be used to probe for accounts: any refusal that is about
  * the account (unknown, already confirmed, disabled, no verified address)
- * answers like a success, and only throttling and outages come through. With
+ * answers like a success, and only throttling and outages come through. The
+ * answer also waits for a floor (UNIFORM_ANSWER_MS), since Cognito takes a
+ * little longer to send a code than to find no one to send it to. With
  * REVEAL_USER_EXISTENCE the real answer and the delivery details come through.
  */
 export async function codeSent (
-  reveal: boolean,
-  log: FastifyBaseLogger,
+  options: { reveal: boolean, floorMs: number, log: FastifyBaseLogger },
   send: () => Promise<CodeDelivery | undefined>
 ): Promise<{ status: 'sent', codeDelivery?: CodeDelivery }> {
+  const started = performance.now()
+  const uniform = async <T>(answer: T): Promise<T> => {
+    const left = options.floorMs - (performance.now() - started)
+    if (left > 0) await sleep(left)
+    return answer
+  }
   try {
     const codeDelivery = await send()
-    return reveal ? { status: 'sent', codeDelivery } : { status: 'sent' }
+    return options.reveal ? { status: 'sent', codeDelivery } : await uniform({ status: 'sent' })
   } catch (err) {
-    if (reveal || !isClientFault(err)) throw err
-    log.debug({ code: err.code }, 'code not sent; answered as sent so the account stays private')
-    return { status: 'sent' }
+    if (options.reveal || !isClientFault(err)) throw err
+    options.log.debug({ code: err.code }, 'code not sent; answered as sent so the account stays private')
+    return await uniform({ status: 'sent' })
   }
 }

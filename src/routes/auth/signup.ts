@@ -1,16 +1,24 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
 import {
   ConfirmBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
   StatusResponseSchema, UsernameBodySchema
 } from '../../schemas/auth.js'
-import { problems } from '../../schemas/problem.js'
+import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
+import { empty, json } from '../../schemas/responses.js'
 import { codeSent } from './code-sent.js'
 import { userContext } from './user-context.js'
 
 const tags = ['sign-up']
+
+/** What confirming a code can answer, besides the refusals of the route itself. */
+const CONFIRM_CODES = ['CODE_MISMATCH', 'CODE_EXPIRED', 'INVALID_PARAMETER', 'ALIAS_EXISTS', 'ALREADY_CONFIRMED', 'TOO_MANY_ATTEMPTS'] as const
+const CONFIRM_NOTES = { ALREADY_CONFIRMED: 'Only with REVEAL_USER_EXISTENCE; otherwise an account already confirmed answers CODE_MISMATCH.' }
+/** The link's refusals of confirming, when a page is configured to show them. */
+const ON_THE_PAGE = 'Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.'
+/** Refusals about the account that, without REVEAL_USER_EXISTENCE, answer like a success (code-sent.ts). */
+const REVEALED = 'Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.'
 
 const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   const { cognito, config } = fastify
@@ -22,7 +30,8 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
    */
   async function confirm (request: FastifyRequest, input: { username: string, code: string }): Promise<void> {
     try {
-      await cognito.confirmSignUp({ ...input, context: userContext(request, config.publicUrl) })
+      const context = userContext(request, config.publicUrl)
+      await fastify.accountLimits.attempt('code', input.username, () => cognito.confirmSignUp({ ...input, context }))
     } catch (err) {
       if (!config.revealUserExistence && err instanceof ApiError && err.code === 'ALREADY_CONFIRMED') {
         throw new ApiError('CODE_MISMATCH', { cause: err })
@@ -34,10 +43,17 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/auth/signup', {
     schema: {
       tags,
+      operationId: 'signUp',
       summary: 'Create an account',
       description: 'Registers the user; Cognito sends a confirmation code to the e-mail (local mode: GET /local/messages).',
       body: SignUpBodySchema,
-      response: { 201: SignUpResponseSchema, ...problems(409, 429, 502, 503) }
+      response: {
+        201: json(SignUpResponseSchema, { description: 'Registered; confirm with the code Cognito sent unless `confirmed`.' }),
+        ...problems([
+          ...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES,
+          'INVALID_PARAMETER', 'INVALID_PASSWORD', 'NOT_PERMITTED', 'USERNAME_EXISTS', 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED'
+        ])
+      }
     }
   }, async (request, reply) => {
     const { username, password, email, attributes = {} } = request.body
@@ -56,9 +72,13 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/auth/signup/confirm', {
     schema: {
       tags,
+      operationId: 'confirmSignUp',
       summary: 'Confirm an account with the code Cognito sent',
       body: ConfirmBodySchema,
-      response: { 200: StatusResponseSchema, ...problems(409, 429, 502, 503) }
+      response: {
+        200: json(StatusResponseSchema, { description: 'Confirmed (`status: "confirmed"`); the user can sign in.' }),
+        ...problems([...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, ...CONFIRM_CODES], { notes: CONFIRM_NOTES })
+      }
     }
   }, async (request) => {
     await confirm(request, request.body)
@@ -68,11 +88,23 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/auth/signup/confirm', {
     schema: {
       tags,
+      operationId: 'confirmSignUpLink',
       summary: 'Confirm from the link in the confirmation e-mail',
-      description: 'Confirms, then answers 303 to the configured page with ?status=confirmed, ' +
-        'or ?error=<code> (e.g. CODE_MISMATCH, CODE_EXPIRED, ALREADY_CONFIRMED). Without a configured page it answers JSON.',
+      description: 'Confirms, then answers 303 to the configured page (SIGNUP_CONFIRMED_URL) with ?status=confirmed, ' +
+        'or ?error=<code> for a refusal of confirming (e.g. CODE_MISMATCH, CODE_EXPIRED, TOO_MANY_ATTEMPTS). ' +
+        'Without a configured page it answers JSON, and a refusal as a problem. ' +
+        'An invalid query, the rate limit and failures on our or Cognito\'s side are problems either way.',
       querystring: ConfirmQuerySchema,
-      response: { 200: StatusResponseSchema, 303: Type.Null({ description: 'Redirect to the confirmation page.' }), ...problems(409, 429, 502, 503) }
+      response: {
+        200: json(StatusResponseSchema, { description: 'Confirmed (no SIGNUP_CONFIRMED_URL configured).' }),
+        303: empty({ description: 'To the configured page, with ?status=confirmed or ?error=<code>.', headers: ['Location'] }),
+        ...problems([...QUERY_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, ...CONFIRM_CODES], {
+          notes: {
+            ...Object.fromEntries([...CONFIRM_CODES, 'UPSTREAM_THROTTLED'].map(code => [code, ON_THE_PAGE])),
+            ALREADY_CONFIRMED: `${CONFIRM_NOTES.ALREADY_CONFIRMED} ${ON_THE_PAGE}`
+          }
+        })
+      }
     }
   }, async (request, reply) => {
     const target = config.signupConfirmedUrl
@@ -95,17 +127,22 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/auth/signup/resend', {
     schema: {
       tags,
+      operationId: 'resendConfirmationCode',
       summary: 'Send the confirmation code again',
       description: 'Answers 202 whether or not the user exists, unless REVEAL_USER_EXISTENCE is set.',
       body: UsernameBodySchema,
-      response: { 202: StatusResponseSchema, ...problems(409, 429, 502, 503) }
+      response: {
+        202: json(StatusResponseSchema, { description: 'Sent (`status: "sent"`); `codeDelivery` only with REVEAL_USER_EXISTENCE.' }),
+        ...problems([
+          ...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED',
+          'INVALID_PARAMETER', 'NOT_PERMITTED', 'USER_NOT_FOUND', 'ALREADY_CONFIRMED'
+        ], { notes: { INVALID_PARAMETER: REVEALED, NOT_PERMITTED: REVEALED, USER_NOT_FOUND: REVEALED, ALREADY_CONFIRMED: REVEALED } })
+      }
     }
   }, async (request, reply) => {
-    return reply.code(202).send(await codeSent(
-      config.revealUserExistence,
-      request.log,
-      async () => await cognito.resendConfirmationCode({ ...request.body, context: userContext(request, config.publicUrl) })
-    ))
+    const context = userContext(request, config.publicUrl)
+    const uniform = { reveal: config.revealUserExistence, floorMs: config.uniformAnswerMs, log: request.log }
+    return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context })))
   })
 }
 

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Outbox } from '../../local/outbox.js'
 import { LocalDemoQuerySchema, LocalMessageSchema, LocalMessagesQuerySchema } from '../../schemas/local.js'
+import { problems, QUERY_REFUSALS } from '../../schemas/problem.js'
+import { html, json } from '../../schemas/responses.js'
 
 const tags = ['local mode']
 
@@ -10,18 +12,26 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
   fastify.get('/local/messages', {
     schema: {
       tags,
+      operationId: 'localMessages',
       summary: 'Codes and temporary passwords Cognito would have sent, newest first (local mode only)',
       querystring: LocalMessagesQuerySchema,
-      response: { 200: Type.Array(LocalMessageSchema) }
+      response: {
+        200: json(Type.Array(LocalMessageSchema), { description: 'The messages, for `username` only when it is given.' }),
+        ...problems(QUERY_REFUSALS)
+      }
     }
   }, async (request) => outbox.list(request.query.username))
 
   fastify.get('/local/demo', {
     schema: {
       tags,
+      operationId: 'localDemo',
       summary: 'Local landing page (the e-mail confirmation link ends here)',
       querystring: LocalDemoQuerySchema,
-      response: { 200: Type.String() }
+      response: {
+        200: html({ description: 'The page: the outcome of a confirmation link (?status=, ?error=), links to /docs and /local/messages.' }),
+        ...problems(QUERY_REFUSALS)
+      }
     }
   }, async (request, reply) => {
     const { status, error } = request.query

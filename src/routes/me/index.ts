@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MeResponseSchema } from '../../schemas/me.js'
-import { problems } from '../../schemas/problem.js'
+import { COGNITO_FAILURES, problems } from '../../schemas/problem.js'
+import { json } from '../../schemas/responses.js'
 
 const tags = ['me']
 const USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin'
@@ -15,9 +16,22 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/me', {
     schema: {
       tags,
+      operationId: 'getMe',
       summary: 'Who is signed in: verified identity plus current attributes',
       security: [{ bearer: [] }, { cookie: [] }],
-      response: { 200: MeResponseSchema, ...problems(401, 403, 429, 502, 503) }
+      response: {
+        200: json(MeResponseSchema, { description: 'The signed-in user.' }),
+        ...problems([
+          ...COGNITO_FAILURES, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'INSUFFICIENT_SCOPE',
+          'INVALID_PARAMETER', 'USER_NOT_CONFIRMED', 'PASSWORD_RESET_REQUIRED'
+        ], {
+          notes: {
+            TOKEN_INVALID: 'Refused by this service (with WWW-Authenticate), or by Cognito (revoked there).',
+            UPSTREAM_UNAVAILABLE: 'Cognito, or the pool\'s signing keys (JWKS), cannot be reached.'
+          },
+          headers: { 401: ['WwwAuthenticate'], 403: ['WwwAuthenticate'] }
+        })
+      }
     }
   }, async (request) => {
     const user = request.user!

@@ -222,3 +222,19 @@ t.test('/me needs a valid token', async t => {
   })
   t.equal(forgedCookie.json().code, 'UNAUTHENTICATED', 'a cookie that does not unseal is no session')
 })
+
+t.test('forgot-password and resend answer no sooner than UNIFORM_ANSWER_MS, for existing and unknown accounts alike', async t => {
+  const uniform = await buildTestApp(t, { env: { UNIFORM_ANSWER_MS: '300' } })
+  const timed = async (url: string, username: string) => {
+    const started = performance.now()
+    const response = await uniform.app.inject({ method: 'POST', url, payload: { username } })
+    t.equal(response.statusCode, 202)
+    return performance.now() - started
+  }
+  for (const url of ['/auth/password/forgot', '/auth/signup/resend']) {
+    for (const username of ['demo', uniqueUsername('nobody')]) {
+      const ms = await timed(url, username)
+      t.ok(ms >= 295, `${url} for ${username === 'demo' ? 'an existing' : 'an unknown'} account took ${Math.round(ms)} ms`)
+    }
+  }
+})

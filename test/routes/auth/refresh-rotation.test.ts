@@ -9,7 +9,7 @@ import t from 'tap'
 import { buildApp } from '../../../src/app.js'
 import { createSdkClient, localCredentials } from '../../../src/cognito/client.js'
 import type { LocalConfig } from '../../../src/config.js'
-import { buildTestApp, captureLines, cookieHeader, expectProblem } from '../../helper.js'
+import { buildTestApp, captureLines, contractChecked, cookieHeader, expectProblem } from '../../helper.js'
 
 const { local } = await buildTestApp(t)
 const admin = createSdkClient({ region: 'us-east-1', endpoint: local.config.pool.endpoint, timeoutMs: 5000, credentials: localCredentials() })
@@ -22,7 +22,7 @@ const created = await admin.send(new CreateUserPoolClientCommand({
   RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 }
 }))
 const config: LocalConfig = { ...local.config, pool: { ...local.config.pool, clientId: created.UserPoolClient!.ClientId! } }
-const app = await buildApp(config, { logStream: captureLines().stream })
+const app = contractChecked(await buildApp(config, { logStream: captureLines().stream }))
 await app.ready()
 t.teardown(() => app.close())
 const demo = { username: local.demoUser.username, password: local.demoUser.password }

@@ -1,0 +1,76 @@
+/**
+ * Response headers of the API, as OpenAPI header components
+ * (components.headers). Routes name the ones their responses carry (see
+ * responses.ts); x-request-id and Cache-Control are on every response, so the
+ * document adds them everywhere (plugins/openapi.ts).
+ */
+
+/** An OpenAPI Header Object, with the header's name (the key it takes in a response's `headers`). */
+export interface HeaderComponent {
+  name: string
+  description: string
+  /** Whether every response that declares it carries it. */
+  required: boolean
+  schema: Record<string, unknown>
+}
+
+export const HEADER_COMPONENTS = {
+  RequestId: {
+    name: 'x-request-id',
+    description: 'The request id: the caller\'s own x-request-id when it is a plain token (1-64 of A-Z a-z 0-9 _ . : -), else a new UUID. ' +
+      'A problem names it in `instance` (urn:request:<id>); the log lines of the request carry it as reqId.',
+    required: true,
+    schema: { type: 'string', pattern: '^[\\w.:-]{1,64}$' }
+  },
+  CacheControl: {
+    name: 'Cache-Control',
+    description: 'Always no-store: answers carry identities, tokens and codes, and no cache may keep one.',
+    required: true,
+    schema: { type: 'string', enum: ['no-store'] }
+  },
+  RetryAfter: {
+    name: 'Retry-After',
+    description: 'Seconds to wait before trying again.',
+    required: true,
+    schema: { type: 'integer', minimum: 0 }
+  },
+  SetSessionCookies: {
+    name: 'Set-Cookie',
+    description: 'With tokenDelivery "cookie" (browsers): the sealed, httpOnly session cookies, one Set-Cookie each. ' +
+      'Over https (as production runs): `__Host-bff_access` and `__Host-bff_id` (Path=/), `__Secure-bff_refresh` (Path=/auth); ' +
+      'on a plain-http service (local mode): `bff_access`, `bff_id`, `bff_refresh`. Absent when the tokens go in the body or a challenge comes next.',
+    required: false,
+    schema: { type: 'string' }
+  },
+  ClearSessionCookies: {
+    name: 'Set-Cookie',
+    description: 'Clears the session cookies (`__Host-bff_access`, `__Host-bff_id`, `__Secure-bff_refresh` over https; ' +
+      '`bff_access`, `bff_id`, `bff_refresh` over plain http): empty values that have already expired.',
+    required: true,
+    schema: { type: 'string' }
+  },
+  Location: {
+    name: 'Location',
+    description: 'Where to go next.',
+    required: true,
+    schema: { type: 'string', format: 'uri' }
+  },
+  WwwAuthenticate: {
+    name: 'WWW-Authenticate',
+    description: 'The Bearer challenge (RFC 6750) when the sign-in guard refuses the request: `Bearer` (no token), ' +
+      '`Bearer error="invalid_request"` (a malformed Authorization header), `Bearer error="invalid_token"` or ' +
+      '`Bearer error="insufficient_scope", scope="..."`.',
+    required: false,
+    schema: { type: 'string' }
+  }
+} as const satisfies Record<string, HeaderComponent>
+
+export type HeaderName = keyof typeof HEADER_COMPONENTS
+
+/** A header a response carries: a component as it is, or with another `required` or description for this response. */
+export type HeaderUse = HeaderName | { header: HeaderName, required?: boolean, description?: string }
+
+/** The components.headers section: the Header Objects, without their names. */
+export function headerComponents (): Record<string, Omit<HeaderComponent, 'name'>> {
+  return Object.fromEntries(Object.entries(HEADER_COMPONENTS).map(([key, { name: _name, ...header }]) => [key, header]))
+}

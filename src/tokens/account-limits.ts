@@ -1,0 +1,63 @@
+/**
+ * Per-account failure budgets. A password spray at one account from many
+ * addresses gets past any per-address limit; so failed sign-ins, challenge
+ * answers and codes are counted per username (normalised), in the shared
+ * store, whatever the address. Once an account's budget for the window is
+ * spent, the next attempt is refused with 429 before Cognito is asked.
+ * Unknown usernames are counted exactly like real ones, so the refusal tells
+ * nothing about whether the account exists.
+ */
+import { createHash } from 'node:crypto'
+import { ApiError, type ErrorCode } from '../errors/catalog.js'
+import type { SharedStore } from '../store/store.js'
+
+/** What a failure is counted against: signing in (passwords, MFA codes, challenge sessions) or one-time codes. */
+export type AttemptKind = 'sign-in' | 'code'
+
+/** The answers that mean "wrong guess"; anything else (our outage, throttling) costs the account nothing. */
+const FAILURES: Record<AttemptKind, ReadonlySet<ErrorCode>> = {
+  'sign-in': new Set(['INVALID_CREDENTIALS', 'CODE_MISMATCH', 'CODE_EXPIRED', 'SIGN_IN_RESTART']),
+  code: new Set(['CODE_MISMATCH', 'CODE_EXPIRED'])
+}
+
+export interface AccountLimits {
+  /** Runs one attempt for `username`: refused when the budget is spent, counted when it fails. */
+  attempt<T> (kind: AttemptKind, username: string, run: () => Promise<T>): Promise<T>
+}
+
+export interface AccountBudgets {
+  /** Failures allowed per account and kind within the window. */
+  signInFailures: number
+  codeFailures: number
+  windowMs: number
+}
+
+export function createAccountLimits (store: SharedStore, budgets: AccountBudgets): AccountLimits {
+  const budget = (kind: AttemptKind) => kind === 'sign-in' ? budgets.signInFailures : budgets.codeFailures
+
+  return {
+    async attempt (kind, username, run) {
+      const key = accountKey(kind, username)
+      const spent = await store.peekCount(key)
+      if (spent.count >= budget(kind)) {
+        throw new ApiError('TOO_MANY_ATTEMPTS', { retryAfter: Math.max(1, Math.ceil(spent.resetInMs / 1000)) })
+      }
+      try {
+        return await run()
+      } catch (err) {
+        if (err instanceof ApiError && FAILURES[kind].has(err.code)) await store.increment(key, budgets.windowMs)
+        throw err
+      }
+    }
+  }
+}
+
+/**
+ * One key per account whatever its spelling: Cognito usernames are
+ * case-insensitive in most pools, and Unicode has several spellings of one
+ * name. Hashed, so the store never holds usernames.
+ */
+export function accountKey (kind: AttemptKind, username: string): string {
+  const normalised = username.normalize('NFKC').trim().toLowerCase()
+  return `account:${kind}:${createHash('sha256').update(normalised).digest('base64url')}`
+}

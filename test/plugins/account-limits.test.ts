@@ -1,0 +1,65 @@
+/**
+ * Per-account failure budgets, on the embedded emulator: a password spray at
+ * one account from many addresses is stopped before Cognito, while other
+ * accounts (and unknown usernames, alike) are unaffected.
+ */
+import t from 'tap'
+import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../helper.js'
+
+const { app, local, confirmedUser, latestCode } = await buildTestApp(t, { env: { ACCOUNT_SIGNIN_FAILURES: '5', ACCOUNT_CODE_FAILURES: '3' } })
+
+/** Password sign-ins that reached the emulator. */
+let initiateAuths = 0
+local.sdk.middlewareStack.add(next => async args => {
+  if ((args.input as { AuthFlow?: string }).AuthFlow === 'USER_PASSWORD_AUTH') initiateAuths++
+  return await next(args)
+}, { step: 'initialize', name: 'countLogins' })
+
+t.test('200 wrong passwords at one account from 20 addresses: 429s long before Cognito is asked 200 times', async t => {
+  const victim = await confirmedUser('victim')
+  const bystander = await confirmedUser('bystander')
+  const before = initiateAuths
+  const statuses: number[] = []
+  for (let round = 0; round < 10; round++) {
+    const batch = await Promise.all(Array.from({ length: 20 }, (_, i) => app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      remoteAddress: `198.51.100.${i + 1}`,
+      payload: { username: victim.username, password: `Wrong-Guess-${round}-${i}` }
+    })))
+    statuses.push(...batch.map(r => r.statusCode))
+  }
+  const asked = initiateAuths - before
+  t.ok(asked < 40, `Cognito was asked ${asked} times for 200 attempts`)
+  t.equal(statuses.filter(s => s === 429).length, 200 - statuses.filter(s => s === 401).length, 'every attempt not refused by Cognito got 429')
+  t.ok(statuses.filter(s => s === 429).length > 150, `${statuses.filter(s => s === 429).length} answered 429`)
+
+  const locked = await app.inject({ method: 'POST', url: '/auth/login', payload: victim })
+  expectProblem(t, locked, 'TOO_MANY_ATTEMPTS')
+  t.ok(Number(locked.headers['retry-after']) > 800, 'Retry-After: until the window ends')
+  t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: bystander })).statusCode, 200, 'another account is unaffected')
+
+  // Another spelling of the same username is the same account.
+  const shouted = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: victim.username.toUpperCase(), password: PASSWORD } })
+  t.equal(shouted.statusCode, 429, 'upper case does not open a second budget')
+})
+
+t.test('an unknown username is counted exactly like a real one: the 429 tells nothing', async t => {
+  const ghost = uniqueUsername('ghost')
+  const answers = []
+  for (let i = 0; i < 7; i++) {
+    answers.push(await app.inject({ method: 'POST', url: '/auth/login', payload: { username: ghost, password: `Guess-${i}` } }))
+  }
+  t.same(answers.map(a => a.statusCode), [401, 401, 401, 401, 401, 429, 429])
+})
+
+t.test('wrong confirmation codes are counted per account too', async t => {
+  const username = uniqueUsername('codes')
+  await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
+  const wrong = (i: number) =>
+    app.inject({ method: 'POST', url: '/auth/signup/confirm', remoteAddress: `203.0.113.${i}`, payload: { username, code: `00000${i}` } })
+  t.same([(await wrong(1)).statusCode, (await wrong(2)).statusCode, (await wrong(3)).statusCode], [400, 400, 400])
+  expectProblem(t, await wrong(4), 'TOO_MANY_ATTEMPTS')
+  const right = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
+  expectProblem(t, right, 'TOO_MANY_ATTEMPTS')
+})
