@@ -25,6 +25,7 @@ import authRoutes from './routes/auth/index.js'
 import localRoutes from './routes/local/index.js'
 import meRoutes from './routes/me/index.js'
 import opsRoutes from './routes/ops/index.js'
+import problemPages from './routes/problems/index.js'
 import { ProblemSchema } from './schemas/problem.js'
 import type { SharedStore } from './store/store.js'
 
@@ -110,6 +111,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(originCheck)
 
   await app.register(opsRoutes)
+  await app.register(problemPages)
   await app.register(accountLimits)
   await app.register(authRoutes)
   await app.register(meRoutes)

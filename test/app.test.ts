@@ -42,7 +42,7 @@ t.test('a body that never finishes arriving is cut off after REQUEST_TIMEOUT_MS 
   const { status, headers, body } = problemOf(text)
   t.equal(status, 'HTTP/1.1 408 Request Timeout')
   t.match(headers, 'content-type: application/problem+json')
-  t.match(body, { code: 'REQUEST_TIMEOUT', status: 408, type: 'urn:cognito-bff:problem:request-timeout', instance: /^urn:request:[\w-]+$/ })
+  t.match(body, { code: 'REQUEST_TIMEOUT', status: 408, type: '/problems/request-timeout', instance: /^urn:request:[\w-]+$/ })
 })
 
 t.test('headers too large are a 431 problem', async t => {

@@ -169,7 +169,7 @@ export function expectProblem (
   t.equal(response.statusCode, status, `status ${status}`)
   t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.same(response.json(), {
-    type: `urn:cognito-bff:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
     title,
     status,
     code,

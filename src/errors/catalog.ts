@@ -1,45 +1,182 @@
 /**
- * Every error the API can return: a stable machine code, its HTTP status and a
- * public title. Handlers and the Cognito error table throw `ApiError`s; the
+ * Every error the API can return: a stable machine code, its HTTP status, a
+ * public title, and what a client should do about it (served as the page the
+ * problem's `type` names: /problems/<code>). Handlers and the Cognito error table throw `ApiError`s; the
  * error handler (plugins/problem-details.ts) turns them into RFC 9457 bodies.
  * The OpenAPI problem schema and README are checked against this list.
  */
 export const ERROR_CATALOG = {
-  VALIDATION_FAILED: { status: 400, title: 'The request is not valid.' },
-  MALFORMED_BODY: { status: 400, title: 'The request body is not valid JSON.' },
-  INVALID_PARAMETER: { status: 400, title: 'Cognito rejected a parameter of the request.' },
-  INVALID_PASSWORD: { status: 400, title: 'The password does not meet the password policy.' },
-  CODE_MISMATCH: { status: 400, title: 'The code is wrong.' },
-  CODE_EXPIRED: { status: 400, title: 'The code has expired; ask for a new one.' },
-  MFA_NOT_SET_UP: { status: 400, title: 'That MFA method is not set up for this user or pool.' },
-  UNAUTHENTICATED: { status: 401, title: 'Sign-in is required.' },
-  TOKEN_INVALID: { status: 401, title: 'The token is invalid, expired or revoked.' },
-  INVALID_CREDENTIALS: { status: 401, title: 'Incorrect username or password.' },
-  SESSION_EXPIRED: { status: 401, title: 'The session has expired; sign in again.' },
-  SIGN_IN_RESTART: { status: 401, title: 'This sign-in step is invalid or has expired; start the sign-in again.' },
-  USER_NOT_CONFIRMED: { status: 403, title: 'The account is not confirmed yet.' },
-  PASSWORD_RESET_REQUIRED: { status: 403, title: 'A password reset is required.' },
-  ORIGIN_NOT_ALLOWED: { status: 403, title: 'The request origin is not allowed.' },
-  NOT_PERMITTED: { status: 403, title: 'The user pool does not allow this.' },
-  INSUFFICIENT_SCOPE: { status: 403, title: 'The access token lacks a scope this operation needs.' },
-  TEMPORARY_PASSWORD_EXPIRED: { status: 403, title: 'The temporary password has expired; an administrator must reset it.' },
-  NOT_FOUND: { status: 404, title: 'No such resource.' },
-  USER_NOT_FOUND: { status: 404, title: 'No such user.' },
-  USERNAME_EXISTS: { status: 409, title: 'An account with this username already exists.' },
-  ALIAS_EXISTS: { status: 409, title: 'Another account already uses this e-mail or phone number.' },
-  ALREADY_CONFIRMED: { status: 409, title: 'The account is already confirmed.' },
-  REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time.' },
-  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large.' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The content type is not supported; send application/json.' },
-  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large.' },
-  TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts; wait before trying again.' },
-  RATE_LIMITED: { status: 429, title: 'Too many requests; slow down.' },
-  UPSTREAM_THROTTLED: { status: 429, title: 'Cognito is throttling requests; retry later.' },
-  INTERNAL_ERROR: { status: 500, title: 'Something went wrong on our side.' },
-  UPSTREAM_ERROR: { status: 502, title: 'Cognito returned an unexpected error.' },
-  CODE_DELIVERY_FAILED: { status: 502, title: 'The code could not be delivered.' },
-  UPSTREAM_UNAVAILABLE: { status: 503, title: 'Cognito is unavailable; retry later.' }
-} as const satisfies Record<string, { status: number, title: string }>
+  VALIDATION_FAILED: {
+    status: 400,
+    title: 'The request is not valid.',
+    advice: 'Fix the fields listed in `errors` (missing, unknown, wrong type or format) and send the request again.'
+  },
+  MALFORMED_BODY: {
+    status: 400,
+    title: 'The request body is not valid JSON.',
+    advice: 'Send a complete JSON document as the body, with Content-Type: application/json.'
+  },
+  INVALID_PARAMETER: {
+    status: 400,
+    title: 'Cognito rejected a parameter of the request.',
+    advice: 'A value Cognito does not accept (for example an attribute the pool does not define); correct it, do not retry as is.'
+  },
+  INVALID_PASSWORD: {
+    status: 400,
+    title: 'The password does not meet the password policy.',
+    advice: 'Choose a password that meets the pool\'s policy; the detail names the rule that failed.'
+  },
+  CODE_MISMATCH: {
+    status: 400,
+    title: 'The code is wrong.',
+    advice: 'Ask the user to check the code and type it again, or request a new one (resend, forgot).'
+  },
+  CODE_EXPIRED: {
+    status: 400,
+    title: 'The code has expired; ask for a new one.',
+    advice: 'Request a new code (resend or forgot) and use the newest one.'
+  },
+  MFA_NOT_SET_UP: {
+    status: 400,
+    title: 'That MFA method is not set up for this user or pool.',
+    advice: 'Set the MFA method up first (or choose another); the pool or the user does not have it.'
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    title: 'Sign-in is required.',
+    advice: 'Sign in, or send Authorization: Bearer <access token>; for a refresh, send the refresh cookie or token.'
+  },
+  TOKEN_INVALID: {
+    status: 401,
+    title: 'The token is invalid, expired or revoked.',
+    advice: 'Refresh the session (POST /auth/refresh) or sign in again; do not retry with the same token.'
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    title: 'Incorrect username or password.',
+    advice: 'Let the user try again, or offer password recovery; the answer is the same for an unknown user.'
+  },
+  SESSION_EXPIRED: {
+    status: 401,
+    title: 'The session has expired; sign in again.',
+    advice: 'The refresh token no longer works: sign in again.'
+  },
+  SIGN_IN_RESTART: {
+    status: 401,
+    title: 'This sign-in step is invalid or has expired; start the sign-in again.',
+    advice: 'Start the sign-in again with POST /auth/login; a challenge session is valid for one user, one challenge and 3 minutes.'
+  },
+  USER_NOT_CONFIRMED: {
+    status: 403,
+    title: 'The account is not confirmed yet.',
+    advice: 'Confirm the account with the code (POST /auth/signup/confirm), or ask for a new code (resend).'
+  },
+  PASSWORD_RESET_REQUIRED: {
+    status: 403,
+    title: 'A password reset is required.',
+    advice: 'Send the user through password recovery (forgot, then reset) before signing in.'
+  },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    title: 'The request origin is not allowed.',
+    advice: 'Call from the service\'s own origin or one listed in CORS_ORIGINS; an operator adds trusted origins there.'
+  },
+  NOT_PERMITTED: {
+    status: 403,
+    title: 'The user pool does not allow this.',
+    advice: 'The user pool forbids this (self sign-up off, user disabled); an administrator must change it.'
+  },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    title: 'The access token lacks a scope this operation needs.',
+    advice: 'Sign in with the scope named in the detail (for /me: aws.cognito.signin.user.admin); signing in the same way again will not help.'
+  },
+  TEMPORARY_PASSWORD_EXPIRED: {
+    status: 403,
+    title: 'The temporary password has expired; an administrator must reset it.',
+    advice: 'An administrator must reset the user\'s temporary password (or invite them again).'
+  },
+  NOT_FOUND: {
+    status: 404,
+    title: 'No such resource.',
+    advice: 'Check the method and path against the API reference (/docs).'
+  },
+  USER_NOT_FOUND: {
+    status: 404,
+    title: 'No such user.',
+    advice: 'Check the username; this answer only exists with REVEAL_USER_EXISTENCE.'
+  },
+  USERNAME_EXISTS: {
+    status: 409,
+    title: 'An account with this username already exists.',
+    advice: 'Choose another username, or sign in (or recover the password) if the account is yours.'
+  },
+  ALIAS_EXISTS: {
+    status: 409,
+    title: 'Another account already uses this e-mail or phone number.',
+    advice: 'Use another e-mail address or phone number, or sign in to the account that has it.'
+  },
+  ALREADY_CONFIRMED: {
+    status: 409,
+    title: 'The account is already confirmed.',
+    advice: 'Nothing to confirm: sign in.'
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'The request did not arrive in time.',
+    advice: 'Send the whole request promptly, within REQUEST_TIMEOUT_MS, on a new connection.'
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'The request body is too large.',
+    advice: 'Send a smaller body (the limit is BODY_LIMIT bytes).'
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'The content type is not supported; send application/json.',
+    advice: 'Send the body as JSON with Content-Type: application/json.'
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'The request headers are too large.',
+    advice: 'Send fewer or smaller headers and cookies (16 KB in all), on a new connection.'
+  },
+  TOO_MANY_ATTEMPTS: {
+    status: 429,
+    title: 'Too many attempts; wait before trying again.',
+    advice: 'Wait for Retry-After seconds: the account has used up its attempts for now.'
+  },
+  RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests; slow down.',
+    advice: 'Slow down and retry after Retry-After seconds.'
+  },
+  UPSTREAM_THROTTLED: {
+    status: 429,
+    title: 'Cognito is throttling requests; retry later.',
+    advice: 'Retry after Retry-After seconds, with backoff.'
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    title: 'Something went wrong on our side.',
+    advice: 'Not the client\'s fault: retry later; the operator finds the cause in the log under the request id (instance).'
+  },
+  UPSTREAM_ERROR: {
+    status: 502,
+    title: 'Cognito returned an unexpected error.',
+    advice: 'Cognito answered unexpectedly (for example a failing Lambda trigger): retry later; report the request id if it persists.'
+  },
+  CODE_DELIVERY_FAILED: {
+    status: 502,
+    title: 'The code could not be delivered.',
+    advice: 'The code could not be sent: retry later, or check the address; the operator checks the pool\'s e-mail/SMS set-up.'
+  },
+  UPSTREAM_UNAVAILABLE: {
+    status: 503,
+    title: 'Cognito is unavailable; retry later.',
+    advice: 'Retry after Retry-After seconds, with backoff.'
+  }
+} as const satisfies Record<string, { status: number, title: string, advice: string }>
 
 export type ErrorCode = keyof typeof ERROR_CATALOG
 
@@ -96,4 +233,9 @@ export function invalidFields (errors: FieldError[], detail = errors.map(f => `$
  */
 export function isClientFault (err: unknown): err is ApiError {
   return err instanceof ApiError && err.statusCode >= 400 && err.statusCode < 500 && err.statusCode !== 429
+}
+
+/** The page that documents a code, as a problem's `type` (relative to the service). */
+export function problemType (code: ErrorCode): string {
+  return `/problems/${code.toLowerCase().replaceAll('_', '-')}`
 }

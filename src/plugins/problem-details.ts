@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream'
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { ApiError, ERROR_CATALOG, invalidFields, type ErrorCode, type FieldError } from '../errors/catalog.js'
+import { ApiError, ERROR_CATALOG, invalidFields, problemType, type ErrorCode, type FieldError } from '../errors/catalog.js'
 import type { Problem } from '../schemas/problem.js'
 
 /**
@@ -31,7 +31,7 @@ const NOT_JSON = 'The body is not valid JSON.'
 function problemBody (requestId: string, error: ApiError): Problem {
   const { status, title } = ERROR_CATALOG[error.code]
   return {
-    type: `urn:cognito-bff:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
+    type: problemType(error.code),
     title,
     status,
     code: error.code,
@@ -46,6 +46,10 @@ function sendProblem (request: FastifyRequest, reply: FastifyReply, error: ApiEr
   request.problem = { code: error.code, upstream: upstreamOf(error.cause) }
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
   for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value)
+  // RFC 9110: every 401 names a scheme the client can authenticate with; a refused token says so (RFC 6750).
+  if (error.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
+    reply.header('www-authenticate', error.code === 'TOKEN_INVALID' ? 'Bearer error="invalid_token"' : 'Bearer')
+  }
   return reply.code(error.statusCode).type('application/problem+json').send(problemBody(request.id, error))
 }
 

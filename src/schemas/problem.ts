@@ -5,7 +5,7 @@ import { PROBLEM_CODES, RESPONSE_HEADERS } from './responses.js'
 
 /** RFC 9457 problem details, the body of every non-2xx response. */
 export const ProblemSchema = Type.Object({
-  type: Type.String({ description: 'URI naming the problem type: urn:cognito-bff:problem:<code>.' }),
+  type: Type.String({ description: 'The page documenting this code and what to do about it: /problems/<code>, relative to the service.' }),
   title: Type.String({ description: 'Short summary of the problem type.' }),
   status: Type.Integer({ description: 'HTTP status code.' }),
   code: Type.Union(ERROR_CODES.map(code => Type.Literal(code)), { description: 'Stable machine code; branch on this.' }),

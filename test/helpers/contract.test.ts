@@ -24,7 +24,7 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 const problem = (statusCode: number, code: string, headers: Record<string, string> = {}): ContractResponse => ({
   statusCode,
   headers: { ...HEADERS, 'content-type': 'application/problem+json; charset=utf-8', ...headers },
-  body: JSON.stringify({ type: `urn:cognito-bff:problem:${code.toLowerCase()}`, title: 'x', status: statusCode, code, instance: 'urn:request:req-1' })
+  body: JSON.stringify({ type: `/problems/${code.toLowerCase()}`, title: 'x', status: statusCode, code, instance: 'urn:request:req-1' })
 })
 
 t.test('a declared answer passes', async t => {

@@ -154,7 +154,9 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   health: { operations: [] },
   ready: { operations: [] },
   localMessages: { operations: [] },
-  localDemo: { operations: [] }
+  localDemo: { operations: [] },
+  problemIndex: { operations: [] },
+  problemPage: { operations: [] }
 }
 
 t.test('every code Cognito\'s answers can become is declared by the routes that call it', async t => {

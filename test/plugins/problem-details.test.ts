@@ -1,5 +1,6 @@
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
+import { ApiError } from '../../src/errors/catalog.js'
 import { awsConfig, captureLines, expectProblem } from '../helper.js'
 
 t.test('an unexpected failure is a generic 500; the detail is only in the log, under the request id', async t => {
@@ -15,4 +16,14 @@ t.test('an unexpected failure is a generic 500; the detail is only in the log, u
   const logged = lines.map(l => JSON.parse(l)).filter(l => l.reqId === 'req-boom-1' && l.level === 50)
   t.equal(logged.length, 1)
   t.match(logged[0], { err: { type: 'TypeError', message: /hunter2/ }, code: 'INTERNAL_ERROR' })
+})
+
+t.test('every 401 carries WWW-Authenticate (RFC 9110), a refused token with invalid_token', async t => {
+  const { stream } = captureLines()
+  const app = await buildApp(awsConfig({ COGNITO_ISSUER: 'http://127.0.0.1:1/us-east-1_Mocked01' }), { logStream: stream })
+  t.teardown(() => app.close())
+  app.get('/credentials', async () => { throw new ApiError('INVALID_CREDENTIALS') })
+  app.get('/token', async () => { throw new ApiError('TOKEN_INVALID') })
+  t.equal((await app.inject({ method: 'GET', url: '/credentials' })).headers['www-authenticate'], 'Bearer')
+  t.equal((await app.inject({ method: 'GET', url: '/token' })).headers['www-authenticate'], 'Bearer error="invalid_token"')
 })

@@ -12,33 +12,33 @@ const { app, logs } = await buildTestApp(t)
 /** The fixed part of each problem this file expects, written out rather than derived from the catalog. */
 const PROBLEM = {
   VALIDATION_FAILED: {
-    type: 'urn:cognito-bff:problem:validation-failed',
+    type: '/problems/validation-failed',
     title: 'The request is not valid.',
     status: 400,
     code: 'VALIDATION_FAILED'
   },
   MALFORMED_BODY: {
-    type: 'urn:cognito-bff:problem:malformed-body',
+    type: '/problems/malformed-body',
     title: 'The request body is not valid JSON.',
     status: 400,
     code: 'MALFORMED_BODY'
   },
-  UNAUTHENTICATED: { type: 'urn:cognito-bff:problem:unauthenticated', title: 'Sign-in is required.', status: 401, code: 'UNAUTHENTICATED' },
+  UNAUTHENTICATED: { type: '/problems/unauthenticated', title: 'Sign-in is required.', status: 401, code: 'UNAUTHENTICATED' },
   TOKEN_INVALID: {
-    type: 'urn:cognito-bff:problem:token-invalid',
+    type: '/problems/token-invalid',
     title: 'The token is invalid, expired or revoked.',
     status: 401,
     code: 'TOKEN_INVALID'
   },
-  NOT_FOUND: { type: 'urn:cognito-bff:problem:not-found', title: 'No such resource.', status: 404, code: 'NOT_FOUND' },
+  NOT_FOUND: { type: '/problems/not-found', title: 'No such resource.', status: 404, code: 'NOT_FOUND' },
   PAYLOAD_TOO_LARGE: {
-    type: 'urn:cognito-bff:problem:payload-too-large',
+    type: '/problems/payload-too-large',
     title: 'The request body is too large.',
     status: 413,
     code: 'PAYLOAD_TOO_LARGE'
   },
   UNSUPPORTED_MEDIA_TYPE: {
-    type: 'urn:cognito-bff:problem:unsupported-media-type',
+    type: '/problems/unsupported-media-type',
     title: 'The content type is not supported; send application/json.',
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE'

@@ -4,6 +4,7 @@ import type { Outbox } from '../../local/outbox.js'
 import { LocalDemoQuerySchema, LocalMessageSchema, LocalMessagesQuerySchema } from '../../schemas/local.js'
 import { problems, QUERY_REFUSALS } from '../../schemas/problem.js'
 import { html, json } from '../../schemas/responses.js'
+import { escapeHtml } from '../html.js'
 
 const tags = ['local mode']
 
@@ -47,10 +48,6 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
       '</body></html>'
     )
   })
-}
-
-function escapeHtml (text: string): string {
-  return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 }
 
 export default localRoutes

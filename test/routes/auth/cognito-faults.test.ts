@@ -104,7 +104,7 @@ t.test('(mocked Cognito SDK) throttling at login is 429 UPSTREAM_THROTTLED with 
   t.equal(res.headers['retry-after'], '1')
   t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.same(res.json(), {
-    type: 'urn:cognito-bff:problem:upstream-throttled',
+    type: '/problems/upstream-throttled',
     title: 'Cognito is throttling requests; retry later.',
     status: 429,
     code: 'UPSTREAM_THROTTLED',
@@ -124,7 +124,7 @@ t.test('(mocked Cognito SDK) Cognito unreachable is 503 UPSTREAM_UNAVAILABLE wit
   t.equal(res.statusCode, 503)
   t.equal(res.headers['retry-after'], '1')
   t.same(res.json(), {
-    type: 'urn:cognito-bff:problem:upstream-unavailable',
+    type: '/problems/upstream-unavailable',
     title: 'Cognito is unavailable; retry later.',
     status: 503,
     code: 'UPSTREAM_UNAVAILABLE',
@@ -180,7 +180,7 @@ t.test('(mocked Cognito SDK) an unexpected exception is a generic 502; its messa
   t.equal(res.statusCode, 502)
   const id = requestIdOf(t, res)
   t.same(res.json(), {
-    type: 'urn:cognito-bff:problem:upstream-error',
+    type: '/problems/upstream-error',
     title: 'Cognito returned an unexpected error.',
     status: 502,
     code: 'UPSTREAM_ERROR',
@@ -209,7 +209,7 @@ t.test('(mocked Cognito SDK) a password the pool policy refuses at sign-up is 40
   })
   t.equal(res.statusCode, 400)
   t.same(res.json(), {
-    type: 'urn:cognito-bff:problem:invalid-password',
+    type: '/problems/invalid-password',
     title: 'The password does not meet the password policy.',
     status: 400,
     code: 'INVALID_PASSWORD',
@@ -236,7 +236,7 @@ t.test('(mocked Cognito SDK) a disabled user gets the same 401 INVALID_CREDENTIA
   const wrong = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'wrong', password: PASSWORD } })
   t.equal(disabled.statusCode, 401)
   t.same(disabled.json(), {
-    type: 'urn:cognito-bff:problem:invalid-credentials',
+    type: '/problems/invalid-credentials',
     title: 'Incorrect username or password.',
     status: 401,
     code: 'INVALID_CREDENTIALS',
@@ -260,7 +260,7 @@ t.test('(mocked Cognito SDK) resend over Cognito\'s attempt limit is 429 TOO_MAN
   t.equal(res.statusCode, 429)
   t.equal(res.headers['retry-after'], '60', 'Cognito\'s attempt limits last minutes')
   t.same(res.json(), {
-    type: 'urn:cognito-bff:problem:too-many-attempts',
+    type: '/problems/too-many-attempts',
     title: 'Too many attempts; wait before trying again.',
     status: 429,
     code: 'TOO_MANY_ATTEMPTS',
@@ -286,7 +286,7 @@ t.test('(mocked Cognito SDK) forgot-password for an unknown user: 202 by default
     const res = await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { username: 'ghost' } })
     t.equal(res.statusCode, 404)
     t.same(res.json(), {
-      type: 'urn:cognito-bff:problem:user-not-found',
+      type: '/problems/user-not-found',
       title: 'No such user.',
       status: 404,
       code: 'USER_NOT_FOUND',

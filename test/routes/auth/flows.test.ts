@@ -104,7 +104,7 @@ t.test('sign-up problems: taken username, wrong code', async t => {
   await signUp(username)
   const dup = await signUp(username)
   t.equal(dup.statusCode, 409)
-  t.match(dup.json(), { code: 'USERNAME_EXISTS', status: 409, type: 'urn:cognito-bff:problem:username-exists' })
+  t.match(dup.json(), { code: 'USERNAME_EXISTS', status: 409, type: '/problems/username-exists' })
   t.equal(dup.headers['content-type'], 'application/problem+json; charset=utf-8')
 
   const wrong = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: 'nope' } })
