@@ -59,7 +59,7 @@ export class JsonFileDataStore implements DataStore {
     let node: unknown = this.state
     for (const k of path(key)) {
       if (node === null || typeof node !== 'object') return defaultValue ?? null
-      node = (node as Doc)[k]
+      node = own(node as Doc, k)
     }
     return (node as T | undefined) ?? defaultValue ?? null
   }
@@ -69,10 +69,10 @@ export class JsonFileDataStore implements DataStore {
     const last = keys.pop()!
     let node = this.state
     for (const k of keys) {
-      const child = node[k]
-      node = (child !== null && typeof child === 'object' ? child : (node[k] = {})) as Doc
+      const child = own(node, k)
+      node = (child !== null && typeof child === 'object' ? child : define(node, k, {})) as Doc
     }
-    node[last] = this.prepare ? this.prepare([...keys, last], value) : value
+    define(node, last, this.prepare ? this.prepare([...keys, last], value) : value)
     await this.save()
   }
 
@@ -80,8 +80,8 @@ export class JsonFileDataStore implements DataStore {
     const keys = path(key)
     const last = keys.pop()!
     let node: unknown = this.state
-    for (const k of keys) node = node !== null && typeof node === 'object' ? (node as Doc)[k] : undefined
-    if (node !== null && typeof node === 'object') delete (node as Doc)[last]
+    for (const k of keys) node = node !== null && typeof node === 'object' ? own(node as Doc, k) : undefined
+    if (node !== null && typeof node === 'object' && Object.hasOwn(node, last)) delete (node as Doc)[last]
     await this.save()
   }
 
@@ -133,4 +133,19 @@ function parse (text: string, file: string): Doc {
   } catch (err) {
     throw new Error(`The emulator's data file ${file} is not valid JSON; move it aside to start over`, { cause: err })
   }
+}
+
+/**
+ * Keys are usernames and ids from requests: `__proto__`, `constructor` or
+ * `toString` must name entries of their own, never the built-in members every
+ * object inherits (a user called `constructor` would otherwise "exist", and
+ * one called `__proto__` would replace the document's prototype).
+ */
+function own (node: Doc, key: string): unknown {
+  return Object.hasOwn(node, key) ? node[key] : undefined
+}
+
+function define<T> (node: Doc, key: string, value: T): T {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true })
+  return value
 }

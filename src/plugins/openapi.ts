@@ -28,7 +28,9 @@ const DESCRIPTION = [
   'Some answers come before any operation is chosen, so no operation lists them: 404 `NOT_FOUND` (no such path or method), ' +
     '400 `VALIDATION_FAILED` (a URL that is not validly percent-encoded, or bytes that are not HTTP), 408 `REQUEST_TIMEOUT` ' +
     '(the request did not arrive within REQUEST_TIMEOUT_MS) and 431 `HEADERS_TOO_LARGE`. 408, 431 and a request that is not HTTP ' +
-    'are answered on the socket, which is then closed.'
+    'are answered on the socket, which is then closed. A request to no operation may also be refused for what it carries before ' +
+    'the 404: 413 `PAYLOAD_TOO_LARGE`, 415 `UNSUPPORTED_MEDIA_TYPE`, 400 `MALFORMED_BODY`, or 403 `ORIGIN_NOT_ALLOWED` ' +
+    '(a cookie-carrying write from a foreign origin).'
 ].join('\n')
 
 type Operation = {

@@ -112,12 +112,18 @@ export function createContract (document: OpenApiDocument): Contract {
     return found
   }
 
-  /** An answer from no route: Fastify's not-found handler or a routing failure, each a problem. */
+  const UNROUTED = new Set([
+    '404 NOT_FOUND', '400 VALIDATION_FAILED', '400 MALFORMED_BODY', '413 PAYLOAD_TOO_LARGE', '415 UNSUPPORTED_MEDIA_TYPE', '403 ORIGIN_NOT_ALLOWED'
+  ])
+
+  /** An answer from no route: Fastify's not-found handler, a routing failure, or a refusal of what the request carries. */
   function checkUnrouted (request: ContractRequest, response: ContractResponse): string[] {
     const violations: string[] = []
-    if (response.statusCode !== 404 && response.statusCode !== 400) {
+    // What the info description allows before the 404: routing failures, and refusals of what the request carries.
+    const code = mediaTypeOf(response) === 'application/problem+json' ? (JSON.parse(response.body) as { code?: unknown }).code : undefined
+    if (!UNROUTED.has(`${response.statusCode} ${String(code)}`)) {
       violations.push(`no operation of the document is ${request.method} ${pathOf(request.url)}: an undocumented route? ` +
-        '(only the not-found problem, 404, or a 400 for a URL that cannot be routed may answer it)')
+        `(${response.statusCode} ${String(code)} is not one of the answers the document allows before routing)`)
     }
     if (response.headers['x-request-id'] === undefined) violations.push('no x-request-id header')
     if (mediaTypeOf(response) !== 'application/problem+json') {

@@ -114,3 +114,20 @@ t.test('many logins keep the user\'s refresh tokens bounded (Cognito evicts the 
     ClientId: config.pool.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: newest.RefreshToken! }
   }))).AuthenticationResult?.AccessToken, 'the newest session refreshes')
 })
+
+t.test('usernames that name built-in object members are ordinary users (found by the fuzzer)', async t => {
+  const { app, latestCode } = await buildTestApp(t)
+  for (const username of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const forgot = await app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { username } })
+    t.equal(forgot.statusCode, 202, `forgot for ${username} is the uniform 202, not an emulator failure`)
+    const confirm = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: '123456' } })
+    t.equal(confirm.json().code, 'CODE_MISMATCH', `${username} does not exist yet`)
+    const payload = { username, password: 'Correct-Horse-9', email: 'x@example.com' }
+    const signUp = await app.inject({ method: 'POST', url: '/auth/signup', payload })
+    t.equal(signUp.statusCode, 201, `${username} can sign up`)
+    const confirmed = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
+    t.equal(confirmed.statusCode, 200, `${username} can confirm`)
+  }
+  const demo = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'demo', password: 'Passw0rd!demo' } })
+  t.equal(demo.statusCode, 200, 'the pool is intact')
+})
