@@ -1,30 +1,30 @@
 import {
-  AdminCreateUserCommand, AssociateSoftwareTokenCommand, CognitoIdentityProviderClient,
+  AdminCreateUserCommand, AssociateSoftwareTokenCommand,
   SetUserMFAPreferenceCommand, VerifySoftwareTokenCommand
 } from '@aws-sdk/client-cognito-identity-provider'
 import { authenticator } from 'otplib'
 import t from 'tap'
 import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
+import { sdkFor } from '../../local/guards/emulator.js'
 
 const { app, local, latestCode, confirmedUser } = await buildTestApp(t)
 // The test plays the pool administrator directly against the emulator.
-const admin = new CognitoIdentityProviderClient({
-  region: 'us-east-1',
-  endpoint: local.config.pool.endpoint,
-  credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  maxAttempts: 1
-})
-t.teardown(() => admin.destroy())
+const admin = sdkFor(t, local)
 
-t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_REQUIRED as data, and answers it', async t => {
-  const username = uniqueUsername('invited')
+/** A user invited by e-mail, and the temporary password Cognito "sent". */
+async function invite (prefix: string): Promise<{ username: string, temporary: string }> {
+  const username = uniqueUsername(prefix)
   await admin.send(new AdminCreateUserCommand({
     UserPoolId: local.config.pool.userPoolId,
     Username: username,
     DesiredDeliveryMediums: ['EMAIL'],
     UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }]
   }))
-  const temporary = latestCode(username)
+  return { username, temporary: latestCode(username) }
+}
+
+t.test('an invited user signs in with the temporary password, gets NEW_PASSWORD_REQUIRED as data, and answers it', async t => {
+  const { username, temporary } = await invite('invited')
 
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: temporary } })
   t.equal(login.statusCode, 200, 'a challenge is not an error')
@@ -98,14 +98,7 @@ t.test('a challenge this service cannot answer is a 400 naming the field', async
 })
 
 t.test('a made-up, altered or re-bound challenge session never reaches Cognito (the emulator would take it)', async t => {
-  const username = uniqueUsername('victim')
-  await admin.send(new AdminCreateUserCommand({
-    UserPoolId: local.config.pool.userPoolId,
-    Username: username,
-    DesiredDeliveryMediums: ['EMAIL'],
-    UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }]
-  }))
-  const temporary = latestCode(username)
+  const { username, temporary } = await invite('victim')
   const takeover = (session: string, as = username) => app.inject({
     method: 'POST',
     url: '/auth/challenge',
