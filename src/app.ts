@@ -24,6 +24,7 @@ import tokenVerifier from './plugins/token-verifier.js'
 import authRoutes from './routes/auth/index.js'
 import localRoutes from './routes/local/index.js'
 import meRoutes from './routes/me/index.js'
+import oauthRoutes from './routes/oauth/index.js'
 import opsRoutes from './routes/ops/index.js'
 import problemPages from './routes/problems/index.js'
 import { ProblemSchema } from './schemas/problem.js'
@@ -115,6 +116,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(accountLimits)
   await app.register(authRoutes)
   await app.register(meRoutes)
+  // Hosted-UI sign-in exists where there is a hosted UI: COGNITO_DOMAIN, or the emulator's stand-in.
+  if (config.hostedUiDomain !== undefined) await app.register(oauthRoutes)
   // The config decides: local routes exist exactly when the emulator stands in for Cognito.
   if (config.mode === 'local') await app.register(localRoutes, { outbox: deps.outbox ?? createOutbox() })
 

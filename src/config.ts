@@ -11,6 +11,7 @@
  */
 import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { parseAllowlist } from './oauth/redirect.js'
 import { StringEnum } from './schemas/string-enum.js'
 
 const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH'] as const
@@ -18,6 +19,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const SAME_SITE = ['lax', 'strict', 'none'] as const
 // eu-west-1, us-gov-west-1, and the European Sovereign Cloud's eusc-de-east-1.
 const REGION = '(?:eusc-[a-z]{2}|[a-z]{2})(-[a-z]+)+-\\d'
+
+const HANDOFF_SITES_PATTERN = '^([^=,\\s]+=[^,\\s]{32,}(,[^=,\\s]+=[^,\\s]{32,})*)?$'
 
 /** A union of literals: TypeBox's Value functions (which read the environment) check these natively. */
 function Literals<const T extends readonly string[]> (values: T, options: SchemaOptions) {
@@ -58,6 +61,41 @@ export const EnvSchema = Type.Object({
     format: 'uri',
     description: 'Override of the token issuer (default https://cognito-idp.REGION.amazonaws.com/POOL_ID).'
   })),
+  COGNITO_DOMAIN: Type.Optional(Type.String({
+    format: 'uri',
+    description: 'Hosted UI (managed login) base URL: https://PREFIX.auth.REGION.amazoncognito.com or your custom domain. ' +
+      'Set it to turn on /oauth/* (hosted-UI and social login); local mode uses the emulator\'s stand-in.'
+  })),
+  REDIRECT_ALLOWLIST: Type.String({
+    default: '',
+    description: 'Where /oauth/* may send a user back to: comma-separated origins, each optionally with a path prefix ' +
+      '(https://app.example.com, https://cms.example.com:8443/account/). A relative redirect (/dashboard) resolves against the first. ' +
+      'Required with COGNITO_DOMAIN; local mode adds its own origin.'
+  }),
+  OAUTH_PROVIDERS: Type.String({
+    default: 'COGNITO',
+    pattern: '^[^\\s,]{1,32}(,[^\\s,]{1,32})*$',
+    description: 'Identity providers /oauth/login?provider= may name, comma-separated, as the app client lists them: ' +
+      'COGNITO (the pool\'s own users), Google, Facebook, LoginWithAmazon, SignInWithApple, or an OIDC/SAML provider\'s name.'
+  }),
+  OAUTH_SCOPES: Type.String({
+    default: 'openid email profile aws.cognito.signin.user.admin',
+    pattern: '^[\\w.:/+-]+( [\\w.:/+-]+)*$',
+    description: 'Space-separated scopes asked for at the hosted UI; openid is required (the ID token is checked), ' +
+      'aws.cognito.signin.user.admin lets hosted-UI and social users call /me. Each must be allowed on the app client.'
+  }),
+  OAUTH_EXTERNAL_STATE: Type.Boolean({
+    default: false,
+    description: 'Accept a hosted-UI callback whose state a CMS built itself (<nonce>_<redirect>, no login cookie of this service): ' +
+      'the redirect is still checked, and the nonce is handed back as ?bff_state= for the CMS to check against its own cookie.'
+  }),
+  HANDOFF_SITES: Type.String({
+    default: '',
+    pattern: HANDOFF_SITES_PATTERN,
+    description: 'Sites that cannot read this service\'s cookies (a CMS on another domain), comma-separated origin=secret pairs ' +
+      '(secret 32+ characters). A hosted-UI sign-in returning to such an origin gets ?handoff=<code>, which its back end redeems once, ' +
+      'within 60 s, at POST /oauth/handoff with Authorization: Bearer <secret>.'
+  }),
   LOGIN_FLOW: Literals(LOGIN_FLOWS, {
     default: 'USER_PASSWORD_AUTH',
     description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed) ' +
@@ -202,6 +240,17 @@ const CommonFields = {
   rateLimits: Type.Object({ signUp: Type.Integer(), signIn: Type.Integer(), recovery: Type.Integer() }),
   accountLimits: Type.Object({ signInFailures: Type.Integer(), codeFailures: Type.Integer(), windowMs: Type.Integer() }),
   uniformAnswerMs: Type.Integer(),
+  /** Hosted-UI login: used when the mode has a hosted-UI domain (local mode, or COGNITO_DOMAIN). */
+  oauth: Type.Object({
+    /** Where a user may be sent back to; relative targets resolve against the first entry. */
+    redirects: Type.Array(Type.Object({ origin: Type.String(), pathPrefix: Type.String() })),
+    providers: Type.Array(Type.String()),
+    scopes: Type.Array(Type.String()),
+    externalState: Type.Boolean(),
+    handoffSites: Type.Array(Type.Object({ origin: Type.String(), secret: Type.String() })),
+    /** This service's /oauth/callback, registered on the app client as a callback URL. */
+    callbackUrl: Type.String()
+  }),
   /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function of the hop. */
   trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Unsafe<(address: string, hop: number) => boolean>({})])
 }
@@ -218,6 +267,8 @@ export const AwsConfigSchema = Type.Object({
   mode: Type.Literal('aws'),
   ...CommonFields,
   pool: PoolSchema,
+  /** The hosted UI's base URL (COGNITO_DOMAIN); unset: no /oauth/* routes. */
+  hostedUiDomain: Type.Optional(Type.String()),
   cookies: Type.Composite([CookieOptionsSchema, CookieKeysSchema])
 })
 
@@ -225,6 +276,8 @@ export const LocalConfigSchema = Type.Object({
   mode: Type.Literal('local'),
   ...CommonFields,
   pool: PoolSchema,
+  /** The emulator's stand-in for the hosted UI. */
+  hostedUiDomain: Type.String(),
   cookies: Type.Composite([CookieOptionsSchema, CookieKeysSchema]),
   local: LocalFieldsSchema
 })
@@ -265,7 +318,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     const value = source[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE', 'LOCAL_CLIENT_SECRET']) {
+  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE', 'LOCAL_CLIENT_SECRET', 'OAUTH_EXTERNAL_STATE']) {
     const value = raw[key]
     if (typeof value === 'string') raw[key] = BOOLEAN_WORDS[value.toLowerCase()] ?? value
   }
@@ -302,6 +355,14 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
   if (env.COOKIE_SAMESITE === 'none' && publicUrl.protocol !== 'https:') {
     problems.push('COOKIE_SAMESITE: "none" needs Secure cookies, so PUBLIC_URL must be https')
   }
+  const oauth = oauthSettings(env, mode, publicUrl, problems)
+  const hostedUiDomain = mode === 'aws' ? hostedUiDomainOf(env, problems) : undefined
+  if (mode === 'local' && env.COGNITO_DOMAIN !== undefined) {
+    problems.push('COGNITO_DOMAIN: local mode serves the emulator\'s own hosted UI; set COGNITO_USER_POOL_ID to use a real pool\'s')
+  }
+  if (hostedUiDomain !== undefined && oauth.redirects.length === 0) {
+    problems.push('REDIRECT_ALLOWLIST: required with COGNITO_DOMAIN (where may users be sent back to after the hosted UI?)')
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const common = {
@@ -323,6 +384,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
       windowMs: env.ACCOUNT_FAILURE_WINDOW_S * 1000
     },
     uniformAnswerMs: env.UNIFORM_ANSWER_MS,
+    oauth,
     trustProxy: parseTrustProxy(env.TRUST_PROXY)
   }
   const cookies = { sameSite: env.COOKIE_SAMESITE, secure: publicUrl.protocol === 'https:', secrets: env.COOKIE_SECRETS?.split(',') }
@@ -337,7 +399,13 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
       issuer: env.COGNITO_ISSUER,
       jwksUri: env.COGNITO_JWKS_URI
     })
-    return deepFreeze<AwsConfig>({ mode, ...common, pool, cookies: { ...cookies, secrets: cookies.secrets! } })
+    return deepFreeze<AwsConfig>({
+      mode,
+      ...common,
+      pool,
+      ...(hostedUiDomain === undefined ? {} : { hostedUiDomain }),
+      cookies: { ...cookies, secrets: cookies.secrets! }
+    })
   }
   return deepFreeze<LocalStart>({
     mode,
@@ -370,7 +438,12 @@ export function completeLocalConfig (
     endpoint: found.endpoint,
     issuer: `${found.endpoint}/${found.userPoolId}`
   })
-  return deepFreeze<LocalConfig>({ ...start, pool, cookies: { ...start.cookies, secrets: start.cookies.secrets ?? [found.cookieSecret] } })
+  return deepFreeze<LocalConfig>({
+    ...start,
+    pool,
+    hostedUiDomain: found.endpoint,
+    cookies: { ...start.cookies, secrets: start.cookies.secrets ?? [found.cookieSecret] }
+  })
 }
 
 /** The issuer Cognito signs with and where its keys are, unless overridden. */
@@ -381,6 +454,54 @@ function derivePool (input: Omit<Pool, 'issuer' | 'jwksUri' | 'alternateIssuer'>
   // Tokens name one format or the other, depending on the pool's configuration: accept both.
   const updated = `https://issuer-cognito-idp.${input.region}.amazonaws.com/${input.userPoolId}`
   return { ...pool, alternateIssuer: { issuer: updated, jwksUri: `${updated}/.well-known/jwks.json` } }
+}
+
+/**
+ * Hosted-UI settings. The allowlist is parsed once here (redirect.ts);
+ * local mode adds its own origin so its demo page works out of the box.
+ * A hand-off site must be an allowlisted origin: the user is sent there.
+ */
+function oauthSettings (env: Env, mode: Config['mode'], publicUrl: URL, problems: string[]): Config['oauth'] {
+  const allowlist = parseAllowlist(env.REDIRECT_ALLOWLIST)
+  problems.push(...allowlist.problems)
+  const redirects = [...allowlist.entries]
+  if (mode === 'local' && !redirects.some(entry => entry.origin === publicUrl.origin && entry.pathPrefix === '/')) {
+    redirects.push({ origin: publicUrl.origin, pathPrefix: '/' })
+  }
+  const scopes = env.OAUTH_SCOPES.split(' ')
+  if (!scopes.includes('openid')) problems.push('OAUTH_SCOPES: must include openid (the callback checks the ID token and its nonce)')
+  // A malformed value is already reported (without its secrets); its parts are not looked at.
+  const handoffPairs = new RegExp(HANDOFF_SITES_PATTERN).test(env.HANDOFF_SITES) ? env.HANDOFF_SITES.split(',').filter(Boolean) : []
+  const handoffSites = handoffPairs.map(pair => {
+    const at = pair.indexOf('=')
+    return { origin: pair.slice(0, at), secret: pair.slice(at + 1) }
+  })
+  for (const site of handoffSites) {
+    if (!isOrigin(site.origin)) problems.push(`HANDOFF_SITES: "${site.origin}" is not an origin like https://cms.example.com`)
+    else if (!redirects.some(entry => entry.origin === new URL(site.origin).origin)) {
+      problems.push(`HANDOFF_SITES: ${site.origin} is not in REDIRECT_ALLOWLIST, so no sign-in can return there`)
+    }
+  }
+  return {
+    redirects,
+    providers: env.OAUTH_PROVIDERS.split(','),
+    scopes,
+    externalState: env.OAUTH_EXTERNAL_STATE,
+    handoffSites: handoffSites.map(site => ({ origin: isOrigin(site.origin) ? new URL(site.origin).origin : site.origin, secret: site.secret })),
+    callbackUrl: new URL('/oauth/callback', publicUrl).href
+  }
+}
+
+/** COGNITO_DOMAIN as a bare origin: https (or loopback http, for an emulator), nothing after the host. */
+function hostedUiDomainOf (env: Env, problems: string[]): string | undefined {
+  if (env.COGNITO_DOMAIN === undefined || !URL.canParse(env.COGNITO_DOMAIN)) return undefined
+  const url = new URL(env.COGNITO_DOMAIN)
+  if (!isOrigin(env.COGNITO_DOMAIN)) {
+    problems.push(`COGNITO_DOMAIN: "${env.COGNITO_DOMAIN}" must be the domain's origin only, like https://auth.example.com`)
+  } else if (url.protocol !== 'https:' && !isLoopback(url.hostname)) {
+    problems.push('COGNITO_DOMAIN: must be https (plain http only for an emulator on localhost)')
+  }
+  return url.origin
 }
 
 /**
@@ -420,7 +541,7 @@ function isLoopback (host: string): boolean {
 }
 
 function isSecret (path: string): boolean {
-  return /SECRET|PASSWORD/.test(path)
+  return /SECRET|PASSWORD|HANDOFF_SITES/.test(path)
 }
 
 function isOrigin (value: string): boolean {

@@ -199,3 +199,55 @@ t.test('a hop count in TRUST_PROXY makes Fastify take the client address that ma
   })
   t.equal(twoHops.body, '203.0.113.7', 'two trusted hops: the client before both proxies')
 })
+
+t.test('hosted UI: COGNITO_DOMAIN turns it on and needs an allowlist; local mode allows its own origin', async t => {
+  const off = loadConfig(AWS)
+  t.equal(off.mode === 'aws' && off.hostedUiDomain, undefined, 'no domain: no hosted UI')
+
+  const on = loadConfig({
+    ...AWS,
+    COGNITO_DOMAIN: 'https://login.example.com/',
+    REDIRECT_ALLOWLIST: 'https://app.example.com, https://cms.example.com:8443/account/',
+    HANDOFF_SITES: `https://cms.example.com:8443=${'s'.repeat(32)}`,
+    OAUTH_PROVIDERS: 'COGNITO,Google,MyOkta',
+    OAUTH_EXTERNAL_STATE: 'yes'
+  })
+  t.equal(on.mode === 'aws' && on.hostedUiDomain, 'https://login.example.com')
+  t.same(on.oauth.redirects, [{ origin: 'https://app.example.com', pathPrefix: '/' }, { origin: 'https://cms.example.com:8443', pathPrefix: '/account/' }])
+  t.same(on.oauth.handoffSites, [{ origin: 'https://cms.example.com:8443', secret: 's'.repeat(32) }])
+  t.same(on.oauth.providers, ['COGNITO', 'Google', 'MyOkta'])
+  t.same(on.oauth.scopes, ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'])
+  t.equal(on.oauth.externalState, true)
+  t.equal(on.oauth.callbackUrl, 'https://auth.example.com/oauth/callback')
+
+  const local = loadConfig({ REDIRECT_ALLOWLIST: 'https://app.example.com' })
+  t.same(local.oauth.redirects.map(entry => entry.origin), ['https://app.example.com', 'http://localhost:3000'], 'own origin added last')
+  t.same(loadConfig({}).oauth.redirects, [{ origin: 'http://localhost:3000', pathPrefix: '/' }])
+})
+
+t.test('hosted UI settings that cannot work stop the start, without echoing a hand-off secret', async t => {
+  const secret = 'x'.repeat(40)
+  const problems = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env)
+    } catch (err) {
+      if (err instanceof ConfigError) return err.problems
+      throw err
+    }
+    return []
+  }
+  t.same(problems({ ...AWS, COGNITO_DOMAIN: 'https://login.example.com' }), [
+    'REDIRECT_ALLOWLIST: required with COGNITO_DOMAIN (where may users be sent back to after the hosted UI?)'
+  ])
+  t.match(problems({ ...AWS, COGNITO_DOMAIN: 'http://login.example.com', REDIRECT_ALLOWLIST: 'https://app.example.com' }), [/must be https/])
+  t.match(problems({ ...AWS, COGNITO_DOMAIN: 'https://login.example.com/oauth2', REDIRECT_ALLOWLIST: 'https://app.example.com' }), [/origin only/])
+  t.match(problems({ OAUTH_SCOPES: 'email profile' }), [/must include openid/])
+  t.match(problems({ REDIRECT_ALLOWLIST: 'javascript:alert(1)' }), [/REDIRECT_ALLOWLIST: "javascript:alert\(1\)"/])
+  t.match(problems({ COGNITO_DOMAIN: 'https://login.example.com' }), [/local mode serves the emulator's own hosted UI/])
+  const handoff = problems({ HANDOFF_SITES: `https://cms.example.com=${secret}` })
+  t.match(handoff, [/HANDOFF_SITES: https:\/\/cms.example.com is not in REDIRECT_ALLOWLIST/])
+  const malformed = problems({ HANDOFF_SITES: `https://cms.example.com=short,${secret}` })
+  t.ok(malformed.some(line => line.startsWith('HANDOFF_SITES: Expected string to match')), malformed.join('\n'))
+  t.notMatch(malformed.join('\n'), 'xxxxxxxx', 'no part of the secret is echoed')
+  t.notMatch(malformed.join('\n'), 'short')
+})

@@ -5,6 +5,7 @@
  */
 import type { Config, LoginFlow, Pool } from '../config.js'
 import { cognitoContext, createSdkClient, localCredentials, type SdkClient } from './client.js'
+import { hostedUiIntents, type HostedUiIntents } from './oauth-token.js'
 import { passwordResetIntents, type PasswordResetIntents } from './password-reset.js'
 import { profileIntents, type ProfileIntents } from './profile.js'
 import { sessionIntents, type SessionIntents } from './sessions.js'
@@ -12,7 +13,7 @@ import { signUpIntents, type SignUpIntents } from './sign-up.js'
 
 export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
-export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents {
+export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */
   readonly hasClientSecret: boolean
   /** Releases the SDK client's sockets. */
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   pool: Pool
   loginFlow: LoginFlow
   timeoutMs: number
+  /** The hosted UI's base URL, for its token endpoint; unset: no hosted-UI sign-in. */
+  domain?: string
   /** An SDK client to use (the local bootstrap's, or a test's); default: one built for the pool. */
   sdk?: SdkClient
   /** Static credentials for an emulator; omitted means the SDK's default chain. */
@@ -43,6 +46,7 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
     ...sessionIntents(context),
     ...passwordResetIntents(context),
     ...profileIntents(context),
+    ...hostedUiIntents(context, { domain: options.domain, timeoutMs: options.timeoutMs }),
     hasClientSecret: pool.clientSecret !== undefined,
     close: () => sdk.destroy()
   }
@@ -54,6 +58,7 @@ export function gatewayFor (config: Config, sdk?: SdkClient): CognitoGateway {
     pool: config.pool,
     loginFlow: config.cognito.loginFlow,
     timeoutMs: config.cognito.timeoutMs,
+    domain: config.hostedUiDomain,
     sdk,
     credentials: config.mode === 'local' ? localCredentials() : undefined
   })

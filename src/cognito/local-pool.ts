@@ -14,11 +14,13 @@ import {
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
+  type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   InvalidPasswordException,
   type SchemaAttributeType,
+  UpdateUserPoolClientCommand,
   UsernameExistsException
 } from '@aws-sdk/client-cognito-identity-provider'
 
@@ -46,23 +48,48 @@ export const LOCAL_CUSTOM_ATTRIBUTES: SchemaAttributeType[] = [
   { Name: 'plan', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '0', MaxLength: '64' } }
 ]
 
+/** The scopes the local app client may ask the hosted UI for, as a real client set up for this service would. */
+export const LOCAL_OAUTH_SCOPES = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin']
+
+/** Where the hosted UI may send users back to: after sign-in (callback URLs) and after /logout. */
+export interface LocalOAuthUrls {
+  callbackUrls: string[]
+  logoutUrls: string[]
+}
+
+/** The app client's settings, applied when it is created and again on every start (PUBLIC_URL or PORT may have changed). */
+function localClientSettings (oauth: LocalOAuthUrls) {
+  return {
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    EnableTokenRevocation: true,
+    // A hosted-UI (managed login) client: authorization code grant, the pool's own users only.
+    AllowedOAuthFlows: ['code'],
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthScopes: LOCAL_OAUTH_SCOPES,
+    SupportedIdentityProviders: ['COGNITO'],
+    CallbackURLs: oauth.callbackUrls,
+    LogoutURLs: oauth.logoutUrls
+  } satisfies Partial<CreateUserPoolClientCommandInput>
+}
+
 /**
  * Returns the pool and client recorded in `known` when the emulator still has
  * them (and the client has a secret exactly when one is asked for), else
  * creates what is missing. The demo user exists afterwards, with the
- * configured password (set again on every start).
+ * configured password (set again on every start), and the app client has the
+ * settings of localClientSettings, with `oauth`'s URLs.
  */
 export async function ensureLocalPool (
   client: CognitoIdentityProviderClient,
-  options: { known?: LocalPool, demoPassword: string, clientSecret?: boolean }
+  options: { known?: LocalPool, demoPassword: string, clientSecret?: boolean, oauth: LocalOAuthUrls }
 ): Promise<LocalPool & { created: boolean }> {
   const wantSecret = options.clientSecret ?? false
   const known = options.known && await describeClient(client, options.known)
   if (options.known && known !== undefined) {
     await addMissingAttributes(client, options.known.userPoolId)
     const appClient = Boolean(known.secret) === wantSecret
-      ? { clientId: options.known.clientId, clientSecret: known.secret }
-      : await createAppClient(client, options.known.userPoolId, wantSecret)
+      ? await updateAppClient(client, options.known, known.secret, options.oauth)
+      : await createAppClient(client, options.known.userPoolId, wantSecret, options.oauth)
     // The banner prints the configured demo password: make it true even if it changed since.
     await createDemoUser(client, options.known.userPoolId, options.demoPassword)
     return { userPoolId: options.known.userPoolId, ...appClient, created: false }
@@ -78,24 +105,38 @@ export async function ensureLocalPool (
   }))
   const userPoolId = pool.UserPool?.Id
   if (!userPoolId) throw new Error('The emulator created a pool without an id')
-  const appClient = await createAppClient(client, userPoolId, wantSecret)
+  const appClient = await createAppClient(client, userPoolId, wantSecret, options.oauth)
   await createDemoUser(client, userPoolId, options.demoPassword)
   return { userPoolId, ...appClient, created: true }
 }
 
-async function createAppClient (client: CognitoIdentityProviderClient, userPoolId: string, secret: boolean): Promise<Omit<LocalPool, 'userPoolId'>> {
+async function createAppClient (
+  client: CognitoIdentityProviderClient, userPoolId: string, secret: boolean, oauth: LocalOAuthUrls
+): Promise<Omit<LocalPool, 'userPoolId'>> {
   const appClient = await client.send(new CreateUserPoolClientCommand({
     UserPoolId: userPoolId,
     ClientName: 'cognito-bff-local',
     GenerateSecret: secret,
-    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    EnableTokenRevocation: true
+    ...localClientSettings(oauth)
   }))
   const clientId = appClient.UserPoolClient?.ClientId
   if (!clientId) throw new Error('The emulator created an app client without an id')
   const clientSecret = appClient.UserPoolClient?.ClientSecret
   if (secret && !clientSecret) throw new Error('The emulator created an app client without the secret asked for')
   return { clientId, clientSecret }
+}
+
+/** The recorded client, reused with today's settings (the whole set, as UpdateUserPoolClient resets what it is not given at AWS). */
+async function updateAppClient (
+  client: CognitoIdentityProviderClient, pool: LocalPool, secret: string | undefined, oauth: LocalOAuthUrls
+): Promise<Omit<LocalPool, 'userPoolId'>> {
+  await client.send(new UpdateUserPoolClientCommand({
+    UserPoolId: pool.userPoolId,
+    ClientId: pool.clientId,
+    ClientName: 'cognito-bff-local',
+    ...localClientSettings(oauth)
+  }))
+  return { clientId: pool.clientId, clientSecret: secret }
 }
 
 /** The recorded client's secret (undefined: it has none), or undefined when the client is gone. */

@@ -36,6 +36,33 @@ export const ERROR_CATALOG = {
     title: 'The code has expired; ask for a new one.',
     advice: 'Request a new code (resend or forgot) and use the newest one.'
   },
+  REDIRECT_NOT_ALLOWED: {
+    status: 400,
+    title: 'The redirect target is not allowed.',
+    advice: 'Send users back only to a URL on the redirect allowlist (REDIRECT_ALLOWLIST): an allowed origin, or a path starting with one "/". ' +
+      'No redirect happens; nothing was started.'
+  },
+  OAUTH_STATE_INVALID: {
+    status: 400,
+    title: 'This sign-in response does not belong to a sign-in started here.',
+    advice: 'The state, nonce or login cookie is missing, malformed, expired (5 minutes) or already used: start the sign-in again ' +
+      'at GET /oauth/login. Browsers that block cookies cannot finish a hosted-UI sign-in.'
+  },
+  OAUTH_CODE_INVALID: {
+    status: 400,
+    title: 'The authorization code is invalid, expired or already used.',
+    advice: 'Start the sign-in again at GET /oauth/login; a code from the hosted UI works once, within minutes.'
+  },
+  OAUTH_ERROR: {
+    status: 400,
+    title: 'The hosted UI or identity provider did not sign the user in.',
+    advice: 'The detail names the OAuth error (access_denied: the user or provider declined). Offer to sign in again.'
+  },
+  HANDOFF_INVALID: {
+    status: 400,
+    title: 'The hand-off code is invalid, expired, already used or for another site.',
+    advice: 'A hand-off code is redeemed once, within 60 seconds, by the site it was issued for: start the sign-in again.'
+  },
   MFA_NOT_SET_UP: {
     status: 400,
     title: 'That MFA method is not set up for this user or pool.',

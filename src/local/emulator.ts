@@ -1,11 +1,13 @@
 /**
  * The embedded Cognito: cognito-local's own parts composed in this process,
- * with four differences from its `createDefaultServer`:
+ * with five differences from its `createDefaultServer`:
  *  - the data directory is ours (it hard-codes `./.cognito` under the cwd);
  *  - its data is saved atomically, and user records keep only live refresh
  *    tokens (data-store.ts, data-store-sessions.ts), so logins stay fast;
  *  - messages (codes, temporary passwords) go to our outbox, not a console box;
- *  - the issuer follows the port actually bound, so port 0 works.
+ *  - the issuer follows the port actually bound, so port 0 works;
+ *  - the hosted UI (/oauth2/*, /logout) is our stand-in (hosted-ui.ts), not
+ *    cognito-local's own routes.
  * Requests pass through the local layer (local-layer.ts) first, which answers
  * what cognito-local lacks and refuses what AWS refuses.
  */
@@ -29,6 +31,7 @@ import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Messages } from 'cognito-local/lib/services/messages.js'
 import { prepareRecord } from './data-store-sessions.js'
 import { JsonFileDataStoreFactory } from './data-store.js'
+import { attachHostedUi, type ExpressApp } from './hosted-ui.js'
 import { localRouter } from './local-layer.js'
 import type { Outbox } from './outbox.js'
 
@@ -76,12 +79,10 @@ export async function startEmulator (options: { dataDir: string, port: number, o
   }
   const raw = Router(services)
   const routes = localRouter(services, raw)
-  const server: Server = await createServer(
-    routes,
-    options.logger as never,
-    { ...config.ServerConfig, hostname: '127.0.0.1', port: options.port },
-    services
-  ).start() as Server
+  // Without `services`, createServer leaves out cognito-local's own /oauth2 routes: ours replace them.
+  const emulator = createServer(routes, options.logger as never, { ...config.ServerConfig, hostname: '127.0.0.1', port: options.port })
+  attachHostedUi(emulator.application as ExpressApp, services, { router: routes, logger: options.logger })
+  const server: Server = await emulator.start() as Server
 
   const { port } = server.address() as AddressInfo
   const endpoint = `http://127.0.0.1:${port}`

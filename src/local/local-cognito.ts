@@ -1,9 +1,11 @@
 /**
  * Local mode: the embedded emulator, a pool and app client that survive
  * restarts (recorded in LOCAL_DATA_DIR/state.json, with a generated cookie
- * key and the client's secret when LOCAL_CLIENT_SECRET asks for one), the
- * demo user, and the outbox of "sent" messages (LOCAL_DATA_DIR/messages.json). Returns the completed config (the pool the
- * emulator made) and the SDK client that set it up, for the gateway to reuse.
+ * key and the client's secret when LOCAL_CLIENT_SECRET asks for one; the
+ * client's hosted-UI URLs follow PUBLIC_URL on every start), the demo user,
+ * and the outbox of "sent" messages (LOCAL_DATA_DIR/messages.json). Returns
+ * the completed config (the pool the emulator made) and the SDK client that
+ * set it up, for the gateway to reuse.
  *
  * The emulator (the `cognito-local` package) is a development dependency,
  * loaded only here: a production install has none, and says so in one line.
@@ -14,7 +16,7 @@ import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { completeLocalConfig, type LocalConfig, type LocalStart } from '../config.js'
 import { createSdkClient, localCredentials, type SdkClient } from '../cognito/client.js'
-import { DEMO_USER, ensureLocalPool, type LocalPool } from '../cognito/local-pool.js'
+import { DEMO_USER, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from '../cognito/local-pool.js'
 import type { Emulator } from './emulator.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { quietSdkNotices } from './quiet-sdk-notices.js'
@@ -72,7 +74,12 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, give
     credentials: localCredentials()
   })
   try {
-    const pool = await ensureLocalPool(sdk, { known: previous, demoPassword: start.local.demoPassword, clientSecret: start.local.clientSecret })
+    const pool = await ensureLocalPool(sdk, {
+      known: previous,
+      demoPassword: start.local.demoPassword,
+      clientSecret: start.local.clientSecret,
+      oauth: hostedUiUrls(start)
+    })
     const state: LocalState = {
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,
@@ -101,6 +108,12 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, give
     await emulator.close()
     throw err
   }
+}
+
+/** The app client's hosted-UI URLs: this service's callback, and the pages a sign-out may land on. */
+function hostedUiUrls (start: LocalStart): LocalOAuthUrls {
+  const origin = start.publicUrl.origin
+  return { callbackUrls: [start.oauth.callbackUrl], logoutUrls: [`${origin}/local/demo`, `${origin}/`] }
 }
 
 /** The emulator module, loaded on demand (after the SDK notices are quieted). */

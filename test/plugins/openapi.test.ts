@@ -151,6 +151,12 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   forgotPassword: { operations: ['ForgotPassword'] },
   resetPassword: { operations: ['ConfirmForgotPassword'] },
   getMe: { operations: ['GetUser'] },
+  // The hosted UI's token endpoint is OAuth, not an SDK operation: its answers are mapped in cognito/oauth-token.ts.
+  oauthLogin: { operations: [] },
+  oauthCallback: { operations: [] },
+  oauthLogout: { operations: [] },
+  oauthLogoutHosted: { operations: ['RevokeToken'], passes: code => ERROR_CATALOG[code].status === 429 || ERROR_CATALOG[code].status >= 500 },
+  oauthHandoff: { operations: [] },
   health: { operations: [] },
   ready: { operations: [] },
   localMessages: { operations: [] },

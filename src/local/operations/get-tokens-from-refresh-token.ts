@@ -11,6 +11,7 @@
 import { CognitoError, NotAuthorizedError, ResourceNotFoundError } from 'cognito-local/lib/errors.js'
 import type { AppClient } from 'cognito-local/lib/services/appClient.js'
 import type { LocalOperation } from '../local-layer.js'
+import { decodeJwt, withClaims } from '../guards/jwt.js'
 
 interface Request { ClientId: string, ClientSecret?: string, RefreshToken: string }
 
@@ -33,7 +34,13 @@ export const getTokensFromRefreshToken: LocalOperation = {
     const user = await pool.getUserByRefreshToken(ctx, req.RefreshToken)
     if (!user) throw new NotAuthorizedError('Invalid Refresh Token')
     const groups = await pool.listUserGroupMembership(ctx, user)
-    const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, undefined, 'RefreshTokens')
+    const generated = await services.tokenGenerator.generate(ctx, user, groups, client, undefined, 'RefreshTokens')
+    // A hosted-UI session keeps the scopes it was granted (the hosted UI puts them in its refresh tokens);
+    // cognito-local would otherwise grant aws.cognito.signin.user.admin on every refresh.
+    const scope = decodeJwt(req.RefreshToken)?.scope
+    const tokens = typeof scope === 'string'
+      ? { ...generated, AccessToken: withClaims(generated.AccessToken, { scope }), RefreshToken: withClaims(generated.RefreshToken, { scope }) }
+      : generated
     const result = { AccessToken: tokens.AccessToken, IdToken: tokens.IdToken, TokenType: 'Bearer', ExpiresIn: expiresIn(tokens.AccessToken) }
     if (client.RefreshTokenRotation?.Feature !== 'ENABLED') return { AuthenticationResult: result }
 

@@ -4,7 +4,7 @@ import type { Outbox } from '../../local/outbox.js'
 import { LocalDemoQuerySchema, LocalMessageSchema, LocalMessagesQuerySchema } from '../../schemas/local.js'
 import { problems, QUERY_REFUSALS } from '../../schemas/problem.js'
 import { html, json } from '../../schemas/responses.js'
-import { escapeHtml } from '../html.js'
+import { demoPage, DEMO_CSP } from './demo-page.js'
 
 const tags = ['local mode']
 
@@ -27,7 +27,7 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
     schema: {
       tags,
       operationId: 'localDemo',
-      summary: 'Local landing page (the e-mail confirmation link ends here)',
+      summary: 'Local demo page: sign up, confirm, sign in (form or hosted UI), /me, sign out; the confirmation link ends here',
       querystring: LocalDemoQuerySchema,
       response: {
         200: html({ description: 'The page: the outcome of a confirmation link (?status=, ?error=), links to /docs and /local/messages.' }),
@@ -37,16 +37,10 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
   }, async (request, reply) => {
     const { status, error } = request.query
     const line = error !== undefined
-      ? `Confirmation failed: ${escapeHtml(error)}.`
+      ? `That did not work: ${error}.`
       : status === 'confirmed' ? 'Your account is confirmed. You can sign in now.' : 'cognito-bff is running in local mode.'
-    // The page may call the API on its own origin (a browser's view of the session), nothing else.
-    reply.header('content-security-policy', "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-    return reply.type('text/html; charset=utf-8').send(
-      '<!doctype html><html lang="en"><meta charset="utf-8"><title>cognito-bff local</title>' +
-      `<body><h1>cognito-bff</h1><p>${line}</p>` +
-      '<p>API reference: <a href="/docs">/docs</a>. Codes Cognito would have sent: <a href="/local/messages">/local/messages</a>.</p>' +
-      '</body></html>'
-    )
+    reply.header('content-security-policy', DEMO_CSP)
+    return reply.type('text/html; charset=utf-8').send(demoPage(line))
   })
 }
 

@@ -1,0 +1,73 @@
+/**
+ * The hosted UI's token endpoint (POST <domain>/oauth2/token): an
+ * authorization code becomes tokens. This is plain OAuth over HTTPS, not the
+ * SDK, so its failures are mapped here: a spent or foreign code is the
+ * client's problem (OAUTH_CODE_INVALID), a refused client is ours (the app
+ * client's secret or OAuth settings), anything else is Cognito being away.
+ * A code works once, so the exchange is never retried.
+ */
+import { ApiError } from '../errors/catalog.js'
+import type { CognitoContext } from './client.js'
+import type { Tokens } from './types.js'
+
+export interface AuthorizationCodeExchange {
+  code: string
+  /** The callback URL the code was issued to; Cognito compares it with the authorize request's. */
+  redirectUri: string
+  /** PKCE, when this service started the sign-in. */
+  codeVerifier?: string
+}
+
+export interface HostedUiIntents {
+  exchangeAuthorizationCode (input: AuthorizationCodeExchange): Promise<Tokens>
+}
+
+interface TokenAnswer { access_token?: unknown, id_token?: unknown, refresh_token?: unknown, error?: unknown }
+
+export function hostedUiIntents (context: CognitoContext, options: { domain?: string, timeoutMs: number }): HostedUiIntents {
+  const { clientId, clientSecret } = context.pool
+  return {
+    async exchangeAuthorizationCode ({ code, redirectUri, codeVerifier }) {
+      if (options.domain === undefined) throw new Error('exchangeAuthorizationCode needs the hosted-UI domain (COGNITO_DOMAIN)')
+      const form = new URLSearchParams({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: redirectUri })
+      if (codeVerifier !== undefined) form.set('code_verifier', codeVerifier)
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }
+      if (clientSecret !== undefined) {
+        // RFC 6749 2.3.1: both halves form-encoded before Basic; Cognito's ids and secrets need no encoding, but a custom one might.
+        const basic = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`
+        headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`
+      }
+
+      let response: Response
+      let answer: TokenAnswer
+      try {
+        response = await fetch(new URL('/oauth2/token', options.domain), {
+          method: 'POST',
+          headers,
+          body: form,
+          redirect: 'error',
+          signal: AbortSignal.timeout(options.timeoutMs)
+        })
+        answer = await response.json().catch(() => ({})) as TokenAnswer
+      } catch (err) {
+        throw new ApiError('UPSTREAM_UNAVAILABLE', { retryAfter: 1, cause: err })
+      }
+      if (response.ok && typeof answer.access_token === 'string' && typeof answer.id_token === 'string') {
+        return {
+          accessToken: answer.access_token,
+          idToken: answer.id_token,
+          ...(typeof answer.refresh_token === 'string' ? { refreshToken: answer.refresh_token } : {})
+        }
+      }
+      const error = typeof answer.error === 'string' ? answer.error : `HTTP ${response.status}`
+      const cause = new Error(`token endpoint: ${error}`)
+      if (error === 'invalid_grant') throw new ApiError('OAUTH_CODE_INVALID', { cause })
+      if (response.status === 429) throw new ApiError('UPSTREAM_THROTTLED', { retryAfter: 1, cause })
+      if (response.status >= 500) throw new ApiError('UPSTREAM_UNAVAILABLE', { retryAfter: 1, cause })
+      // invalid_client, unauthorized_client, invalid_request...: this service's app client settings, not the user.
+      throw new ApiError('UPSTREAM_ERROR', {
+        cause: new Error(`the token endpoint refused this service (${error}): check COGNITO_CLIENT_SECRET and the app client's OAuth settings`)
+      })
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Local mode's demo page: a person can sign up, confirm, sign in with the
+ * form or through the hosted UI, see /me and sign out, all on the BFF's own
+ * origin with its httpOnly cookies (the page script never sees a token).
+ * The script is inline and allowed by its hash in the page's CSP, nothing else.
+ */
+import { createHash } from 'node:crypto'
+import { escapeHtml } from '../html.js'
+
+const SCRIPT = `
+const out = document.getElementById('out')
+const who = document.getElementById('who')
+async function call (method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: {} }
+  if (body !== undefined) { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(body) }
+  const response = await fetch(path, init)
+  const text = await response.text()
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) }
+}
+function show (label, result) { out.textContent = label + ': ' + result.status + '\\n' + JSON.stringify(result.body, null, 2) }
+async function whoAmI () {
+  const me = await call('GET', '/me')
+  who.textContent = me.status === 200 ? 'Signed in as ' + me.body.username : 'Not signed in'
+  return me
+}
+function fields (form) { return Object.fromEntries(new FormData(form)) }
+const actions = {
+  signup: f => call('POST', '/auth/signup', { username: f.username, email: f.email, password: f.password }),
+  confirm: f => call('POST', '/auth/signup/confirm', { username: f.username, code: f.code }),
+  login: f => call('POST', '/auth/login', { username: f.username, password: f.password })
+}
+for (const form of document.querySelectorAll('form[data-action]')) {
+  form.addEventListener('submit', async event => {
+    event.preventDefault()
+    show(form.dataset.action, await actions[form.dataset.action](fields(form)))
+    await whoAmI()
+  })
+}
+document.getElementById('me').addEventListener('click', async () => show('GET /me', await whoAmI()))
+document.getElementById('logout').addEventListener('click', async () => { show('logout', await call('POST', '/auth/logout')); await whoAmI() })
+whoAmI()
+`
+
+const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64')
+
+/** The page may call the API on its own origin and run its one script, nothing else. */
+export const DEMO_CSP = `default-src 'none'; script-src 'sha256-${SCRIPT_HASH}'; connect-src 'self'; ` +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+export function demoPage (line: string): string {
+  return '<!doctype html><html lang="en"><meta charset="utf-8"><title>cognito-bff local</title>' +
+    `<body><h1>cognito-bff</h1><p id="status">${escapeHtml(line)}</p><p id="who">…</p>` +
+    '<h2>Sign up</h2><form data-action="signup"><input name="username" placeholder="username" required> ' +
+    '<input name="email" type="email" placeholder="e-mail" required> <input name="password" type="password" placeholder="password" required> ' +
+    '<button>Sign up</button></form>' +
+    '<h2>Confirm</h2><form data-action="confirm"><input name="username" placeholder="username" required> ' +
+    '<input name="code" placeholder="code from /local/messages" required> <button>Confirm</button></form>' +
+    '<h2>Sign in</h2><form data-action="login"><input name="username" placeholder="username" required> ' +
+    '<input name="password" type="password" placeholder="password" required> <button>Sign in</button></form>' +
+    '<p><a id="hosted-login" href="/oauth/login?redirect=%2Flocal%2Fdemo">Sign in with the hosted UI</a></p>' +
+    '<p><button id="me">Show /me</button> <button id="logout">Sign out</button> ' +
+    '<a id="hosted-logout" href="/oauth/logout?redirect=%2Flocal%2Fdemo">Sign out here and at the hosted UI</a></p>' +
+    '<pre id="out"></pre>' +
+    '<p>API reference: <a href="/docs">/docs</a>. Codes Cognito would have sent: <a href="/local/messages">/local/messages</a>.</p>' +
+    `<script>${SCRIPT}</script></body></html>`
+}

@@ -1,0 +1,286 @@
+/**
+ * Hosted-UI sign-in through the BFF against the local stand-in for Cognito's
+ * managed login: the login redirect, every step of the callback checklist,
+ * hosted logout and the CMS hand-off. The browser's half goes through
+ * hosted-ui-flow.ts; the BFF is driven with inject.
+ */
+import type { LightMyRequestResponse } from 'fastify'
+import t, { type Test } from 'tap'
+import type { ErrorCode } from '../../../src/errors/catalog.js'
+import { createMemoryStore } from '../../../src/store/memory-store.js'
+import type { SharedStore } from '../../../src/store/store.js'
+import { buildAwsApp, buildTestApp, cookieHeader, type TestApp } from '../../helper.js'
+import { signInAtHostedUi, submitHostedForm } from './hosted-ui-flow.js'
+
+const CMS = 'http://127.0.0.1:9'
+const CMS_SECRET = 'cms-handoff-secret-of-at-least-32-chars'
+const OTHER_SITE = 'http://127.0.0.1:10'
+const OTHER_SECRET = 'other-site-secret-of-at-least-32-chars!'
+
+const env = {
+  REDIRECT_ALLOWLIST: `http://localhost:3000,${CMS},${OTHER_SITE}`,
+  HANDOFF_SITES: `${CMS}=${CMS_SECRET},${OTHER_SITE}=${OTHER_SECRET}`,
+  OAUTH_PROVIDERS: 'COGNITO,Google'
+}
+
+/** A problem with this code (its whole shape is checked by the contract check on every inject), and never a redirect. */
+function expectRefusal (t: Test, response: LightMyRequestResponse, code: ErrorCode, detail?: string): void {
+  t.equal(response.json().code, code, `${code}: ${response.body}`)
+  if (detail !== undefined) t.equal(response.json().detail, detail)
+  t.equal(response.headers.location, undefined, `${code}: no Location`)
+}
+
+/** The app, a confirmed user, and a signed-in browser's callback ready to be called. */
+type WithUser = TestApp & { user: { username: string, password: string } }
+
+async function setUp (t: Test, extraEnv: Record<string, string> = {}, store?: SharedStore): Promise<WithUser> {
+  const app = await buildTestApp(t, { env: { ...env, ...extraEnv }, deps: store === undefined ? {} : { store } })
+  return { ...app, user: await app.confirmedUser('hosted') }
+}
+
+t.test('a hosted-UI sign-in lands on the redirect target with a working session', async t => {
+  const { app, user, config } = await setUp(t)
+  const flow = await signInAtHostedUi(app, user, '?redirect=' + encodeURIComponent('/local/demo?x=a_b'))
+
+  const params = flow.authorize.searchParams
+  t.equal(flow.authorize.origin + flow.authorize.pathname, `${config.hostedUiDomain}/oauth2/authorize`)
+  t.equal(params.get('response_type'), 'code')
+  t.equal(params.get('client_id'), config.pool.clientId)
+  t.equal(params.get('redirect_uri'), 'http://localhost:3000/oauth/callback')
+  t.same(params.get('scope')?.split(' '), ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'])
+  t.equal(params.get('code_challenge_method'), 'S256')
+  t.match(params.get('code_challenge'), /^[\w-]{43}$/)
+  t.ok(params.get('nonce'), 'an OIDC nonce')
+  t.equal(params.get('identity_provider'), null, 'no provider: the hosted UI\'s own page')
+  t.match(params.get('state'), /^[0-9a-f]{32}_http:\/\/localhost:3000\/local\/demo\?x=a_b$/, 'state = <nonce>_<redirect>, underscores kept')
+  const loginCookie = flow.start.cookies.find(c => c.name.startsWith('bff_oauth_'))
+  t.ok(loginCookie?.httpOnly)
+  t.equal(loginCookie?.path, '/oauth')
+  t.equal(loginCookie?.sameSite, 'Lax')
+  t.equal(loginCookie?.maxAge, 300)
+
+  const callback = await app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.loginCookie } })
+  t.equal(callback.statusCode, 302, callback.body)
+  t.equal(callback.headers.location, 'http://localhost:3000/local/demo?x=a_b', 'exactly the target, nothing appended')
+  const cleared = callback.cookies.find(c => c.name === loginCookie?.name)
+  t.equal(cleared?.value, '', 'the login cookie is cleared')
+  t.same(callback.cookies.filter(c => c.value !== '').map(c => c.name).sort(), ['bff_access', 'bff_id', 'bff_refresh'])
+
+  const me = await app.inject({ method: 'GET', url: '/me', headers: { cookie: cookieHeader(callback) } })
+  t.equal(me.statusCode, 200, 'the hosted-UI session calls /me (aws.cognito.signin.user.admin was granted)')
+  t.equal(me.json().username, user.username)
+})
+
+t.test('a provider goes to the authorize URL; one not configured is refused', async t => {
+  const { app } = await buildTestApp(t, { env })
+  const google = await app.inject({ method: 'GET', url: '/oauth/login?provider=Google' })
+  t.equal(google.statusCode, 302)
+  t.equal(new URL(String(google.headers.location)).searchParams.get('identity_provider'), 'Google')
+
+  const facebook = await app.inject({ method: 'GET', url: '/oauth/login?provider=Facebook' })
+  expectRefusal(t, facebook, 'VALIDATION_FAILED', '/querystring/provider: must be one of COGNITO, Google')
+  t.equal(facebook.headers.location, undefined)
+  t.same(facebook.cookies, [], 'nothing started')
+})
+
+t.test('a hostile redirect at login is refused before anything starts', async t => {
+  const { app, logs } = await buildTestApp(t, { env })
+  for (const redirect of ['https://evil.example.net/', '//evil.example.net', '/\\evil.example.net', 'javascript:alert(1)', 'http://localhost:3000@evil.example.net/']) {
+    const response = await app.inject({ method: 'GET', url: '/oauth/login?redirect=' + encodeURIComponent(redirect) })
+    expectRefusal(t, response, 'REDIRECT_NOT_ALLOWED')
+    t.equal(response.headers.location, undefined, `${redirect}: no Location`)
+    t.same(response.cookies, [], `${redirect}: no login cookie`)
+  }
+  t.ok(logs.some(line => line.includes('"reason":"origin-not-allowed"')), 'the refusal is logged with its reason')
+  t.notOk(logs.some(line => line.includes('evil.example.net')), 'but not the value itself')
+})
+
+t.test('the callback checklist refuses what is not this browser\'s sign-in', async t => {
+  const { app, user } = await setUp(t)
+  const flow = await signInAtHostedUi(app, user, '?redirect=%2Flocal%2Fdemo')
+  const url = new URL(flow.callback, 'http://localhost:3000')
+  const state = String(url.searchParams.get('state'))
+  const code = String(url.searchParams.get('code'))
+  const [nonce] = state.split('_') as [string]
+  const callback = (query: Record<string, string>, cookie = flow.loginCookie) =>
+    app.inject({ method: 'GET', url: '/oauth/callback?' + new URLSearchParams(query).toString(), headers: cookie === '' ? {} : { cookie } })
+
+  const cases: Array<[string, Record<string, string>, string?]> = [
+    ['no state', { code }],
+    ['a state without an underscore', { code, state: nonce }],
+    ['a state with nothing after the underscore', { code, state: `${nonce}_` }],
+    ['another nonce', { code, state: `${'0'.repeat(32)}_/local/demo` }],
+    ['no login cookie', { code, state }, ''],
+    ['a tampered login cookie', { code, state }, flow.loginCookie.replace(/=v1\.(.)/, (_m, c: string) => `=v1.${c === 'A' ? 'B' : 'A'}`)],
+    ['the right nonce with another redirect', { code, state: `${nonce}_http://localhost:3000/elsewhere` }]
+  ]
+  for (const [name, query, cookie] of cases) {
+    const response = await callback(query, cookie)
+    expectRefusal(t, response, 'OAUTH_STATE_INVALID')
+    t.equal(response.headers.location, undefined, `${name}: no Location`)
+    t.notOk(response.cookies.some(c => c.name === 'bff_access' && c.value !== ''), `${name}: no session`)
+  }
+
+  const good = await callback({ code, state })
+  t.equal(good.statusCode, 302, 'the real callback still works after those attempts')
+  const replay = await callback({ code, state })
+  expectRefusal(t, replay, 'OAUTH_CODE_INVALID')
+  t.equal(replay.headers.location, undefined, 'a replayed code (even with the old cookie) signs nobody in')
+})
+
+t.test('an OAuth error returns to a known-good target, or is a problem', async t => {
+  const { app } = await buildTestApp(t, { env })
+  const start = await app.inject({ method: 'GET', url: '/oauth/login?redirect=%2Flocal%2Fdemo' })
+  const state = String(new URL(String(start.headers.location)).searchParams.get('state'))
+
+  const denied = await app.inject({
+    method: 'GET',
+    url: `/oauth/callback?error=access_denied&state=${encodeURIComponent(state)}`,
+    headers: { cookie: cookieHeader(start) }
+  })
+  t.equal(denied.statusCode, 302)
+  t.equal(denied.headers.location, 'http://localhost:3000/local/demo?error=access_denied')
+
+  const odd = await app.inject({ method: 'GET', url: '/oauth/callback?error=%3Cscript%3E&state=x' })
+  expectRefusal(t, odd, 'OAUTH_ERROR', 'The hosted UI answered server_error.')
+  const noState = await app.inject({ method: 'GET', url: '/oauth/callback?error=access_denied' })
+  expectRefusal(t, noState, 'OAUTH_ERROR', 'The hosted UI answered access_denied.')
+  t.equal(noState.headers.location, undefined)
+})
+
+t.test('external state (a CMS built it): refused by default; allowed, the nonce is handed back', async t => {
+  for (const allowed of [false, true]) {
+    const { app, user, config } = await setUp(t, allowed ? { OAUTH_EXTERNAL_STATE: 'true' } : {})
+    // The CMS sends the browser to the hosted UI itself, with its own state and no PKCE.
+    const authorize = new URL('/oauth2/authorize', config.hostedUiDomain)
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: config.pool.clientId,
+      redirect_uri: config.oauth.callbackUrl,
+      scope: 'openid aws.cognito.signin.user.admin',
+      state: 'cms-csrf-123_http://127.0.0.1:10/after_login'
+    }).toString()
+    const posted = await submitHostedForm(authorize, user)
+    const callback = new URL(String(posted.headers.get('location')))
+    const response = await app.inject({ method: 'GET', url: callback.pathname + callback.search })
+    if (!allowed) {
+      expectRefusal(t, response, 'OAUTH_STATE_INVALID')
+      continue
+    }
+    t.equal(response.statusCode, 302, response.body)
+    const location = new URL(String(response.headers.location))
+    t.equal(location.origin + location.pathname, 'http://127.0.0.1:10/after_login')
+    t.equal(location.searchParams.get('bff_state'), 'cms-csrf-123', 'the CMS gets its nonce back to check')
+    t.ok(location.searchParams.get('handoff'), 'a hand-off site gets a code')
+
+    // A forged external state naming a target off the allowlist is never followed.
+    const forged = new URL(authorize)
+    forged.searchParams.set('state', 'abcdefgh_https://evil.example.net/')
+    const again = await submitHostedForm(forged, user)
+    const evil = new URL(String(again.headers.get('location')))
+    const refused = await app.inject({ method: 'GET', url: evil.pathname + evil.search })
+    expectRefusal(t, refused, 'REDIRECT_NOT_ALLOWED')
+    t.equal(refused.headers.location, undefined)
+  }
+})
+
+t.test('hand-off: a CMS back end redeems the code once, with its own secret', async t => {
+  const { app, user } = await setUp(t)
+  const signIn = async () => {
+    const flow = await signInAtHostedUi(app, user, '?redirect=' + encodeURIComponent(`${CMS}/welcome?from=bff`))
+    const response = await app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.loginCookie } })
+    t.equal(response.statusCode, 302)
+    const location = new URL(String(response.headers.location))
+    t.equal(`${location.origin}${location.pathname}?from=bff`, `${CMS}/welcome?from=bff`)
+    t.notOk(response.cookies.some(c => c.name.startsWith('bff_') && !c.name.startsWith('bff_oauth_')), 'no session cookies for a hand-off site')
+    t.notMatch(String(response.headers.location), /eyJ/, 'no token in the URL')
+    return String(location.searchParams.get('handoff'))
+  }
+  const redeem = (code: string, secret?: string) => app.inject({
+    method: 'POST',
+    url: '/oauth/handoff',
+    payload: { code },
+    headers: secret === undefined ? {} : { authorization: `Bearer ${secret}` }
+  })
+
+  const code = await signIn()
+  expectRefusal(t, await redeem(code), 'UNAUTHENTICATED')
+  expectRefusal(t, await redeem(code, 'not-a-site-secret'), 'UNAUTHENTICATED')
+  const first = await redeem(code, CMS_SECRET)
+  t.equal(first.statusCode, 200, first.body)
+  t.equal(first.json().username, user.username)
+  t.match(first.json().tokens, { accessToken: /^eyJ/, idToken: /^eyJ/, refreshToken: String, tokenType: 'Bearer' })
+  const me = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${String(first.json().tokens.accessToken)}` } })
+  t.equal(me.statusCode, 200)
+  expectRefusal(t, await redeem(code, CMS_SECRET), 'HANDOFF_INVALID')
+
+  const stolen = await signIn()
+  expectRefusal(t, await redeem(stolen, OTHER_SECRET), 'HANDOFF_INVALID')
+  expectRefusal(t, await redeem(stolen, CMS_SECRET), 'HANDOFF_INVALID')
+})
+
+t.test('hand-off: an expired code is refused', async t => {
+  // The store keeps hand-off codes 50 ms instead of 60 s.
+  const memory = createMemoryStore()
+  const store: SharedStore = {
+    ...memory,
+    putOnce: async (key, value, ttl) => await memory.putOnce(key, value, key.startsWith('handoff:') ? 50 : ttl)
+  }
+  const { app, user } = await setUp(t, {}, store)
+  const flow = await signInAtHostedUi(app, user, '?redirect=' + encodeURIComponent(`${CMS}/welcome`))
+  const response = await app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.loginCookie } })
+  const code = String(new URL(String(response.headers.location)).searchParams.get('handoff'))
+  await new Promise(resolve => setTimeout(resolve, 100))
+  const late = await app.inject({ method: 'POST', url: '/oauth/handoff', payload: { code }, headers: { authorization: `Bearer ${CMS_SECRET}` } })
+  expectRefusal(t, late, 'HANDOFF_INVALID')
+})
+
+t.test('hosted logout ends the session here and at the hosted UI', async t => {
+  const { app, user, config } = await setUp(t)
+  const flow = await signInAtHostedUi(app, user, '?redirect=%2Flocal%2Fdemo')
+  const signedIn = await app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.loginCookie } })
+  const session = cookieHeader(signedIn)
+
+  const hostile = await app.inject({ method: 'GET', url: '/oauth/logout?redirect=' + encodeURIComponent('https://evil.example.net/') })
+  expectRefusal(t, hostile, 'REDIRECT_NOT_ALLOWED')
+  t.equal(hostile.headers.location, undefined)
+
+  const first = await app.inject({ method: 'GET', url: '/oauth/logout?redirect=%2Flocal%2Fdemo', headers: { cookie: session } })
+  t.equal(first.statusCode, 302)
+  const next = new URL(String(first.headers.location))
+  t.equal(next.pathname, '/auth/logout/hosted')
+  t.equal(next.searchParams.get('redirect'), 'http://localhost:3000/local/demo')
+
+  const second = await app.inject({ method: 'GET', url: next.pathname + next.search, headers: { cookie: session } })
+  t.equal(second.statusCode, 302, second.body)
+  const logout = new URL(String(second.headers.location))
+  t.equal(`${logout.origin}${logout.pathname}`, `${config.hostedUiDomain}/logout`)
+  t.equal(logout.searchParams.get('client_id'), config.pool.clientId)
+  t.equal(logout.searchParams.get('logout_uri'), 'http://localhost:3000/local/demo')
+  t.same(second.cookies.filter(c => c.value !== '').map(c => c.name), [], 'every session cookie cleared')
+
+  const me = await app.inject({ method: 'GET', url: '/me', headers: { cookie: session } })
+  expectRefusal(t, me, 'TOKEN_INVALID')
+  const refresh = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie: session } })
+  expectRefusal(t, refresh, 'SESSION_EXPIRED')
+  const hosted = await fetch(logout, { redirect: 'manual' })
+  t.equal(hosted.status, 302)
+  t.equal(hosted.headers.get('location'), 'http://localhost:3000/local/demo')
+})
+
+t.test('against a real pool the hosted UI exists only with COGNITO_DOMAIN, and goes there', async t => {
+  const off = await buildAwsApp(t)
+  t.equal((await off.app.inject({ method: 'GET', url: '/oauth/login' })).statusCode, 404)
+
+  const { app, config } = await buildAwsApp(t, {
+    env: { COGNITO_DOMAIN: 'https://login.example.com', REDIRECT_ALLOWLIST: 'https://app.example.com/account/' }
+  })
+  const start = await app.inject({ method: 'GET', url: '/oauth/login' })
+  t.equal(start.statusCode, 302)
+  const authorize = new URL(String(start.headers.location))
+  t.equal(`${authorize.origin}${authorize.pathname}`, 'https://login.example.com/oauth2/authorize')
+  t.equal(authorize.searchParams.get('redirect_uri'), `${config.publicUrl.origin}/oauth/callback`)
+  t.match(authorize.searchParams.get('state'), /^[0-9a-f]{32}_https:\/\/app\.example\.com\/account\/$/, 'no redirect: the first entry')
+  const outside = await app.inject({ method: 'GET', url: '/oauth/login?redirect=%2Fadmin' })
+  expectRefusal(t, outside, 'REDIRECT_NOT_ALLOWED', 'The redirect target is refused (path-not-allowed).')
+})
