@@ -4,7 +4,10 @@
  * nonce (hex, so never `_`) ties the callback to the browser that started the
  * login, the redirect says where the user goes afterwards. The PKCE verifier
  * and the OIDC nonce stay in a sealed cookie, one per attempt (two tabs may
- * sign in at once), scoped to /oauth and gone after a few minutes.
+ * sign in at once), scoped to /oauth and gone after a few minutes. The cookie
+ * holds only a hash of the redirect, and a browser keeps at most a few of
+ * them: otherwise a page that sends a browser to /oauth/login over and over
+ * could pile up cookies until its Cookie header is too large to be served.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -25,6 +28,9 @@ export interface LoginAttempt {
 /** Long enough for a social provider's consent screens, short enough to leave little to steal. */
 export const LOGIN_ATTEMPT_SECONDS = 300
 const COOKIE_PATH = '/oauth'
+const COOKIE_PREFIX = 'bff_oauth_'
+/** Sign-ins in progress per browser; starting another drops the oldest. */
+const MAX_ATTEMPTS = 3
 /**
  * A nonce a CMS made itself (OAUTH_EXTERNAL_STATE) is handed back in a URL:
  * only characters that need no escaping there, and a sane length.
@@ -68,19 +74,33 @@ export function sameSecret (a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right)
 }
 
+/** What the cookie keeps: the redirect only as a hash (the state carries it), and when the attempt began. */
+interface StoredAttempt {
+  nonce: string
+  codeVerifier: string
+  oidcNonce: string
+  redirectHash: string
+  startedAt: number
+}
+
+function hashOf (redirect: string): string {
+  return createHash('sha256').update(redirect).digest('base64url')
+}
+
 export interface LoginCookies {
-  set (reply: FastifyReply, attempt: LoginAttempt): void
+  /** Sets the attempt's cookie, and clears the oldest ones beyond the few a browser may keep. */
+  set (request: FastifyRequest, reply: FastifyReply, attempt: LoginAttempt): void
   /**
-   * The attempt the state's nonce names, read and cleared: undefined when
-   * there is none (never started here, expired, or already used); 'tampered'
-   * when a cookie is there but does not unseal or does not match.
+   * The attempt the state names, read and cleared: undefined when there is
+   * none (never started here, expired, or already used); 'tampered' when a
+   * cookie is there but does not unseal, or names another nonce or redirect.
    */
-  take (request: FastifyRequest, reply: FastifyReply, nonce: string): LoginAttempt | 'tampered' | undefined
+  take (request: FastifyRequest, reply: FastifyReply, state: { nonce: string, redirect: string }): LoginAttempt | 'tampered' | undefined
 }
 
 export function createLoginCookies (config: Pick<Config, 'cookies'>, sealer: Sealer): LoginCookies {
-  const prefix = config.cookies.secure ? '__Secure-' : ''
-  const nameFor = (nonce: string) => `${prefix}bff_oauth_${nonce}`
+  const prefix = `${config.cookies.secure ? '__Secure-' : ''}${COOKIE_PREFIX}`
+  const nameFor = (nonce: string) => `${prefix}${nonce}`
   const options = {
     httpOnly: true,
     secure: config.cookies.secure,
@@ -90,25 +110,42 @@ export function createLoginCookies (config: Pick<Config, 'cookies'>, sealer: Sea
   }
 
   return {
-    set (reply, attempt) {
-      reply.setCookie(nameFor(attempt.nonce), sealer.seal('oauth-login', JSON.stringify(attempt)), { ...options, maxAge: LOGIN_ATTEMPT_SECONDS })
+    set (request, reply, attempt) {
+      const stored: StoredAttempt = {
+        nonce: attempt.nonce,
+        codeVerifier: attempt.codeVerifier,
+        oidcNonce: attempt.oidcNonce,
+        redirectHash: hashOf(attempt.redirect),
+        startedAt: Date.now()
+      }
+      reply.setCookie(nameFor(attempt.nonce), sealer.seal('oauth-login', JSON.stringify(stored)), { ...options, maxAge: LOGIN_ATTEMPT_SECONDS })
+      const others = Object.entries(request.cookies)
+        .filter(([name]) => name.startsWith(prefix))
+        .map(([name, value]) => ({ name, startedAt: open(value)?.startedAt ?? 0 }))
+        .sort((a, b) => b.startedAt - a.startedAt)
+      for (const old of others.slice(MAX_ATTEMPTS - 1)) reply.clearCookie(old.name, options)
     },
 
-    take (request, reply, nonce) {
+    take (request, reply, { nonce, redirect }) {
       // Only a nonce of ours names a cookie: anything else cannot have one.
       if (!/^[0-9a-f]{32}$/.test(nonce)) return undefined
       const name = nameFor(nonce)
       const sealed = request.cookies[name]
       if (sealed === undefined) return undefined
       reply.clearCookie(name, options)
-      const opened = sealer.unseal('oauth-login', sealed)
-      if (opened === undefined) return 'tampered'
-      try {
-        const attempt = JSON.parse(opened) as LoginAttempt
-        return sameSecret(attempt.nonce, nonce) ? attempt : 'tampered'
-      } catch {
-        return 'tampered'
-      }
+      const stored = open(sealed)
+      if (stored === undefined || !sameSecret(stored.nonce, nonce) || !sameSecret(stored.redirectHash, hashOf(redirect))) return 'tampered'
+      return { nonce: stored.nonce, codeVerifier: stored.codeVerifier, oidcNonce: stored.oidcNonce, redirect }
+    }
+  }
+
+  function open (sealed: string | undefined): StoredAttempt | undefined {
+    const opened = sealed === undefined ? undefined : sealer.unseal('oauth-login', sealed)
+    if (opened === undefined) return undefined
+    try {
+      return JSON.parse(opened) as StoredAttempt
+    } catch {
+      return undefined
     }
   }
 }

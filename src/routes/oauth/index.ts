@@ -84,7 +84,7 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       throw invalidFields([{ field: '/querystring/provider', message: `must be one of ${oauth.providers.join(', ')}` }])
     }
     const attempt = newLoginAttempt(allowedTarget(redirect, request.log))
-    logins.set(reply, attempt)
+    logins.set(request, reply, attempt)
     const authorize = new URL('/oauth2/authorize', domain)
     const params = authorize.searchParams
     params.set('response_type', 'code')
@@ -131,8 +131,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
     const split = state === undefined ? undefined : splitState(state)
     if (split === undefined) throw refused ?? new ApiError('OAUTH_STATE_INVALID', { detail: 'The state is missing or not <nonce>_<redirect>.' })
-    const attempt = logins.take(request, reply, split.nonce)
-    if (attempt === 'tampered' || (attempt !== undefined && !sameSecret(attempt.redirect, split.redirect))) {
+    const attempt = logins.take(request, reply, split)
+    if (attempt === 'tampered') {
       throw new ApiError('OAUTH_STATE_INVALID', { detail: 'The login cookie does not belong to this sign-in.' })
     }
     const external = attempt === undefined

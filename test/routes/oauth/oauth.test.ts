@@ -284,3 +284,34 @@ t.test('against a real pool the hosted UI exists only with COGNITO_DOMAIN, and g
   const outside = await app.inject({ method: 'GET', url: '/oauth/login?redirect=%2Fadmin' })
   expectRefusal(t, outside, 'REDIRECT_NOT_ALLOWED', 'The redirect target is refused (path-not-allowed).')
 })
+
+t.test('a browser keeps at most three sign-ins in progress, each cookie small whatever the redirect', async t => {
+  const { app, user } = await setUp(t)
+  const jar = new Map<string, string>()
+  const starts = []
+  for (let i = 0; i < 5; i++) {
+    const long = '/local/demo?pad=' + 'x'.repeat(1900) + i
+    const start = await app.inject({
+      method: 'GET',
+      url: '/oauth/login?redirect=' + encodeURIComponent(long),
+      headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') }
+    })
+    for (const c of start.cookies) {
+      if (c.value === '') jar.delete(c.name)
+      else jar.set(c.name, c.value)
+    }
+    t.ok(start.cookies.every(c => c.value.length < 400), 'the redirect is not in the cookie')
+    starts.push(start)
+  }
+  t.equal(jar.size, 3, 'the two oldest attempts were dropped')
+
+  const finish = async (index: number) => {
+    const authorize = new URL(String(starts[index]?.headers.location))
+    const posted = await submitHostedForm(authorize, user)
+    const callback = new URL(String(posted.headers.get('location')))
+    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+    return await app.inject({ method: 'GET', url: callback.pathname + callback.search, headers: { cookie } })
+  }
+  expectRefusal(t, await finish(0), 'OAUTH_STATE_INVALID')
+  t.equal((await finish(4)).statusCode, 302, 'the newest completes')
+})
