@@ -125,7 +125,8 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_SIGNIN: Type.Integer({
     minimum: 1,
     default: 60,
-    description: 'Login, challenge, refresh and logout requests per minute per client address (the /oauth/* routes have a budget of this size of their own).'
+    description: 'Login, challenge, refresh and logout requests per minute per client address ' +
+      '(the /oauth/* routes have a budget of this size of their own).'
   }),
   RATE_LIMIT_RECOVERY: Type.Integer({ minimum: 1, default: 10, description: 'Forgot- and reset-password requests per minute per client address.' }),
   ACCOUNT_SIGNIN_FAILURES: Type.Integer({
