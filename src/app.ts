@@ -27,6 +27,7 @@ import meRoutes from './routes/me/index.js'
 import oauthRoutes from './routes/oauth/index.js'
 import opsRoutes from './routes/ops/index.js'
 import problemPages from './routes/problems/index.js'
+import tokenRoutes from './routes/tokens/index.js'
 import { ProblemSchema } from './schemas/problem.js'
 import type { SharedStore } from './store/store.js'
 
@@ -116,6 +117,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(accountLimits)
   await app.register(authRoutes)
   await app.register(meRoutes)
+  await app.register(tokenRoutes)
   // Hosted-UI sign-in exists where there is a hosted UI: COGNITO_DOMAIN, or the emulator's stand-in.
   if (config.hostedUiDomain !== undefined) await app.register(oauthRoutes)
   // The config decides: local routes exist exactly when the emulator stands in for Cognito.

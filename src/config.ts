@@ -96,6 +96,29 @@ export const EnvSchema = Type.Object({
       '(secret 32+ characters). A hosted-UI sign-in returning to such an origin gets ?handoff=<code>, which its back end redeems once, ' +
       'within 60 s, at POST /oauth/handoff with Authorization: Bearer <secret>.'
   }),
+  TOKEN_CLIENT_IDS: Type.String({
+    default: '',
+    pattern: '^([\\w+]+(,[\\w+]+)*)?$',
+    description: 'Other app clients of the pool whose tokens are accepted too (comma-separated ids), e.g. a CMS client next to the SPA\'s ' +
+      'COGNITO_CLIENT_ID: ID tokens\' aud and access tokens\' client_id must be one of them.'
+  }),
+  TOKEN_CLOCK_SKEW_S: Type.Integer({
+    minimum: 0,
+    maximum: 300,
+    default: 60,
+    description: 'How far ahead of this clock a token\'s iat and nbf may be (clocks differ a little).'
+  }),
+  TOKEN_MAX_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 16384,
+    description: 'Longer tokens are refused before any parsing (Cognito\'s are a few kB, more with many groups).'
+  }),
+  JWKS_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 3000,
+    description: 'Longest a request waits for the pool\'s JWKS to be fetched (first use, or a key the cache lacks); ' +
+      'cached keys answer at once, and a JWKS that cannot be refreshed keeps serving (readiness says degraded).'
+  }),
   LOGIN_FLOW: Literals(LOGIN_FLOWS, {
     default: 'USER_PASSWORD_AUTH',
     description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed) ' +
@@ -241,6 +264,13 @@ const CommonFields = {
   rateLimits: Type.Object({ signUp: Type.Integer(), signIn: Type.Integer(), recovery: Type.Integer() }),
   accountLimits: Type.Object({ signInFailures: Type.Integer(), codeFailures: Type.Integer(), windowMs: Type.Integer() }),
   uniformAnswerMs: Type.Integer(),
+  /** Token checks: what the verifier accepts beyond the pool and client. */
+  tokens: Type.Object({
+    otherClientIds: Type.Array(Type.String()),
+    clockSkewSeconds: Type.Integer(),
+    maxBytes: Type.Integer(),
+    jwksTimeoutMs: Type.Integer()
+  }),
   /** Hosted-UI login: used when the mode has a hosted-UI domain (local mode, or COGNITO_DOMAIN). */
   oauth: Type.Object({
     /** Where a user may be sent back to; relative targets resolve against the first entry. */
@@ -386,6 +416,12 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     },
     uniformAnswerMs: env.UNIFORM_ANSWER_MS,
     oauth,
+    tokens: {
+      otherClientIds: env.TOKEN_CLIENT_IDS.split(',').filter(Boolean),
+      clockSkewSeconds: env.TOKEN_CLOCK_SKEW_S,
+      maxBytes: env.TOKEN_MAX_BYTES,
+      jwksTimeoutMs: env.JWKS_TIMEOUT_MS
+    },
     trustProxy: parseTrustProxy(env.TRUST_PROXY)
   }
   const cookies = { sameSite: env.COOKIE_SAMESITE, secure: publicUrl.protocol === 'https:', secrets: env.COOKIE_SECRETS?.split(',') }

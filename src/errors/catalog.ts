@@ -225,6 +225,8 @@ export interface ApiErrorOptions {
   cause?: unknown
   /** Response headers that belong to this answer, e.g. WWW-Authenticate on a refused Bearer token. */
   headers?: Record<string, string>
+  /** Why a token was refused, coarsely (POST /tokens/verify). */
+  reason?: 'expired' | 'invalid' | 'revoked'
 }
 
 /** An error with a catalog code; the only kind handlers throw on purpose. */
@@ -235,6 +237,7 @@ export class ApiError extends Error {
   readonly errors?: FieldError[]
   readonly retryAfter?: number
   readonly headers?: Record<string, string>
+  readonly reason?: 'expired' | 'invalid' | 'revoked'
 
   constructor (code: ErrorCode, options: ApiErrorOptions = {}) {
     super(options.detail ?? ERROR_CATALOG[code].title, { cause: options.cause })
@@ -245,6 +248,7 @@ export class ApiError extends Error {
     this.errors = options.errors
     this.retryAfter = options.retryAfter
     this.headers = options.headers
+    this.reason = options.reason
   }
 }
 

@@ -59,7 +59,11 @@ const AUTHORIZE_PARAMS = [
 const INCORRECT = 'Incorrect username or password.'
 const NO_PROVIDERS = 'The local stand-in for the hosted UI only has the user pool\'s own users (identity_provider=COGNITO): ' +
   'social, SAML and OIDC providers need a real user pool.'
-const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' }
+/**
+ * same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the page's own
+ * form post, which the cross-site check then refuses. Other sites still get no referrer (nor the code).
+ */
+const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' }
 
 interface HostedSession { userPoolId: string, username: string, authTime: number, expiresAt: number }
 interface AuthRequest { clientId: string, redirectUri: string, state?: string, nonce?: string, scopes: string[], codeChallenge?: string }

@@ -38,6 +38,7 @@ function problemBody (requestId: string, error: ApiError): Problem {
     // Only 4xx details leave the process.
     ...(status < 500 && error.detail !== undefined ? { detail: error.detail } : {}),
     instance: `urn:request:${requestId}`,
+    ...(error.reason ? { reason: error.reason } : {}),
     ...(error.errors ? { errors: error.errors } : {})
   }
 }

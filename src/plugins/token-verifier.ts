@@ -14,8 +14,15 @@ declare module 'fastify' {
  * and the first verification fetches it again.
  */
 export default fp(async function tokenVerifier (fastify: FastifyInstance) {
-  const { pool, cognito } = fastify.config
-  const verifier = createTokenVerifier({ pool, timeoutMs: cognito.timeoutMs, store: fastify.store })
+  const { pool, tokens } = fastify.config
+  const verifier = createTokenVerifier({
+    pool,
+    otherClientIds: tokens.otherClientIds,
+    timeoutMs: tokens.jwksTimeoutMs,
+    store: fastify.store,
+    clockSkewSeconds: tokens.clockSkewSeconds,
+    maxTokenBytes: tokens.maxBytes
+  })
   fastify.decorate('tokenVerifier', verifier)
   fastify.addHook('onReady', async () => {
     try {

@@ -55,6 +55,30 @@ export const HEADER_COMPONENTS = {
     required: true,
     schema: { type: 'string', format: 'uri' }
   },
+  AuthRequestUser: {
+    name: 'X-Auth-Request-User',
+    description: 'The verified caller\'s username (forward-auth: pass it on to the upstream).',
+    required: true,
+    schema: { type: 'string' }
+  },
+  AuthRequestSub: {
+    name: 'X-Auth-Request-Sub',
+    description: 'The verified caller\'s sub: the user\'s permanent id.',
+    required: true,
+    schema: { type: 'string' }
+  },
+  AuthRequestEmail: {
+    name: 'X-Auth-Request-Email',
+    description: 'The caller\'s e-mail, when an ID token was presented (Bearer, or the session\'s ID cookie).',
+    required: false,
+    schema: { type: 'string' }
+  },
+  AuthRequestGroups: {
+    name: 'X-Auth-Request-Groups',
+    description: 'The caller\'s cognito:groups, comma-separated (empty when none).',
+    required: true,
+    schema: { type: 'string' }
+  },
   WwwAuthenticate: {
     name: 'WWW-Authenticate',
     description: 'The Bearer challenge (RFC 6750) when the sign-in guard refuses the request: `Bearer` (no token), ' +

@@ -4,6 +4,10 @@ import { StringEnum } from './string-enum.js'
 export const HealthSchema = Type.Object({ status: Type.Literal('ok') })
 
 export const ReadySchema = Type.Object({
-  status: StringEnum(['ready', 'not ready']),
-  checks: Type.Object({ jwks: Type.Boolean({ description: 'The pool\'s signing keys are loaded.' }) })
+  status: StringEnum(['ready', 'degraded', 'not ready']),
+  checks: Type.Object({
+    jwks: StringEnum(['ok', 'degraded', 'missing'], {
+      description: 'The pool\'s signing keys: ok, degraded (cached and in use, but the JWKS endpoint failed the last refresh) or missing.'
+    })
+  })
 })

@@ -11,6 +11,9 @@ export const ProblemSchema = Type.Object({
   code: Type.Union(ERROR_CODES.map(code => Type.Literal(code)), { description: 'Stable machine code; branch on this.' }),
   detail: Type.Optional(Type.String({ description: 'What went wrong in this case (4xx only).' })),
   instance: Type.String({ description: 'Identifies this occurrence: urn:request:<request id>, as in the logs.' }),
+  reason: Type.Optional(Type.Union([Type.Literal('expired'), Type.Literal('invalid'), Type.Literal('revoked')], {
+    description: 'Why a token was refused, coarsely (POST /tokens/verify): expired, invalid (signature, issuer, client, use, shape) or revoked.'
+  })),
   errors: Type.Optional(Type.Array(Type.Object({
     field: Type.String({ description: 'Where the problem is, e.g. /body/username.' }),
     message: Type.String()

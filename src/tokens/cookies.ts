@@ -40,6 +40,7 @@ export interface SessionCookies {
   set (reply: FastifyReply, tokens: Tokens, username: string): void
   clear (reply: FastifyReply): void
   accessToken (request: FastifyRequest): string | undefined
+  idToken (request: FastifyRequest): string | undefined
   refresh (request: FastifyRequest): RefreshCookie | undefined
 }
 
@@ -83,6 +84,7 @@ export function createSessionCookies (config: Pick<Config, 'cookies'>, sealer: S
     },
 
     accessToken: request => read(request, 'access'),
+    idToken: request => read(request, 'id'),
 
     refresh (request) {
       const raw = read(request, 'refresh')

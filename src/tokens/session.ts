@@ -32,6 +32,8 @@ export interface SessionService {
   end (request: FastifyRequest, reply: FastifyReply, body: { refreshToken?: string }): Promise<void>
   /** The access token the caller presented (Bearer first, then the cookie), not yet verified. */
   presentedAccessToken (request: FastifyRequest): string | undefined
+  /** The session's ID token from its cookie, not yet verified. */
+  presentedIdToken (request: FastifyRequest): string | undefined
   /** A sign-in in progress: challenge sessions sealed for the client, opened when it answers. */
   challenges: ChallengeSessions
 }
@@ -123,6 +125,7 @@ export function createSessionService (deps: {
   return {
     issue,
     presentedAccessToken,
+    presentedIdToken: request => cookies.idToken(request),
     challenges,
 
     async refresh (request, reply, body) {

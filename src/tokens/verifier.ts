@@ -1,20 +1,28 @@
 /**
  * The one answer to "is this token good?". aws-jwt-verify checks the
  * signature against the pool's JWKS (cached; refetched for an unknown kid),
- * issuer, expiry, token_use and client id; then the store says whether the
- * token was revoked (logout) or its user signed out everywhere after it was
- * issued. The answer is the identity, or a typed refusal the caller maps to
- * its own response. One verifier per token use, built once; `hydrate` warms
- * the JWKS before the service reports ready.
+ * issuer, expiry, token_use and client id; this module adds what it leaves
+ * open (RS256 only, no key-carrying or crit headers, exp and iat required, nbf
+ * and iat within the clock skew, a size limit). Then the store says whether
+ * the token was revoked: its own jti, its session (origin_jti: every token
+ * minted from one refresh token), or its user signed out everywhere after it
+ * was issued. The answer is the identity, or a typed refusal the caller maps
+ * to its own response. One verifier per token use, built once; `hydrate`
+ * warms the JWKS before the service reports ready.
+ *
+ * Verified tokens are cached (by a hash of the token, until it expires), so a
+ * token presented again costs no RSA; revocation is still looked up on every
+ * use, and refusals are never cached.
  */
+import { createHash } from 'node:crypto'
 import { JwtVerifier } from 'aws-jwt-verify'
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier'
 import { FetchError, JwksValidationError, JwtExpiredError } from 'aws-jwt-verify/error'
-import type { Fetcher } from 'aws-jwt-verify/https'
-import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model'
 import type { Pool } from '../config.js'
+import { LRUCache } from 'lru-cache'
 import type { SharedStore } from '../store/store.js'
+import { PoolJwksCache, type JwksStatus } from './jwks-cache.js'
 
 export type TokenUse = 'access' | 'id'
 
@@ -28,6 +36,10 @@ export interface VerifiedToken {
   exp: number
   iat: number
   jti?: string
+  /** The session: the same for every token minted from one refresh token. */
+  originJti?: string
+  /** The app client the token was issued to. */
+  clientId: string
   claims: JwtPayload
 }
 
@@ -48,37 +60,40 @@ export interface TokenVerifier {
   revoke (token: VerifiedToken): Promise<void>
   /** Fetches the JWKS now, so the first user's request does not wait for it. */
   hydrate (): Promise<void>
-  /** True once a JWKS has been fetched: readiness reports it. */
-  isHydrated (): boolean
+  /** The pool's keys: 'ok', 'degraded' (cached, but the last refresh failed) or 'missing' (never loaded). Readiness reports it. */
+  jwksStatus (): JwksStatus
+  /** JWKS fetch attempts and failures so far. */
+  jwksStats (): { fetches: number, failures: number }
 }
 
 export interface VerifierOptions {
   pool: Pick<Pool, 'issuer' | 'jwksUri' | 'alternateIssuer' | 'clientId'>
+  /** Other app clients of the pool whose tokens are accepted too (an SPA client and a CMS client). */
+  otherClientIds?: readonly string[]
   timeoutMs: number
   store: SharedStore
+  /** How far nbf and iat may be ahead of this clock. */
+  clockSkewSeconds?: number
+  /** Longer tokens are refused before any parsing. */
+  maxTokenBytes?: number
+  /** Verified tokens kept for the next presentation. */
+  cacheSize?: number
 }
 
-/**
- * aws-jwt-verify's own fetcher refuses plain http, which the embedded emulator
- * serves; this one uses fetch with a timeout for both.
- */
-class TimeoutFetcher implements Fetcher {
-  constructor (private readonly timeoutMs: number) {}
+/** Cognito access and ID tokens live at most a day: a revoked session's tokens are all dead by then. */
+const LONGEST_TOKEN_SECONDS = 24 * 3600
+const DEFAULT_SKEW_SECONDS = 60
+const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
+const DEFAULT_CACHE_SIZE = 50_000
 
-  async fetch (uri: string): Promise<ArrayBuffer> {
-    let response: Response
-    try {
-      response = await fetch(uri, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error' })
-    } catch (err) {
-      throw new FetchError(uri, (err as Error).message)
-    }
-    if (!response.ok) throw new FetchError(uri, `HTTP ${response.status}`)
-    return await response.arrayBuffer()
-  }
-}
-
-export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions): TokenVerifier {
-  const jwksCache = new SimpleJwksCache({ fetcher: new TimeoutFetcher(timeoutMs) })
+export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
+  const { pool, timeoutMs, store } = options
+  const skew = options.clockSkewSeconds ?? DEFAULT_SKEW_SECONDS
+  const maxBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
+  const clientIds = [pool.clientId, ...(options.otherClientIds ?? [])]
+  const verified = new LRUCache<string, VerifiedToken>({ max: options.cacheSize ?? DEFAULT_CACHE_SIZE })
+  // Refetches at most once per interval for unknown kids (failures included), refreshes on Cache-Control, serves stale keys when down.
+  const jwksCache = new PoolJwksCache({ timeoutMs })
   // The pool's issuer, and for AWS pools also the other format Cognito may sign with; each with its own JWKS URL.
   const issuers = [{ issuer: pool.issuer, jwksUri: pool.jwksUri }, ...(pool.alternateIssuer ? [pool.alternateIssuer] : [])]
   const build = (tokenUse: TokenUse) => JwtVerifier.create(issuers.map(({ issuer, jwksUri }) => ({
@@ -86,15 +101,15 @@ export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions
     jwksUri,
     audience: null,
     customJwtCheck: ({ header, payload }: { header: JwtHeader, payload: JwtPayload }) => {
-      validateCognitoJwtFields(payload, { tokenUse, clientId: pool.clientId })
-      requireCognitoShape(header, payload)
+      validateCognitoJwtFields(payload, { tokenUse, clientId: clientIds })
+      requireCognitoShape(header, payload, skew)
     }
   })), { jwksCache })
   const verifiers = { access: build('access'), id: build('id') }
-  let hydrated = false
 
   async function isRevoked (token: VerifiedToken): Promise<boolean> {
     if (token.jti !== undefined && await store.isTokenRevoked(token.jti)) return true
+    if (token.originJti !== undefined && await store.isTokenRevoked(token.originJti)) return true
     const signedOutAt = await store.signedOutAt(token.sub)
     // Tokens issued before the mark are dead; one issued in the same second after a new sign-in stays good.
     return signedOutAt !== undefined && token.iat < signedOutAt
@@ -102,37 +117,45 @@ export function createTokenVerifier ({ pool, timeoutMs, store }: VerifierOptions
 
   return {
     async verify (raw, tokenUse) {
-      let claims: JwtPayload
-      try {
-        claims = await verifiers[tokenUse].verify(raw)
-      } catch (err) {
-        if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
-        return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
+      if (raw.length > maxBytes) return { ok: false, refusal: 'invalid', cause: new TokenShapeError('the token is too long') }
+      const key = `${tokenUse}:${createHash('sha256').update(raw).digest('base64url')}`
+      let token = verified.get(key)
+      if (token === undefined) {
+        let claims: JwtPayload
+        try {
+          claims = await verifiers[tokenUse].verify(raw)
+        } catch (err) {
+          if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
+          return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
+        }
+        token = identityOf(claims, tokenUse)
+        verified.set(key, token, { ttl: Math.max(1, token.exp * 1000 - Date.now()) })
+      } else if (token.exp * 1000 <= Date.now()) {
+        verified.delete(key)
+        return { ok: false, refusal: 'expired' }
       }
-      const token = identityOf(claims, tokenUse)
       // A store outage is not the token's fault either: it propagates as a 5xx.
       if (await isRevoked(token)) return { ok: false, refusal: 'revoked' }
-      hydrated = true
       return { ok: true, token }
     },
 
     async revoke (token) {
+      // The session's tokens all go (those minted by earlier refreshes too); a token without one goes alone.
+      const until = Math.max(token.exp, Math.floor(Date.now() / 1000) + LONGEST_TOKEN_SECONDS)
+      if (token.originJti !== undefined) await store.revokeToken(token.originJti, until)
       if (token.jti !== undefined) await store.revokeToken(token.jti, token.exp)
     },
 
     async hydrate () {
       // Readiness is the pool's own issuer; the other format's keys are fetched alongside, or when first needed.
-      if (pool.alternateIssuer) jwksCache.getJwks(pool.alternateIssuer.jwksUri).catch(() => {})
-      await jwksCache.getJwks(pool.jwksUri)
-      hydrated = true
+      if (pool.alternateIssuer) jwksCache.hydrate(pool.alternateIssuer.jwksUri).catch(() => {})
+      await jwksCache.hydrate(pool.jwksUri)
     },
 
-    isHydrated: () => hydrated
+    jwksStatus: () => jwksCache.status(pool.jwksUri),
+    jwksStats: () => jwksCache.stats()
   }
 }
-
-/** How far in the future an `iat` may be: clocks differ a little, tokens are not minted ahead. */
-const IAT_SKEW_SECONDS = 60
 
 /**
  * What aws-jwt-verify leaves optional and Cognito always sets: an `exp` (a
@@ -140,12 +163,20 @@ const IAT_SKEW_SECONDS = 60
  * `crit` header, since this verifier understands no JWS extension (RFC 7515
  * says to refuse one it does not understand).
  */
-function requireCognitoShape (header: JwtHeader, payload: JwtPayload): void {
+function requireCognitoShape (header: JwtHeader, payload: JwtPayload, skewSeconds: number): void {
+  // Cognito signs with RS256 only; a key of the JWKS must not be usable with another algorithm.
+  if (header.alg !== 'RS256') throw new TokenShapeError('the token is not RS256')
+  // Keys come from the pool's JWKS only, never from the token itself.
+  for (const name of KEY_HEADERS) if (name in header) throw new TokenShapeError(`the token has a ${name} header`)
+  if ('crit' in header) throw new TokenShapeError('the token has a crit header')
   if (typeof payload.exp !== 'number') throw new TokenShapeError('the token has no exp claim')
   if (typeof payload.iat !== 'number') throw new TokenShapeError('the token has no iat claim')
-  if (payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) throw new TokenShapeError('the token\'s iat is in the future')
-  if ('crit' in header) throw new TokenShapeError('the token has a crit header')
+  const latest = Date.now() / 1000 + skewSeconds
+  if (payload.iat > latest) throw new TokenShapeError('the token\'s iat is in the future')
+  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > latest)) throw new TokenShapeError('the token is not valid yet')
 }
+
+const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
 
 class TokenShapeError extends Error {
   override name = 'TokenShapeError'
@@ -162,6 +193,8 @@ function identityOf (claims: JwtPayload, tokenUse: TokenUse): VerifiedToken {
     exp: Number(claims.exp),
     iat: Number(claims.iat),
     jti: typeof claims.jti === 'string' ? claims.jti : undefined,
+    originJti: typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined,
+    clientId: String(tokenUse === 'access' ? claims.client_id : claims.aud),
     claims
   }
 }

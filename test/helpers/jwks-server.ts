@@ -14,6 +14,8 @@ const KID = 'test-key-1'
 
 export interface JwksServer {
   issuer: string
+  /** The public key as the JWKS serves it. */
+  publicJwk: Record<string, unknown>
   /** How many times the key set was fetched. */
   fetches (): number
   /** A signed JWT; header defaults to RS256 with this server's kid. */
@@ -48,6 +50,7 @@ export async function startJwksServer (t: { teardown (fn: () => unknown): void }
 
   return {
     issuer,
+    publicJwk: jwk,
     fetches: () => fetches,
     sign,
     accessToken (username, claims = {}) {

@@ -157,6 +157,8 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   oauthLogout: { operations: [] },
   oauthLogoutHosted: { operations: ['RevokeToken'], passes: code => ERROR_CATALOG[code].status === 429 || ERROR_CATALOG[code].status >= 500 },
   oauthHandoff: { operations: [] },
+  verifyToken: { operations: [] },
+  checkToken: { operations: [] },
   health: { operations: [] },
   ready: { operations: [] },
   localMessages: { operations: [] },

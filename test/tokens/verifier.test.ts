@@ -3,7 +3,7 @@
  * with a real key pair and the real memory store: the identity, or the
  * refusal a caller branches on.
  */
-import { generateKeyPairSync } from 'node:crypto'
+import { createHmac, generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import { createMemoryStore } from '../../src/store/memory-store.js'
 import { createTokenVerifier } from '../../src/tokens/verifier.js'
@@ -37,7 +37,7 @@ t.test('a good access token gives the identity', async t => {
       jti: 'jti-good'
     }
   })
-  t.ok(verifier.isHydrated(), 'a verification loads the JWKS')
+  t.equal(verifier.jwksStatus(), 'ok', 'a verification loads the JWKS')
 })
 
 const refusals: Array<[string, string, 'expired' | 'invalid']> = [
@@ -55,7 +55,22 @@ const refusals: Array<[string, string, 'expired' | 'invalid']> = [
   ['no exp (it would never expire)', jwks.sign(withoutClaim(jwks.accessToken('alice'), 'exp')), 'invalid'],
   ['no iat', jwks.sign(withoutClaim(jwks.accessToken('alice'), 'iat')), 'invalid'],
   ['iat in the future', jwks.accessToken('alice', { iat: now + 600, exp: now + 4200 }), 'invalid'],
-  ['a crit header this verifier does not understand', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { crit: ['exp'] } }), 'invalid']
+  ['a crit header this verifier does not understand', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { crit: ['exp'] } }), 'invalid'],
+  ['alg NONE (casing)', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { alg: 'NONE' } }), 'invalid'],
+  ['alg None, signature dropped', unsigned(jwks.accessToken('alice'), 'None'), 'invalid'],
+  ['HS256 signed with the RSA public key as the secret', hs256WithPublicKey(jwks.accessToken('alice')), 'invalid'],
+  ['RS512 (a pool key with another algorithm)', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { alg: 'RS512' } }), 'invalid'],
+  ['a kid the JWKS does not have', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { kid: 'someone-elses-key' } }), 'invalid'],
+  ['an embedded jwk header', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { jwk: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } } }), 'invalid'],
+  ['a jku header', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { jku: 'https://evil.example.net/jwks.json' } }), 'invalid'],
+  ['an x5u header', jwks.sign(claimsOf(jwks.accessToken('alice')), { header: { x5u: 'https://evil.example.net/cert.pem' } }), 'invalid'],
+  ['not valid yet (nbf ahead)', jwks.accessToken('alice', { nbf: now + 600 }), 'invalid'],
+  ['a tampered payload', tamper(jwks.accessToken('alice')), 'invalid'],
+  ['truncated', jwks.accessToken('alice').slice(0, -10), 'invalid'],
+  ['an extra segment', `${jwks.accessToken('alice')}.abc`, 'invalid'],
+  ['oversized (over 16 kB)', jwks.accessToken('alice', { padding: 'x'.repeat(17_000) }), 'invalid'],
+  ['garbage', '\u0000not a token at all', 'invalid'],
+  ['empty', '', 'invalid']
 ]
 for (const [name, token, refusal] of refusals) {
   t.test(`refused as ${refusal}: ${name}`, async t => {
@@ -124,8 +139,77 @@ t.test('an unreachable JWKS is "unavailable", not the token\'s fault', async t =
   })
   t.match(await offline.verify(jwks.accessToken('alice'), 'access'), { ok: false, refusal: 'unavailable' })
   await t.rejects(offline.hydrate())
-  t.equal(offline.isHydrated(), false)
+  t.equal(offline.jwksStatus(), 'missing')
 })
+
+t.test('tokens of the other app clients listed are good; the skew is configurable', async t => {
+  const cms = createTokenVerifier({
+    pool: { issuer: jwks.issuer, jwksUri: `${jwks.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
+    otherClientIds: ['cmsclient'],
+    clockSkewSeconds: 0,
+    timeoutMs: 1000,
+    store
+  })
+  t.match(await cms.verify(jwks.accessToken('alice', { client_id: 'cmsclient' }), 'access'), { ok: true, token: { clientId: 'cmsclient' } })
+  t.match(await cms.verify(jwks.accessToken('alice'), 'access'), { ok: true, token: { clientId: CLIENT_ID } })
+  t.match(await verifier.verify(jwks.accessToken('alice', { client_id: 'cmsclient' }), 'access'), { ok: false, refusal: 'invalid' })
+  t.match(await cms.verify(jwks.accessToken('alice', { iat: now + 30 }), 'access'), { ok: false, refusal: 'invalid' }, 'no skew: iat ahead refused')
+})
+
+t.test('revoking one token of a session refuses every token of it (origin_jti)', async t => {
+  const first = jwks.accessToken('dave', { sub: 'sub-dave', jti: 'a1', origin_jti: 'session-1' })
+  const refreshed = jwks.accessToken('dave', { sub: 'sub-dave', jti: 'a2', origin_jti: 'session-1' })
+  const otherSession = jwks.accessToken('dave', { sub: 'sub-dave', jti: 'a3', origin_jti: 'session-2' })
+  for (const token of [first, refreshed, otherSession]) t.match(await verifier.verify(token, 'access'), { ok: true })
+  const latest = await verifier.verify(refreshed, 'access')
+  if (!latest.ok) throw new Error('control token refused')
+  await verifier.revoke(latest.token)
+  t.match(await verifier.verify(first, 'access'), { ok: false, refusal: 'revoked' }, 'the token from before the refresh')
+  t.match(await verifier.verify(otherSession, 'access'), { ok: true }, 'another session of the same user')
+})
+
+t.test('a verified token is cached: no second RSA check, but revocation and expiry still apply, and refusals are not cached', async t => {
+  const server = await startJwksServer(t)
+  const cached = createTokenVerifier({
+    pool: { issuer: server.issuer, jwksUri: `${server.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
+    timeoutMs: 1000,
+    store: createMemoryStore()
+  })
+  const token = server.accessToken('erin', { jti: 'cache-1' })
+  const first = await cached.verify(token, 'access')
+  t.match(first, { ok: true })
+  // Same bytes, checked again: from the cache, the same identity object.
+  const second = await cached.verify(token, 'access')
+  t.ok(first.ok && second.ok && first.token === second.token, 'the second answer is the cached identity')
+  t.match(await cached.verify(token, 'id'), { ok: false, refusal: 'invalid' }, 'cached per token use')
+  if (first.ok) await cached.revoke(first.token)
+  t.match(await cached.verify(token, 'access'), { ok: false, refusal: 'revoked' }, 'a cached token is still revoked')
+
+  const shortLived = server.accessToken('erin', { iat: now - 10, exp: Math.floor(Date.now() / 1000) + 1 })
+  t.match(await cached.verify(shortLived, 'access'), { ok: true })
+  await new Promise(resolve => setTimeout(resolve, 1100))
+  t.match(await cached.verify(shortLived, 'access'), { ok: false, refusal: 'expired' }, 'the cache entry dies with the token')
+})
+
+function unsigned (jwt: string, alg: string): string {
+  const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url')
+  return `${encode({ alg, kid: 'CognitoLocal' })}.${encode(claimsOf(jwt))}.`
+}
+
+/** The classic algorithm confusion: the public key (as served) used as an HMAC secret. */
+function hs256WithPublicKey (jwt: string): string {
+  const [, payload] = jwt.split('.')
+  const { kid } = JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }
+  const header = Buffer.from(JSON.stringify({ alg: 'HS256', kid })).toString('base64url')
+  const secret = JSON.stringify(jwks.publicJwk)
+  return `${header}.${payload}.${createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url')}`
+}
+
+function tamper (jwt: string): string {
+  const [header, , signature] = jwt.split('.')
+  const claims = { ...claimsOf(jwt), username: 'admin' }
+  return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`
+}
 
 function withoutClaim (jwt: string, name: string): Record<string, unknown> {
   const { [name]: _dropped, ...rest } = claimsOf(jwt)

@@ -22,15 +22,20 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'ready',
       summary: 'Readiness: the service can verify tokens',
       response: {
-        200: json(ReadySchema, { description: 'Ready: the pool\'s signing keys are loaded.' }),
-        503: json(ReadySchema, { description: 'Not ready: the pool\'s signing keys could not be loaded.' }),
+        200: json(ReadySchema, {
+          description: 'Ready: the pool\'s signing keys are loaded (`degraded`: cached, but the JWKS endpoint failed the last refresh).'
+        }),
+        503: json(ReadySchema, { description: 'Not ready: the pool\'s signing keys could not be loaded.', headers: ['RetryAfter'] }),
         ...problems([])
       }
     }
   }, async (_request, reply) => {
+    const { tokenVerifier } = fastify
     // Not loaded at start (JWKS down then)? Try again now rather than stay unready.
-    const jwks = fastify.tokenVerifier.isHydrated() || await fastify.tokenVerifier.hydrate().then(() => true, () => false)
-    return reply.code(jwks ? 200 : 503).send({ status: jwks ? 'ready' : 'not ready', checks: { jwks } })
+    if (tokenVerifier.jwksStatus() === 'missing') await tokenVerifier.hydrate().catch(() => {})
+    const jwks = tokenVerifier.jwksStatus()
+    if (jwks === 'missing') return reply.code(503).header('retry-after', '5').send({ status: 'not ready', checks: { jwks } })
+    return reply.code(200).send({ status: jwks === 'ok' ? 'ready' : 'degraded', checks: { jwks } })
   })
 }
 

@@ -288,7 +288,7 @@ t.test('against a real pool the hosted UI exists only with COGNITO_DOMAIN, and g
 t.test('a browser keeps at most three sign-ins in progress, each cookie small whatever the redirect', async t => {
   const { app, user } = await setUp(t)
   const jar = new Map<string, string>()
-  const starts = []
+  const starts: LightMyRequestResponse[] = []
   for (let i = 0; i < 5; i++) {
     const long = '/local/demo?pad=' + 'x'.repeat(1900) + i
     const start = await app.inject({

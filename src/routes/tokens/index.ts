@@ -1,0 +1,128 @@
+/**
+ * Token checks for other services: "is this token good, and whose is it?"
+ * POST /tokens/verify answers with the identity (or why not, coarsely);
+ * GET /tokens/check is a forward-auth target for reverse proxies (nginx
+ * auth_request, Traefik ForwardAuth): 200 with identity headers, or 401/403.
+ * Both use the one verifier, so a token refused anywhere is refused here:
+ * signature, issuer, client, use, shape, and revocation (logout, sign-out).
+ * No rate limit: internal callers ask thousands of times a second.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { ApiError } from '../../errors/catalog.js'
+import { BODY_REFUSALS, ORIGIN_REFUSALS, problems, QUERY_REFUSALS } from '../../schemas/problem.js'
+import { empty, json } from '../../schemas/responses.js'
+import { CheckQuerySchema, IdentitySchema, VerifyBodySchema } from '../../schemas/tokens.js'
+import { unverifiedClaims } from '../../tokens/claims.js'
+import type { TokenUse, Verification, VerifiedToken } from '../../tokens/verifier.js'
+
+const tags = ['token checks']
+const REFUSED = { 'www-authenticate': 'Bearer error="invalid_token"' }
+
+const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { tokenVerifier, sessions } = fastify
+
+  /** The verified token, or the problem that says why not (an outage is not the token's fault). */
+  function accepted (verification: Verification, withReason: boolean): VerifiedToken {
+    if (verification.ok) return verification.token
+    if (verification.refusal === 'unavailable') throw new ApiError('UPSTREAM_UNAVAILABLE', { cause: verification.cause, retryAfter: 1 })
+    throw new ApiError('TOKEN_INVALID', { headers: REFUSED, ...(withReason ? { reason: verification.refusal } : {}) })
+  }
+
+  /** Which verifier a token goes to when the caller did not say: its own (unverified) token_use, checked again by that verifier. */
+  function useOf (token: string): TokenUse {
+    return unverifiedClaims(token)?.token_use === 'id' ? 'id' : 'access'
+  }
+
+  fastify.post('/tokens/verify', {
+    schema: {
+      tags,
+      operationId: 'verifyToken',
+      summary: 'Verify a token and return whose it is',
+      description: 'Signature (the pool\'s JWKS, RS256 only), issuer, client (COGNITO_CLIENT_ID or TOKEN_CLIENT_IDS), token use, expiry, ' +
+        'nbf/iat within TOKEN_CLOCK_SKEW_S, size, and revocation (a logout or sign-out through this service). ' +
+        'A refusal says only `reason`: expired, invalid or revoked.',
+      body: VerifyBodySchema,
+      response: {
+        200: json(IdentitySchema, { description: 'The token is good: the identity it carries.' }),
+        ...problems([...BODY_REFUSALS, ...ORIGIN_REFUSALS, 'TOKEN_INVALID', 'UPSTREAM_UNAVAILABLE'], {
+          notes: { TOKEN_INVALID: 'With `reason`: expired, invalid or revoked.', UPSTREAM_UNAVAILABLE: 'The JWKS could not be had.' }
+        })
+      }
+    }
+  }, async (request) => {
+    const { token: raw, tokenUse = useOf(request.body.token) } = request.body
+    const token = accepted(await tokenVerifier.verify(raw, tokenUse), true)
+    return {
+      sub: token.sub,
+      username: token.username,
+      tokenUse: token.tokenUse,
+      clientId: token.clientId,
+      groups: token.groups,
+      scopes: token.scope,
+      expiresAt: new Date(token.exp * 1000).toISOString(),
+      claims: token.claims as Record<string, unknown>
+    }
+  })
+
+  fastify.get('/tokens/check', {
+    schema: {
+      tags,
+      operationId: 'checkToken',
+      summary: 'Forward-auth target: 200 with identity headers, or 401/403',
+      description: 'For nginx auth_request, Traefik ForwardAuth and the like. The token comes from `Authorization: Bearer` (an access or ' +
+        'ID token) or the session cookies. `group` and `scope` add requirements (403 when unmet).',
+      querystring: CheckQuerySchema,
+      response: {
+        200: empty({
+          description: 'The caller is signed in (and meets the requirements).',
+          headers: ['AuthRequestUser', 'AuthRequestSub', 'AuthRequestEmail', 'AuthRequestGroups']
+        }),
+        ...problems([...QUERY_REFUSALS, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'NOT_PERMITTED', 'INSUFFICIENT_SCOPE', 'UPSTREAM_UNAVAILABLE'], {
+          notes: { NOT_PERMITTED: 'The caller is not in `group`.', INSUFFICIENT_SCOPE: 'The access token lacks `scope`.' }
+        })
+      }
+    }
+  }, async (request, reply) => {
+    const { token, email } = await presented(request)
+    const { group, scope } = request.query
+    if (group !== undefined && !token.groups.includes(group)) {
+      throw new ApiError('NOT_PERMITTED', { detail: `Members of ${group} only.` })
+    }
+    if (scope !== undefined && !token.scope.includes(scope)) {
+      throw new ApiError('INSUFFICIENT_SCOPE', {
+        detail: `The access token lacks the ${scope} scope.`,
+        headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` }
+      })
+    }
+    reply.header('x-auth-request-user', token.username)
+    reply.header('x-auth-request-sub', token.sub)
+    reply.header('x-auth-request-groups', token.groups.join(','))
+    if (email !== undefined) reply.header('x-auth-request-email', email)
+    // No body at all (a proxy reads only the status and headers); the schema's null would be sent as "null".
+    return reply.code(200).send(undefined as never)
+  })
+
+  /** The caller's token (Bearer: access or ID; else the session cookies) and, from an ID token, the e-mail. */
+  async function presented (request: FastifyRequest): Promise<{ token: VerifiedToken, email?: string }> {
+    const fromHeader = request.headers.authorization !== undefined
+    const raw = sessions.presentedAccessToken(request)
+    if (raw === undefined) {
+      throw new ApiError('UNAUTHENTICATED', {
+        detail: 'Send Authorization: Bearer <token>, or the session cookie.',
+        headers: { 'www-authenticate': 'Bearer' }
+      })
+    }
+    const token = accepted(await tokenVerifier.verify(raw, fromHeader ? useOf(raw) : 'access'), false)
+    let idToken = token.tokenUse === 'id' ? token : undefined
+    const idCookie = fromHeader ? undefined : sessions.presentedIdToken(request)
+    if (idCookie !== undefined) {
+      const verification = await tokenVerifier.verify(idCookie, 'id')
+      if (verification.ok && verification.token.sub === token.sub) idToken = verification.token
+    }
+    const email = idToken?.claims.email
+    return { token, ...(typeof email === 'string' ? { email } : {}) }
+  }
+}
+
+export default tokenRoutes

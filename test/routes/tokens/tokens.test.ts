@@ -1,0 +1,107 @@
+/**
+ * Token checks for other services: POST /tokens/verify with the emulator's
+ * real tokens (local mode) and with tokens signed by a real key for a
+ * configured pool (AWS mode, where expiry, groups and scopes are set at will);
+ * GET /tokens/check as nginx auth_request or Traefik ForwardAuth call it.
+ */
+import t from 'tap'
+import { buildAwsApp, buildTestApp, cookieHeader, type TestApp } from '../../helper.js'
+
+const demo = (local: TestApp['local']) => ({ username: local.demoUser.username, password: local.demoUser.password })
+
+t.test('the emulator\'s own access and ID tokens verify, the kind inferred or required', async t => {
+  const { app, local, config } = await buildTestApp(t)
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { ...demo(local), tokenDelivery: 'body' } })
+  const { accessToken, idToken } = login.json().tokens as { accessToken: string, idToken: string }
+  const verify = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/tokens/verify', payload })
+
+  const access = await verify({ token: accessToken })
+  t.equal(access.statusCode, 200)
+  t.match(access.json(), {
+    username: 'demo',
+    tokenUse: 'access',
+    clientId: config.pool.clientId,
+    groups: [],
+    scopes: ['aws.cognito.signin.user.admin'],
+    claims: { token_use: 'access', origin_jti: String }
+  })
+  t.ok(Date.parse(access.json().expiresAt) > Date.now())
+  const id = await verify({ token: idToken })
+  t.match(id.json(), { tokenUse: 'id', username: 'demo', scopes: [], claims: { email: 'demo@example.com' } })
+
+  for (const [payload, reason] of [
+    [{ token: idToken, tokenUse: 'access' }, 'invalid'],
+    [{ token: accessToken, tokenUse: 'id' }, 'invalid'],
+    [{ token: 'not.a.token' }, 'invalid'],
+    [{ token: accessToken.slice(0, -4) + 'AAAA' }, 'invalid']
+  ] as const) {
+    const refused = await verify(payload)
+    t.equal(refused.statusCode, 401)
+    t.match(refused.json(), { code: 'TOKEN_INVALID', reason })
+    t.equal(refused.headers['www-authenticate'], 'Bearer error="invalid_token"')
+  }
+})
+
+t.test('a configured pool: expired and foreign tokens, the reason coarse and nothing more', async t => {
+  const { app, jwks } = await buildAwsApp(t, { env: { TOKEN_CLIENT_IDS: 'cmsclient', TOKEN_MAX_BYTES: '4096' } })
+  const now = Math.floor(Date.now() / 1000)
+  const verify = (token: string) => app.inject({ method: 'POST', url: '/tokens/verify', payload: { token } })
+
+  const expired = await verify(jwks.accessToken('alice', { iat: now - 7200, exp: now - 3600 }))
+  t.same(Object.keys(expired.json()).sort(), ['code', 'instance', 'reason', 'status', 'title', 'type'], 'no detail that helps refine a forgery')
+  t.equal(expired.json().reason, 'expired')
+  t.equal((await verify(jwks.accessToken('alice', { client_id: 'cmsclient' }))).json().clientId, 'cmsclient', 'a second app client')
+  t.equal((await verify(jwks.accessToken('alice', { client_id: 'another' }))).json().reason, 'invalid')
+  t.equal((await verify(jwks.accessToken('alice', { padding: 'x'.repeat(5000) }))).json().reason, 'invalid', 'over TOKEN_MAX_BYTES')
+})
+
+t.test('forward-auth: identity headers for a good token, 401 without one, 403 when a requirement is unmet', async t => {
+  const { app, jwks } = await buildAwsApp(t)
+  const token = jwks.accessToken('alice', { sub: 'sub-alice', 'cognito:groups': ['staff', 'admins'], scope: 'openid reports.read' })
+  const check = (url: string, authorization?: string) =>
+    app.inject({ method: 'GET', url, headers: authorization === undefined ? {} : { authorization } })
+
+  const good = await check('/tokens/check', `Bearer ${token}`)
+  t.equal(good.statusCode, 200)
+  t.equal(good.body, '', 'no body: a proxy reads the status and headers')
+  t.equal(good.headers['x-auth-request-user'], 'alice')
+  t.equal(good.headers['x-auth-request-sub'], 'sub-alice')
+  t.equal(good.headers['x-auth-request-groups'], 'staff,admins')
+  t.equal(good.headers['x-auth-request-email'], undefined, 'an access token carries no e-mail')
+
+  t.equal((await check('/tokens/check?group=admins&scope=reports.read', `Bearer ${token}`)).statusCode, 200)
+  const notMember = await check('/tokens/check?group=finance', `Bearer ${token}`)
+  t.equal(notMember.statusCode, 403)
+  t.equal(notMember.json().code, 'NOT_PERMITTED')
+  const noScope = await check('/tokens/check?scope=reports.write', `Bearer ${token}`)
+  t.equal(noScope.statusCode, 403)
+  t.equal(noScope.json().code, 'INSUFFICIENT_SCOPE')
+  t.equal(noScope.headers['www-authenticate'], 'Bearer error="insufficient_scope", scope="reports.write"')
+
+  const none = await check('/tokens/check')
+  t.equal(none.statusCode, 401)
+  t.equal(none.json().code, 'UNAUTHENTICATED')
+  t.equal(none.headers['www-authenticate'], 'Bearer')
+  const bad = await check('/tokens/check', `Bearer ${jwks.accessToken('alice', { exp: Math.floor(Date.now() / 1000) - 10 })}`)
+  t.equal(bad.statusCode, 401)
+  t.equal(bad.json().code, 'TOKEN_INVALID')
+  t.equal(bad.json().reason, undefined, 'forward-auth says no more than 401')
+})
+
+t.test('forward-auth with a browser session: the cookies, the e-mail from the ID cookie, refused after logout', async t => {
+  const { app, local } = await buildTestApp(t)
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: demo(local) })
+  const cookie = cookieHeader(login)
+  const check = await app.inject({ method: 'GET', url: '/tokens/check', headers: { cookie } })
+  t.equal(check.statusCode, 200)
+  t.equal(check.headers['x-auth-request-user'], 'demo')
+  t.equal(check.headers['x-auth-request-email'], 'demo@example.com')
+
+  const inBody = await app.inject({ method: 'POST', url: '/auth/login', payload: { ...demo(local), tokenDelivery: 'body' } })
+  const idToken = inBody.json().tokens.idToken as string
+  const byId = await app.inject({ method: 'GET', url: '/tokens/check', headers: { authorization: `Bearer ${idToken}` } })
+  t.equal(byId.headers['x-auth-request-email'], 'demo@example.com', 'a Bearer ID token gives the e-mail')
+
+  await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
+  t.equal((await app.inject({ method: 'GET', url: '/tokens/check', headers: { cookie } })).statusCode, 401, 'a signed-out session is refused')
+})

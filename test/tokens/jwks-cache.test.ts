@@ -1,0 +1,374 @@
+/**
+ * The JWKS cache against a real JWKS endpoint whose answers (keys, status,
+ * delay, Cache-Control, silence) each test controls and whose requests it
+ * counts; real RSA keys and real RS256 tokens verified by aws-jwt-verify's
+ * JwtVerifier through the cache. The clock the cache reads is the test's, so
+ * intervals and max-ages pass without waiting; only timeouts are real.
+ */
+import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto'
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { JwtVerifier } from 'aws-jwt-verify'
+import { FetchError, JwksNotAvailableInCacheError, JwksValidationError, KidNotFoundInJwksError } from 'aws-jwt-verify/error'
+import t from 'tap'
+import { PoolJwksCache, type PoolJwksCacheOptions } from '../../src/tokens/jwks-cache.js'
+
+const INTERVAL = 10_000
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+
+interface Key { kid: string, privateKey: KeyObject, jwk: Record<string, unknown> }
+
+function makeKey (kid: string): Key {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } }
+}
+const keyA = makeKey('key-a')
+const keyB = makeKey('key-b')
+
+interface Endpoint {
+  issuer: string
+  jwksUri: string
+  /** What the next requests get. `hang`: no answer at all; `stall`: headers and half a body, then nothing. */
+  keys: Array<Record<string, unknown>>
+  status: number
+  body?: string
+  headers: Record<string, string>
+  delayMs: number
+  mode: 'answer' | 'hang' | 'stall'
+  requests: number
+  close (): Promise<void>
+}
+
+async function startEndpoint (t: { teardown (fn: () => unknown): void }, keys = [keyA.jwk]): Promise<Endpoint> {
+  const held: ServerResponse[] = []
+  const server = createServer((request, response) => {
+    endpoint.requests += 1
+    const { mode, status, delayMs } = endpoint
+    const body = endpoint.body ?? JSON.stringify({ keys: endpoint.keys })
+    if (mode === 'hang') return held.push(response)
+    if (mode === 'stall') {
+      response.writeHead(200, { 'content-type': 'application/json' }).write(body.slice(0, 10))
+      return held.push(response)
+    }
+    // No keep-alive: once closed, the next fetch is refused rather than finding a dead pooled socket.
+    setTimeout(() => response.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...endpoint.headers }).end(body), delayMs)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/us-east-1_Pool`
+  let closed = false
+  const endpoint: Endpoint = {
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    keys,
+    status: 200,
+    headers: {},
+    delayMs: 0,
+    mode: 'answer',
+    requests: 0,
+    close: () => new Promise<void>(resolve => {
+      if (closed) return resolve()
+      closed = true
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
+  }
+  t.teardown(endpoint.close)
+  return endpoint
+}
+
+/** A cache on the test's clock, its endpoint, and a verifier using both. */
+async function setUp (t: { teardown (fn: () => unknown): void }, options: Partial<PoolJwksCacheOptions> = {}, keys?: Array<Record<string, unknown>>) {
+  const endpoint = await startEndpoint(t, keys)
+  const clock = { now: 1_000_000 }
+  const cache = new PoolJwksCache({ timeoutMs: 1000, now: () => clock.now, ...options })
+  const verifier = JwtVerifier.create({ issuer: endpoint.issuer, jwksUri: endpoint.jwksUri, audience: null }, { jwksCache: cache })
+  const token = (key: Key, kid = key.kid) => sign(endpoint.issuer, key.privateKey, kid)
+  return { endpoint, clock, cache, verifier, token, forged: () => token(keyA, randomUUID()) }
+}
+
+function sign (issuer: string, privateKey: KeyObject, kid: string): string {
+  const now = Math.floor(Date.now() / 1000)
+  const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url')
+  const input = `${encode({ alg: 'RS256', typ: 'JWT', kid })}.${encode({ iss: issuer, sub: 'user', iat: now, exp: now + 3600 })}`
+  return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`
+}
+
+/** The rejection reasons of `n` verifications, in parallel or one after another. */
+async function refusals (verify: () => Promise<unknown>, n: number, parallel: boolean): Promise<unknown[]> {
+  if (parallel) {
+    const results = await Promise.allSettled(Array.from({ length: n }, verify))
+    return results.map(result => result.status === 'rejected' ? result.reason : 'accepted')
+  }
+  const reasons: unknown[] = []
+  for (let i = 0; i < n; i++) reasons.push(await verify().then(() => 'accepted', (err: unknown) => err))
+  return reasons
+}
+
+type ErrorClass = new (...args: never[]) => Error
+const all = (reasons: unknown[], ...types: ErrorClass[]) => reasons.every(reason => types.some(type => reason instanceof type))
+
+/** What a promise rejected with, or threw, for `t.type` (tap's `rejects` and `throws` match a class by fields, not `instanceof`). */
+const rejection = async (promise: Promise<unknown>) => await promise.then(() => 'accepted', (err: unknown) => err)
+function thrown (fn: () => unknown): unknown {
+  try {
+    fn()
+    return 'returned'
+  } catch (err) {
+    return err
+  }
+}
+
+async function until (condition: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!await condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await sleep(10)
+  }
+}
+
+async function timed<T> (promise: Promise<T>): Promise<{ ms: number, error?: unknown }> {
+  const start = performance.now()
+  try {
+    await promise
+    return { ms: performance.now() - start }
+  } catch (error) {
+    return { ms: performance.now() - start, error }
+  }
+}
+
+t.test('unknown kids: at most one refetch per interval, counted from the last attempt', async t => {
+  const { endpoint, clock, cache, verifier, token, forged } = await setUp(t)
+  t.ok(await verifier.verify(token(keyA)), 'warm-up')
+  t.equal(endpoint.requests, 1)
+  t.type(await rejection(verifier.verify(forged())), KidNotFoundInJwksError, 'right after the warm-up fetch, an unknown kid is just unknown')
+  t.equal(endpoint.requests, 1, 'the warm-up was the interval\'s fetch')
+
+  clock.now += INTERVAL
+
+  t.ok(all(await refusals(() => verifier.verify(forged()), 200, true), KidNotFoundInJwksError), '200 in parallel: all refused as unknown kid')
+  t.equal(endpoint.requests, 2, 'one refetch for them all')
+  t.ok(all(await refusals(() => verifier.verify(forged()), 200, false), KidNotFoundInJwksError), '200 in sequence: all refused')
+  t.equal(endpoint.requests, 2, 'no refetch within the interval')
+  t.ok(await verifier.verify(token(keyA)), 'the known key still verifies')
+
+  clock.now += INTERVAL - 1
+  await verifier.verify(forged()).catch(() => {})
+  t.equal(endpoint.requests, 2, 'still within the interval')
+
+  clock.now += 1
+  endpoint.keys = [keyA.jwk, keyB.jwk]
+  t.ok(await verifier.verify(token(keyB)), 'after the interval, a key new at the IdP is fetched and verifies')
+  t.equal(endpoint.requests, 3, 'one more fetch')
+  t.ok(all(await refusals(() => verifier.verify(forged()), 50, true), KidNotFoundInJwksError))
+  t.equal(endpoint.requests, 3, 'and that fetch starts a new interval')
+  t.same(cache.stats(), { fetches: 3, failures: 0 })
+})
+
+t.test('endpoint down after warm-up: cached keys keep working, failed attempts count for the interval', async t => {
+  const { endpoint, clock, cache, verifier, token, forged } = await setUp(t)
+  await verifier.verify(token(keyA))
+  t.equal(cache.status(endpoint.jwksUri), 'ok')
+
+  endpoint.status = 500
+  clock.now += INTERVAL
+  t.ok(await verifier.verify(token(keyA)), 'the known key verifies without a fetch')
+  t.equal(endpoint.requests, 1)
+  const first = await timed(verifier.verify(forged()))
+  t.type(first.error, FetchError, 'the unknown kid that tried a fetch learns the JWKS is unavailable')
+  t.equal(endpoint.requests, 2)
+  t.equal(cache.status(endpoint.jwksUri), 'degraded')
+
+  const flood = await refusals(() => verifier.verify(forged()), 100, true)
+  t.ok(all(flood, KidNotFoundInJwksError), 'within the interval after a FAILED attempt: refused at once')
+  t.equal(endpoint.requests, 2, 'no fetch')
+  t.ok(await verifier.verify(token(keyA)), 'the known key still verifies')
+  t.equal(endpoint.requests, 2, 'no background retry within the interval either')
+
+  clock.now += INTERVAL
+  t.ok(all(await refusals(() => verifier.verify(forged()), 100, true), FetchError, KidNotFoundInJwksError), 'after the interval: refused')
+  t.equal(endpoint.requests, 3, 'after one more fetch, shared')
+  t.equal(cache.status(endpoint.jwksUri), 'degraded')
+
+  endpoint.status = 200
+  clock.now += INTERVAL
+  t.ok(await verifier.verify(token(keyA)), 'verifies at once')
+  await until(() => cache.status(endpoint.jwksUri) === 'ok')
+  t.equal(endpoint.requests, 4, 'a degraded cache retries in the background, and is ok after a success')
+
+  await endpoint.close()
+  clock.now += INTERVAL
+  t.ok(await verifier.verify(token(keyA)), 'connection refused: the known key verifies')
+  t.equal(cache.status(endpoint.jwksUri), 'ok', 'fresh keys are not refetched just because time passed')
+  const fetches = cache.stats().fetches
+  const refused = await timed(verifier.verify(forged()))
+  t.type(refused.error, FetchError)
+  t.match(refused.error, { message: /ECONNREFUSED/ })
+  t.equal(cache.status(endpoint.jwksUri), 'degraded')
+  t.ok(all(await refusals(() => verifier.verify(forged()), 100, true), KidNotFoundInJwksError))
+  t.equal(cache.stats().fetches, fetches + 1, 'one attempt in the interval')
+  clock.now += INTERVAL
+  await refusals(() => verifier.verify(forged()), 100, true)
+  t.equal(cache.stats().fetches, fetches + 2, 'and one in the next')
+  t.ok(await verifier.verify(token(keyA)))
+  t.same(cache.stats(), { fetches: fetches + 2, failures: 4 })
+})
+
+t.test('an endpoint that never answers', async t => {
+  const timeoutMs = 1000
+  const { endpoint, clock, cache, verifier, token, forged } = await setUp(t, { timeoutMs })
+  endpoint.mode = 'hang'
+  const cold = await timed(verifier.verify(token(keyA)))
+  t.type(cold.error, FetchError, 'nothing cached: unavailable')
+  t.ok(cold.ms >= timeoutMs - 100 && cold.ms < timeoutMs + 500, `gave up after the timeout (${Math.round(cold.ms)} ms)`)
+  t.equal(cache.status(endpoint.jwksUri), 'missing')
+  const again = await timed(verifier.verify(token(keyA)))
+  t.type(again.error, FetchError, 'within the interval: unavailable at once, without a fetch')
+  t.ok(again.ms < 200, `${Math.round(again.ms)} ms`)
+  t.equal(endpoint.requests, 1)
+
+  endpoint.mode = 'answer'
+  clock.now += INTERVAL
+  await cache.hydrate(endpoint.jwksUri)
+  endpoint.mode = 'hang'
+  clock.now += 2 * HOUR
+  const cached = await timed(verifier.verify(token(keyA)))
+  t.equal(cached.error, undefined, 'a stale cached key verifies')
+  t.ok(cached.ms < timeoutMs / 4, `without waiting for the background refresh (${Math.round(cached.ms)} ms)`)
+  await until(() => endpoint.requests === 3)
+  t.pass('a background refresh is under way')
+  const joined = await timed(verifier.verify(forged()))
+  t.type(joined.error, FetchError, 'an unknown kid shares the hanging refresh')
+  t.ok(joined.ms < timeoutMs + 500, `and waits no longer than its timeout (${Math.round(joined.ms)} ms)`)
+  t.equal(endpoint.requests, 3)
+  t.equal(cache.status(endpoint.jwksUri), 'degraded')
+
+  endpoint.mode = 'stall'
+  const stalled = await timed(cache.hydrate(endpoint.jwksUri))
+  t.type(stalled.error, FetchError, 'a body that stops halfway')
+  t.ok(stalled.ms < timeoutMs + 500, `is cut off by the same timeout (${Math.round(stalled.ms)} ms)`)
+})
+
+t.test('Cache-Control max-age: served stale while one background refresh replaces the set', async t => {
+  const { endpoint, clock, cache, verifier, token } = await setUp(t)
+  endpoint.headers = { 'cache-control': 'public, max-age=120' }
+  await verifier.verify(token(keyA))
+
+  clock.now += 119_000
+  await verifier.verify(token(keyA))
+  t.equal(endpoint.requests, 1, 'fresh for 120 s')
+
+  endpoint.keys = [keyB.jwk] // rotation: key A withdrawn
+  endpoint.delayMs = 300
+  clock.now += 1000
+  const stale = await timed(verifier.verify(token(keyA)))
+  t.equal(stale.error, undefined, 'past max-age the old key still verifies')
+  t.ok(stale.ms < 150, `at once (${Math.round(stale.ms)} ms), not after the refresh`)
+  await until(() => endpoint.requests === 2)
+  t.pass('and one background refresh started')
+  await Promise.all([verifier.verify(token(keyA)), verifier.verify(token(keyA))])
+  t.same(cache.stats(), { fetches: 2, failures: 0 }, 'only one')
+
+  await until(async () => await verifier.verify(token(keyA)).then(() => false, () => true))
+  t.type(await rejection(verifier.verify(token(keyA))), KidNotFoundInJwksError, 'once refreshed, the withdrawn key is refused')
+  t.ok(await verifier.verify(token(keyB)), 'and the new one verifies')
+  t.equal(endpoint.requests, 2, 'from the refreshed set, with no further fetch')
+  t.equal(cache.status(endpoint.jwksUri), 'ok')
+})
+
+t.test('max-age is clamped to the floor and ceiling; without one the default applies', async t => {
+  const cases: Array<[string, string | undefined, number]> = [
+    ['max-age=1 is the floor', 'max-age=1', MINUTE],
+    ['no Cache-Control is the default', undefined, HOUR],
+    ['no-store is the floor', 'no-store', MINUTE],
+    ['a huge max-age is the ceiling', 'max-age=999999999', 24 * HOUR]
+  ]
+  for (const [name, cacheControl, expectedMs] of cases) {
+    const { endpoint, clock, cache, verifier, token } = await setUp(t)
+    if (cacheControl !== undefined) endpoint.headers = { 'cache-control': cacheControl }
+    await verifier.verify(token(keyA))
+    clock.now += expectedMs - 1000
+    await verifier.verify(token(keyA))
+    t.equal(cache.stats().fetches, 1, `${name}: fresh just before`)
+    clock.now += 1000
+    await verifier.verify(token(keyA))
+    await until(() => endpoint.requests === 2)
+    t.pass(`${name}: refreshed at ${expectedMs / 1000} s`)
+  }
+})
+
+t.test('concurrent first verifications share one fetch', async t => {
+  const { endpoint, cache, verifier, token } = await setUp(t)
+  endpoint.delayMs = 100
+  const results = await Promise.allSettled(Array.from({ length: 50 }, () => verifier.verify(token(keyA))))
+  t.ok(results.every(result => result.status === 'fulfilled'), 'all 50 verify')
+  t.equal(endpoint.requests, 1, 'one fetch')
+  t.same(cache.stats(), { fetches: 1, failures: 0 })
+})
+
+t.test('a broken key set is a JwksValidationError and the previous good keys stay in use', async t => {
+  const { endpoint, clock, cache, verifier, token, forged } = await setUp(t)
+  endpoint.body = '<html>oops</html>'
+  t.type(await rejection(verifier.verify(token(keyA))), JwksValidationError, 'nothing cached: the garbage is the answer')
+  t.equal(cache.status(endpoint.jwksUri), 'missing')
+
+  endpoint.body = undefined
+  endpoint.keys = [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'ec' }, { ...keyB.jwk, kid: undefined }, keyA.jwk]
+  await cache.hydrate(endpoint.jwksUri)
+  t.same((await cache.getJwks(endpoint.jwksUri)).keys.map(key => key.kid), ['key-a'], 'only RSA keys with a kid are kept')
+
+  const broken = ['not json', '{"keys":"none"}', '{"nokeys":[]}', '{"keys":[{"kty":5}]}', '{"keys":[]}', '{"keys":[{"kty":"EC","kid":"ec"}]}']
+  for (const body of broken) {
+    endpoint.body = body
+    t.type(await rejection(cache.hydrate(endpoint.jwksUri)), JwksValidationError, body)
+    t.equal(cache.status(endpoint.jwksUri), 'degraded')
+    t.ok(await verifier.verify(token(keyA)), 'the good key still verifies')
+  }
+  clock.now += INTERVAL
+  t.type(await rejection(verifier.verify(forged())), JwksValidationError, 'an unknown kid whose refetch got garbage')
+  t.ok(await verifier.verify(token(keyA)))
+})
+
+t.test('stats count every attempt and every failure, and nothing after warm-up', async t => {
+  const { endpoint, clock, cache, verifier, token } = await setUp(t, { timeoutMs: 300 })
+  t.same(cache.stats(), { fetches: 0, failures: 0 })
+  await cache.hydrate(endpoint.jwksUri)
+  for (let i = 0; i < 100; i++) await verifier.verify(token(keyA))
+  t.same(cache.stats(), { fetches: 1, failures: 0 }, 'zero fetches after warm-up')
+
+  const failures: Array<[string, () => void, RegExp]> = [
+    ['HTTP 404', () => { endpoint.status = 404 }, /HTTP 404/],
+    ['a redirect, not followed', () => { endpoint.status = 302; endpoint.headers = { location: endpoint.jwksUri } }, /redirect/],
+    ['a timeout', () => { endpoint.mode = 'hang' }, /no answer within 300 ms/]
+  ]
+  for (const [name, set, message] of failures) {
+    set()
+    const error = await rejection(cache.hydrate(endpoint.jwksUri))
+    t.type(error, FetchError, name)
+    t.match(error, { message }, name)
+  }
+  t.same(cache.stats(), { fetches: 4, failures: 3 })
+  endpoint.mode = 'answer'
+  endpoint.status = 200
+  endpoint.headers = {}
+  clock.now += INTERVAL
+  await verifier.verify(token(keyA))
+  await until(() => cache.status(endpoint.jwksUri) === 'ok')
+  t.same(cache.stats(), { fetches: 5, failures: 3 }, 'the background retry counts too')
+  t.equal(endpoint.requests, 5)
+
+  const other = new PoolJwksCache({ timeoutMs: 300 })
+  t.type(await rejection(other.hydrate('file:///etc/passwd')), FetchError, 'only http(s)')
+  t.same(other.stats(), { fetches: 1, failures: 1 })
+})
+
+t.test('getCachedJwk answers from the cache only (verifySync)', async t => {
+  const { endpoint, verifier, token, forged } = await setUp(t)
+  t.type(thrown(() => verifier.verifySync(token(keyA))), JwksNotAvailableInCacheError)
+  t.equal(endpoint.requests, 0)
+  await verifier.hydrate()
+  t.ok(verifier.verifySync(token(keyA)))
+  t.type(thrown(() => verifier.verifySync(forged())), KidNotFoundInJwksError)
+  t.equal(endpoint.requests, 1)
+})
