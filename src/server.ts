@@ -60,6 +60,7 @@ async function main (): Promise<void> {
       '',
       `cognito-bff is running in local mode (embedded Cognito at ${local.config.pool.endpoint}, ready in ${Date.now() - started} ms)`,
       `  API:       ${base}   docs: ${base}/docs`,
+      `  Demo page: ${base}/local/demo (sign up, sign in with the form or the hosted UI)`,
       `  Demo user: username "${local.demoUser.username}", password "${local.demoUser.password}"`,
       `  Codes Cognito would send: printed here, and at ${base}/local/messages`,
       `  Data:      ${local.config.local.dataDir}/ (delete it to start afresh)`,

@@ -70,7 +70,7 @@ t.test('npm start: local mode prints the demo user and every code Cognito would 
   const port = await freePort()
   const { child, output, exited } = start(['--import', 'tsx', 'src/server.ts'], { PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
   t.ok(await untilReady(port), 'ready')
-  t.match(output.stdout, /running in local mode[\s\S]*Demo user: username "demo", password "Passw0rd!demo"/)
+  t.match(output.stdout, /running in local mode[\s\S]*Demo page: http:\/\/localhost:\d+\/local\/demo[\s\S]*Demo user: username "demo", password "Passw0rd!demo"/)
   t.equal((await post(port, '/auth/login', { username: 'demo', password: 'Passw0rd!demo' })).status, 200)
 
   const username = uniqueUsername('printed')

@@ -84,7 +84,7 @@ export interface VerifierOptions {
 const LONGEST_TOKEN_SECONDS = 24 * 3600
 const DEFAULT_SKEW_SECONDS = 60
 const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
-const DEFAULT_CACHE_SIZE = 50_000
+const DEFAULT_CACHE_SIZE = 10_000
 
 export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   const { pool, timeoutMs, store } = options

@@ -3,31 +3,16 @@
  * page signs in with fetch, never sees a token, and logout leaves nothing
  * usable behind. Needs `chromium` on PATH (.ci/run installs it).
  */
-import { existsSync } from 'node:fs'
-import { chromium } from 'playwright-core'
 import t from 'tap'
 import { buildTestApp, freePort } from '../helper.js'
+import { launchChromium } from '../helpers/chromium.js'
 
 const port = await freePort()
 const origin = `http://localhost:${port}`
 const { app, local } = await buildTestApp(t, { env: { PUBLIC_URL: origin } })
 await app.listen({ port, host: '127.0.0.1' })
 
-const CHROMIUM = '/usr/bin/chromium'
-if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`)
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run'
-  ]
-})
-t.teardown(() => browser.close())
+const browser = await launchChromium(t)
 
 t.test('a page signs in with fetch; tokens stay in httpOnly cookies it cannot read', async t => {
   const context = await browser.newContext()

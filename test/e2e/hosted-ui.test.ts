@@ -8,10 +8,10 @@
  * allowlist; the page's own forms work; no page breaks its CSP.
  * Needs `chromium` at /usr/bin/chromium (.ci/run installs it).
  */
-import { existsSync } from 'node:fs'
-import { chromium, type BrowserContext, type Cookie, type Page } from 'playwright-core'
+import type { BrowserContext, Cookie, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { buildTestApp, freePort, PASSWORD } from '../helper.js'
+import { launchChromium } from '../helpers/chromium.js'
 
 const port = await freePort()
 const origin = `http://localhost:${port}`
@@ -21,23 +21,8 @@ const hosted = new URL(config.hostedUiDomain).origin
 const demo = `${origin}/local/demo`
 const EVIL = 'evil.example.net'
 
-const CHROMIUM = '/usr/bin/chromium'
-if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`)
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    // A name that never resolves, without asking any DNS server: an attempt shows as a failed request.
-    `--host-resolver-rules=MAP ${EVIL} ~NOTFOUND`
-  ]
-})
-t.teardown(() => browser.close())
+// A name that never resolves, without asking any DNS server: an attempt shows as a failed request.
+const browser = await launchChromium(t, [`--host-resolver-rules=MAP ${EVIL} ~NOTFOUND`])
 
 interface Session {
   context: BrowserContext
