@@ -169,6 +169,18 @@ export const EnvSchema = Type.Object({
     default: 250,
     description: 'Forgot-password and resend answer no sooner than this, so an existing account is not told apart by a slower answer.'
   }),
+  REDIS_URL: Type.Optional(Type.String({
+    format: 'uri',
+    pattern: '^rediss?://',
+    description: 'Shared state in Redis (redis://[:password@]host:6379[/db], rediss:// for TLS), so that several instances behave as one: ' +
+      'revocations, rate-limit counters, hand-off codes, refresh single-flight. Unset: in memory (one instance). ' +
+      'Without Redis, requests that need it answer 503 (fail closed). Redis 6.2 or later.'
+  })),
+  REDIS_KEY_PREFIX: Type.String({
+    default: 'cognito-bff:',
+    minLength: 1,
+    description: 'Prefix of every key this service writes in Redis (several deployments may share one Redis).'
+  }),
   TRUST_PROXY: Type.String({
     default: 'false',
     pattern: '^(true|false|\\d+|[0-9a-fA-F.:/,\\s]+)$',
@@ -282,6 +294,8 @@ const CommonFields = {
     /** This service's /oauth/callback, registered on the app client as a callback URL. */
     callbackUrl: Type.String()
   }),
+  /** Shared state in Redis; unset: in memory. */
+  redis: Type.Optional(Type.Object({ url: Type.String(), keyPrefix: Type.String() })),
   /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function of the hop. */
   trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Unsafe<(address: string, hop: number) => boolean>({})])
 }
@@ -416,6 +430,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     },
     uniformAnswerMs: env.UNIFORM_ANSWER_MS,
     oauth,
+    ...(env.REDIS_URL === undefined ? {} : { redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } }),
     tokens: {
       otherClientIds: env.TOKEN_CLIENT_IDS.split(',').filter(Boolean),
       clockSkewSeconds: env.TOKEN_CLOCK_SKEW_S,
@@ -578,7 +593,7 @@ function isLoopback (host: string): boolean {
 }
 
 function isSecret (path: string): boolean {
-  return /SECRET|PASSWORD|HANDOFF_SITES/.test(path)
+  return /SECRET|PASSWORD|HANDOFF_SITES|REDIS_URL/.test(path)
 }
 
 function isOrigin (value: string): boolean {

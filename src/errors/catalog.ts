@@ -198,6 +198,12 @@ export const ERROR_CATALOG = {
     title: 'The code could not be delivered.',
     advice: 'The code could not be sent: retry later, or check the address; the operator checks the pool\'s e-mail/SMS set-up.'
   },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    title: 'Shared state (Redis) is unavailable; retry later.',
+    advice: 'Retry after Retry-After seconds. This service fails closed: without its shared state it cannot tell a revoked token ' +
+      'or a spent code, so it answers nothing rather than something wrong.'
+  },
   UPSTREAM_UNAVAILABLE: {
     status: 503,
     title: 'Cognito is unavailable; retry later.',

@@ -45,7 +45,18 @@ export interface Emulator {
   services: Services
 }
 
-export async function startEmulator (options: { dataDir: string, port: number, outbox: Outbox, logger: Logger }): Promise<Emulator> {
+export interface EmulatorOptions {
+  dataDir: string
+  port: number
+  outbox: Outbox
+  logger: Logger
+  /** Interface to bind; default 127.0.0.1 (a container's emulator binds 0.0.0.0: standalone-emulator.ts). */
+  host?: string
+  /** Base of the token issuer (`<issuerDomain>/<poolId>`); default the endpoint, i.e. the address bound. */
+  issuerDomain?: string
+}
+
+export async function startEmulator (options: EmulatorOptions): Promise<Emulator> {
   const { dataDir, outbox } = options
   await mkdir(join(dataDir, 'db'), { recursive: true })
   // Plain usernames (cognito-local otherwise turns every pool into e-mail-as-username).
@@ -80,14 +91,15 @@ export async function startEmulator (options: { dataDir: string, port: number, o
   const raw = Router(services)
   const routes = localRouter(services, raw)
   // Without `services`, createServer leaves out cognito-local's own /oauth2 routes: ours replace them.
-  const emulator = createServer(routes, options.logger as never, { ...config.ServerConfig, hostname: '127.0.0.1', port: options.port })
+  const listen = { ...config.ServerConfig, hostname: options.host ?? '127.0.0.1', port: options.port }
+  const emulator = createServer(routes, options.logger as never, listen)
   attachHostedUi(emulator.application as ExpressApp, services, { router: routes, logger: options.logger })
   const server: Server = await emulator.start() as Server
 
   const { port } = server.address() as AddressInfo
   const endpoint = `http://127.0.0.1:${port}`
   // The token generator reads the issuer from this object at signing time.
-  config.TokenConfig.IssuerDomain = endpoint
+  config.TokenConfig.IssuerDomain = options.issuerDomain ?? endpoint
 
   return {
     endpoint,

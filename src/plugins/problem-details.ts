@@ -11,6 +11,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { ApiError, ERROR_CATALOG, invalidFields, problemType, type ErrorCode, type FieldError } from '../errors/catalog.js'
 import type { Problem } from '../schemas/problem.js'
+import { StoreUnavailableError } from '../store/store.js'
 
 /**
  * Fastify's own errors, for failures before a handler runs, with our wording:
@@ -96,6 +97,7 @@ export function clientErrorHandler (this: { log: FastifyBaseLogger }, err: NodeJ
 /** Any thrown value as an ApiError. */
 function asApiError (error: unknown, config: Config): ApiError {
   if (error instanceof ApiError) return error
+  if (error instanceof StoreUnavailableError) return new ApiError('STORE_UNAVAILABLE', { retryAfter: 1, cause: error })
   const e = error as FastifyError & { validation?: ValidationIssue[] }
   if (e?.validation) return invalidFields(e.validation.map(issue => fieldError(e.validationContext ?? 'body', issue)))
   const known = e?.code ? FASTIFY_ERRORS[e.code] : undefined

@@ -8,6 +8,9 @@ export const ReadySchema = Type.Object({
   checks: Type.Object({
     jwks: StringEnum(['ok', 'degraded', 'missing'], {
       description: 'The pool\'s signing keys: ok, degraded (cached and in use, but the JWKS endpoint failed the last refresh) or missing.'
+    }),
+    store: StringEnum(['memory', 'ok', 'unavailable'], {
+      description: 'Shared state: memory (one instance), ok (Redis answers) or unavailable (Redis does not: not ready).'
     })
   })
 })

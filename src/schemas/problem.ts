@@ -55,6 +55,8 @@ const STATUS_MEANING: Record<number, string> = {
 export interface ProblemOptions {
   /** When a code is answered, if not always (e.g. only with REVEAL_USER_EXISTENCE). */
   notes?: Partial<Record<ErrorCode, string>>
+  /** A route that reads no shared state (liveness, static pages): it cannot answer STORE_UNAVAILABLE. */
+  noSharedState?: boolean
   /** Headers of the problem responses of one status, beyond those every problem of that status carries. */
   headers?: Partial<Record<number, HeaderUse[]>>
 }
@@ -62,11 +64,13 @@ export interface ProblemOptions {
 /**
  * The problem responses of a route, from the codes it can answer: grouped by
  * their status in the catalog, each status described with its codes. Every
- * route may answer INTERNAL_ERROR; 429 and 503 problems carry Retry-After.
+ * route may answer INTERNAL_ERROR and STORE_UNAVAILABLE (shared state is read
+ * by hooks before any handler: rate limits, revocation); 429 and 503 problems carry Retry-After.
  */
 export function problems (codes: readonly ErrorCode[], options: ProblemOptions = {}) {
   const byStatus = new Map<number, ErrorCode[]>()
-  for (const code of new Set<ErrorCode>([...codes, 'INTERNAL_ERROR'])) {
+  const always: ErrorCode[] = options.noSharedState === true ? ['INTERNAL_ERROR'] : ['INTERNAL_ERROR', 'STORE_UNAVAILABLE']
+  for (const code of new Set<ErrorCode>([...codes, ...always])) {
     const { status } = ERROR_CATALOG[code]
     byStatus.set(status, [...(byStatus.get(status) ?? []), code])
   }

@@ -16,6 +16,11 @@
  *   unrelated entries. Implementations prefix internally, so callers never do.
  * - Expired entries are never returned, and do not accumulate forever.
  */
+/** The store's backend cannot be reached or did not answer in time: the request fails closed (503), never "not revoked". */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError'
+}
+
 export interface SharedStore {
   /**
    * Marks the token with id `jti` revoked until `expiresAt` (epoch SECONDS, the

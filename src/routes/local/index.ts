@@ -18,7 +18,7 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
       querystring: LocalMessagesQuerySchema,
       response: {
         200: json(Type.Array(LocalMessageSchema), { description: 'The messages, for `username` only when it is given.' }),
-        ...problems(QUERY_REFUSALS)
+        ...problems(QUERY_REFUSALS, { noSharedState: true })
       }
     }
   }, async (request) => outbox.list(request.query.username))
@@ -31,7 +31,7 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
       querystring: LocalDemoQuerySchema,
       response: {
         200: html({ description: 'The page: the outcome of a confirmation link (?status=, ?error=), links to /docs and /local/messages.' }),
-        ...problems(QUERY_REFUSALS)
+        ...problems(QUERY_REFUSALS, { noSharedState: true })
       }
     }
   }, async (request, reply) => {

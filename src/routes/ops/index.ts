@@ -12,7 +12,7 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'health',
       summary: 'Liveness: the process is up',
-      response: { 200: json(HealthSchema, { description: 'Up.' }), ...problems([]) }
+      response: { 200: json(HealthSchema, { description: 'Up.' }), ...problems([], { noSharedState: true }) }
     }
   }, async () => ({ status: 'ok' as const }))
 
@@ -22,11 +22,15 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'ready',
       summary: 'Readiness: the service can verify tokens',
       response: {
+        // First: its own 503 (a JSON status, not a problem) replaces the generic one.
+        ...problems([]),
         200: json(ReadySchema, {
           description: 'Ready: the pool\'s signing keys are loaded (`degraded`: cached, but the JWKS endpoint failed the last refresh).'
         }),
-        503: json(ReadySchema, { description: 'Not ready: the pool\'s signing keys could not be loaded.', headers: ['RetryAfter'] }),
-        ...problems([])
+        503: json(ReadySchema, {
+          description: 'Not ready: the pool\'s signing keys could not be loaded, or Redis is unreachable.',
+          headers: ['RetryAfter']
+        })
       }
     }
   }, async (_request, reply) => {
@@ -34,8 +38,10 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // Not loaded at start (JWKS down then)? Try again now rather than stay unready.
     if (tokenVerifier.jwksStatus() === 'missing') await tokenVerifier.hydrate().catch(() => {})
     const jwks = tokenVerifier.jwksStatus()
-    if (jwks === 'missing') return reply.code(503).header('retry-after', '5').send({ status: 'not ready', checks: { jwks } })
-    return reply.code(200).send({ status: jwks === 'ok' ? 'ready' : 'degraded', checks: { jwks } })
+    const store = await fastify.storeStatus()
+    const checks = { jwks, store }
+    if (jwks === 'missing' || store === 'unavailable') return reply.code(503).header('retry-after', '5').send({ status: 'not ready', checks })
+    return reply.code(200).send({ status: jwks === 'ok' ? 'ready' : 'degraded', checks })
   })
 }
 

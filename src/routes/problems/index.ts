@@ -21,7 +21,7 @@ const problemPages: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'problemIndex',
       summary: 'Every problem code this service answers, with its status',
-      response: { 200: html({ description: 'An index of the problem pages.' }), ...problems(['INTERNAL_ERROR']) }
+      response: { 200: html({ description: 'An index of the problem pages.' }), ...problems(['INTERNAL_ERROR'], { noSharedState: true }) }
     }
   }, async (_request, reply) => {
     const rows = ERROR_CODES.map(code =>
@@ -36,7 +36,10 @@ const problemPages: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'problemPage',
       summary: 'What a problem code means and what to do about it',
       params: ProblemPageParamsSchema,
-      response: { 200: html({ description: 'The page for the code.' }), ...problems(['VALIDATION_FAILED', 'NOT_FOUND', 'INTERNAL_ERROR']) }
+      response: {
+        200: html({ description: 'The page for the code.' }),
+        ...problems(['VALIDATION_FAILED', 'NOT_FOUND', 'INTERNAL_ERROR'], { noSharedState: true })
+      }
     }
   }, async (request, reply) => {
     const code: ErrorCode | undefined = byPath.get(`/problems/${request.params.code}`)

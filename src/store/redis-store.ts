@@ -1,0 +1,366 @@
+/**
+ * `SharedStore` in Redis: what lets several BFF instances behind a load
+ * balancer agree on revocations, sign-outs, rate limits, single-use values and
+ * locks. Needs Redis >= 6.2 (GETDEL, SET ... PXAT); Debian's redis-server 7.0 is fine.
+ *
+ * Client: ioredis (v6), rather than node-redis:
+ * - `defineCommand` gives named Lua scripts sent as EVALSHA with a transparent
+ *   EVAL fallback on NOSCRIPT (a restarted or failed-over Redis has an empty
+ *   script cache; nothing to reload by hand).
+ * - The fail-closed knobs are plain options with documented semantics:
+ *   `enableOfflineQueue: false` (no queueing while disconnected: a call
+ *   rejects at once), `commandTimeout` (a call on a live but unresponsive
+ *   connection rejects after that many ms), `maxRetriesPerRequest: 0` and
+ *   `autoResendUnfulfilledCommands: false` (commands in flight when the
+ *   connection drops reject immediately and are never replayed later, so a
+ *   takeOnce or increment whose caller already got an error cannot run behind
+ *   its back after a reconnect), `socketTimeout` (a silent socket is torn down,
+ *   so a frozen server or a network black hole flips `isReady()` to false).
+ *   Reconnection is automatic (`retryStrategy`).
+ * - Mature (since 2015), bundles its own TypeScript types, actively maintained
+ *   under the redis GitHub organisation (6.0.0, July 2026, Node >= 20), few
+ *   small dependencies. node-redis v5 is equally current, but its per-command
+ *   timeouts and offline-queue behaviour took more wiring for the same result.
+ *
+ * Layout (every key under `keyPrefix`, default `cognito-bff:`; one key space per family):
+ *   revoked:<jti>  string: the expiry in epoch ms; PXAT that expiry
+ *   signout:<sub>  hash { at, until }; PEXPIREAT until
+ *   count:<key>    integer counter; PEXPIRE windowMs on the first increment
+ *   once:<key>     the value; SET NX PX ttlMs
+ *   lock:<key>     the holder's random token; SET NX PX ttlMs
+ * Everything carries a TTL, so nothing accumulates. Multi-command members run as
+ * one Lua script each, so they are atomic across instances.
+ *
+ * Failure: every member rejects (never resolves a guess) when Redis is down or
+ * slow: at once while disconnected, after `commandTimeoutMs` otherwise. A
+ * rejection is a `RedisStoreError` whose message says which member failed and
+ * why, without keys, values or the URL (ioredis attaches command arguments to
+ * its errors, and those may be single-use codes or tokens). Note that a command
+ * that timed out on the client may still have run on the server.
+ */
+import { once } from 'node:events'
+import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { StoreUnavailableError, type SharedStore } from './store.js'
+
+/** The pino/Fastify logger methods the store uses. */
+export interface RedisStoreLogger {
+  info (obj: object, msg: string): void
+  warn (obj: object, msg: string): void
+}
+
+export interface RedisStoreOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. Never logged. */
+  url: string
+  /** Prefix of every key; lets several deployments share one Redis. Default `cognito-bff:`. */
+  keyPrefix?: string
+  /** A call on a connected but unresponsive Redis rejects after this many ms. Default 1000. */
+  commandTimeoutMs?: number
+  /** Give up one connection attempt after this many ms (then retry). Default 2000. */
+  connectTimeoutMs?: number
+  /** Connection state changes (lost / back) are logged here, once per change. */
+  logger?: RedisStoreLogger
+}
+
+export interface RedisStore extends SharedStore {
+  /** Round trip to Redis (for /readyz): true on PONG; false when down, slow or closed. Never rejects. */
+  ping (): Promise<boolean>
+  /** Whether the connection is up right now (no round trip). */
+  isReady (): boolean
+}
+
+/** Why a store call rejected: Redis down, too slow, or it refused the command. */
+export class RedisStoreError extends StoreUnavailableError {
+  override name = 'RedisStoreError'
+}
+
+const DEFAULT_PREFIX = 'cognito-bff:'
+const DEFAULT_COMMAND_TIMEOUT_MS = 1000
+const DEFAULT_CONNECT_TIMEOUT_MS = 2000
+const MAX_RECONNECT_DELAY_MS = 1000
+
+// INCR, and start the window on the first one only: later increments never
+// extend it. A counter somehow left without a TTL gets a window again.
+const INCREMENT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if count == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+if ttl < 1 then ttl = 1 end
+return {count, ttl}
+`
+
+const PEEK_COUNT = `
+local count = redis.call('GET', KEYS[1])
+if not count then return {0, 0} end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 1 then ttl = 1 end
+return {tonumber(count), ttl}
+`
+
+// The value is the expiry (epoch ms): a revocation only ever gets longer.
+const REVOKE = `
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current and current >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
+return 1
+`
+
+// ARGV: at (epoch s), keepUntil (epoch ms), now (epoch ms). The mark only
+// moves forward and its retention is never shortened (instances may race);
+// with no previous mark, one already past keepUntil is not stored.
+const SIGN_OUT = `
+local at, keep = ARGV[1], ARGV[2]
+local prev = redis.call('HMGET', KEYS[1], 'at', 'until')
+if prev[1] then
+  if tonumber(prev[1]) > tonumber(at) then at = prev[1] end
+  if prev[2] and tonumber(prev[2]) > tonumber(keep) then keep = prev[2] end
+elseif tonumber(keep) <= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'at', at, 'until', keep)
+redis.call('PEXPIREAT', KEYS[1], keep)
+return 1
+`
+
+// Compare-and-delete: only the acquisition holding this token releases.
+const UNLOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`
+
+type Script = (key: string, ...args: string[]) => Promise<unknown>
+
+export function createRedisStore (options: RedisStoreOptions): RedisStore {
+  const prefix = options.keyPrefix ?? DEFAULT_PREFIX
+  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+  assertDuration('commandTimeoutMs', commandTimeoutMs)
+  assertDuration('connectTimeoutMs', connectTimeoutMs)
+  const logger = options.logger
+  const server = describe(options.url)
+
+  const redis = new Redis(options.url, {
+    connectionName: 'cognito-bff',
+    connectTimeout: Math.ceil(connectTimeoutMs),
+    commandTimeout: Math.ceil(commandTimeoutMs),
+    // No data at all for this long while replies are due: the socket is dead.
+    socketTimeout: Math.ceil(2 * commandTimeoutMs),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: (attempt: number) => Math.min(100 * attempt, MAX_RECONNECT_DELAY_MS)
+  })
+
+  let closing = false
+  let closed: Promise<void> | undefined
+
+  // Log transitions only: one line when the connection is lost (or the first
+  // attempt fails), one when it is back; not every failed retry. An 'error'
+  // listener is required anyway, or ioredis prints each one to the console.
+  let up = false
+  let reportedDown = false
+  redis.on('error', (err: unknown) => {
+    if (reportedDown || closing) return
+    reportedDown = true
+    up = false
+    logger?.warn({ redis: server, reason: reasonOf(err) }, 'redis store: cannot reach Redis; store calls fail until it is back')
+  })
+  redis.on('close', () => {
+    if (!up) return
+    up = false
+    if (reportedDown || closing) return
+    reportedDown = true
+    logger?.warn({ redis: server }, 'redis store: connection to Redis lost; store calls fail until it is back')
+  })
+  redis.on('ready', () => {
+    up = true
+    if (reportedDown) logger?.info({ redis: server }, 'redis store: connection to Redis is back')
+    reportedDown = false
+  })
+
+  function script (name: string, lua: string): Script {
+    redis.defineCommand(name, { numberOfKeys: 1, lua })
+    const fn = (redis as unknown as Record<string, Script>)[name]
+    if (fn === undefined) throw new Error(`ioredis did not define ${name}`)
+    return fn.bind(redis)
+  }
+  const increment = script('bffIncrement', INCREMENT)
+  const peekCount = script('bffPeekCount', PEEK_COUNT)
+  const revoke = script('bffRevoke', REVOKE)
+  const signOut = script('bffSignOut', SIGN_OUT)
+  const unlock = script('bffUnlock', UNLOCK)
+
+  const keys = {
+    revoked: (jti: string) => `${prefix}revoked:${jti}`,
+    signout: (sub: string) => `${prefix}signout:${sub}`,
+    count: (key: string) => `${prefix}count:${key}`,
+    once: (key: string) => `${prefix}once:${key}`,
+    lock: (key: string) => `${prefix}lock:${key}`
+  }
+
+  async function quit (): Promise<void> {
+    closing = true
+    if (redis.status === 'end') return
+    // Waits for 'end', but no longer than a command: a client that was between
+    // reconnect attempts has no socket left to close, and never says 'end'.
+    const ended = endWithin(redis, commandTimeoutMs)
+    if (redis.status === 'ready') {
+      // QUIT lets replies already due arrive first; a dead server gets no more than the command timeout.
+      await redis.quit().catch(() => redis.disconnect())
+    } else {
+      redis.disconnect() // not connected: stop the reconnect loop
+    }
+    await ended
+  }
+
+  /** Runs one Redis call; any failure becomes a RedisStoreError without arguments attached. */
+  async function run<T> (member: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } catch (err) {
+      throw new RedisStoreError(`redis store: ${member} failed: ${reasonOf(err)}`)
+    }
+  }
+
+  return {
+    async revokeToken (jti, expiresAt) {
+      assertEpoch('expiresAt', expiresAt)
+      const untilMs = Math.ceil(expiresAt * 1000)
+      // Already expired: the token is rejected anyway, and an existing longer entry must stay as it is.
+      if (untilMs <= Date.now()) return
+      await run('revokeToken', () => revoke(keys.revoked(jti), String(untilMs)))
+    },
+
+    async isTokenRevoked (jti) {
+      return await run('isTokenRevoked', () => redis.exists(keys.revoked(jti))) === 1
+    },
+
+    async markSignedOut (sub, at, keepUntil) {
+      assertEpoch('at', at)
+      assertEpoch('keepUntil', keepUntil)
+      const keepMs = String(Math.ceil(keepUntil * 1000))
+      await run('markSignedOut', () => signOut(keys.signout(sub), String(at), keepMs, String(Date.now())))
+    },
+
+    async signedOutAt (sub) {
+      const at = await run('signedOutAt', () => redis.hget(keys.signout(sub), 'at'))
+      return at === null ? undefined : Number(at)
+    },
+
+    async increment (key, windowMs) {
+      assertDuration('windowMs', windowMs)
+      const [count, ttl] = await run('increment', () => increment(keys.count(key), String(Math.ceil(windowMs)))) as [number, number]
+      return { count, resetInMs: Math.min(ttl, windowMs) }
+    },
+
+    async peekCount (key) {
+      const [count, resetInMs] = await run('peekCount', () => peekCount(keys.count(key))) as [number, number]
+      return { count, resetInMs }
+    },
+
+    async putOnce (key, value, ttlMs) {
+      assertDuration('ttlMs', ttlMs)
+      return await run('putOnce', () => redis.set(keys.once(key), value, 'PX', Math.ceil(ttlMs), 'NX')) === 'OK'
+    },
+
+    async takeOnce (key) {
+      return await run('takeOnce', () => redis.getdel(keys.once(key))) ?? undefined
+    },
+
+    async peekOnce (key) {
+      return await run('peekOnce', () => redis.get(keys.once(key))) ?? undefined
+    },
+
+    async lock (key, ttlMs) {
+      assertDuration('ttlMs', ttlMs)
+      const name = keys.lock(key)
+      // The token ties the release to this acquisition, not to the key.
+      const token = randomBytes(16).toString('base64url')
+      const acquired = await run('lock', () => redis.set(name, token, 'PX', Math.ceil(ttlMs), 'NX'))
+      if (acquired !== 'OK') return undefined
+      return async () => {
+        await run('lock release', () => unlock(name, token))
+      }
+    },
+
+    async ping () {
+      try {
+        if (redis.status !== 'ready') await readyWithin(redis, commandTimeoutMs)
+        return await redis.ping() === 'PONG'
+      } catch {
+        return false
+      }
+    },
+
+    isReady () {
+      // The socket may already be half-closed by the server before ioredis has processed its 'close' event.
+      return redis.status === 'ready' && redis.stream?.writable === true
+    },
+
+    async close () {
+      closed ??= quit()
+      await closed
+    }
+  }
+}
+
+/** Resolves when `redis` becomes ready, rejects after `ms` or if it ends first. */
+async function readyWithin (redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'end') throw new Error('closed')
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), ms)
+  try {
+    await Promise.race([once(redis, 'ready', { signal: abort.signal }), once(redis, 'end', { signal: abort.signal }).then(() => {
+      throw new Error('closed')
+    })])
+  } finally {
+    clearTimeout(timer)
+    abort.abort()
+  }
+}
+
+async function endWithin (redis: Redis, ms: number): Promise<void> {
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), ms)
+  timer.unref()
+  try {
+    await once(redis, 'end', { signal: abort.signal })
+  } catch {
+    // timed out: nothing left to wait for
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** host:port only: the URL may carry a password. */
+function describe (url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new TypeError('redis store: url is not a valid redis:// or rediss:// URL') // without echoing it
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new TypeError(`redis store: url must use redis:// or rediss://, not ${parsed.protocol}//`)
+  }
+  return `${parsed.hostname}:${parsed.port === '' ? '6379' : parsed.port}`
+}
+
+// Only the message: ioredis errors carry the command's arguments (`err.command`).
+function reasonOf (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+function assertDuration (name: string, ms: number): void {
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new RangeError(`${name} must be a positive number of milliseconds, got ${ms}`)
+  }
+}
+
+// A NaN expiry would never compare as expired.
+function assertEpoch (name: string, seconds: number): void {
+  if (!Number.isFinite(seconds)) throw new RangeError(`${name} must be epoch seconds, got ${seconds}`)
+}
