@@ -9,7 +9,8 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { gatewayFor, type CognitoGateway } from './cognito/gateway.js'
 import type { Config } from './config.js'
 import { createOutbox, type Outbox } from './local/outbox.js'
-import { loggerOptions } from './logger.js'
+import { destination } from 'pino'
+import { loggerOptions, requestLineLogger } from './logger.js'
 import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
@@ -46,8 +47,10 @@ export interface AppDeps {
 const REQUEST_ID = /^[\w.:-]{1,64}$/
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  // One stream for every log line (the request lines have a logger of their own, see logger.ts).
+  const logStream = deps.logStream ?? destination({ dest: 1, sync: true }) as unknown as NodeJS.WritableStream
   const app = Fastify({
-    logger: loggerOptions(config, deps.logStream),
+    logger: loggerOptions(config, logStream),
     bodyLimit: config.bodyLimit,
     // Fastify's default is no limit: a client trickling its body would hold the socket for minutes.
     requestTimeout: config.requestTimeoutMs,
@@ -92,7 +95,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
   })
 
-  await app.register(requestLog)
+  await app.register(requestLog, { logger: requestLineLogger(config, logStream) })
   await app.register(problemDetails)
   await app.register(securityHeaders)
   await app.register(cors, {

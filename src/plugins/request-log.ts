@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Logger } from 'pino'
 import type { ErrorCode } from '../errors/catalog.js'
 
 declare module 'fastify' {
@@ -16,12 +17,13 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function requestLog (fastify: FastifyInstance) {
+export default fp(async function requestLog (fastify: FastifyInstance, options: { logger: Logger }) {
+  const { logger } = options
   fastify.decorateRequest('problem', null)
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
   fastify.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...request.problem }, 'request')
+    logger.info({ reqId: request.id, req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...request.problem }, 'request')
   })
 }, { name: 'request-log' })

@@ -1,21 +1,44 @@
 /**
- * Security headers (helmet). The API serves JSON, so the CSP allows nothing;
- * /docs sets its own (see openapi.ts). HSTS and upgrade-insecure-requests only
- * when the public URL is https: on plain-http local mode they would send the
- * browser to an https port nobody listens on.
+ * Security headers, as helmet sets them. The API serves JSON, so the CSP
+ * allows nothing; /docs and the HTML pages set their own. HSTS and
+ * upgrade-insecure-requests only when the public URL is https: on plain-http
+ * local mode they would send the browser to an https port nobody listens on.
+ *
+ * The headers are the same for every response, so helmet computes them once
+ * at start and each response gets the finished set: @fastify/helmet runs
+ * helmet's eleven middlewares (CSP string building included) on every
+ * request, which cost as much as the token check itself (bench/RESULTS.md).
  */
-import helmet from '@fastify/helmet'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet, { type HelmetOptions } from 'helmet'
 
 function isReference (url: string): boolean {
   return url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/')
 }
 
+/** The headers helmet would set with these options, collected from one run of its middleware. */
+export function helmetHeaders (options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const collector = {
+    setHeader (name: string, value: unknown) { headers[name.toLowerCase()] = String(value) },
+    removeHeader (name: string) { delete headers[name.toLowerCase()] }
+  }
+  let done = false
+  helmet(options)({} as IncomingMessage, collector as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err
+    done = true
+  })
+  // helmet's middleware is synchronous; if a version ever is not, fail at start rather than send no headers.
+  if (!done) throw new Error('helmet did not finish synchronously: security headers cannot be precomputed')
+  return headers
+}
+
 export default fp(async function securityHeaders (fastify: FastifyInstance) {
   const { config } = fastify
   const https = config.publicUrl.protocol === 'https:'
-  await fastify.register(helmet, {
+  const headers = helmetHeaders({
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], upgradeInsecureRequests: https ? [] : null }
     },
@@ -24,7 +47,8 @@ export default fp(async function securityHeaders (fastify: FastifyInstance) {
   })
   // Answers carry identities, tokens and codes: no cache, shared or private, may keep one.
   // Only the API reference is static enough to cache.
+  const apiHeaders = { ...headers, 'cache-control': 'no-store' }
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!isReference(request.url)) reply.header('cache-control', 'no-store')
+    reply.headers(isReference(request.url) ? headers : apiHeaders)
   })
 }, { name: 'security-headers' })
