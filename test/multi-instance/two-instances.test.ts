@@ -140,6 +140,8 @@ t.test('Redis down: both instances answer 503 and are not ready; back up, they s
     t.match(await login.json(), { code: 'STORE_UNAVAILABLE' })
   }
   await redis.start()
+  // Each instance reconnects by itself (within about a second).
   t.ok(await untilReady(portA), 'A ready again')
+  t.ok(await untilReady(portB), 'B ready again')
   t.equal((await post(portB, '/auth/login', { ...demo, tokenDelivery: 'body' })).status, 200, 'B serves again')
 })
