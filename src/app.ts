@@ -14,6 +14,8 @@ import { loggerOptions, requestLineLogger } from './logger.js'
 import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
+import loadShedding from './plugins/load-shedding.js'
+import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import originCheck from './plugins/origin-check.js'
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js'
@@ -107,6 +109,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     maxAge: 600
   })
   await app.register(openapi)
+  // After the plugins that put x-request-id and the security headers on every answer: a shed request carries them too.
+  await app.register(loadShedding)
 
   await app.register(cognito, { gateway: deps.gateway ?? gatewayFor(config) })
   await app.register(store, { store: deps.store })
@@ -114,6 +118,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(sessions)
   await app.register(authenticate)
   await app.register(originCheck)
+  // Before the routes: its onResponse hook times every one. Nothing unless METRICS_TOKEN is set.
+  await app.register(metrics)
 
   await app.register(opsRoutes)
   await app.register(problemPages)

@@ -187,6 +187,16 @@ export const EnvSchema = Type.Object({
     description: 'Behind a load balancer: true, a hop count, or comma-separated proxy addresses/CIDRs, ' +
       'so client IPs (rate limits, logs) come from X-Forwarded-For. Default false.'
   }),
+  METRICS_TOKEN: Type.Optional(Type.String({
+    minLength: 32,
+    description: 'Bearer token (32+ characters) that GET /metrics (Prometheus text format) requires. Unset: no /metrics route.'
+  })),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
+    minimum: 0,
+    default: 1000,
+    description: 'Load shedding: while the mean event-loop delay over the last second exceeds this, requests answer 503 OVERLOADED ' +
+      '(/healthz, /readyz and /metrics still answer). 0 turns it off.'
+  }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 16384, description: 'Largest accepted request body in bytes.' }),
   REQUEST_TIMEOUT_MS: Type.Integer({
     minimum: 1000,
@@ -276,6 +286,10 @@ const CommonFields = {
   rateLimits: Type.Object({ signUp: Type.Integer(), signIn: Type.Integer(), recovery: Type.Integer() }),
   accountLimits: Type.Object({ signInFailures: Type.Integer(), codeFailures: Type.Integer(), windowMs: Type.Integer() }),
   uniformAnswerMs: Type.Integer(),
+  /** METRICS_TOKEN: what GET /metrics requires; unset: no /metrics route. */
+  metricsToken: Type.Optional(Type.String()),
+  /** Load shedding threshold in ms (0: off). */
+  maxEventLoopDelayMs: Type.Integer(),
   /** Token checks: what the verifier accepts beyond the pool and client. */
   tokens: Type.Object({
     otherClientIds: Type.Array(Type.String()),
@@ -429,6 +443,8 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
       windowMs: env.ACCOUNT_FAILURE_WINDOW_S * 1000
     },
     uniformAnswerMs: env.UNIFORM_ANSWER_MS,
+    ...(env.METRICS_TOKEN === undefined ? {} : { metricsToken: env.METRICS_TOKEN }),
+    maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
     oauth,
     ...(env.REDIS_URL === undefined ? {} : { redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } }),
     tokens: {
@@ -593,7 +609,7 @@ function isLoopback (host: string): boolean {
 }
 
 function isSecret (path: string): boolean {
-  return /SECRET|PASSWORD|HANDOFF_SITES|REDIS_URL/.test(path)
+  return /SECRET|PASSWORD|HANDOFF_SITES|REDIS_URL|METRICS_TOKEN/.test(path)
 }
 
 function isOrigin (value: string): boolean {

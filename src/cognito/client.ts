@@ -43,6 +43,38 @@ export function createSdkClient (connection: Connection): SdkClient {
   })
 }
 
+/** One call to Cognito as an observer (metrics) sees it: an SDK command, or the hosted UI's token endpoint (OAuthToken). */
+export interface CognitoCall {
+  /** The SDK command without "Command" (InitiateAuth), or OAuthToken. */
+  operation: string
+  /** 'ok', or what failed: the exception's name (NotAuthorizedException, TimeoutError) or the OAuth error. */
+  outcome: string
+  seconds: number
+}
+
+export type CallListener = (call: CognitoCall) => void
+
+/**
+ * Reports every command the SDK client sends, attempt by attempt, with its
+ * outcome and duration: one middleware on the client, so no intent module
+ * has to remember. Costs nothing beyond a clock read while nobody listens.
+ */
+export function observeSdk (sdk: SdkClient, report: CallListener, listening: () => boolean): void {
+  sdk.middlewareStack.add((next, context) => async args => {
+    if (!listening()) return await next(args)
+    const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '')
+    const started = performance.now()
+    try {
+      const result = await next(args)
+      report({ operation, outcome: 'ok', seconds: (performance.now() - started) / 1000 })
+      return result
+    } catch (err) {
+      report({ operation, outcome: (err as Error | undefined)?.name ?? 'Error', seconds: (performance.now() - started) / 1000 })
+      throw err
+    }
+  }, { step: 'initialize', priority: 'high' })
+}
+
 /** What every intent module works with. */
 export interface CognitoContext {
   sdk: CognitoIdentityProviderClient

@@ -4,18 +4,25 @@
  * module per concern, all sharing one SDK client and one SECRET_HASH rule.
  */
 import type { Config, LoginFlow, Pool } from '../config.js'
-import { cognitoContext, createSdkClient, localCredentials, type SdkClient } from './client.js'
+import { cognitoContext, createSdkClient, localCredentials, observeSdk, type CallListener, type CognitoCall, type SdkClient } from './client.js'
 import { hostedUiIntents, type HostedUiIntents } from './oauth-token.js'
 import { passwordResetIntents, type PasswordResetIntents } from './password-reset.js'
 import { profileIntents, type ProfileIntents } from './profile.js'
 import { sessionIntents, type SessionIntents } from './sessions.js'
 import { signUpIntents, type SignUpIntents } from './sign-up.js'
 
+export type { CallListener, CognitoCall } from './client.js'
 export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
 export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */
   readonly hasClientSecret: boolean
+  /**
+   * Calls `listener` after every call to Cognito (each SDK attempt, and the
+   * hosted UI's token endpoint); returns the function that stops it. Optional:
+   * a gateway a test writes need not be observable.
+   */
+  observe? (listener: CallListener): () => void
   /** Releases the SDK client's sockets. */
   close (): void
 }
@@ -41,13 +48,22 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
     credentials: options.credentials
   })
   const context = cognitoContext(sdk, pool, options.loginFlow)
+  const listeners = new Set<CallListener>()
+  const report = (call: CognitoCall) => {
+    for (const listener of listeners) listener(call)
+  }
+  observeSdk(sdk, report, () => listeners.size > 0)
   return {
     ...signUpIntents(context),
     ...sessionIntents(context),
     ...passwordResetIntents(context),
     ...profileIntents(context),
-    ...hostedUiIntents(context, { domain: options.domain, timeoutMs: options.timeoutMs }),
+    ...hostedUiIntents(context, { domain: options.domain, timeoutMs: options.timeoutMs, report }),
     hasClientSecret: pool.clientSecret !== undefined,
+    observe (listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
     close: () => sdk.destroy()
   }
 }

@@ -7,7 +7,7 @@
  * A code works once, so the exchange is never retried.
  */
 import { ApiError } from '../errors/catalog.js'
-import type { CognitoContext } from './client.js'
+import type { CallListener, CognitoContext } from './client.js'
 import type { Tokens } from './types.js'
 
 export interface AuthorizationCodeExchange {
@@ -22,9 +22,15 @@ export interface HostedUiIntents {
   exchangeAuthorizationCode (input: AuthorizationCodeExchange): Promise<Tokens>
 }
 
+/** RFC 6749 5.2's error codes: anything else is reported by HTTP status, so a metric label cannot grow without bound. */
+const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'])
+
 interface TokenAnswer { access_token?: unknown, id_token?: unknown, refresh_token?: unknown, error?: unknown }
 
-export function hostedUiIntents (context: CognitoContext, options: { domain?: string, timeoutMs: number }): HostedUiIntents {
+export function hostedUiIntents (
+  context: CognitoContext,
+  options: { domain?: string, timeoutMs: number, report?: CallListener }
+): HostedUiIntents {
   const { clientId, clientSecret } = context.pool
   return {
     async exchangeAuthorizationCode ({ code, redirectUri, codeVerifier }) {
@@ -38,6 +44,9 @@ export function hostedUiIntents (context: CognitoContext, options: { domain?: st
         headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`
       }
 
+      // Reported like an SDK call (CognitoGateway.observe), as operation OAuthToken.
+      const started = performance.now()
+      const report = (outcome: string) => options.report?.({ operation: 'OAuthToken', outcome, seconds: (performance.now() - started) / 1000 })
       let response: Response
       let answer: TokenAnswer
       try {
@@ -50,9 +59,11 @@ export function hostedUiIntents (context: CognitoContext, options: { domain?: st
         })
         answer = await response.json().catch(() => ({})) as TokenAnswer
       } catch (err) {
+        report((err as Error | undefined)?.name ?? 'Error')
         throw new ApiError('UPSTREAM_UNAVAILABLE', { retryAfter: 1, cause: err })
       }
       if (response.ok && typeof answer.access_token === 'string' && typeof answer.id_token === 'string') {
+        report('ok')
         return {
           accessToken: answer.access_token,
           idToken: answer.id_token,
@@ -60,6 +71,7 @@ export function hostedUiIntents (context: CognitoContext, options: { domain?: st
         }
       }
       const error = typeof answer.error === 'string' ? answer.error : `HTTP ${response.status}`
+      report(OAUTH_ERRORS.has(error) ? error : `HTTP ${response.status}`)
       const cause = new Error(`token endpoint: ${error}`)
       if (error === 'invalid_grant') throw new ApiError('OAUTH_CODE_INVALID', { cause })
       if (response.status === 429) throw new ApiError('UPSTREAM_THROTTLED', { retryAfter: 1, cause })

@@ -208,6 +208,12 @@ export const ERROR_CATALOG = {
     status: 503,
     title: 'Cognito is unavailable; retry later.',
     advice: 'Retry after Retry-After seconds, with backoff.'
+  },
+  OVERLOADED: {
+    status: 503,
+    title: 'The service is overloaded; retry later.',
+    advice: 'Retry after Retry-After seconds, with backoff. The instance sheds load while its event loop lags (MAX_EVENT_LOOP_DELAY_MS); ' +
+      'another instance may answer at once.'
   }
 } as const satisfies Record<string, { status: number, title: string, advice: string }>
 

@@ -62,6 +62,7 @@ export default fp(async function openapi (fastify: FastifyInstance) {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token (login with tokenDelivery "body").' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (GET /metrics only).' },
           cookie: {
             type: 'apiKey',
             in: 'cookie',

@@ -143,8 +143,11 @@ function fieldError (context: string, issue: ValidationIssue): FieldError {
 export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setErrorHandler((error, request, reply) => {
     const apiError = asApiError(error, fastify.config)
-    // A 5xx gets its own line with the cause; a 4xx is told by the request line's code.
-    if (apiError.statusCode >= 500) request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
+    // A 5xx gets its own line with the cause; a 4xx is told by the request line's code, and so is shed load
+    // (an error line per refused request would add to the load).
+    if (apiError.statusCode >= 500 && apiError.code !== 'OVERLOADED') {
+      request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
+    }
     return sendProblem(request, reply, apiError)
   })
 

@@ -49,7 +49,7 @@ const STATUS_MEANING: Record<number, string> = {
   429: 'Too many requests; wait as long as Retry-After says.',
   500: 'Unexpected failure: a generic body; the details are in the log under the request id.',
   502: 'Cognito answered unexpectedly, or could not deliver a code.',
-  503: 'Cognito, or its signing keys, unavailable; retry after Retry-After.'
+  503: 'Cognito, or its signing keys, unavailable, or this instance overloaded; retry after Retry-After.'
 }
 
 export interface ProblemOptions {
@@ -57,6 +57,8 @@ export interface ProblemOptions {
   notes?: Partial<Record<ErrorCode, string>>
   /** A route that reads no shared state (liveness, static pages): it cannot answer STORE_UNAVAILABLE. */
   noSharedState?: boolean
+  /** A route load shedding never refuses (plugins/load-shedding.ts: health and metrics): it cannot answer OVERLOADED. */
+  notShed?: boolean
   /** Headers of the problem responses of one status, beyond those every problem of that status carries. */
   headers?: Partial<Record<number, HeaderUse[]>>
 }
@@ -64,12 +66,17 @@ export interface ProblemOptions {
 /**
  * The problem responses of a route, from the codes it can answer: grouped by
  * their status in the catalog, each status described with its codes. Every
- * route may answer INTERNAL_ERROR and STORE_UNAVAILABLE (shared state is read
- * by hooks before any handler: rate limits, revocation); 429 and 503 problems carry Retry-After.
+ * route may answer INTERNAL_ERROR, STORE_UNAVAILABLE (shared state is read
+ * by hooks before any handler: rate limits, revocation) and OVERLOADED (load
+ * shedding, before any handler); 429 and 503 problems carry Retry-After.
  */
 export function problems (codes: readonly ErrorCode[], options: ProblemOptions = {}) {
   const byStatus = new Map<number, ErrorCode[]>()
-  const always: ErrorCode[] = options.noSharedState === true ? ['INTERNAL_ERROR'] : ['INTERNAL_ERROR', 'STORE_UNAVAILABLE']
+  const always: ErrorCode[] = [
+    'INTERNAL_ERROR',
+    ...(options.noSharedState === true ? [] : ['STORE_UNAVAILABLE' as const]),
+    ...(options.notShed === true ? [] : ['OVERLOADED' as const])
+  ]
   for (const code of new Set<ErrorCode>([...codes, ...always])) {
     const { status } = ERROR_CATALOG[code]
     byStatus.set(status, [...(byStatus.get(status) ?? []), code])

@@ -36,6 +36,15 @@ export function html (options: ResponseOptions) {
   }
 }
 
+/** A plain-text answer (the Prometheus exposition format). */
+export function text (options: ResponseOptions) {
+  return {
+    description: options.description,
+    content: { 'text/plain': { schema: Type.String() } },
+    [RESPONSE_HEADERS]: options.headers ?? []
+  }
+}
+
 /** An answer without a body (204, a redirect). */
 export function empty (options: ResponseOptions) {
   return Type.Null({ description: options.description, [RESPONSE_HEADERS]: options.headers ?? [] })

@@ -64,7 +64,12 @@ export interface TokenVerifier {
   jwksStatus (): JwksStatus
   /** JWKS fetch attempts and failures so far. */
   jwksStats (): { fetches: number, failures: number }
+  /** Calls `listener` with the result of every verification (metrics); returns the function that stops it. */
+  observe (listener: (result: VerificationResult) => void): () => void
 }
+
+/** What a verification came to: 'ok', or the refusal. */
+export type VerificationResult = 'ok' | TokenRefusal
 
 export interface VerifierOptions {
   pool: Pick<Pool, 'issuer' | 'jwksUri' | 'alternateIssuer' | 'clientId'>
@@ -115,28 +120,44 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     return signedOutAt !== undefined && token.iat < signedOutAt
   }
 
+  const listeners = new Set<(result: VerificationResult) => void>()
+
+  async function check (raw: string, tokenUse: TokenUse): Promise<Verification> {
+    if (raw.length > maxBytes) return { ok: false, refusal: 'invalid', cause: new TokenShapeError('the token is too long') }
+    const key = `${tokenUse}:${createHash('sha256').update(raw).digest('base64url')}`
+    let token = verified.get(key)
+    if (token === undefined) {
+      let claims: JwtPayload
+      try {
+        claims = await verifiers[tokenUse].verify(raw)
+      } catch (err) {
+        if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
+        return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
+      }
+      token = identityOf(claims, tokenUse)
+      verified.set(key, token, { ttl: Math.max(1, token.exp * 1000 - Date.now()) })
+    } else if (token.exp * 1000 <= Date.now()) {
+      verified.delete(key)
+      return { ok: false, refusal: 'expired' }
+    }
+    // A store outage is not the token's fault either: it propagates as a 5xx.
+    if (await isRevoked(token)) return { ok: false, refusal: 'revoked' }
+    return { ok: true, token }
+  }
+
   return {
     async verify (raw, tokenUse) {
-      if (raw.length > maxBytes) return { ok: false, refusal: 'invalid', cause: new TokenShapeError('the token is too long') }
-      const key = `${tokenUse}:${createHash('sha256').update(raw).digest('base64url')}`
-      let token = verified.get(key)
-      if (token === undefined) {
-        let claims: JwtPayload
-        try {
-          claims = await verifiers[tokenUse].verify(raw)
-        } catch (err) {
-          if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
-          return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
-        }
-        token = identityOf(claims, tokenUse)
-        verified.set(key, token, { ttl: Math.max(1, token.exp * 1000 - Date.now()) })
-      } else if (token.exp * 1000 <= Date.now()) {
-        verified.delete(key)
-        return { ok: false, refusal: 'expired' }
+      const verification = await check(raw, tokenUse)
+      if (listeners.size > 0) {
+        const result = verification.ok ? 'ok' : verification.refusal
+        for (const listener of listeners) listener(result)
       }
-      // A store outage is not the token's fault either: it propagates as a 5xx.
-      if (await isRevoked(token)) return { ok: false, refusal: 'revoked' }
-      return { ok: true, token }
+      return verification
+    },
+
+    observe (listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
     },
 
     async revoke (token) {

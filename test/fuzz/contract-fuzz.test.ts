@@ -40,7 +40,10 @@ function operationSeed (id: string): number {
 }
 
 // The per-address budgets are lifted by buildTestApp; lift the per-account ones too, or the fuzzer mostly meets 429.
-const testApp = await buildTestApp(t, { env: { ACCOUNT_SIGNIN_FAILURES: '1000000', ACCOUNT_CODE_FAILURES: '1000000' } })
+// METRICS_TOKEN: every operation of the document exists, GET /metrics included.
+const testApp = await buildTestApp(t, {
+  env: { ACCOUNT_SIGNIN_FAILURES: '1000000', ACCOUNT_CODE_FAILURES: '1000000', METRICS_TOKEN: 'fuzz-metrics-token-of-32-characters!' }
+})
 const { app, config, local, logs } = testApp
 const demo = local.demoUser
 

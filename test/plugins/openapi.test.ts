@@ -4,6 +4,7 @@ import { OPERATION_COMMANDS, possibleCodes, type Operation } from '../../src/cog
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../../src/errors/catalog.js'
 import { BODY_REFUSALS, ORIGIN_REFUSALS, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../src/schemas/problem.js'
 import { openApiDocument } from '../../src/openapi-document.js'
+import { NOT_SHED } from '../../src/plugins/load-shedding.js'
 import { buildTestApp } from '../helper.js'
 import { declaredExceptions } from '../helpers/sdk-model.js'
 
@@ -126,6 +127,7 @@ t.test('every operation declares what the plugins before it can answer', async t
     if ((operation as { parameters?: unknown[] }).parameters?.length) expect(QUERY_REFUSALS, 'it takes a query')
     if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) expect(ORIGIN_REFUSALS, 'origin-check refuses a cookie-carrying request from elsewhere')
     if (path.startsWith('/auth/')) expect(RATE_LIMIT_REFUSALS, 'the /auth rate limit')
+    if (!NOT_SHED.has(path)) expect(['OVERLOADED'], 'load shedding refuses before any handler (plugins/load-shedding.ts)')
     if (operation.operationId === 'getMe') {
       expect(['UNAUTHENTICATED', 'TOKEN_INVALID', 'INSUFFICIENT_SCOPE', 'UPSTREAM_UNAVAILABLE'], 'the sign-in guard (requireUser, requireScope)')
     }
@@ -161,6 +163,7 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   checkToken: { operations: [] },
   health: { operations: [] },
   ready: { operations: [] },
+  metrics: { operations: [] },
   localMessages: { operations: [] },
   localDemo: { operations: [] },
   problemIndex: { operations: [] },

@@ -12,7 +12,7 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'health',
       summary: 'Liveness: the process is up',
-      response: { 200: json(HealthSchema, { description: 'Up.' }), ...problems([], { noSharedState: true }) }
+      response: { 200: json(HealthSchema, { description: 'Up.' }), ...problems([], { noSharedState: true, notShed: true }) }
     }
   }, async () => ({ status: 'ok' as const }))
 
@@ -23,7 +23,7 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Readiness: the service can verify tokens',
       response: {
         // First: its own 503 (a JSON status, not a problem) replaces the generic one.
-        ...problems([]),
+        ...problems([], { notShed: true }),
         200: json(ReadySchema, {
           description: 'Ready: the pool\'s signing keys are loaded (`degraded`: cached, but the JWKS endpoint failed the last refresh).'
         }),
