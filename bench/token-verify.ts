@@ -1,0 +1,570 @@
+/**
+ * Token verification throughput: this service's POST /tokens/verify and GET
+ * /tokens/check (compiled, `node dist/server.js`, AWS mode against a local
+ * JWKS server, normal logging to /dev/null) against what a team would write
+ * itself (aws-jwt-verify in a stock Fastify route or an Express middleware,
+ * cognito-express, @fastify/jwt with get-jwks) and the bare HTTP floor.
+ *
+ * Every server runs in its own process, and so does the load generator
+ * (autocannon, bench/token-verify/load.ts). Rounds alternate the contenders
+ * (A, S, B, ... then again), each a short warm-up and a measured run; the
+ * figures are medians over rounds: req/s, p50/p99 latency, and the server's
+ * CPU time per request (utime+stime from /proc/PID/stat around the measured
+ * run). Then: raw RSA-SHA256 verifies per second in this process, a CPU
+ * profile of the service under B's and C's loads (node --cpu-prof), and the
+ * service's resident memory before and after a million distinct tokens.
+ * Writes bench/RESULTS.md between the token-verify markers.
+ *
+ * BENCH_ROUNDS, BENCH_SECONDS and BENCH_MEMORY_TOKENS shorten a trial run;
+ * BENCH_ONLY=B,C,profile,H runs only those contenders and steps and prints
+ * what they measured (RESULTS.md untouched); BENCH_KEEP_PROFILES=DIR keeps
+ * the .cpuprofile files.
+ */
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
+import { createPublicKey, verify } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { shareRows, summarize, type CpuProfile, type ProfileSummary } from './token-verify/cpuprofile-summary.js'
+import { accessClaims, AWS_ISSUER, CLIENT_ID, makeKey, POOL_ID, signJwt, startJwksServer } from './token-verify/jwt.js'
+import type { RunCommand, RunResult } from './token-verify/load.js'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
+const WARMUP_SECONDS = 1
+/** The first round warms each server up for longer (JIT, the service's cache filling). */
+const FIRST_WARMUP_SECONDS = 3
+const CONNECTIONS = 50
+/** More than the service's verified-token cache holds (10,000), presented in a cycle: every request is a miss. */
+const DISTINCT_TOKENS = 12_000
+/** Exactly what the cache holds: after one pass, every request is a hit. */
+const CACHED_TOKENS = 10_000
+/** cognito-express has no cache: how many of its tokens are distinct does not matter. */
+const AWS_ISSUER_TOKENS = 1_000
+const MEMORY_TOKENS = Number(process.env.BENCH_MEMORY_TOKENS ?? 1_000_000)
+const MEMORY_CHECKPOINTS = 4
+const PROFILE_SECONDS = 5
+const RAW_VERIFY_MS = 2000
+const ONLY = process.env.BENCH_ONLY?.split(',')
+
+const started = Date.now()
+const loadAverage = async () => (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')
+const loadBefore = await loadAverage()
+const log = (message: string) => process.stderr.write(`[token-verify ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`)
+const work = await mkdtemp(join(tmpdir(), 'cognito-bff-token-bench-'))
+
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
+// What was measured: the commit, and whether src/ had changes not committed yet.
+const git = (...args: string[]) => { try { return execFileSync('git', args, { encoding: 'utf8' }).trim() } catch { return '' } }
+const measured = `${git('rev-parse', '--short', 'HEAD') || 'unknown commit'}` +
+  `${git('status', '--porcelain', '--', 'src') === '' ? '' : ' with uncommitted changes in src/'}`
+
+// Keys: RSA-2048 (what Cognito signs with) for every measured token; a small key only for the memory phase's
+// million tokens, which the load process signs as it sends them (2048-bit signing would take minutes).
+const key = makeKey('bench-rsa-2048', 2048)
+const memoryKey = makeKey('bench-memory-rsa-1024', 1024)
+const jwks = await startJwksServer([key, memoryKey])
+
+log('signing tokens')
+const sign = (issuer: string, prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => signJwt(key, accessClaims(issuer, `${prefix}${i}`)))
+const tokenSets = {
+  distinct: sign(jwks.issuer, 'distinct', DISTINCT_TOKENS),
+  cached: sign(jwks.issuer, 'cached', CACHED_TOKENS),
+  hot: sign(jwks.issuer, 'hot', 1),
+  aws: sign(AWS_ISSUER, 'aws', AWS_ISSUER_TOKENS)
+}
+const tokensFile = join(work, 'tokens.json')
+await writeFile(tokensFile, JSON.stringify(tokenSets))
+
+// ---- processes ----------------------------------------------------------------------------------
+
+const children: ChildProcess[] = []
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null
+// However this process ends, no server or load process outlives it.
+process.on('exit', () => {
+  for (const child of children) if (!exited(child)) child.kill('SIGKILL')
+})
+
+async function stop (child: ChildProcess): Promise<void> {
+  if (exited(child)) return
+  const done = new Promise(resolve => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await done
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise(resolve => server.close(resolve))
+  return port
+}
+
+interface Server { name: string, pid: number, url: string, child: ChildProcess }
+
+async function startContender (name: string, tag: string): Promise<Server> {
+  const child = fork('bench/token-verify/contenders.ts', [name], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      BENCH_ISSUER: jwks.issuer,
+      BENCH_JWKS_URI: jwks.jwksUri(tag),
+      BENCH_CLIENT_ID: CLIENT_ID,
+      BENCH_POOL_ID: POOL_ID
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc']
+  })
+  children.push(child)
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', message => resolve((message as { port: number }).port))
+    child.once('exit', code => reject(new Error(`contender ${name} exited (${code})`)))
+  })
+  return { name, pid: child.pid!, url: `http://127.0.0.1:${port}`, child }
+}
+
+/** The compiled service in AWS mode, as production runs it; `nodeArgs` e.g. --cpu-prof. */
+async function startService (nodeArgs: string[] = []): Promise<Server> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      PUBLIC_URL: `http://localhost:${port}`,
+      COGNITO_USER_POOL_ID: POOL_ID,
+      COGNITO_CLIENT_ID: CLIENT_ID,
+      COOKIE_SECRETS: 'bench-cookie-secret-0123456789-abcdefghijklmnop',
+      COGNITO_ISSUER: jwks.issuer,
+      COGNITO_JWKS_URI: jwks.jwksUri('service')
+    },
+    // Normal logging (one line per request), to /dev/null.
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  children.push(child)
+  const url = `http://127.0.0.1:${port}`
+  for (const deadline = Date.now() + 30_000; ;) {
+    if (exited(child)) throw new Error(`the service exited (${child.exitCode})`)
+    if (Date.now() > deadline) throw new Error('the service was not ready within 30 s')
+    if (await fetch(`${url}/readyz`).then(r => r.ok, () => false)) break
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  // Load shedding judges the event loop by the mean delay over each second, and the first second holds start-up work:
+  // wait until a token route answers without 503 (a request with no token: 401).
+  for (const deadline = Date.now() + 10_000; ;) {
+    const status = await fetch(`${url}/tokens/check`).then(r => r.status, () => 0)
+    if (status !== 503) break
+    if (Date.now() > deadline) throw new Error('the service kept answering 503 (load shedding) for 10 s after it was ready')
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  return { name: 'service', pid: child.pid!, url, child }
+}
+
+const load = fork('bench/token-verify/load.ts', [tokensFile], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+children.push(load)
+await new Promise(resolve => load.once('message', resolve))
+let runs = 0
+const pending = new Map<number, { resolve (result: RunResult): void, reject (err: Error): void }>()
+load.on('message', (message: RunResult) => {
+  if (message.type !== 'done') return
+  pending.get(message.id)?.resolve(message)
+  pending.delete(message.id)
+})
+load.on('exit', code => {
+  for (const { reject } of pending.values()) reject(new Error(`the load process exited (${code})`))
+})
+
+async function drive (command: Omit<RunCommand, 'type' | 'id' | 'connections'> & { connections?: number }): Promise<RunResult> {
+  const id = ++runs
+  const answer = new Promise<RunResult>((resolve, reject) => pending.set(id, { resolve, reject }))
+  load.send({ type: 'run', id, connections: CONNECTIONS, ...command } satisfies RunCommand)
+  const result = await answer
+  if (result.ok !== result.requests || result.errors > 0) {
+    throw new Error(`${command.url}: ${result.requests} requests, ${result.ok} 2xx, ${result.non2xx} other ` +
+      `(${JSON.stringify(result.statuses)}), ${result.errors} errors`)
+  }
+  return result
+}
+
+const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100)
+
+/** utime + stime of a process, µs. */
+async function cpuTime (pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US
+}
+
+async function rssMiB (pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024
+}
+
+// ---- contenders ---------------------------------------------------------------------------------
+
+log('starting servers')
+// The service first and alone, so that its start is not slowed by six others starting.
+const service = await startService()
+const [bare, stock, expressCognito, expressAws, fastifyJwt, fastifyJwtCache] = await Promise.all([
+  startContender('bare', 'A'),
+  startContender('stock', 'S'),
+  startContender('express-cognito', 'E'),
+  startContender('express-aws-jwt-verify', 'F'),
+  startContender('fastify-jwt', 'G'),
+  startContender('fastify-jwt-cache', 'Gc')
+])
+
+interface Contender {
+  id: string
+  what: string
+  server: Server
+  path: string
+  method: 'GET' | 'POST'
+  set: keyof typeof tokenSets
+  as: 'body' | 'bearer'
+  /** B and D go on from one cursor: to the service, one cycle through the set, each token a miss. */
+  cursor?: string
+  /** Present the set in the same order as the warm-up (so the warm-up fills the cache with exactly these). */
+  replay?: boolean
+}
+
+const contenders: Contender[] = [
+  { id: 'A', what: 'bare Fastify JSON route (HTTP floor)', server: bare, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
+  { id: 'S', what: 'stock Fastify + aws-jwt-verify', server: stock, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
+  {
+    id: 'B',
+    what: `service POST /tokens/verify, ${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens (every one a cache miss)`,
+    server: service,
+    path: '/tokens/verify',
+    method: 'POST',
+    set: 'distinct',
+    as: 'body',
+    cursor: 'service'
+  },
+  {
+    id: 'B10k',
+    what: `service POST /tokens/verify, ${CACHED_TOKENS.toLocaleString('en')} distinct tokens (all in the cache)`,
+    server: service,
+    path: '/tokens/verify',
+    method: 'POST',
+    set: 'cached',
+    as: 'body',
+    replay: true
+  },
+  { id: 'C', what: 'service POST /tokens/verify, one hot token', server: service, path: '/tokens/verify', method: 'POST', set: 'hot', as: 'body' },
+  {
+    id: 'D',
+    what: 'service GET /tokens/check, Bearer, distinct tokens (cache misses)',
+    server: service,
+    path: '/tokens/check',
+    method: 'GET',
+    set: 'distinct',
+    as: 'bearer',
+    cursor: 'service'
+  },
+  { id: 'E', what: 'Express 5 + cognito-express', server: expressCognito, path: '/verify', method: 'POST', set: 'aws', as: 'body' },
+  { id: 'F', what: 'Express 5 + aws-jwt-verify middleware', server: expressAws, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
+  { id: 'G', what: 'Fastify + @fastify/jwt + get-jwks', server: fastifyJwt, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
+  {
+    id: 'Gc',
+    what: 'Fastify + @fastify/jwt + get-jwks, fast-jwt cache, one hot token',
+    server: fastifyJwtCache,
+    path: '/verify',
+    method: 'POST',
+    set: 'hot',
+    as: 'body'
+  }
+]
+
+// Every contender must accept its tokens before anything is measured. What it answers (headers and body) is sized too.
+const responseBytes = new Map<string, { headers: number, body: number }>()
+for (const c of contenders) {
+  const token = tokenSets[c.set][0]!
+  const response = c.as === 'body'
+    ? await fetch(c.server.url + c.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
+    : await fetch(c.server.url + c.path, { headers: { authorization: `Bearer ${token}` } })
+  const body = await response.text()
+  if (!response.ok) throw new Error(`${c.id} refused a good token: ${response.status} ${body}`)
+  let headers = 'HTTP/1.1 200 OK\r\n\r\n'.length
+  response.headers.forEach((value, name) => { headers += `${name}: ${value}\r\n`.length })
+  responseBytes.set(c.id, { headers, body: Buffer.byteLength(body) })
+}
+
+interface Sample { rps: number, p50: number, p99: number, cpuUs: number, requests: number, jwksFetches: number }
+const samples = new Map<string, Sample[]>(contenders.map(c => [c.id, []]))
+const serviceFetchesBefore = jwks.fetches().byTag.service ?? 0
+
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const c of contenders.filter(c => ONLY === undefined || ONLY.includes(c.id))) {
+    log(`round ${round}/${ROUNDS}: ${c.id}`)
+    const target = { url: c.server.url + c.path, method: c.method, set: c.set, as: c.as, cursor: c.cursor }
+    if (c.replay === true) await drive({ ...target, amount: tokenSets[c.set].length, resetCursor: true })
+    else await drive({ ...target, duration: round === 1 ? FIRST_WARMUP_SECONDS : WARMUP_SECONDS })
+    const cpuBefore = await cpuTime(c.server.pid)
+    const fetchesBefore = jwks.fetches().total
+    const result = await drive({ ...target, duration: SECONDS, resetCursor: c.replay })
+    const cpu = await cpuTime(c.server.pid) - cpuBefore
+    samples.get(c.id)!.push({
+      rps: result.requests / result.seconds,
+      p50: result.p50,
+      p99: result.p99,
+      cpuUs: cpu / result.requests,
+      requests: result.requests,
+      jwksFetches: jwks.fetches().total - fetchesBefore
+    })
+  }
+}
+const serviceFetchesDuring = (jwks.fetches().byTag.service ?? 0) - serviceFetchesBefore
+const jwksByTag = jwks.fetches().byTag
+
+await Promise.all([bare, stock, expressCognito, expressAws, fastifyJwt, fastifyJwtCache, service].map(s => stop(s.child)))
+// ---- raw RSA ------------------------------------------------------------------------------------
+
+log('raw RSA-SHA256 verifies')
+const [rawHeader, rawPayload, rawSignature] = tokenSets.distinct[0]!.split('.')
+const rawInput = Buffer.from(`${rawHeader}.${rawPayload}`)
+const rawSig = Buffer.from(rawSignature!, 'base64url')
+const publicKey = createPublicKey({ key: key.publicJwk, format: 'jwk' })
+let rawCount = 0
+const rawStart = performance.now()
+while (performance.now() - rawStart < RAW_VERIFY_MS) {
+  if (!verify('sha256', rawInput, publicKey, rawSig)) throw new Error('the raw verify failed')
+  rawCount += 1
+}
+const rawPerSecond = rawCount / ((performance.now() - rawStart) / 1000)
+
+// ---- CPU profiles -------------------------------------------------------------------------------
+
+async function profile (c: Contender): Promise<ProfileSummary & { requests: number }> {
+  log(`profiling the service under ${c.id}'s load`)
+  const dir = process.env.BENCH_KEEP_PROFILES ?? join(work, `profile-${c.id}`)
+  const spawned = performance.now()
+  const server = await startService(['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=service-${c.id}.cpuprofile`, '--cpu-prof-interval=250'])
+  const target = { url: server.url + c.path, method: c.method, set: c.set, as: c.as }
+  await drive({ ...target, duration: WARMUP_SECONDS })
+  // Start-up and warm-up are left out of the summary.
+  const skipMs = performance.now() - spawned
+  const { requests } = await drive({ ...target, duration: PROFILE_SECONDS })
+  await stop(server.child)
+  return { ...summarize(JSON.parse(await readFile(join(dir, `service-${c.id}.cpuprofile`), 'utf8')) as CpuProfile, 15, skipMs), requests }
+}
+const trial = (step: string) => ONLY !== undefined && !ONLY.includes(step)
+const profileB = trial('profile') ? undefined : await profile(contenders.find(c => c.id === 'B')!)
+const profileC = trial('profile') ? undefined : await profile(contenders.find(c => c.id === 'C')!)
+
+// ---- memory ----------------------------------------------------------------------------------
+
+const memory = trial('H') ? undefined : await memoryPhase()
+
+async function memoryPhase () {
+  log(`memory: ${MEMORY_TOKENS.toLocaleString('en')} distinct tokens`)
+  // The inspector (connected only before and after) tells the live heap after a full collection apart from RSS.
+  const inspectPort = await freePort()
+  const memoryService = await startService([`--inspect=127.0.0.1:${inspectPort}`])
+  const liveHeapMiB = () => {
+    const output = execFileSync(process.execPath, ['--experimental-websocket', '--import', 'tsx', 'bench/token-verify/heap.ts', String(inspectPort)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    return (JSON.parse(output) as { usedSize: number }).usedSize / 2 ** 20
+  }
+  // GET /tokens/check: the same verifier and cache as B, with the least else per request (no body either way), so the million go fastest.
+  const memoryTarget = { url: `${memoryService.url}/tokens/check`, method: 'GET' as const, set: 'hot' as const, as: 'bearer' as const }
+  await drive({ ...memoryTarget, amount: 2000 })
+  const rssBefore = await rssMiB(memoryService.pid)
+  const heapBefore = liveHeapMiB()
+  const rssBeforeGc = await rssMiB(memoryService.pid)
+  const memoryFetchesBefore = jwks.fetches().byTag.service ?? 0
+  const rssCheckpoints: Array<{ tokens: number, rss: number }> = []
+  const memoryStarted = performance.now()
+  const memoryCpuBefore = { service: await cpuTime(memoryService.pid), load: await cpuTime(load.pid!) }
+  // RSS rises and falls with V8's collections: sampled every second for the peak.
+  let rssPeak = rssBefore
+  const sampler = setInterval(() => {
+    rssMiB(memoryService.pid).then(rss => { rssPeak = Math.max(rssPeak, rss) }, () => {})
+  }, 1000)
+  const privateKeyPem = memoryKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+  const generate = { privateKeyPem, kid: memoryKey.kid, issuer: jwks.issuer }
+  for (let i = 1; i <= MEMORY_CHECKPOINTS; i++) {
+    await drive({ ...memoryTarget, amount: MEMORY_TOKENS / MEMORY_CHECKPOINTS, generate })
+    rssCheckpoints.push({ tokens: i * MEMORY_TOKENS / MEMORY_CHECKPOINTS, rss: await rssMiB(memoryService.pid) })
+    log(`memory: ${rssCheckpoints.at(-1)!.tokens.toLocaleString('en')} tokens, RSS ${rssCheckpoints.at(-1)!.rss.toFixed(1)} MiB`)
+  }
+  clearInterval(sampler)
+  const memorySeconds = (performance.now() - memoryStarted) / 1000
+  const memoryCpu = {
+    service: (await cpuTime(memoryService.pid) - memoryCpuBefore.service) / MEMORY_TOKENS,
+    load: (await cpuTime(load.pid!) - memoryCpuBefore.load) / MEMORY_TOKENS
+  }
+  const rssAfter = rssCheckpoints.at(-1)!.rss
+  const heapAfter = liveHeapMiB()
+  const rssAfterGc = await rssMiB(memoryService.pid)
+  // The small key was fetched with the pool's JWKS at start: these tokens need no fetch either.
+  const memoryFetches = (jwks.fetches().byTag.service ?? 0) - memoryFetchesBefore
+  await stop(memoryService.child)
+  rssPeak = Math.max(rssPeak, rssAfter)
+  return { rssBefore, rssBeforeGc, rssAfter, rssAfterGc, heapBefore, heapAfter, rssPeak, rssCheckpoints, memorySeconds, memoryCpu, memoryFetches }
+}
+
+await stop(load)
+await jwks.close()
+await rm(work, { recursive: true, force: true })
+
+if (ONLY !== undefined) {
+  // A trial: what was measured, printed; RESULTS.md untouched.
+  for (const [id, xs] of samples) if (xs.length > 0) process.stdout.write(`${id} ${JSON.stringify(xs)}\n`)
+  for (const [id, summary] of [['B', profileB], ['C', profileC]] as const) {
+    if (summary) process.stdout.write(`profile ${id} ${JSON.stringify(summary, null, 1)}\n`)
+  }
+  if (memory) process.stdout.write(`memory ${JSON.stringify(memory)}\n`)
+  process.exit(0)
+}
+const { rssBefore, rssBeforeGc, rssAfter, rssAfterGc, heapBefore, heapAfter, rssPeak, rssCheckpoints } = memory!
+const { memorySeconds, memoryCpu, memoryFetches } = memory!
+
+// ---- report -------------------------------------------------------------------------------------
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+const figure = (id: string) => {
+  const xs = samples.get(id)!
+  return {
+    rps: median(xs.map(x => x.rps)),
+    p50: median(xs.map(x => x.p50)),
+    p99: median(xs.map(x => x.p99)),
+    cpuUs: median(xs.map(x => x.cpuUs)),
+    jwksFetches: xs.reduce((n, x) => n + x.jwksFetches, 0)
+  }
+}
+const rps = (id: string) => figure(id).rps
+const S = rps('S')
+const int = (x: number) => Math.round(x).toLocaleString('en')
+const rows = contenders.map(c => {
+  const f = figure(c.id)
+  const bytes = responseBytes.get(c.id)!
+  return `| ${c.id} | ${c.what} | ${int(f.rps)} | ${f.p50.toFixed(1)} | ${f.p99.toFixed(1)} | ${f.cpuUs.toFixed(0)} | ` +
+    `${(f.rps / S).toFixed(2)} | ${bytes.headers} + ${bytes.body} |`
+})
+
+const check = (met: boolean) => met ? '✅' : '❌'
+const ratioTarget = (label: string, a: string, b: string, factor: number) => {
+  const ratio = rps(a) / rps(b)
+  return `| ${label} | ${a}/${b} = ${ratio.toFixed(2)} | ${check(ratio >= factor)} |`
+}
+const bcdFetches = ['B', 'B10k', 'C', 'D'].reduce((n, id) => n + figure(id).jwksFetches, 0)
+const rssGrowth = rssAfter - rssBefore
+const rssGrowthGc = rssAfterGc - rssBeforeGc
+const targets = [
+  ratioTarget('B ≥ 0.95 × S', 'B', 'S', 0.95),
+  ratioTarget('C ≥ 1.8 × S', 'C', 'S', 1.8),
+  ratioTarget('B ≥ 2.5 × E', 'B', 'E', 2.5),
+  ratioTarget('B ≥ 1.5 × F', 'B', 'F', 1.5),
+  ratioTarget('B ≥ 1.4 × G (no cache)', 'B', 'G', 1.4),
+  `| zero JWKS fetches after warm-up (B, B10k, C, D) | ${bcdFetches} during the measured runs, ${serviceFetchesDuring} by the service ` +
+    `in all rounds | ${check(bcdFetches === 0 && serviceFetchesDuring === 0)} |`,
+  // Plain readings rise and fall by tens of MiB with V8's collections (young generation grown, garbage not yet
+  // collected); readings just after a full collection say what the service keeps.
+  `| RSS growth < 64 MB after ${MEMORY_TOKENS.toLocaleString('en')} distinct tokens | ${rssGrowthGc.toFixed(1)} MiB ` +
+    `(${(rssGrowthGc * 1.048576).toFixed(1)} MB) between readings just after a full collection; plain readings ${rssGrowth.toFixed(1)} MiB; ` +
+    `peak ${(rssPeak - rssBefore).toFixed(1)} MiB above the plain start | ${check(rssGrowthGc * 1.048576 < 64)} |`
+]
+
+const loadAfter = await loadAverage()
+const cpuModel = /model name\s*:\s*(.+)/.exec(await readFile('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown CPU'
+type Profiled = ProfileSummary & { requests: number }
+const profileTable = (title: string, summary: Profiled, pick: (s: ProfileSummary) => Parameters<typeof shareRows>[0]) => [
+  `${title}`,
+  '',
+  '| name | ms | % of busy | µs/request |',
+  '|---|---|---|---|',
+  ...shareRows(pick(summary), summary.requests),
+  ''
+]
+const profileSection = (id: string, summary: Profiled) => [
+  `**Service under ${id}'s load** (${PROFILE_SECONDS} s, ${int(summary.requests)} requests, ${summary.busyMs.toFixed(0)} ms busy ` +
+    `(${(summary.busyMs * 1000 / summary.requests).toFixed(0)} µs/request), ${summary.idleMs.toFixed(0)} ms idle):`,
+  '',
+  ...profileTable('Self time by function:', summary, s => s.selfByFunction),
+  ...profileTable('Self time by package (service: its own compiled files; (native): C++ such as the RSA verify, JSON, socket writes):',
+    summary, s => s.selfByPackage),
+  ...profileTable('Charged to package (each sample to the innermost package or service file on its stack: node and native code ' +
+    'count for their caller):', summary, s => s.chargedToPackage),
+  ...profileTable('Inclusive time of the service\'s and plugins\' functions (up to where fastify takes over again):',
+    summary, s => s.inclusiveByFunction)
+]
+
+const section = [
+  '<!-- token-verify:begin -->',
+  '## Token verification',
+  '',
+  `${cpuModel}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${loadBefore} ` +
+    `before, ${loadAfter} after (other work on the machine shows there); ${((Date.now() - started) / 60_000).toFixed(1)} min in all. ` +
+    `${ROUNDS} rounds alternating the contenders (A, S, B, ... then again), each ${WARMUP_SECONDS} s warm-up ` +
+    `(${FIRST_WARMUP_SECONDS} s in the first round) then ${SECONDS} s measured; ` +
+    `autocannon (${CONNECTIONS} connections) in its own process, each server in its own process, all on this machine ` +
+    '(the load generator takes one of the cores). Medians over rounds; server CPU is its utime+stime over the measured run, per request. ' +
+    'Every contender answers a JSON body `{ token }` (D: `Authorization: Bearer`) with 200 and the claims; every measured request was a 2xx. ' +
+    `Tokens: RS256, RSA-2048, the claims of a Cognito access token (${tokenSets.distinct[0]!.length} characters). ` +
+    `The service is the compiled build (\`node dist/server.js\`, ${measured}) in AWS mode against a local JWKS server, ` +
+    'logging at info to /dev/null; ' +
+    'the other contenders log nothing (their frameworks\' default).',
+  '',
+  '| | contender | req/s | p50 ms | p99 ms | server CPU µs/req | × S | response bytes (headers + body) |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows,
+  '',
+  `Raw RSA-SHA256 verify (node:crypto, RSA-2048, one core, in a loop): ${int(rawPerSecond)}/s (${(1e6 / rawPerSecond).toFixed(1)} µs each).`,
+  '',
+  `B presents ${DISTINCT_TOKENS.toLocaleString('en')} tokens in turn, more than the service's verified-token cache holds ` +
+    `(${CACHED_TOKENS.toLocaleString('en')}), so every request is a miss and pays the RSA verify; B10k presents exactly ` +
+    `${CACHED_TOKENS.toLocaleString('en')} after a warm-up pass of them, so every request is a hit ` +
+    '(signature skipped, revocation still looked up). ' +
+    'E: cognito-express hard-codes the AWS issuer URL and fetches its JWKS with axios once at construction; an axios interceptor sends that fetch ' +
+    `to the local JWKS server, and E's tokens carry the AWS issuer (${AWS_ISSUER_TOKENS.toLocaleString('en')} distinct: it has no cache). ` +
+    'E checks no client id itself (the route does). G/Gc: get-jwks converts the JWK to PEM on every request and fast-jwt parses it again. ' +
+    'Gc is G with fast-jwt\'s verified-token cache (1,000 entries) and one hot token (compare with C).',
+  '',
+  '| target | figure | met |',
+  '|---|---|---|',
+  ...targets,
+  '',
+  `JWKS fetches by tag over the whole run: ${Object.entries(jwksByTag).map(([tag, n]) => `${tag} ${n}`).join(', ')} ` +
+    '(the service and aws-jwt-verify fetch once at start; get-jwks again whenever its 60 s cache entry expires).',
+  '',
+  `Memory (H): a fresh service answered 2,000 requests with one token (RSS ${rssBefore.toFixed(1)} MiB), then ` +
+    `${MEMORY_TOKENS.toLocaleString('en')} distinct tokens at GET /tokens/check (the verifier and cache of B, less else per request), ` +
+    'each signed by the load process as it was sent ' +
+    `(${int(MEMORY_TOKENS / memorySeconds)}/s; CPU per token: service ${memoryCpu.service.toFixed(0)} µs, load process ` +
+    `${memoryCpu.load.toFixed(0)} µs; an RSA-1024 key of the same JWKS, since signing a million RSA-2048 tokens takes minutes). ` +
+    `RSS after each quarter: ${rssCheckpoints.map(p => `${p.rss.toFixed(1)} MiB`).join(', ')}; growth ${rssGrowth.toFixed(1)} MiB; ` +
+    `peak (sampled every second) ${rssPeak.toFixed(1)} MiB. RSS just after a full collection: ${rssBeforeGc.toFixed(1)} MiB before, ` +
+    `${rssAfterGc.toFixed(1)} MiB after. ` +
+    `Live V8 heap after a full collection (through the inspector): ${heapBefore.toFixed(1)} MiB before, ${heapAfter.toFixed(1)} MiB after ` +
+    `(+${(heapAfter - heapBefore).toFixed(1)} MiB: what the service keeps, the verified-token cache full included). ` +
+    `JWKS fetches meanwhile: ${memoryFetches}.`,
+  '',
+  '### Where a /tokens/verify request\'s time goes',
+  '',
+  'CPU profiles of the compiled service (node --cpu-prof, 250 µs sampling) under B\'s and C\'s loads, start-up and warm-up left out. ' +
+    'Percentages are of the sampled busy time of the main thread; µs/request are under the profiler, which slows the process ' +
+    '(compare shares, not absolute figures, with the table above).',
+  '',
+  ...profileSection('B', profileB!),
+  ...profileSection('C', profileC!),
+  'Reproduce: `npm run bench` (all benches) or `npx tsx bench/token-verify.ts`; ' +
+    '`npx tsx bench/token-verify/cpuprofile-summary.ts FILE.cpuprofile` summarises any profile.',
+  '<!-- token-verify:end -->'
+].join('\n')
+
+const file = new URL('./RESULTS.md', import.meta.url)
+const current = await readFile(file, 'utf8')
+const next = current.includes('<!-- token-verify:begin -->')
+  ? current.replace(/<!-- token-verify:begin -->[\s\S]*<!-- token-verify:end -->/, section)
+  : `${current.trimEnd()}\n\n${section}\n`
+await writeFile(file, next)
+process.stdout.write(section + '\n')
+log('done')
