@@ -11,7 +11,7 @@
  * Requests pass through the local layer (local-layer.ts) first, which answers
  * what cognito-local lacks and refuses what AWS refuses.
  */
-import { mkdir, writeFile, access } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Server } from 'node:http'
@@ -31,6 +31,7 @@ import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Messages } from 'cognito-local/lib/services/messages.js'
 import { prepareRecord } from './data-store-sessions.js'
 import { JsonFileDataStoreFactory } from './data-store.js'
+import { exists } from './files.js'
 import { attachHostedUi, type ExpressApp } from './hosted-ui.js'
 import { localRouter } from './local-layer.js'
 import type { Outbox } from './outbox.js'
@@ -109,14 +110,5 @@ export async function startEmulator (options: EmulatorOptions): Promise<Emulator
       server.closeAllConnections()
       server.close(err => err ? reject(err) : resolve())
     })
-  }
-}
-
-async function exists (path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
   }
 }

@@ -37,13 +37,14 @@
  *   COGNITO_LOCAL_READY_FILE written once the pool is set up, removed on stop (/tmp/cognito-local-ready)
  *   LOCAL_DEMO_PASSWORD      the demo user's password (Passw0rd!demo), set again on every start
  */
-import { mkdir, readFile, rename, rm, writeFile, access } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
 import { createSdkClient, localCredentials, type SdkClient } from '../cognito/client.js'
 import { DEMO_USER, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from '../cognito/local-pool.js'
+import { exists } from './files.js'
 import { createOutbox } from './outbox.js'
 import { quietSdkNotices } from './quiet-sdk-notices.js'
 
@@ -188,15 +189,6 @@ async function writeAtomically (file: string, text: string): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`
   await writeFile(temporary, text)
   await rename(temporary, file)
-}
-
-async function exists (path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
-  }
 }
 
 async function main (): Promise<void> {
