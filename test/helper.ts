@@ -31,6 +31,16 @@ import { CLIENT_ID, POOL_ID, startJwksServer, type JwksServer } from './helpers/
 
 export { contractChecked }
 
+/** Waits (up to 30 s) until a service started on `port` answers /readyz with 200; false if it never does. */
+export async function untilReady (port: number): Promise<boolean> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (await fetch(`http://127.0.0.1:${port}/readyz`).then(r => r.ok, () => false)) return true
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return false
+}
+
 export interface TestContext {
   teardown (fn: () => unknown): void
 }

@@ -14,7 +14,7 @@ import { pino } from 'pino'
 import t from 'tap'
 import { startLocalCognito } from '../src/local/local-cognito.js'
 import { createOutbox } from '../src/local/outbox.js'
-import { freePort, localStart, PASSWORD, uniqueUsername } from './helper.js'
+import { freePort, localStart, PASSWORD, uniqueUsername, untilReady } from './helper.js'
 
 const root = new URL('..', import.meta.url).pathname
 
@@ -29,15 +29,6 @@ function start (args: string[], env: Record<string, string>, cwd = root) {
   child.stderr.on('data', chunk => { output.stderr += chunk })
   const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
   return { child, output, exited }
-}
-
-async function untilReady (port: number): Promise<boolean> {
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    if (await fetch(`http://127.0.0.1:${port}/readyz`).then(r => r.ok, () => false)) return true
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  return false
 }
 
 async function post (port: number, path: string, body: unknown): Promise<Response> {

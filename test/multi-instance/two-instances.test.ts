@@ -14,7 +14,7 @@ import { pino } from 'pino'
 import t from 'tap'
 import { startLocalCognito } from '../../src/local/local-cognito.js'
 import { createOutbox } from '../../src/local/outbox.js'
-import { freePort, localStart } from '../helper.js'
+import { freePort, localStart, untilReady } from '../helper.js'
 import { startRedisServer } from '../helpers/redis-server.js'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -60,15 +60,6 @@ function startInstance (port: number): void {
     }
   })
   t.teardown(() => { child.kill('SIGTERM') })
-}
-
-async function untilReady (port: number): Promise<boolean> {
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    if (await fetch(`http://127.0.0.1:${port}/readyz`).then(r => r.ok, () => false)) return true
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  return false
 }
 
 async function post (port: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -124,10 +124,10 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const { code, state, error } = request.query
-    const refused = error === undefined
-      ? undefined
-      : new ApiError('OAUTH_ERROR', { detail: `The hosted UI answered ${OAUTH_ERROR_CODE.test(error) ? error : 'server_error'}.` })
+    const { code, state, error: raw } = request.query
+    // Passed on only when it is an OAuth error code; anything else (markup, long text) becomes server_error.
+    const error = raw === undefined ? undefined : OAUTH_ERROR_CODE.test(raw) ? raw : 'server_error'
+    const refused = error === undefined ? undefined : new ApiError('OAUTH_ERROR', { detail: `The hosted UI answered ${error}.` })
 
     const split = state === undefined ? undefined : splitState(state)
     if (split === undefined) throw refused ?? new ApiError('OAUTH_STATE_INVALID', { detail: 'The state is missing or not <nonce>_<redirect>.' })
@@ -145,8 +145,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // A CMS that built its own state checks its own CSRF cookie against the nonce it gets back.
     const handBack: Record<string, string> = external ? { bff_state: split.nonce } : {}
     if (error !== undefined) {
-      request.log.info({ error: OAUTH_ERROR_CODE.test(error) ? error : 'server_error' }, 'hosted UI refused the sign-in')
-      return reply.redirect(withParams(target, { error: OAUTH_ERROR_CODE.test(error) ? error : 'server_error', ...handBack }), 302)
+      request.log.info({ error }, 'hosted UI refused the sign-in')
+      return reply.redirect(withParams(target, { error, ...handBack }), 302)
     }
     if (code === undefined) throw new ApiError('OAUTH_CODE_INVALID', { detail: 'The callback carries neither a code nor an error.' })
 
