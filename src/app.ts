@@ -10,7 +10,7 @@ import { gatewayFor, type CognitoGateway } from './cognito/gateway.js'
 import type { Config } from './config.js'
 import { createOutbox, type Outbox } from './local/outbox.js'
 import { destination } from 'pino'
-import { loggerOptions, requestLineLogger } from './logger.js'
+import { lazyRequestLogger, loggerOptions, requestLineLogger } from './logger.js'
 import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
@@ -49,8 +49,10 @@ export interface AppDeps {
 const REQUEST_ID = /^[\w.:-]{1,64}$/
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  // One stream for every log line (the request lines have a logger of their own, see logger.ts).
-  const logStream = deps.logStream ?? destination({ dest: 1, sync: true }) as unknown as NodeJS.WritableStream
+  // One stream for every log line (the request lines have a logger of their own, see logger.ts). Written
+  // asynchronously: lines logged while a write is under way go out together with the next one, rather than
+  // a blocking write per line; pino writes what is pending when the process exits.
+  const logStream = deps.logStream ?? destination({ dest: 1, sync: false }) as unknown as NodeJS.WritableStream
   const app = Fastify({
     logger: loggerOptions(config, logStream),
     bodyLimit: config.bodyLimit,
@@ -70,6 +72,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     clientErrorHandler,
     // One line per request, written by plugins/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
+    // The per-request child logger is made only if a route logs (see logger.ts).
+    childLoggerFactory: lazyRequestLogger,
     ajv: {
       customOptions: {
         // Unknown fields are refused, never silently dropped; "123" is not a number.
@@ -93,8 +97,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate<Config>('config', config)
   app.addSchema(ProblemSchema)
   // Routes whose body is all optional (refresh, logout) may be called with no body at all.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined && request.routeOptions.schema?.body !== undefined) request.body = {}
+    done()
   })
 
   await app.register(requestLog, { logger: requestLineLogger(config, logStream) })

@@ -3,7 +3,8 @@
  * Redaction covers credentials wherever they could appear in a logged object;
  * the request serializer drops query values, since e-mail links carry codes.
  */
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify'
+import type { FastifyChildLoggerFactory } from 'fastify/types/logger.js'
 import { pino, type Logger } from 'pino'
 import type { Config } from './config.js'
 
@@ -61,3 +62,56 @@ export function loggerOptions (config: Pick<Config, 'logLevel'>, stream?: NodeJS
 export function requestLineLogger (config: Pick<Config, 'logLevel'>, stream: NodeJS.WritableStream): Logger {
   return pino({ level: config.logLevel, serializers }, stream)
 }
+
+type Bindings = Record<string, unknown>
+type ChildOptions = Record<string, unknown>
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+type LogMethod = (...args: unknown[]) => void
+
+/**
+ * Fastify gives every request a child logger carrying its id, and pino's
+ * child() costs more than the rest of a cached token check (bindings are
+ * serialized up front). Most requests log nothing but the request line, which
+ * has its own logger: this child is made only when a route first writes a
+ * line at an enabled level.
+ */
+class LazyRequestLogger {
+  readonly #parent: Logger
+  readonly #bindings: Bindings
+  readonly #options: ChildOptions
+  #child: Logger | undefined
+
+  constructor (parent: Logger, bindings: Bindings, options: ChildOptions) {
+    this.#parent = parent
+    this.#bindings = bindings
+    this.#options = options
+    // A route with a log level of its own: its lines are judged by that level, which only the child knows.
+    if (options.level !== undefined) this.#child = parent.child(bindings, options)
+  }
+
+  get #logger (): Logger {
+    this.#child ??= this.#parent.child(this.#bindings, this.#options)
+    return this.#child
+  }
+
+  #write (level: Level, args: unknown[]): void {
+    if (this.#child === undefined && !this.#parent.isLevelEnabled(level)) return
+    (this.#logger[level] as LogMethod)(...args)
+  }
+
+  get level (): string { return (this.#child ?? this.#parent).level }
+  set level (level: string) { this.#logger.level = level }
+
+  fatal (...args: unknown[]): void { this.#write('fatal', args) }
+  error (...args: unknown[]): void { this.#write('error', args) }
+  warn (...args: unknown[]): void { this.#write('warn', args) }
+  info (...args: unknown[]): void { this.#write('info', args) }
+  debug (...args: unknown[]): void { this.#write('debug', args) }
+  trace (...args: unknown[]): void { this.#write('trace', args) }
+  silent (): void {}
+  child (bindings: Bindings, options?: ChildOptions): Logger { return this.#logger.child(bindings, options) }
+}
+
+/** Fastify's `childLoggerFactory`: the request's logger, made on first use. */
+export const lazyRequestLogger: FastifyChildLoggerFactory = (logger, bindings, options) =>
+  new LazyRequestLogger(logger as Logger, bindings, options as ChildOptions) as unknown as FastifyBaseLogger

@@ -1,4 +1,6 @@
+import { pino } from 'pino'
 import t from 'tap'
+import { lazyRequestLogger } from '../src/logger.js'
 import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from './helper.js'
 
 t.test('no password, code, token, cookie or Authorization header reaches the log', async t => {
@@ -61,4 +63,25 @@ t.test('one line per request, with the problem code of a refused one', async t =
   const lines = logs.map(line => JSON.parse(line)).filter(line => line.reqId === 'one-line-1')
   t.equal(lines.length, 1)
   t.match(lines[0], { msg: 'request', status: 401, code: 'INVALID_CREDENTIALS', req: { method: 'POST', url: '/auth/login' }, ms: Number })
+})
+
+t.test('a request\'s own logger carries its id, and is made only when the route logs', async t => {
+  const lines: Array<Record<string, unknown>> = []
+  const root = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
+  let children = 0
+  const child = root.child
+  root.child = function (this: typeof root, ...args: Parameters<typeof child>) { children++; return child.apply(this, args) } as typeof child
+  const log = lazyRequestLogger.call(undefined as never, root, { reqId: 'req-1' }, {}, undefined as never)
+
+  t.equal(log.level, 'info')
+  log.debug('below the level')
+  t.equal(children, 0, 'no child logger for a request that logs nothing')
+  log.info({ attempt: 1 }, 'first')
+  log.child({ step: 'two' }).warn('second')
+  t.equal(children, 2, 'made once, on the first line (the second is the route\'s own child)')
+  t.match(lines, [{ reqId: 'req-1', attempt: 1, msg: 'first', level: 30 }, { reqId: 'req-1', step: 'two', msg: 'second', level: 40 }])
+  log.level = 'debug'
+  log.debug('now shown')
+  t.match(lines[2], { reqId: 'req-1', msg: 'now shown', level: 20 })
+  t.equal(lines.length, 3, 'nothing below the level was written')
 })

@@ -59,7 +59,7 @@ t.test('a bad configuration stops the process with one block naming every proble
 t.test('npm start: local mode prints the demo user and every code Cognito would send, serves, and stops cleanly on SIGTERM', async t => {
   const dataDir = await tempDir(t, 'cognito-bff-server-')
   const port = await freePort()
-  const { child, output, exited } = start(['--import', 'tsx', 'src/server.ts'], { PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+  const { child, output, exited } = start(['--import', 'tsx', 'src/server.ts'], { PORT: String(port), LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info' })
   t.ok(await untilReady(port), 'ready')
   t.match(output.stdout, /running in local mode[\s\S]*Demo page: http:\/\/localhost:\d+\/local\/demo[\s\S]*Demo user: username "demo", password "Passw0rd!demo"/)
   t.equal((await post(port, '/auth/login', { username: 'demo', password: 'Passw0rd!demo' })).status, 200)
@@ -71,8 +71,12 @@ t.test('npm start: local mode prints the demo user and every code Cognito would 
   t.ok(printed, 'the code is printed on one stdout line')
   t.equal((await post(port, '/auth/signup/confirm', { username, code: printed })).status, 200, 'and it is the code that confirms')
 
+  // Log lines are written asynchronously: the last request's line may still be pending when the signal comes.
+  await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { 'x-request-id': 'the-last-request' } })
   child.kill('SIGTERM')
   t.equal(await exited, 0)
+  t.match(output.stdout, /"reqId":"the-last-request"[^\n]*"msg":"request"/, 'the last request line was written before the process ended')
+  t.match(output.stdout, /"msg":"shutting down"/)
 })
 
 t.test('the production build', async t => {

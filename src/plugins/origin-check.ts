@@ -13,18 +13,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export default fp(async function originCheck (fastify: FastifyInstance) {
   const { config } = fastify
   const allowed = new Set([config.publicUrl.origin, ...config.corsOrigins.map(o => new URL(o).origin)])
-  fastify.addHook('onRequest', async (request) => {
-    if (SAFE_METHODS.has(request.method) || request.headers.cookie === undefined) return
+  // A callback hook: every request runs it, most return at the first line.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     const origin = request.headers.origin
-    if (origin === undefined) return
+    if (origin === undefined || SAFE_METHODS.has(request.method) || request.headers.cookie === undefined) return done()
     let parsed: string
     try {
       parsed = new URL(origin).origin
     } catch {
       parsed = 'null'
     }
-    if (!allowed.has(parsed)) {
-      throw new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'Cookie-authenticated requests must come from an allowed origin (CORS_ORIGINS).' })
-    }
+    if (allowed.has(parsed)) return done()
+    done(new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'Cookie-authenticated requests must come from an allowed origin (CORS_ORIGINS).' }))
   })
 }, { name: 'origin-check' })

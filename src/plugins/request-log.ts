@@ -20,10 +20,13 @@ declare module 'fastify' {
 export default fp(async function requestLog (fastify: FastifyInstance, options: { logger: Logger }) {
   const { logger } = options
   fastify.decorateRequest('problem', null)
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: every request runs them, and a promise each is measurable (bench/RESULTS.md).
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     logger.info({ reqId: request.id, req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...request.problem }, 'request')
+    done()
   })
 }, { name: 'request-log' })

@@ -79,6 +79,13 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
       return live(revoked, jti, now()) !== undefined
     },
 
+    async isRevoked ({ ids, sub, issuedAt }) {
+      const t = now()
+      for (const id of ids) if (live(revoked, id, t) !== undefined) return true
+      const signedOutAt = live(signedOut, sub, t)?.value
+      return signedOutAt !== undefined && issuedAt < signedOutAt
+    },
+
     async markSignedOut (sub, at, keepUntil) {
       assertEpoch('at', at)
       assertEpoch('keepUntil', keepUntil)

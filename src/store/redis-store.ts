@@ -125,6 +125,16 @@ redis.call('PEXPIREAT', KEYS[1], keep)
 return 1
 `
 
+// A token check's one question. KEYS: the user's signed-out mark, then the revocations of the token's ids; ARGV[1]: its iat.
+const IS_REVOKED = `
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 1 end
+end
+local at = redis.call('HGET', KEYS[1], 'at')
+if at and tonumber(ARGV[1]) < tonumber(at) then return 1 end
+return 0
+`
+
 // Compare-and-delete: only the acquisition holding this token releases.
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -192,6 +202,9 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   const revoke = script('bffRevoke', REVOKE)
   const signOut = script('bffSignOut', SIGN_OUT)
   const unlock = script('bffUnlock', UNLOCK)
+  // Its number of keys varies (a token has a jti, an origin_jti, both or neither): passed first on each call.
+  redis.defineCommand('bffIsRevoked', { lua: IS_REVOKED })
+  const isRevoked = (redis as unknown as Record<string, (...args: Array<string | number>) => Promise<number>>).bffIsRevoked!.bind(redis)
 
   const keys = {
     revoked: (jti: string) => `${prefix}revoked:${jti}`,
@@ -236,6 +249,11 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
 
     async isTokenRevoked (jti) {
       return await run('isTokenRevoked', () => redis.exists(keys.revoked(jti))) === 1
+    },
+
+    async isRevoked ({ ids, sub, issuedAt }) {
+      const keyList = [keys.signout(sub), ...ids.map(keys.revoked)]
+      return await run('isRevoked', () => isRevoked(keyList.length, ...keyList, String(issuedAt))) === 1
     },
 
     async markSignedOut (sub, at, keepUntil) {

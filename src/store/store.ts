@@ -46,6 +46,13 @@ export interface SharedStore {
   signedOutAt (sub: string): Promise<number | undefined>
 
   /**
+   * The question every token check asks, in one call (one round trip to
+   * Redis): is any of `ids` (the token's jti and origin_jti) revoked, or was
+   * `sub` signed out after `issuedAt` (epoch SECONDS, the token's iat)?
+   */
+  isRevoked (token: { ids: readonly string[], sub: string, issuedAt: number }): Promise<boolean>
+
+  /**
    * Fixed-window counter (rate limiting). The first increment of `key` (or the
    * first after its window ended) starts a window of `windowMs` and returns
    * count 1; later increments inside the window add one and do NOT extend it.

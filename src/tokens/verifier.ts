@@ -1,28 +1,35 @@
 /**
- * The one answer to "is this token good?". aws-jwt-verify checks the
- * signature against the pool's JWKS (cached; refetched for an unknown kid),
- * issuer, expiry, token_use and client id; this module adds what it leaves
- * open (RS256 only, no key-carrying or crit headers, exp and iat required, nbf
- * and iat within the clock skew, a size limit). Then the store says whether
- * the token was revoked: its own jti, its session (origin_jti: every token
- * minted from one refresh token), or its user signed out everywhere after it
- * was issued. The answer is the identity, or a typed refusal the caller maps
- * to its own response. One verifier per token use, built once; `hydrate`
- * warms the JWKS before the service reports ready.
+ * The one answer to "is this token good?". A token seen for the first time is
+ * taken apart and its RS256 signature checked against the pool's JWKS (jws.ts;
+ * keys from jwks-cache.ts, refetched for an unknown kid), then its claims:
+ * issuer, expiry, token_use and client id (aws-jwt-verify's Cognito checks),
+ * and what Cognito always does and a forger might not (RS256 only, no
+ * key-carrying or crit headers, exp and iat required, nbf and iat within the
+ * clock skew, a size limit). Then the store says whether the token was
+ * revoked: its own jti, its session (origin_jti: every token minted from one
+ * refresh token), or its user signed out everywhere after it was issued. The
+ * answer is the identity, or a typed refusal the caller maps to its own
+ * response. `hydrate` warms the JWKS before the service reports ready.
  *
  * Verified tokens are cached (by a hash of the token, until it expires), so a
  * token presented again costs no RSA; revocation is still looked up on every
  * use, and refusals are never cached.
  */
-import { createHash } from 'node:crypto'
-import { JwtVerifier } from 'aws-jwt-verify'
+import * as crypto from 'node:crypto'
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier'
-import { FetchError, JwksValidationError, JwtExpiredError } from 'aws-jwt-verify/error'
+import { FetchError, JwksValidationError, JwtExpiredError, JwtInvalidIssuerError, JwtInvalidSignatureError } from 'aws-jwt-verify/error'
+import type { JwkWithKid } from 'aws-jwt-verify/jwk'
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model'
-import type { Pool } from '../config.js'
 import { LRUCache } from 'lru-cache'
+import type { Pool } from '../config.js'
 import type { SharedStore } from '../store/store.js'
 import { PoolJwksCache, type JwksStatus } from './jwks-cache.js'
+import { decodeJwt, hasRs256Signature, JwtShapeError, type DecodedJwt } from './jws.js'
+
+/** The verified-token cache's key: the token's sha256, in one call where node has it (20.12+). */
+const digestOf: (raw: string) => string = typeof crypto.hash === 'function'
+  ? raw => crypto.hash('sha256', raw, 'base64url')
+  : raw => crypto.createHash('sha256').update(raw).digest('base64url')
 
 export type TokenUse = 'access' | 'id'
 
@@ -40,6 +47,8 @@ export interface VerifiedToken {
   originJti?: string
   /** The app client the token was issued to. */
   clientId: string
+  /** jti and origin_jti, those the token has: what a revocation names. */
+  revocationIds: readonly string[]
   claims: JwtPayload
 }
 
@@ -55,7 +64,8 @@ export type Verification =
   | { ok: false, refusal: TokenRefusal, cause?: unknown }
 
 export interface TokenVerifier {
-  verify (token: string, tokenUse: TokenUse): Promise<Verification>
+  /** `tokenUse` undefined: either, as the token says (checked like any other claim). */
+  verify (token: string, tokenUse?: TokenUse): Promise<Verification>
   /** Refuses this token from now until it expires anyway. */
   revoke (token: VerifiedToken): Promise<void>
   /** Fetches the JWKS now, so the first user's request does not wait for it. */
@@ -100,48 +110,58 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   // Refetches at most once per interval for unknown kids (failures included), refreshes on Cache-Control, serves stale keys when down.
   const jwksCache = new PoolJwksCache({ timeoutMs })
   // The pool's issuer, and for AWS pools also the other format Cognito may sign with; each with its own JWKS URL.
-  const issuers = [{ issuer: pool.issuer, jwksUri: pool.jwksUri }, ...(pool.alternateIssuer ? [pool.alternateIssuer] : [])]
-  const build = (tokenUse: TokenUse) => JwtVerifier.create(issuers.map(({ issuer, jwksUri }) => ({
-    issuer,
-    jwksUri,
-    audience: null,
-    customJwtCheck: ({ header, payload }: { header: JwtHeader, payload: JwtPayload }) => {
-      validateCognitoJwtFields(payload, { tokenUse, clientId: clientIds })
-      requireCognitoShape(header, payload, skew)
-    }
-  })), { jwksCache })
-  const verifiers = { access: build('access'), id: build('id') }
+  const jwksUris = new Map([pool, ...(pool.alternateIssuer ? [pool.alternateIssuer] : [])].map(({ issuer, jwksUri }) => [issuer, jwksUri]))
 
-  async function isRevoked (token: VerifiedToken): Promise<boolean> {
-    if (token.jti !== undefined && await store.isTokenRevoked(token.jti)) return true
-    if (token.originJti !== undefined && await store.isTokenRevoked(token.originJti)) return true
-    const signedOutAt = await store.signedOutAt(token.sub)
-    // Tokens issued before the mark are dead; one issued in the same second after a new sign-in stays good.
-    return signedOutAt !== undefined && token.iat < signedOutAt
+  /** The claims of a token seen for the first time, or the error that refuses it. */
+  async function verifySignature (raw: string): Promise<JwtPayload> {
+    const jwt = decodeJwt(raw)
+    const { header, payload } = jwt
+    requireCognitoShape(header, payload, skew)
+    // The issuer picks the key set; a token from anywhere else has no key here.
+    const jwksUri = typeof payload.iss === 'string' ? jwksUris.get(payload.iss) : undefined
+    if (jwksUri === undefined) throw new JwtInvalidIssuerError('the token is from another issuer', payload.iss, [...jwksUris.keys()])
+    const jwk = cachedJwk(jwksUri, jwt) ?? await jwksCache.getJwk(jwksUri, jwt)
+    if (!hasRs256Signature(jwt, jwk)) throw new JwtInvalidSignatureError('Invalid signature')
+    // Checked once the signature holds: a forger learns nothing from "expired".
+    if ((payload.exp as number) < Date.now() / 1000) throw new JwtExpiredError('the token has expired', payload.exp)
+    validateCognitoJwtFields(payload, { tokenUse: null, clientId: clientIds })
+    return payload
+  }
+
+  /** The key from the cached set without a promise in between (the usual case); undefined when it must be fetched. */
+  function cachedJwk (jwksUri: string, jwt: DecodedJwt): JwkWithKid | undefined {
+    try {
+      return jwksCache.getCachedJwk(jwksUri, jwt)
+    } catch {
+      return undefined
+    }
   }
 
   const listeners = new Set<(result: VerificationResult) => void>()
 
-  async function check (raw: string, tokenUse: TokenUse): Promise<Verification> {
-    if (raw.length > maxBytes) return { ok: false, refusal: 'invalid', cause: new TokenShapeError('the token is too long') }
-    const key = `${tokenUse}:${createHash('sha256').update(raw).digest('base64url')}`
+  async function check (raw: string, tokenUse: TokenUse | undefined): Promise<Verification> {
+    if (raw.length > maxBytes) return { ok: false, refusal: 'invalid', cause: new JwtShapeError('the token is too long') }
+    const key = digestOf(raw)
     let token = verified.get(key)
     if (token === undefined) {
       let claims: JwtPayload
       try {
-        claims = await verifiers[tokenUse].verify(raw)
+        claims = await verifySignature(raw)
       } catch (err) {
         if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
         return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
       }
-      token = identityOf(claims, tokenUse)
+      token = identityOf(claims)
       verified.set(key, token, { ttl: Math.max(1, token.exp * 1000 - Date.now()) })
     } else if (token.exp * 1000 <= Date.now()) {
       verified.delete(key)
       return { ok: false, refusal: 'expired' }
     }
-    // A store outage is not the token's fault either: it propagates as a 5xx.
-    if (await isRevoked(token)) return { ok: false, refusal: 'revoked' }
+    if (tokenUse !== undefined && token.tokenUse !== tokenUse) {
+      return { ok: false, refusal: 'invalid', cause: new JwtShapeError(`not an ${tokenUse} token`) }
+    }
+    // One question to the store (one round trip to Redis). An outage is not the token's fault: it propagates as a 5xx.
+    if (await store.isRevoked({ ids: token.revocationIds, sub: token.sub, issuedAt: token.iat })) return { ok: false, refusal: 'revoked' }
     return { ok: true, token }
   }
 
@@ -186,25 +206,24 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
  */
 function requireCognitoShape (header: JwtHeader, payload: JwtPayload, skewSeconds: number): void {
   // Cognito signs with RS256 only; a key of the JWKS must not be usable with another algorithm.
-  if (header.alg !== 'RS256') throw new TokenShapeError('the token is not RS256')
+  if (header.alg !== 'RS256') throw new JwtShapeError('the token is not RS256')
   // Keys come from the pool's JWKS only, never from the token itself.
-  for (const name of KEY_HEADERS) if (name in header) throw new TokenShapeError(`the token has a ${name} header`)
-  if ('crit' in header) throw new TokenShapeError('the token has a crit header')
-  if (typeof payload.exp !== 'number') throw new TokenShapeError('the token has no exp claim')
-  if (typeof payload.iat !== 'number') throw new TokenShapeError('the token has no iat claim')
+  for (const name of KEY_HEADERS) if (name in header) throw new JwtShapeError(`the token has a ${name} header`)
+  if ('crit' in header) throw new JwtShapeError('the token has a crit header')
+  if (typeof payload.exp !== 'number') throw new JwtShapeError('the token has no exp claim')
+  if (typeof payload.iat !== 'number') throw new JwtShapeError('the token has no iat claim')
   const latest = Date.now() / 1000 + skewSeconds
-  if (payload.iat > latest) throw new TokenShapeError('the token\'s iat is in the future')
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > latest)) throw new TokenShapeError('the token is not valid yet')
+  if (payload.iat > latest) throw new JwtShapeError('the token\'s iat is in the future')
+  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > latest)) throw new JwtShapeError('the token is not valid yet')
 }
 
 const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
 
-class TokenShapeError extends Error {
-  override name = 'TokenShapeError'
-}
-
-function identityOf (claims: JwtPayload, tokenUse: TokenUse): VerifiedToken {
+function identityOf (claims: JwtPayload): VerifiedToken {
+  const tokenUse = claims.token_use as TokenUse
   const username = claims.username ?? claims['cognito:username']
+  const jti = typeof claims.jti === 'string' ? claims.jti : undefined
+  const originJti = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined
   return {
     sub: String(claims.sub),
     username: typeof username === 'string' ? username : String(claims.sub),
@@ -213,9 +232,10 @@ function identityOf (claims: JwtPayload, tokenUse: TokenUse): VerifiedToken {
     scope: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
     exp: Number(claims.exp),
     iat: Number(claims.iat),
-    jti: typeof claims.jti === 'string' ? claims.jti : undefined,
-    originJti: typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined,
+    jti,
+    originJti,
     clientId: String(tokenUse === 'access' ? claims.client_id : claims.aud),
+    revocationIds: [jti, originJti].filter(id => id !== undefined),
     claims
   }
 }

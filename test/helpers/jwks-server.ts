@@ -20,6 +20,8 @@ export interface JwksServer {
   fetches (): number
   /** A signed JWT; header defaults to RS256 with this server's kid. */
   sign (payload: Record<string, unknown>, options?: { header?: Record<string, unknown>, key?: KeyObject }): string
+  /** Header and payload as exact JSON text (what `sign` cannot write: duplicate or `__proto__` keys, non-objects), RS256-signed. */
+  signRaw (payload: string, header?: string): string
   /** A valid access token for `username`; `claims` override any claim. */
   accessToken (username: string, claims?: Record<string, unknown>): string
 }
@@ -48,11 +50,17 @@ export async function startJwksServer (t: { teardown (fn: () => unknown): void }
     return `${input}.${signature}`
   }
 
+  const signRaw: JwksServer['signRaw'] = (payload, header = JSON.stringify({ alg: 'RS256', kid: KID })) => {
+    const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`
+    return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`
+  }
+
   return {
     issuer,
     publicJwk: jwk,
     fetches: () => fetches,
     sign,
+    signRaw,
     accessToken (username, claims = {}) {
       const now = Math.floor(Date.now() / 1000)
       return sign({

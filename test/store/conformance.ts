@@ -63,6 +63,23 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
       t.equal(await store.signedOutAt(key('sub')), undefined, 'another sub has no mark')
     })
 
+    t.test('isRevoked: one question for a token: any of its ids revoked, or its user signed out after its iat', async t => {
+      const store = await open(t)
+      const [jti, origin, sub, other] = [key('jti'), key('origin'), key('sub'), key('sub')]
+      const token = { ids: [jti, origin], sub, issuedAt: 1000 }
+      t.equal(await store.isRevoked(token), false, 'nothing recorded: not revoked')
+      t.equal(await store.isRevoked({ ids: [], sub, issuedAt: 1000 }), false, 'a token without ids, nothing recorded')
+      await store.revokeToken(origin, nowSeconds() + 3600)
+      t.equal(await store.isRevoked(token), true, 'its session (origin_jti) revoked')
+      t.equal(await store.isRevoked({ ids: [jti], sub, issuedAt: 1000 }), false, 'another token of the user, not of that session')
+      await store.markSignedOut(other, 1000, nowSeconds() + 3600)
+      t.equal(await store.isRevoked({ ids: [], sub: other, issuedAt: 999 }), true, 'issued before the sign-out mark')
+      t.equal(await store.isRevoked({ ids: [], sub: other, issuedAt: 1000 }), false, 'issued in the second of the mark: a new sign-in')
+      t.equal(await store.isRevoked({ ids: [jti], sub: other, issuedAt: 1001 }), false, 'issued after it')
+      await store.revokeToken(jti, nowSeconds() - 10)
+      t.equal(await store.isRevoked({ ids: [jti], sub, issuedAt: 1000 }), false, 'a revocation already expired counts for nothing')
+    })
+
     t.test('revocation and signed-out marks expire at their epoch-second deadlines', async t => {
       const store = await open(t)
       // A deadline at least 300 ms away (and at most 1.3 s), so "still there" is not a race.

@@ -52,6 +52,7 @@ function everyMember (store: RedisStore, release: () => Promise<void>): Array<[s
     ['isTokenRevoked', () => store.isTokenRevoked('jti')],
     ['markSignedOut', () => store.markSignedOut('sub', 1000, later)],
     ['signedOutAt', () => store.signedOutAt('sub')],
+    ['isRevoked', () => store.isRevoked({ ids: ['jti', 'origin'], sub: 'sub', issuedAt: 1000 })],
     ['increment', () => store.increment('counter', 60_000)],
     ['peekCount', () => store.peekCount('counter')],
     ['putOnce', () => store.putOnce('once', 'v', 60_000)],

@@ -70,6 +70,11 @@ const refusals: Array<[string, string, 'expired' | 'invalid']> = [
   ['an extra segment', `${jwks.accessToken('alice')}.abc`, 'invalid'],
   ['oversized (over 16 kB)', jwks.accessToken('alice', { padding: 'x'.repeat(17_000) }), 'invalid'],
   ['garbage', '\u0000not a token at all', 'invalid'],
+  ['a __proto__ claim, correctly signed', withRawPayload(jwks.accessToken('alice'), ',"__proto__":{"admin":true}}'), 'invalid'],
+  ['a constructor claim, correctly signed', withRawPayload(jwks.accessToken('alice'), ',"constructor":{"prototype":{"admin":true}}}'), 'invalid'],
+  ['base64 padding in a segment', `${jwks.accessToken('alice')}=`, 'invalid'],
+  ['a header that is not a JSON object', jwks.signRaw(JSON.stringify(claimsOf(jwks.accessToken('alice'))), '"RS256"'), 'invalid'],
+  ['a payload that is a JSON array', jwks.signRaw('[1,2]'), 'invalid'],
   ['empty', '', 'invalid']
 ]
 for (const [name, token, refusal] of refusals) {
@@ -77,6 +82,10 @@ for (const [name, token, refusal] of refusals) {
     t.match(await verifier.verify(token, 'access'), { ok: false, refusal })
   })
 }
+
+t.test('the control for the hand-written refusals: the same claims, signed the same way, are good', async t => {
+  t.match(await verifier.verify(jwks.signRaw(JSON.stringify(claimsOf(jwks.accessToken('alice')))), 'access'), { ok: true })
+})
 
 t.test('a little clock skew on iat is fine', async t => {
   t.match(await verifier.verify(jwks.accessToken('alice', { iat: now + 30 }), 'access'), { ok: true })
@@ -190,6 +199,11 @@ t.test('a verified token is cached: no second RSA check, but revocation and expi
   await new Promise(resolve => setTimeout(resolve, 1100))
   t.match(await cached.verify(shortLived, 'access'), { ok: false, refusal: 'expired' }, 'the cache entry dies with the token')
 })
+
+/** The token's claims as JSON text with `tail` in place of the closing brace, signed by the pool's key. */
+function withRawPayload (jwt: string, tail: string): string {
+  return jwks.signRaw(JSON.stringify(claimsOf(jwt)).slice(0, -1) + tail)
+}
 
 function unsigned (jwt: string, alg: string): string {
   const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url')

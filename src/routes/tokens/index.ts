@@ -5,7 +5,8 @@
  * auth_request, Traefik ForwardAuth): 200 with identity headers, or 401/403.
  * Both use the one verifier, so a token refused anywhere is refused here:
  * signature, issuer, client, use, shape, and revocation (logout, sign-out).
- * No rate limit: internal callers ask thousands of times a second.
+ * No rate limit: internal callers ask thousands of times a second. No CORS
+ * either: browsers have /me.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
@@ -13,11 +14,12 @@ import { ApiError } from '../../errors/catalog.js'
 import { BODY_REFUSALS, ORIGIN_REFUSALS, problems, QUERY_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { CheckQuerySchema, IdentitySchema, VerifyBodySchema } from '../../schemas/tokens.js'
-import { unverifiedClaims } from '../../tokens/claims.js'
-import type { TokenUse, Verification, VerifiedToken } from '../../tokens/verifier.js'
+import type { Verification, VerifiedToken } from '../../tokens/verifier.js'
 
 const tags = ['token checks']
 const REFUSED = { 'www-authenticate': 'Bearer error="invalid_token"' }
+// Other services and proxies call these, not browsers: no CORS, and only the security headers a JSON answer needs.
+const config = { serviceToService: true, cors: false }
 
 const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { tokenVerifier, sessions } = fastify
@@ -29,12 +31,8 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     throw new ApiError('TOKEN_INVALID', { headers: REFUSED, ...(withReason ? { reason: verification.refusal } : {}) })
   }
 
-  /** Which verifier a token goes to when the caller did not say: its own (unverified) token_use, checked again by that verifier. */
-  function useOf (token: string): TokenUse {
-    return unverifiedClaims(token)?.token_use === 'id' ? 'id' : 'access'
-  }
-
   fastify.post('/tokens/verify', {
+    config,
     schema: {
       tags,
       operationId: 'verifyToken',
@@ -51,7 +49,8 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const { token: raw, tokenUse = useOf(request.body.token) } = request.body
+    // Without tokenUse, either kind: the token's own (signed) token_use says which checks apply.
+    const { token: raw, tokenUse } = request.body
     const token = accepted(await tokenVerifier.verify(raw, tokenUse), true)
     return {
       sub: token.sub,
@@ -66,6 +65,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 
   fastify.get('/tokens/check', {
+    config,
     schema: {
       tags,
       operationId: 'checkToken',
@@ -113,7 +113,7 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         headers: { 'www-authenticate': 'Bearer' }
       })
     }
-    const token = accepted(await tokenVerifier.verify(raw, fromHeader ? useOf(raw) : 'access'), false)
+    const token = accepted(await tokenVerifier.verify(raw, fromHeader ? undefined : 'access'), false)
     let idToken = token.tokenUse === 'id' ? token : undefined
     const idCookie = fromHeader ? undefined : sessions.presentedIdToken(request)
     if (idCookie !== undefined) {

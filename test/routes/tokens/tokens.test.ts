@@ -105,3 +105,27 @@ t.test('forward-auth with a browser session: the cookies, the e-mail from the ID
   await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
   t.equal((await app.inject({ method: 'GET', url: '/tokens/check', headers: { cookie } })).statusCode, 401, 'a signed-out session is refused')
 })
+
+t.test('token checks are for servers and proxies: no CORS, and only the security headers a JSON answer needs', async t => {
+  const { app, jwks } = await buildAwsApp(t, { env: { CORS_ORIGINS: 'https://app.example.com' } })
+  const origin = { origin: 'https://app.example.com' }
+  const token = jwks.accessToken('alice')
+  const answers = {
+    verify: await app.inject({ method: 'POST', url: '/tokens/verify', headers: origin, payload: { token } }),
+    refused: await app.inject({ method: 'POST', url: '/tokens/verify', headers: origin, payload: { token: 'a.b.c' } }),
+    check: await app.inject({ method: 'GET', url: '/tokens/check', headers: { ...origin, authorization: `Bearer ${token}` } })
+  }
+  for (const [name, answer] of Object.entries(answers)) {
+    t.equal(answer.headers['cache-control'], 'no-store', `${name}: never cached`)
+    t.equal(answer.headers['x-content-type-options'], 'nosniff', `${name}: never sniffed`)
+    t.equal(answer.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", `${name}: never framed, loads nothing`)
+    const cors = Object.keys(answer.headers).filter(header => header.startsWith('access-control-'))
+    t.same(cors, [], `${name}: no CORS headers even for an allowed origin: a page cannot read the answer`)
+    t.equal(answer.headers['x-frame-options'], undefined, `${name}: no browser-page headers`)
+    t.ok(answer.headers['x-request-id'], `${name}: the request id`)
+  }
+  // The browser-facing routes keep the full set.
+  const me = await app.inject({ method: 'GET', url: '/me', headers: origin })
+  t.equal(me.headers['access-control-allow-origin'], 'https://app.example.com')
+  t.equal(me.headers['x-frame-options'], 'SAMEORIGIN')
+})
