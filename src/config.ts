@@ -14,7 +14,7 @@ import { Value } from '@sinclair/typebox/value'
 import { parseAllowlist } from './oauth/redirect.js'
 import { StringEnum } from './schemas/string-enum.js'
 
-const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH'] as const
+const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'USER_AUTH'] as const
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 const SAME_SITE = ['lax', 'strict', 'none'] as const
 // eu-west-1, us-gov-west-1, and the European Sovereign Cloud's eusc-de-east-1.
@@ -102,6 +102,29 @@ export const EnvSchema = Type.Object({
     description: 'Other app clients of the pool whose tokens are accepted too (comma-separated ids), e.g. a CMS client next to the SPA\'s ' +
       'COGNITO_CLIENT_ID: ID tokens\' aud and access tokens\' client_id must be one of them.'
   }),
+  ADMIN_GROUP: Type.String({
+    default: 'admins',
+    pattern: '^[^\\s,]{1,128}$',
+    description: 'The Cognito group (cognito:groups of the access token) whose members may call /admin/*. Local mode creates it, ' +
+      'with a demo admin user.'
+  }),
+  ADMIN_SCOPES: Type.String({
+    default: '',
+    pattern: '^([\\w.:/+-]+( [\\w.:/+-]+)*)?$',
+    description: 'Space-separated OAuth scopes (e.g. bff/admin) that make a client-credentials token from one of ADMIN_CLIENT_IDS ' +
+      'an admin: for services calling /admin/*. Unset: only ADMIN_GROUP members are admins.'
+  }),
+  ADMIN_CLIENT_IDS: Type.String({
+    default: '',
+    pattern: '^([\\w+]+(,[\\w+]+)*)?$',
+    description: 'Machine-to-machine app clients (comma-separated ids) whose client-credentials tokens carrying one of ADMIN_SCOPES ' +
+      'may call /admin/*; their tokens are accepted by the verifier too. A scope on a token from any other client grants nothing.'
+  }),
+  REVOKE_ON_GROUP_CHANGE: Type.Boolean({
+    default: true,
+    description: 'After an admin adds a user to a group or removes them, the user\'s tokens issued until then are refused ' +
+      '(as after a sign-out everywhere), so their next refresh carries the new cognito:groups.'
+  }),
   TOKEN_CLOCK_SKEW_S: Type.Integer({
     minimum: 0,
     maximum: 300,
@@ -121,8 +144,10 @@ export const EnvSchema = Type.Object({
   }),
   LOGIN_FLOW: Literals(LOGIN_FLOWS, {
     default: 'USER_PASSWORD_AUTH',
-    description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed) ' +
-      'or ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth, needs IAM credentials).'
+    description: 'USER_PASSWORD_AUTH (InitiateAuth, no AWS credentials needed), ' +
+      'ADMIN_USER_PASSWORD_AUTH (AdminInitiateAuth, needs IAM credentials), ' +
+      'or USER_AUTH (choice-based sign-in: POST /auth/login may omit the password and name a preferredChallenge; ' +
+      'e-mail and SMS codes, passkeys).'
   }),
   COOKIE_SECRETS: Type.Optional(Type.String({
     pattern: '^[^,]{32,}(,[^,]{32,})*$',
@@ -143,6 +168,11 @@ export const EnvSchema = Type.Object({
     default: false,
     description: 'When true, resend and forgot-password answer USER_NOT_FOUND and show where the code went, ' +
       'instead of the same 202 for every username. Login always answers INVALID_CREDENTIALS.'
+  }),
+  SIGN_IN_AFTER_CONFIRM: Type.Boolean({
+    default: false,
+    description: 'With LOGIN_FLOW=USER_AUTH: POST /auth/signup/confirm also signs the new user in (the session Cognito\'s ' +
+      'ConfirmSignUp answers, used once at InitiateAuth USER_AUTH), answering like login. The app client needs ALLOW_USER_AUTH.'
   }),
   RATE_LIMIT_SIGNUP: Type.Integer({ minimum: 1, default: 20, description: 'Sign-up, confirm and resend requests per minute per client address.' }),
   RATE_LIMIT_SIGNIN: Type.Integer({
@@ -232,6 +262,18 @@ export const EnvSchema = Type.Object({
     minLength: 8,
     default: 'Passw0rd!demo',
     description: 'Local mode: password of the demo user created on first start.'
+  }),
+  MFA_ISSUER: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[^:]+$',
+    default: 'cognito-bff',
+    description: 'The issuer name authenticator apps show for a TOTP enrolment (otpauth:// URI and QR code). No colon.'
+  }),
+  LOCAL_MFA: Literals(['off', 'optional', 'required'], {
+    default: 'optional',
+    description: 'Local mode: the pool\'s MFA setting, applied on every start. required: a password sign-in of a user without TOTP ' +
+      'answers MFA_SETUP, as Cognito does for a pool with MFA on.'
   })
 })
 
@@ -280,6 +322,8 @@ const CommonFields = {
   corsOrigins: Type.Array(Type.String()),
   signupConfirmedUrl: Type.Optional(Type.String()),
   revealUserExistence: Type.Boolean(),
+  /** SIGN_IN_AFTER_CONFIRM: confirming a sign-up signs the user in (USER_AUTH only). */
+  signInAfterConfirm: Type.Boolean(),
   bodyLimit: Type.Integer(),
   requestTimeoutMs: Type.Integer(),
   /** Requests per minute per client address, by route group. */
@@ -290,6 +334,16 @@ const CommonFields = {
   metricsToken: Type.Optional(Type.String()),
   /** Load shedding threshold in ms (0: off). */
   maxEventLoopDelayMs: Type.Integer(),
+  /** The issuer name in TOTP enrolments' otpauth:// URIs (MFA_ISSUER). */
+  mfaIssuer: Type.String(),
+  /** Who may call /admin/*, and what a membership change does. */
+  admin: Type.Object({
+    group: Type.String(),
+    scopes: Type.Array(Type.String()),
+    /** Machine-to-machine clients whose tokens may carry an admin scope. */
+    clientIds: Type.Array(Type.String()),
+    revokeOnGroupChange: Type.Boolean()
+  }),
   /** Token checks: what the verifier accepts beyond the pool and client. */
   tokens: Type.Object({
     otherClientIds: Type.Array(Type.String()),
@@ -319,7 +373,9 @@ const LocalFieldsSchema = Type.Object({
   cognitoPort: Type.Integer(),
   demoPassword: Type.String(),
   /** Whether the local app client has a secret. */
-  clientSecret: Type.Boolean()
+  clientSecret: Type.Boolean(),
+  /** The local pool's MFA setting (LOCAL_MFA). */
+  mfa: StringEnum(['off', 'optional', 'required'])
 })
 
 export const AwsConfigSchema = Type.Object({
@@ -377,7 +433,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     const value = source[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE', 'LOCAL_CLIENT_SECRET', 'OAUTH_EXTERNAL_STATE']) {
+  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE', 'LOCAL_CLIENT_SECRET', 'OAUTH_EXTERNAL_STATE', 'REVOKE_ON_GROUP_CHANGE']) {
     const value = raw[key]
     if (typeof value === 'string') raw[key] = BOOLEAN_WORDS[value.toLowerCase()] ?? value
   }
@@ -402,6 +458,12 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
       problems.push(`HOST: local mode serves a demo user and every code at /local/messages, so it binds to loopback only; got ${env.HOST}. ` +
         'Set COGNITO_USER_POOL_ID for a real pool, or LOCAL_EXPOSE=true if this is a dev container')
     }
+  }
+  if ((env.ADMIN_SCOPES === '') !== (env.ADMIN_CLIENT_IDS === '')) {
+    problems.push('ADMIN_SCOPES, ADMIN_CLIENT_IDS: set both (which scopes make an admin, on tokens from which clients) or neither')
+  }
+  if (env.SIGN_IN_AFTER_CONFIRM && env.LOGIN_FLOW !== 'USER_AUTH') {
+    problems.push('SIGN_IN_AFTER_CONFIRM: needs LOGIN_FLOW=USER_AUTH (the confirmation\'s session signs in through that flow)')
   }
   const region = mode === 'aws' ? poolRegion(env, problems) : env.COGNITO_REGION ?? DEFAULT_REGION
   const corsOrigins = env.CORS_ORIGINS.split(',').map(s => s.trim()).filter(Boolean)
@@ -434,6 +496,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     // Local mode has its own landing page; elsewhere, no page means a JSON answer.
     signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),
     revealUserExistence: env.REVEAL_USER_EXISTENCE,
+    signInAfterConfirm: env.SIGN_IN_AFTER_CONFIRM,
     bodyLimit: env.BODY_LIMIT,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     rateLimits: { signUp: env.RATE_LIMIT_SIGNUP, signIn: env.RATE_LIMIT_SIGNIN, recovery: env.RATE_LIMIT_RECOVERY },
@@ -445,10 +508,18 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     uniformAnswerMs: env.UNIFORM_ANSWER_MS,
     ...(env.METRICS_TOKEN === undefined ? {} : { metricsToken: env.METRICS_TOKEN }),
     maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
+    mfaIssuer: env.MFA_ISSUER,
     oauth,
     ...(env.REDIS_URL === undefined ? {} : { redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } }),
+    admin: {
+      group: env.ADMIN_GROUP,
+      scopes: env.ADMIN_SCOPES.split(' ').filter(Boolean),
+      clientIds: env.ADMIN_CLIENT_IDS.split(',').filter(Boolean),
+      revokeOnGroupChange: env.REVOKE_ON_GROUP_CHANGE
+    },
     tokens: {
-      otherClientIds: env.TOKEN_CLIENT_IDS.split(',').filter(Boolean),
+      // Admin clients' service tokens are verified like any other (the admin guard then checks their scope).
+      otherClientIds: [...new Set([...env.TOKEN_CLIENT_IDS.split(','), ...env.ADMIN_CLIENT_IDS.split(',')].filter(Boolean))],
       clockSkewSeconds: env.TOKEN_CLOCK_SKEW_S,
       maxBytes: env.TOKEN_MAX_BYTES,
       jwksTimeoutMs: env.JWKS_TIMEOUT_MS
@@ -484,7 +555,8 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
       dataDir: env.LOCAL_DATA_DIR,
       cognitoPort: env.LOCAL_COGNITO_PORT,
       demoPassword: env.LOCAL_DEMO_PASSWORD,
-      clientSecret: env.LOCAL_CLIENT_SECRET
+      clientSecret: env.LOCAL_CLIENT_SECRET,
+      mfa: env.LOCAL_MFA
     }
   })
 }

@@ -62,6 +62,7 @@ async function main (): Promise<void> {
       `  API:       ${base}   docs: ${base}/docs`,
       `  Demo page: ${base}/local/demo (sign up, sign in with the form or the hosted UI)`,
       `  Demo user: username "${local.demoUser.username}", password "${local.demoUser.password}"`,
+      `  Admin:     username "${local.demoAdmin.username}", password "${local.demoAdmin.password}" (group ${local.demoAdmin.group}: /admin/*)`,
       `  Codes Cognito would send: printed here, and at ${base}/local/messages`,
       `  Data:      ${local.config.local.dataDir}/ (delete it to start afresh)`,
       ''

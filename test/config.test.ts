@@ -251,3 +251,11 @@ t.test('hosted UI settings that cannot work stop the start, without echoing a ha
   t.notMatch(malformed.join('\n'), 'xxxxxxxx', 'no part of the secret is echoed')
   t.notMatch(malformed.join('\n'), 'short')
 })
+
+t.test('LOGIN_FLOW=USER_AUTH is a login flow; SIGN_IN_AFTER_CONFIRM needs it', async t => {
+  t.equal(loadConfig({ LOGIN_FLOW: 'USER_AUTH' }).cognito.loginFlow, 'USER_AUTH')
+  t.equal(loadConfig({ LOGIN_FLOW: 'USER_AUTH', SIGN_IN_AFTER_CONFIRM: 'true' }).signInAfterConfirm, true)
+  t.equal(loadConfig({}).signInAfterConfirm, false, 'off by default')
+  const alone = t.throws(() => loadConfig({ SIGN_IN_AFTER_CONFIRM: 'true' })) as ConfigError
+  t.match(alone.problems.join('\n'), 'SIGN_IN_AFTER_CONFIRM: needs LOGIN_FLOW=USER_AUTH')
+})

@@ -13,9 +13,14 @@
 import { ApiError, type ErrorCode } from '../errors/catalog.js'
 
 export type Operation =
+  | 'StartWebAuthnRegistration' | 'CompleteWebAuthnRegistration' | 'ListWebAuthnCredentials' | 'DeleteWebAuthnCredential'
   | 'SignUp' | 'ConfirmSignUp' | 'ResendConfirmationCode'
   | 'Login' | 'RespondToAuthChallenge' | 'Refresh' | 'RevokeToken' | 'GetUser'
   | 'ForgotPassword' | 'ConfirmForgotPassword'
+  | 'UpdateUserAttributes' | 'GetUserAttributeVerificationCode' | 'VerifyUserAttribute' | 'DeleteUserAttributes'
+  | 'ChangePassword' | 'GlobalSignOut' | 'DeleteUser'
+  | 'AdminCreateUser' | 'AdminUser' | 'AdminConfirmSignUp' | 'ListUsers' | 'AdminGroups'
+  | 'AssociateSoftwareToken' | 'VerifySoftwareToken' | 'SetUserMFAPreference' | 'MfaSetupAssociate' | 'MfaSetupVerify'
 
 /**
  * The SDK commands behind each Operation: what the completeness test reads the
@@ -31,9 +36,37 @@ export const OPERATION_COMMANDS: Record<Operation, readonly string[]> = {
   RespondToAuthChallenge: ['RespondToAuthChallenge', 'AdminRespondToAuthChallenge'],
   Refresh: ['GetTokensFromRefreshToken', 'InitiateAuth'],
   RevokeToken: ['RevokeToken'],
+  // Passkey registration and management (cognito/passkeys.ts), each called with the user's access token.
+  StartWebAuthnRegistration: ['StartWebAuthnRegistration'],
+  CompleteWebAuthnRegistration: ['CompleteWebAuthnRegistration'],
+  ListWebAuthnCredentials: ['ListWebAuthnCredentials'],
+  DeleteWebAuthnCredential: ['DeleteWebAuthnCredential'],
   GetUser: ['GetUser'],
   ForgotPassword: ['ForgotPassword'],
-  ConfirmForgotPassword: ['ConfirmForgotPassword']
+  ConfirmForgotPassword: ['ConfirmForgotPassword'],
+  // The signed-in user's own account (cognito/account.ts), each called with their access token.
+  UpdateUserAttributes: ['UpdateUserAttributes'],
+  GetUserAttributeVerificationCode: ['GetUserAttributeVerificationCode'],
+  VerifyUserAttribute: ['VerifyUserAttribute'],
+  DeleteUserAttributes: ['DeleteUserAttributes'],
+  ChangePassword: ['ChangePassword'],
+  GlobalSignOut: ['GlobalSignOut'],
+  DeleteUser: ['DeleteUser'],
+  // The admin API (cognito/admin.ts): invite and resend; one user's account; confirming; searching; groups.
+  AdminCreateUser: ['AdminCreateUser'],
+  AdminUser: [
+    'AdminGetUser', 'AdminListGroupsForUser', 'AdminUpdateUserAttributes', 'AdminDeleteUserAttributes', 'AdminDisableUser',
+    'AdminEnableUser', 'AdminDeleteUser', 'AdminResetUserPassword', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'
+  ],
+  AdminConfirmSignUp: ['AdminConfirmSignUp'],
+  ListUsers: ['ListUsers'],
+  AdminGroups: ['ListGroups', 'ListUsersInGroup', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
+  // TOTP (cognito/mfa.ts): with the user's access token (/me/mfa), or with the sign-in's session (MFA_SETUP).
+  AssociateSoftwareToken: ['AssociateSoftwareToken'],
+  VerifySoftwareToken: ['VerifySoftwareToken'],
+  SetUserMFAPreference: ['SetUserMFAPreference'],
+  MfaSetupAssociate: ['AssociateSoftwareToken'],
+  MfaSetupVerify: ['VerifySoftwareToken']
 }
 
 /**
@@ -41,7 +74,11 @@ export const OPERATION_COMMANDS: Record<Operation, readonly string[]> = {
  * public (unsigned) Cognito APIs, so a credential or IAM refusal can only
  * come from these.
  */
-export const SIGNED_COMMANDS: ReadonlySet<string> = new Set(['AdminInitiateAuth', 'AdminRespondToAuthChallenge'])
+export const SIGNED_COMMANDS: ReadonlySet<string> = new Set([
+  'AdminInitiateAuth', 'AdminRespondToAuthChallenge',
+  ...(['AdminCreateUser', 'AdminUser', 'AdminConfirmSignUp', 'ListUsers', 'AdminGroups'] as const)
+    .flatMap(operation => OPERATION_COMMANDS[operation])
+])
 
 /**
  * Exceptions the SDK declares for a command in OPERATION_COMMANDS that
@@ -117,6 +154,34 @@ const CREDENTIALS: Row = { code: 'INVALID_CREDENTIALS' }
 /** Cognito's challenge session (not ours, which the route checks first) is unknown, used up or expired. */
 const RESTART_SIGN_IN: Row = { code: 'SIGN_IN_RESTART', detail: 'The sign-in session is invalid or expired; start the sign-in again.' }
 
+/** Calls made with the user's access token: a refused token, or a user gone since it was issued. */
+const ACCESS_TOKEN_ROWS: Record<string, Row> = {
+  NotAuthorizedException: { code: 'TOKEN_INVALID' },
+  UserNotFoundException: { code: 'TOKEN_INVALID' }
+}
+
+/** TOTP set-up, with an access token or a sign-in session: a wrong code, or another set-up racing this one. */
+const TOTP_ROWS: Record<string, Row> = {
+  // "Code mismatch": Cognito's answer to a wrong code while turning the token on.
+  EnableSoftwareTokenMFAException: { code: 'CODE_MISMATCH' },
+  // Another change to the user's MFA at the same moment: worth a retry.
+  ConcurrentModificationException: { code: 'UPSTREAM_THROTTLED' }
+}
+
+/** Passkey registration and management, called with the user's access token. */
+const PASSKEY_ROWS: Record<string, Row> = {
+  NotAuthorizedException: { code: 'TOKEN_INVALID' },
+  // The pool has no passkeys (local mode answers so too); a pool without a relying party is the operator's to fix.
+  WebAuthnNotEnabledException: { code: 'PASSKEYS_NOT_AVAILABLE' },
+  WebAuthnConfigurationMissingException: { code: 'INTERNAL_ERROR' },
+  // The credential does not answer the registration started, or was made for another origin, relying party or client.
+  WebAuthnChallengeNotFoundException: { code: 'PASSKEY_REJECTED' },
+  WebAuthnClientMismatchException: { code: 'PASSKEY_REJECTED' },
+  WebAuthnCredentialNotSupportedException: { code: 'PASSKEY_REJECTED' },
+  WebAuthnOriginNotAllowedException: { code: 'PASSKEY_REJECTED' },
+  WebAuthnRelyingPartyMismatchException: { code: 'PASSKEY_REJECTED' }
+}
+
 const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
   Login: {
     // Wrong password and unknown user must look the same (the emulator even
@@ -129,9 +194,15 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
   RespondToAuthChallenge: {
     // "Invalid session for the user, session is expired." and friends; a wrong
     // code is CodeMismatchException or ExpiredCodeException, by the default rows.
-    NotAuthorizedException: RESTART_SIGN_IN,
+    // A password answered at SELECT_CHALLENGE (USER_AUTH) is checked as at login.
+    NotAuthorizedException: { ...RESTART_SIGN_IN, when: [/incorrect username or password/i, CREDENTIALS] },
     UserNotFoundException: RESTART_SIGN_IN
   },
+  StartWebAuthnRegistration: PASSKEY_ROWS,
+  CompleteWebAuthnRegistration: PASSKEY_ROWS,
+  ListWebAuthnCredentials: PASSKEY_ROWS,
+  // No credential of this user by that id.
+  DeleteWebAuthnCredential: { ...PASSKEY_ROWS, ResourceNotFoundException: { code: 'PASSKEY_NOT_FOUND' } },
   Refresh: {
     NotAuthorizedException: { code: 'SESSION_EXPIRED' },
     UserNotFoundException: { code: 'SESSION_EXPIRED' },
@@ -160,7 +231,53 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
   GetUser: {
     NotAuthorizedException: { code: 'TOKEN_INVALID' },
     UserNotFoundException: { code: 'TOKEN_INVALID' }
-  }
+  },
+  // The user's own account, called with their access token: "Access Token has been revoked" and friends are the
+  // token's fault. Attribute refusals name the attribute ("user.custom:tenant: Attribute cannot be updated."): passed on.
+  UpdateUserAttributes: {
+    ...ACCESS_TOKEN_ROWS,
+    // "A client attempted to write unauthorized attribute": the app client's write attributes leave it out.
+    NotAuthorizedException: { code: 'TOKEN_INVALID', when: [/attribute/i, { code: 'INVALID_PARAMETER', passMessage: true }] },
+    InvalidParameterException: { code: 'INVALID_PARAMETER', passMessage: true }
+  },
+  GetUserAttributeVerificationCode: { ...ACCESS_TOKEN_ROWS, InvalidParameterException: { code: 'INVALID_PARAMETER', passMessage: true } },
+  VerifyUserAttribute: { ...ACCESS_TOKEN_ROWS, InvalidParameterException: { code: 'INVALID_PARAMETER', passMessage: true } },
+  DeleteUserAttributes: { ...ACCESS_TOKEN_ROWS, InvalidParameterException: { code: 'INVALID_PARAMETER', passMessage: true } },
+  ChangePassword: {
+    ...ACCESS_TOKEN_ROWS,
+    // A wrong current password is Cognito's "Incorrect username or password.": not the session's end.
+    NotAuthorizedException: { code: 'TOKEN_INVALID', when: [/incorrect username or password/i, { code: 'CURRENT_PASSWORD_INCORRECT' }] }
+  },
+  GlobalSignOut: ACCESS_TOKEN_ROWS,
+  DeleteUser: ACCESS_TOKEN_ROWS,
+  AdminCreateUser: {
+    // MessageAction RESEND for a user who already signed in: "User is already confirmed" and the like.
+    UnsupportedUserStateException: { code: 'INVITE_NOT_PENDING' },
+    // e.g. an invitation by SMS to a user without a phone number in a pool that cannot send SMS.
+    PreconditionNotMetException: { code: 'INVALID_PARAMETER' }
+  },
+  AdminConfirmSignUp: {
+    // "User cannot be confirmed. Current status is CONFIRMED"
+    NotAuthorizedException: { code: 'NOT_PERMITTED', when: [/current status is confirmed/i, { code: 'ALREADY_CONFIRMED' }] }
+  },
+  ListUsers: {
+    // "Invalid search attribute", "Error while parsing filter": the admin's filter, named in the detail by the route.
+    InvalidParameterException: { code: 'INVALID_PARAMETER', when: [/filter|search attribute/i, { code: 'INVALID_FILTER' }] }
+  },
+  AdminGroups: {
+    // "Group not found." is the admin's to fix; a missing pool is still the operator's (the default row).
+    ResourceNotFoundException: { code: 'INTERNAL_ERROR', when: [/group/i, { code: 'GROUP_NOT_FOUND' }] }
+  },
+  AssociateSoftwareToken: { ...ACCESS_TOKEN_ROWS, ...TOTP_ROWS },
+  VerifySoftwareToken: { ...ACCESS_TOKEN_ROWS, ...TOTP_ROWS },
+  SetUserMFAPreference: {
+    ...ACCESS_TOKEN_ROWS,
+    // "User has not verified software token mfa": TOTP turned on before POST /me/mfa/totp/verify.
+    InvalidParameterException: { code: 'INVALID_PARAMETER', when: [/not verified|not enabled|not set ?up/i, { code: 'MFA_NOT_SET_UP' }] }
+  },
+  // During sign-in (MFA_SETUP) the session stands for the user: refused, it is the sign-in that must start again.
+  MfaSetupAssociate: { ...TOTP_ROWS, NotAuthorizedException: RESTART_SIGN_IN, UserNotFoundException: RESTART_SIGN_IN },
+  MfaSetupVerify: { ...TOTP_ROWS, NotAuthorizedException: RESTART_SIGN_IN, UserNotFoundException: RESTART_SIGN_IN }
 }
 
 /**

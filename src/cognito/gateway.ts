@@ -4,9 +4,14 @@
  * module per concern, all sharing one SDK client and one SECRET_HASH rule.
  */
 import type { Config, LoginFlow, Pool } from '../config.js'
+import { adminIntents, type AdminIntents } from './admin.js'
+import { accountIntents, type AccountIntents } from './account.js'
 import { cognitoContext, createSdkClient, localCredentials, observeSdk, type CallListener, type CognitoCall, type SdkClient } from './client.js'
+import { mfaIntents, type MfaIntents } from './mfa.js'
 import { hostedUiIntents, type HostedUiIntents } from './oauth-token.js'
+import { passkeyIntents, type PasskeyIntents } from './passkeys.js'
 import { passwordResetIntents, type PasswordResetIntents } from './password-reset.js'
+import { passwordlessIntents, type PasswordlessIntents } from './passwordless.js'
 import { profileIntents, type ProfileIntents } from './profile.js'
 import { sessionIntents, type SessionIntents } from './sessions.js'
 import { signUpIntents, type SignUpIntents } from './sign-up.js'
@@ -14,7 +19,8 @@ import { signUpIntents, type SignUpIntents } from './sign-up.js'
 export type { CallListener, CognitoCall } from './client.js'
 export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
-export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents {
+export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents,
+  AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */
   readonly hasClientSecret: boolean
   /**
@@ -56,8 +62,13 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
   return {
     ...signUpIntents(context),
     ...sessionIntents(context),
+    ...passwordlessIntents(context),
+    ...passkeyIntents(context),
     ...passwordResetIntents(context),
     ...profileIntents(context),
+    ...adminIntents(context),
+    ...accountIntents(context),
+    ...mfaIntents(context),
     ...hostedUiIntents(context, { domain: options.domain, timeoutMs: options.timeoutMs, report }),
     hasClientSecret: pool.clientSecret !== undefined,
     observe (listener) {

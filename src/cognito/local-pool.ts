@@ -10,16 +10,21 @@
  */
 import {
   AddCustomAttributesCommand,
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  GetGroupCommand,
   InvalidPasswordException,
+  ResourceNotFoundException,
   type SchemaAttributeType,
+  SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
   UsernameExistsException
 } from '@aws-sdk/client-cognito-identity-provider'
@@ -32,6 +37,13 @@ export interface LocalPool {
 }
 
 export const DEMO_USER = { username: 'demo', email: 'demo@example.com' }
+/** The demo administrator: a member of the admin group (ADMIN_GROUP, `admins` by default), with the demo user's password. */
+export const DEMO_ADMIN = { username: 'admin', email: 'admin@example.com' }
+/** Groups an administrator can move users between in the README's walkthrough. */
+export const DEMO_GROUPS = [
+  { GroupName: 'editors', Description: 'Demo group: may edit' },
+  { GroupName: 'viewers', Description: 'Demo group: may view' }
+]
 
 /** Cognito's default policy: what a pool created in the console starts with. */
 export const LOCAL_PASSWORD_POLICY = {
@@ -175,4 +187,48 @@ async function createDemoUser (client: CognitoIdentityProviderClient, userPoolId
     if (err instanceof InvalidPasswordException) throw new Error(`LOCAL_DEMO_PASSWORD: ${err.message}`, { cause: err })
     throw err
   }
+}
+
+/**
+ * The admin group (and the demo groups) and the demo administrator in it,
+ * created when missing (the emulator wipes a group created twice, so each is
+ * looked up first); the administrator's password is set again on every
+ * start, as the demo user's.
+ */
+export async function ensureLocalAdmin (client: CognitoIdentityProviderClient, userPoolId: string, group: string, password: string): Promise<void> {
+  for (const wanted of [{ GroupName: group, Description: 'Administrators: may call /admin/*' }, ...DEMO_GROUPS]) {
+    try {
+      await client.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName: wanted.GroupName }))
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err
+      await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, ...wanted }))
+    }
+  }
+  try {
+    await client.send(new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: DEMO_ADMIN.username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email', Value: DEMO_ADMIN.email }, { Name: 'email_verified', Value: 'true' }]
+    }))
+  } catch (err) {
+    if (!(err instanceof UsernameExistsException)) throw err
+  }
+  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: DEMO_ADMIN.username, Password: password, Permanent: true }))
+  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, GroupName: group, Username: DEMO_ADMIN.username }))
+}
+
+/**
+ * The pool's MFA setting follows LOCAL_MFA on every start, as an operator
+ * sets a real pool's: off, optional (users may turn TOTP on), or required
+ * (a user without MFA sets TOTP up while signing in: the MFA_SETUP challenge,
+ * which the local layer answers).
+ */
+export async function applyLocalMfa (client: CognitoIdentityProviderClient, userPoolId: string, mfa: 'off' | 'optional' | 'required'): Promise<void> {
+  const setting = { off: 'OFF', optional: 'OPTIONAL', required: 'ON' } as const
+  await client.send(new SetUserPoolMfaConfigCommand({
+    UserPoolId: userPoolId,
+    MfaConfiguration: setting[mfa],
+    SoftwareTokenMfaConfiguration: { Enabled: mfa !== 'off' }
+  }))
 }

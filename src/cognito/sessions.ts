@@ -91,7 +91,8 @@ export function sessionIntents ({ sdk, pool, loginFlow, hashFor }: CognitoContex
   }
 }
 
-function authResult (operation: Operation, out: AuthOutput): AuthResult {
+/** Cognito's answer to a sign-in step as a domain result. */
+export function authResult (operation: Operation, out: AuthOutput): AuthResult {
   const result = out.AuthenticationResult
   if (result?.AccessToken && result.IdToken) {
     return { kind: 'authenticated', tokens: { accessToken: result.AccessToken, idToken: result.IdToken, refreshToken: result.RefreshToken } }

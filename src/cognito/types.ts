@@ -10,7 +10,14 @@ export interface Tokens {
 
 export type AuthResult =
   | { kind: 'authenticated', tokens: Tokens }
-  | { kind: 'challenge', name: ChallengeNameType | string, session?: string, parameters: Record<string, string> }
+  | {
+    kind: 'challenge'
+    name: ChallengeNameType | string
+    session?: string
+    parameters: Record<string, string>
+    /** SELECT_CHALLENGE (USER_AUTH): the first factors the user may choose from. */
+    available?: string[]
+  }
 
 /**
  * Who is really asking, for Cognito's threat protection: without it, every

@@ -36,6 +36,12 @@ export const ERROR_CATALOG = {
     title: 'The code has expired; ask for a new one.',
     advice: 'Request a new code (resend or forgot) and use the newest one.'
   },
+  INVALID_FILTER: {
+    status: 400,
+    title: 'The user search filter is not valid.',
+    advice: 'Write the filter as <attribute> = "<value>" (exact) or <attribute> ^= "<value>" (starts with), on one searchable attribute: ' +
+      'username, email, phone_number, name, given_name, family_name, preferred_username, cognito:user_status, status or sub.'
+  },
   REDIRECT_NOT_ALLOWED: {
     status: 400,
     title: 'The redirect target is not allowed.',
@@ -67,6 +73,30 @@ export const ERROR_CATALOG = {
     status: 400,
     title: 'That MFA method is not set up for this user or pool.',
     advice: 'Set the MFA method up first (or choose another); the pool or the user does not have it.'
+  },
+  PASSKEYS_NOT_AVAILABLE: {
+    status: 400,
+    title: 'Passkeys are not available here.',
+    advice: 'The user pool does not have passkeys (WebAuthn) turned on, or the service runs in local mode, which does not support them. ' +
+      'Offer another way to sign in (password, e-mail code).'
+  },
+  PASSKEY_REJECTED: {
+    status: 400,
+    title: 'The passkey credential was refused.',
+    advice: 'The credential does not answer the registration started here (it expired or was already used), ' +
+      'or was made for another origin, relying party or client: start again at POST /me/passkeys/start and pass its options to ' +
+      'navigator.credentials.create() unchanged.'
+  },
+  PASSKEY_NOT_FOUND: {
+    status: 404,
+    title: 'No such passkey.',
+    advice: 'List the user\'s passkeys (GET /me/passkeys) and use a credentialId from there.'
+  },
+  CURRENT_PASSWORD_INCORRECT: {
+    status: 400,
+    title: 'The current password is incorrect.',
+    advice: 'Ask the user for their current password again; the session goes on. Repeated failures count against the account like failed ' +
+      'sign-ins (TOO_MANY_ATTEMPTS); a forgotten password is reset with forgot/reset.'
   },
   UNAUTHENTICATED: {
     status: 401,
@@ -118,6 +148,12 @@ export const ERROR_CATALOG = {
     title: 'The access token lacks a scope this operation needs.',
     advice: 'Sign in with the scope named in the detail (for /me: aws.cognito.signin.user.admin); signing in the same way again will not help.'
   },
+  ADMIN_REQUIRED: {
+    status: 403,
+    title: 'This operation is for administrators.',
+    advice: 'Sign in as a member of the admin group (ADMIN_GROUP), or call with a service token from an admin client (ADMIN_CLIENT_IDS) ' +
+      'carrying an admin scope (ADMIN_SCOPES).'
+  },
   TEMPORARY_PASSWORD_EXPIRED: {
     status: 403,
     title: 'The temporary password has expired; an administrator must reset it.',
@@ -131,7 +167,12 @@ export const ERROR_CATALOG = {
   USER_NOT_FOUND: {
     status: 404,
     title: 'No such user.',
-    advice: 'Check the username; this answer only exists with REVEAL_USER_EXISTENCE.'
+    advice: 'Check the username; self-service routes answer this only with REVEAL_USER_EXISTENCE, the admin API always.'
+  },
+  GROUP_NOT_FOUND: {
+    status: 404,
+    title: 'No such group.',
+    advice: 'Check the group name against GET /admin/groups; groups are created in the user pool, not through this service.'
   },
   USERNAME_EXISTS: {
     status: 409,
@@ -147,6 +188,12 @@ export const ERROR_CATALOG = {
     status: 409,
     title: 'The account is already confirmed.',
     advice: 'Nothing to confirm: sign in.'
+  },
+  INVITE_NOT_PENDING: {
+    status: 409,
+    title: 'The user has no pending invitation.',
+    advice: 'Only a user who has not yet signed in with the temporary password (status FORCE_CHANGE_PASSWORD) can be sent the invitation again; ' +
+      'for anyone else, reset the password instead.'
   },
   REQUEST_TIMEOUT: {
     status: 408,

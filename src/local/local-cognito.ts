@@ -16,7 +16,8 @@ import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { completeLocalConfig, type LocalConfig, type LocalStart } from '../config.js'
 import { createSdkClient, localCredentials, type SdkClient } from '../cognito/client.js'
-import { DEMO_USER, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from '../cognito/local-pool.js'
+import { DEMO_ADMIN, DEMO_USER, ensureLocalAdmin, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from '../cognito/local-pool.js'
+import { applyLocalMfa } from '../cognito/local-pool.js'
 import type { Emulator } from './emulator.js'
 import { createOutbox, type Outbox } from './outbox.js'
 import { quietSdkNotices } from './quiet-sdk-notices.js'
@@ -34,6 +35,8 @@ export interface LocalCognito {
   outbox: Outbox
   emulator: Emulator
   demoUser: { username: string, email: string, password: string }
+  /** A member of the admin group (ADMIN_GROUP), with the demo user's password. */
+  demoAdmin: { username: string, email: string, password: string, group: string }
   /** True when this start created the pool (first start, or a wiped data dir). */
   created: boolean
 }
@@ -80,6 +83,8 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, give
       clientSecret: start.local.clientSecret,
       oauth: hostedUiUrls(start)
     })
+    await applyLocalMfa(sdk, pool.userPoolId, start.local.mfa)
+    await ensureLocalAdmin(sdk, pool.userPoolId, start.admin.group, start.local.demoPassword)
     const state: LocalState = {
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,
@@ -101,6 +106,7 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, give
       // Closing waits for the last messages to reach messages.json.
       emulator: { ...emulator, close: async () => { await outbox.flush(); await emulator.close() } },
       demoUser: { ...DEMO_USER, password: start.local.demoPassword },
+      demoAdmin: { ...DEMO_ADMIN, password: start.local.demoPassword, group: start.admin.group },
       created: pool.created
     }
   } catch (err) {

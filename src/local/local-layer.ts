@@ -13,15 +13,26 @@ import type { Route, Router } from 'cognito-local/lib/server/Router.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import { accessTokens } from './guards/access-tokens.js'
 import { appClientSettings } from './guards/app-client-settings.js'
+import { attributeDeletion } from './guards/attribute-deletion.js'
 import { attributeSchema } from './guards/attribute-schema.js'
+import { attributeVerification } from './guards/attribute-verification.js'
 import { challengeSessions } from './guards/challenge-sessions.js'
+import { choiceBasedSignIn } from './guards/choice-based-sign-in.js'
 import { confirmationStatus } from './guards/confirmation-status.js'
+import { currentPassword } from './guards/current-password.js'
 import { disabledUsers } from './guards/disabled-users.js'
+import { mfaSetup } from './guards/mfa-setup.js'
+import { invitations } from './guards/invitations.js'
+import { listPagination } from './guards/list-pagination.js'
 import { passwordPolicy } from './guards/password-policy.js'
 import { passwordSignIn } from './guards/password-sign-in.js'
 import { secretHashCheck } from './guards/secret-hash.js'
 import { tokenSessions } from './guards/token-sessions.js'
+import { adminResetUserPassword } from './operations/admin-reset-user-password.js'
+import { adminUserGlobalSignOut } from './operations/admin-user-global-sign-out.js'
 import { getTokensFromRefreshToken } from './operations/get-tokens-from-refresh-token.js'
+import { passkeyOperations } from './operations/passkeys.js'
+import { globalSignOut } from './operations/global-sign-out.js'
 import { resendConfirmationCode } from './operations/resend-confirmation-code.js'
 
 export type { Route }
@@ -42,7 +53,11 @@ export interface LocalGuard {
 
 const OPERATIONS: LocalOperation[] = [
   resendConfirmationCode,
-  getTokensFromRefreshToken
+  getTokensFromRefreshToken,
+  ...passkeyOperations,
+  globalSignOut,
+  adminResetUserPassword,
+  adminUserGlobalSignOut
 ]
 
 const GUARDS: LocalGuard[] = [
@@ -53,11 +68,20 @@ const GUARDS: LocalGuard[] = [
   accessTokens,
   challengeSessions,
   disabledUsers,
+  // USER_AUTH's password step goes on through the password guard below.
+  choiceBasedSignIn,
   passwordSignIn,
   confirmationStatus,
+  currentPassword,
   passwordPolicy,
   attributeSchema,
-  tokenSessions
+  attributeDeletion,
+  attributeVerification,
+  tokenSessions,
+  // After token-sessions: tokens it withholds are never kept; those it issues it stamps and keeps itself.
+  mfaSetup,
+  invitations,
+  listPagination
 ]
 
 /** cognito-local's router with the local layer in front. */

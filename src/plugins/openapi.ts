@@ -130,8 +130,9 @@ function header (use: HeaderUse): [string, unknown] {
   return [name, { ...component, required: use.required ?? component.required, description: use.description ?? component.description }]
 }
 
-/** Whether `{}` satisfies a body schema: an object schema that requires nothing. */
+/** Whether `{}` satisfies a body schema: an object schema that requires nothing (no field, no minimum number of them). */
 function acceptsEmptyObject (body: unknown): boolean {
-  const schema = body as { type?: unknown, required?: unknown[] } | undefined
-  return schema?.type === 'object' && (schema.required === undefined || schema.required.length === 0)
+  const schema = body as { type?: unknown, required?: unknown[], minProperties?: unknown } | undefined
+  return schema?.type === 'object' && (schema.required === undefined || schema.required.length === 0) &&
+    !(typeof schema.minProperties === 'number' && schema.minProperties > 0)
 }

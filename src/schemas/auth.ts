@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { DeviceName, TotpSetupSchema } from './mfa.js'
+import { PasskeyCredentialSchema } from './passkeys.js'
 import { StringEnum } from './string-enum.js'
 
 export const Username = Type.String({
@@ -102,11 +104,21 @@ const ChallengeSchema = Type.Object({
   session: Type.String({ description: 'Opaque, sealed by this service for this user and challenge; send it back with the answer within 3 minutes.' }),
   respondWith: Type.Array(Type.String(), {
     description: 'The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. ' +
-      'Empty when this service cannot answer the challenge yet (MFA_SETUP).'
+      'Empty when this service cannot answer the challenge (MFA_SETUP when the pool cannot set up TOTP).'
+  }),
+  setup: Type.Optional({
+    ...TotpSetupSchema,
+    description: 'MFA_SETUP: the authenticator app to enrol before signing in (the pool requires MFA). Show the QR code, then answer ' +
+      'with challenge MFA_SETUP and the first code the app shows (optionally deviceName).'
   }),
   parameters: Type.Record(Type.String(), Type.String(), {
-    description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION.'
-  })
+    description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION, or (WEB_AUTHN) ' +
+      'CREDENTIAL_REQUEST_OPTIONS: the JSON for navigator.credentials.get(), as Cognito sent it.'
+  }),
+  availableChallenges: Type.Optional(Type.Array(Type.String(), {
+    description: 'SELECT_CHALLENGE (LOGIN_FLOW=USER_AUTH): the first factors this user may choose from ' +
+      '(PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN...); send the choice as answer.'
+  }))
 })
 
 export type Authenticated = Static<typeof AuthenticatedSchema>
@@ -143,7 +155,14 @@ export const ChallengeBodySchema = Type.Object({
   newPassword: Type.Optional(Password),
   code: Type.Optional(Type.String({ pattern: '^\\d{6,8}$', description: 'MFA or OTP code.' })),
   mfaType: Type.Optional(StringEnum(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'], { description: 'The answer to SELECT_MFA_TYPE.' })),
-  answer: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'The answer to a CUSTOM_CHALLENGE.' })),
+  answer: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 2048,
+    description: 'The answer to a CUSTOM_CHALLENGE, or the factor chosen at SELECT_CHALLENGE (one of availableChallenges).'
+  })),
+  password: Type.Optional({ ...Password, description: 'With answer PASSWORD to SELECT_CHALLENGE: the password.' }),
+  credential: Type.Optional(PasskeyCredentialSchema),
+  deviceName: Type.Optional({ ...DeviceName, description: 'With MFA_SETUP: a name for the authenticator, e.g. "Work phone".' }),
   attributes: Type.Optional(Attributes),
   tokenDelivery: Type.Optional(TokenDelivery)
 }, { additionalProperties: false, description: 'Send the fields the challenge listed in respondWith.' })

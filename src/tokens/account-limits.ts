@@ -16,7 +16,8 @@ export type AttemptKind = 'sign-in' | 'code'
 
 /** The answers that mean "wrong guess"; anything else (our outage, throttling) costs the account nothing. */
 const FAILURES: Record<AttemptKind, ReadonlySet<ErrorCode>> = {
-  'sign-in': new Set(['INVALID_CREDENTIALS', 'CODE_MISMATCH', 'CODE_EXPIRED', 'SIGN_IN_RESTART']),
+  // A wrong current password at a password change (POST /me/password) is a password guess too.
+  'sign-in': new Set(['INVALID_CREDENTIALS', 'CURRENT_PASSWORD_INCORRECT', 'CODE_MISMATCH', 'CODE_EXPIRED', 'SIGN_IN_RESTART']),
   code: new Set(['CODE_MISMATCH', 'CODE_EXPIRED'])
 }
 

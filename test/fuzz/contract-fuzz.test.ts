@@ -47,10 +47,10 @@ const testApp = await buildTestApp(t, {
 const { app, config, local, logs } = testApp
 const demo = local.demoUser
 
-async function login (tokenDelivery: 'body' | 'cookie') {
-  const payload = { username: demo.username, password: demo.password, tokenDelivery }
+async function login (tokenDelivery: 'body' | 'cookie', user: { username: string, password: string } = demo) {
+  const payload = { username: user.username, password: user.password, tokenDelivery }
   const response = await app.inject({ method: 'POST', url: '/auth/login', payload })
-  if (response.statusCode !== 200) throw new Error(`the demo user cannot sign in: ${response.body}`)
+  if (response.statusCode !== 200) throw new Error(`${user.username} cannot sign in: ${response.body}`)
   return response
 }
 
@@ -68,10 +68,11 @@ t.teardown(() => admin.destroy())
  * new for each operation, since one fuzzed before may have revoked, confirmed or answered the last ones.
  */
 async function realValues (): Promise<FuzzContext> {
-  const tokens = (await login('body')).json().tokens as { accessToken: string, idToken: string, refreshToken: string }
-  const cookies: Record<string, string[]> = {}
-  for (const cookie of (await login('cookie')).cookies) (cookies[cookie.name] ??= []).push(cookie.value)
+  // The tokens and cookies are a fresh user's: the fuzzer may change its password, sign it out everywhere or delete it.
   const confirmed = await testApp.confirmedUser('fuzzok')
+  const tokens = (await login('body', confirmed)).json().tokens as { accessToken: string, idToken: string, refreshToken: string }
+  const cookies: Record<string, string[]> = {}
+  for (const cookie of (await login('cookie', confirmed)).cookies) (cookies[cookie.name] ??= []).push(cookie.value)
 
   const pending = uniqueUsername('fuzzpending')
   const signUp = await app.inject({

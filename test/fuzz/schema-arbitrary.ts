@@ -105,10 +105,11 @@ function objectFor (schema: JsonSchema, hints: Hints): fc.Arbitrary<Record<strin
       selector: ([name]) => name
     })
     : fc.constant([] as Array<[string, unknown]>)
+  const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0
   return fc.tuple(fc.tuple(...known), extra).map(([fields, more]) => objectOf([
     ...fields.filter(([, present]) => present).map(([name, , value]): [string, unknown] => [name, value]),
     ...more
-  ]))
+  ])).filter(object => Object.keys(object).length >= minProperties)
 }
 
 /** A value the schema accepts; `name` is the property it is for, so a hint of that name is offered too. */
@@ -145,7 +146,11 @@ function fromSchema (schema: JsonSchema, hints: Hints): fc.Arbitrary<unknown> {
       const items = (schema.items ?? {}) as JsonSchema
       const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0
       const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : minItems + 4
-      return fc.array(fromSchema(items, hints), { minLength: minItems, maxLength: Math.min(maxItems, minItems + 4) })
+      const lengths = { minLength: minItems, maxLength: Math.min(maxItems, minItems + 4) }
+      // uniqueItems compares JSON values: so does the selector.
+      return schema.uniqueItems === true
+        ? fc.uniqueArray(fromSchema(items, hints), { ...lengths, selector: value => JSON.stringify(value) })
+        : fc.array(fromSchema(items, hints), lengths)
     }
     case 'object': return objectFor(schema, hints)
     default: return schema.properties === undefined ? fc.jsonValue({ maxDepth: 2 }) : objectFor(schema, hints)

@@ -50,6 +50,15 @@ function bookOf (services: Services): Map<string, Pending> {
 
 const ANSWERS = ['RespondToAuthChallenge', 'AdminRespondToAuthChallenge']
 
+/**
+ * A session handed out by a step between a challenge and its answer (the
+ * MFA_SETUP steps AssociateSoftwareToken and VerifySoftwareToken), for the
+ * same user, challenge and client: the answer may then present it.
+ */
+export function rememberChallengeSession (services: Services, session: string, pending: Omit<Pending, 'expiresAt'>): void {
+  bookOf(services).set(session, { ...pending, expiresAt: services.clock.get().getTime() + CHALLENGE_SESSION_MS })
+}
+
 export const challengeSessions: LocalGuard = {
   name: 'challenge sessions',
   targets: ['InitiateAuth', 'AdminInitiateAuth', ...ANSWERS],

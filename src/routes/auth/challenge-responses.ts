@@ -6,7 +6,10 @@
 import { invalidFields } from '../../errors/catalog.js'
 import type { ChallengeBody } from '../../schemas/auth.js'
 
-type Field = 'newPassword' | 'code' | 'mfaType' | 'answer'
+type Field = 'newPassword' | 'code' | 'mfaType' | 'answer' | 'credential'
+
+/** The first factors a SELECT_CHALLENGE answer may name (USER_AUTH; SRP needs a client that speaks it). */
+const CHOICES = ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN']
 
 const ROWS: Record<string, { field: Field, key: string }> = {
   NEW_PASSWORD_REQUIRED: { field: 'newPassword', key: 'NEW_PASSWORD' },
@@ -15,7 +18,10 @@ const ROWS: Record<string, { field: Field, key: string }> = {
   EMAIL_OTP: { field: 'code', key: 'EMAIL_OTP_CODE' },
   SMS_OTP: { field: 'code', key: 'SMS_OTP_CODE' },
   SELECT_MFA_TYPE: { field: 'mfaType', key: 'ANSWER' },
-  CUSTOM_CHALLENGE: { field: 'answer', key: 'ANSWER' }
+  CUSTOM_CHALLENGE: { field: 'answer', key: 'ANSWER' },
+  SELECT_CHALLENGE: { field: 'answer', key: 'ANSWER' },
+  // The passkey's assertion from navigator.credentials.get(), as the JSON Cognito expects.
+  WEB_AUTHN: { field: 'credential', key: 'CREDENTIAL' }
 }
 
 /** The fields POST /auth/challenge needs for `challenge`; empty when this BFF cannot answer it. */
@@ -36,7 +42,16 @@ export function challengeResponses (body: ChallengeBody): Record<string, string>
   if (value === undefined) {
     throw invalidFields([{ field: `/body/${row.field}`, message: 'is required' }], `${body.challenge} needs ${row.field}.`)
   }
-  const responses: Record<string, string> = { [row.key]: value }
+  const responses: Record<string, string> = { [row.key]: typeof value === 'string' ? value : JSON.stringify(value) }
+  if (body.challenge === 'SELECT_CHALLENGE') {
+    if (!CHOICES.includes(String(value))) {
+      throw invalidFields([{ field: '/body/answer', message: `must be one of ${CHOICES.join(', ')}` }], 'SELECT_CHALLENGE needs a factor as answer.')
+    }
+    if (value === 'PASSWORD') {
+      if (body.password === undefined) throw invalidFields([{ field: '/body/password', message: 'is required' }], 'Answer PASSWORD needs password.')
+      responses.PASSWORD = body.password
+    }
+  }
   if (body.challenge === 'NEW_PASSWORD_REQUIRED') {
     for (const [name, attribute] of Object.entries(body.attributes ?? {})) responses[`userAttributes.${name}`] = attribute
   }

@@ -5,24 +5,30 @@
 import type { FastifyReply } from 'fastify'
 import type { AuthResult } from '../../cognito/gateway.js'
 import type { Delivery, SessionService } from '../../tokens/session.js'
+import type { TotpSetup } from '../../schemas/mfa.js'
 import { fieldsFor } from './challenge-responses.js'
 
 /** Challenge parameters a client may see (never SRP material or user attributes blobs). */
 const PUBLIC_PARAMETERS = new Set([
   'CODE_DELIVERY_DELIVERY_MEDIUM',
   'CODE_DELIVERY_DESTINATION',
+  // WEB_AUTHN: the options for navigator.credentials.get() (challenge, allowed credentials): public by design.
+  'CREDENTIAL_REQUEST_OPTIONS',
   'MFAS_CAN_CHOOSE',
   'MFAS_CAN_SETUP',
   'requiredAttributes'
 ])
 
-export function signInAnswer (sessions: SessionService, reply: FastifyReply, result: AuthResult, username: string, delivery: Delivery) {
-  return result.kind === 'challenge' ? challenge(sessions, result, username) : sessions.issue(reply, result.tokens, delivery)
+/** `setup`: MFA_SETUP's enrolment (routes/auth/mfa-setup.ts), answered with the challenge. */
+export function signInAnswer (
+  sessions: SessionService, reply: FastifyReply, result: AuthResult, username: string, delivery: Delivery, setup?: TotpSetup
+) {
+  return result.kind === 'challenge' ? challenge(sessions, result, username, setup) : sessions.issue(reply, result.tokens, delivery)
 }
 
-function challenge (sessions: SessionService, result: Extract<AuthResult, { kind: 'challenge' }>, given: string) {
+function challenge (sessions: SessionService, result: Extract<AuthResult, { kind: 'challenge' }>, given: string, setup?: TotpSetup) {
   const parameters = Object.fromEntries(Object.entries(result.parameters).filter(([key]) => PUBLIC_PARAMETERS.has(key)))
-  const respondWith = fieldsFor(result.name)
+  const respondWith = setup === undefined ? fieldsFor(result.name) : ['code']
   if (result.name === 'NEW_PASSWORD_REQUIRED' && parameters.requiredAttributes) {
     // Cognito lists them as ["userAttributes.given_name", ...].
     for (const name of JSON.parse(parameters.requiredAttributes) as string[]) respondWith.push(`attributes.${name.replace(/^userAttributes\./, '')}`)
@@ -35,6 +41,8 @@ function challenge (sessions: SessionService, result: Extract<AuthResult, { kind
     username,
     session: sessions.challenges.seal({ session: result.session ?? '', username, challenge: result.name }),
     respondWith,
-    parameters
+    parameters,
+    ...(result.available === undefined ? {} : { availableChallenges: result.available }),
+    ...(setup === undefined ? {} : { setup })
   }
 }

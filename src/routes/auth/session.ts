@@ -9,7 +9,10 @@ import {
 } from '../../schemas/auth.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
+import { invalidFields } from '../../errors/catalog.js'
+import { ChoiceLoginBodySchema } from '../../schemas/passwordless.js'
 import { challengeResponses } from './challenge-responses.js'
+import { completeMfaSetup, mfaSetupAnswer, withMfaSetup } from './mfa-setup.js'
 import { signInAnswer } from './session-response.js'
 import { userContext } from './user-context.js'
 
@@ -26,8 +29,14 @@ const MAYBE_CLEARED = {
 const SIGNED_IN = 'Signed in (`status: "authenticated"`: session cookies set, or the tokens in the body with tokenDelivery "body"), ' +
   'or the next challenge (`status: "challenge"`).'
 
+/** USER_AUTH: a password sent without a preference means the password is the first factor. */
+const passwordFirst = (password: string | undefined) => password === undefined ? undefined : 'PASSWORD' as const
+
 const session: FastifyPluginAsyncTypebox = async (fastify) => {
   const { cognito, sessions } = fastify
+
+  // Choice-based sign-in takes a username alone, or a preferred first factor: the body's schema follows the flow.
+  const choice = fastify.config.cognito.loginFlow === 'USER_AUTH'
 
   fastify.post('/auth/login', {
     schema: {
@@ -35,21 +44,30 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'login',
       summary: 'Sign in with username and password',
       description: 'Answers either `status: "authenticated"` (cookies set, or tokens in the body with tokenDelivery "body") ' +
-        'or `status: "challenge"` with what to send next. Wrong password and unknown user get the same INVALID_CREDENTIALS.',
-      body: LoginBodySchema,
+        'or `status: "challenge"` with what to send next. Wrong password and unknown user get the same INVALID_CREDENTIALS. ' +
+        'With LOGIN_FLOW=USER_AUTH (choice-based sign-in) the password is optional and `preferredChallenge` ' +
+        '(PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN) may name the first factor; a username alone answers the SELECT_CHALLENGE challenge.',
+      body: (choice ? ChoiceLoginBodySchema : LoginBodySchema) as typeof ChoiceLoginBodySchema,
       response: {
         200: json(LoginResponseSchema, { description: SIGNED_IN, headers: ['SetSessionCookies'] }),
         ...problems([
           ...SIGN_IN_ROUTE, 'INVALID_PARAMETER', 'MFA_NOT_SET_UP', 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS',
-          'USER_NOT_CONFIRMED', 'PASSWORD_RESET_REQUIRED', 'TEMPORARY_PASSWORD_EXPIRED', 'CODE_DELIVERY_FAILED'
-        ])
+          'USER_NOT_CONFIRMED', 'PASSWORD_RESET_REQUIRED', 'TEMPORARY_PASSWORD_EXPIRED', 'CODE_DELIVERY_FAILED', 'SIGN_IN_RESTART'
+        ], { notes: { SIGN_IN_RESTART: 'MFA_SETUP: Cognito refused the new sign-in session while the authenticator was being prepared.' } })
       }
     }
   }, async (request, reply) => {
-    const { username, password, tokenDelivery = 'cookie' } = request.body
+    const { username, password, preferredChallenge, tokenDelivery = 'cookie' } = request.body
     const context = userContext(request, fastify.config.publicUrl)
-    const result = await fastify.accountLimits.attempt('sign-in', username, () => cognito.passwordLogin({ username, password, context }))
-    return signInAnswer(sessions, reply, result, username, tokenDelivery)
+    if (preferredChallenge === 'PASSWORD' && password === undefined) {
+      throw invalidFields([{ field: '/body/password', message: 'is required' }], 'preferredChallenge PASSWORD needs password.')
+    }
+    const result = await fastify.accountLimits.attempt('sign-in', username, () => choice
+      ? cognito.choiceLogin({ username, password, preferredChallenge: preferredChallenge ?? passwordFirst(password), context })
+      // The schema of the other flows requires the password.
+      : cognito.passwordLogin({ username, password: password as string, context }))
+    const step = await withMfaSetup(fastify, result, username)
+    return signInAnswer(sessions, reply, step.result, username, tokenDelivery, step.setup)
   })
 
   fastify.post('/auth/challenge', {
@@ -64,20 +82,24 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
         200: json(LoginResponseSchema, { description: SIGNED_IN, headers: ['SetSessionCookies'] }),
         ...problems([
           ...SIGN_IN_ROUTE, 'CODE_MISMATCH', 'CODE_EXPIRED', 'INVALID_PARAMETER', 'INVALID_PASSWORD', 'MFA_NOT_SET_UP', 'TOO_MANY_ATTEMPTS',
-          'SIGN_IN_RESTART', 'USER_NOT_CONFIRMED', 'PASSWORD_RESET_REQUIRED', 'ALIAS_EXISTS', 'CODE_DELIVERY_FAILED'
+          'SIGN_IN_RESTART', 'USER_NOT_CONFIRMED', 'PASSWORD_RESET_REQUIRED', 'ALIAS_EXISTS', 'CODE_DELIVERY_FAILED', 'INVALID_CREDENTIALS'
         ], { notes: { SIGN_IN_RESTART: 'The session is not this service\'s for this user and challenge, has expired, or Cognito refused it.' } })
       }
     }
   }, async (request, reply) => {
     const { username, challenge: name, session, tokenDelivery = 'cookie' } = request.body
-    const responses = challengeResponses(request.body)
+    // MFA_SETUP is answered in steps of its own (routes/auth/mfa-setup.ts), with the first code of the new authenticator.
+    const setUp = name === 'MFA_SETUP' ? mfaSetupAnswer(request.body) : undefined
+    const responses = setUp === undefined ? challengeResponses(request.body) : {}
     const context = userContext(request, fastify.config.publicUrl)
     // A made-up session counts as a failed attempt too: it is how a takeover would be tried.
     const result = await fastify.accountLimits.attempt('sign-in', username, async () => {
       const cognitoSession = sessions.challenges.open(session, { username, challenge: name })
+      if (setUp !== undefined) return await completeMfaSetup(fastify, { username, session: cognitoSession, ...setUp, context })
       return await cognito.respondToChallenge({ username, challenge: name, session: cognitoSession, responses, context })
     })
-    return signInAnswer(sessions, reply, result, username, tokenDelivery)
+    const step = await withMfaSetup(fastify, result, username)
+    return signInAnswer(sessions, reply, step.result, username, tokenDelivery, step.setup)
   })
 
   fastify.post('/auth/refresh', {

@@ -5,6 +5,9 @@ import {
   ConfirmBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
   StatusResponseSchema, UsernameBodySchema
 } from '../../schemas/auth.js'
+import { ConfirmedOrSignedInSchema, ConfirmSignInBodySchema } from '../../schemas/passwordless.js'
+import type { AuthResult } from '../../cognito/gateway.js'
+import { signInAnswer } from './session-response.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { codeSent } from './code-sent.js'
@@ -28,10 +31,12 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
    * (an unknown username does too), so confirmation cannot tell which
    * usernames exist, unless REVEAL_USER_EXISTENCE.
    */
-  async function confirm (request: FastifyRequest, input: { username: string, code: string }): Promise<void> {
+  async function confirm (request: FastifyRequest, input: { username: string, code: string }, signIn = false): Promise<AuthResult | undefined> {
     try {
       const context = userContext(request, config.publicUrl)
-      await fastify.accountLimits.attempt('code', input.username, () => cognito.confirmSignUp({ ...input, context }))
+      return await fastify.accountLimits.attempt('code', input.username, async () => signIn
+        ? await cognito.confirmAndSignIn({ username: input.username, code: input.code, context })
+        : await cognito.confirmSignUp({ ...input, context }).then(() => undefined))
     } catch (err) {
       if (!config.revealUserExistence && err instanceof ApiError && err.code === 'ALREADY_CONFIRMED') {
         throw new ApiError('CODE_MISMATCH', { cause: err })
@@ -74,15 +79,22 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'confirmSignUp',
       summary: 'Confirm an account with the code Cognito sent',
-      body: ConfirmBodySchema,
+      description: 'Answers `status: "confirmed"`. With SIGN_IN_AFTER_CONFIRM (LOGIN_FLOW=USER_AUTH) the user is signed in too ' +
+        'and the answer is login\'s (`status: "authenticated"`, cookies or tokens by tokenDelivery); should that step fail, ' +
+        'the answer is still `status: "confirmed"`.',
+      body: (config.signInAfterConfirm ? ConfirmSignInBodySchema : ConfirmBodySchema) as typeof ConfirmSignInBodySchema,
       response: {
-        200: json(StatusResponseSchema, { description: 'Confirmed (`status: "confirmed"`); the user can sign in.' }),
+        200: json(ConfirmedOrSignedInSchema, {
+          description: 'Confirmed (`status: "confirmed"`); the user can sign in. With SIGN_IN_AFTER_CONFIRM: signed in.',
+          headers: [{ header: 'SetSessionCookies', required: false, description: 'With SIGN_IN_AFTER_CONFIRM: the session cookies.' }]
+        }),
         ...problems([...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, ...CONFIRM_CODES], { notes: CONFIRM_NOTES })
       }
     }
-  }, async (request) => {
-    await confirm(request, request.body)
-    return { status: 'confirmed' as const }
+  }, async (request, reply) => {
+    const { username, tokenDelivery = 'cookie' } = request.body
+    const signedIn = await confirm(request, request.body, config.signInAfterConfirm)
+    return signedIn === undefined ? { status: 'confirmed' as const } : signInAnswer(fastify.sessions, reply, signedIn, username, tokenDelivery)
   })
 
   fastify.get('/auth/signup/confirm', {

@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MeResponseSchema } from '../../schemas/me.js'
 import { COGNITO_FAILURES, problems } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
+import account from './account.js'
+import passkeys from './passkeys.js'
+import mfa from './mfa.js'
 
 const tags = ['me']
 const USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin'
@@ -12,6 +15,9 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   // Every user-self operation at Cognito (GetUser, UpdateUserAttributes...) needs this scope; hosted-UI
   // and social sign-ins often lack it, and Cognito's refusal would look like an expired session.
   fastify.addHook('onRequest', fastify.requireScope(USER_ADMIN_SCOPE))
+  await fastify.register(account)
+  await fastify.register(passkeys)
+  await fastify.register(mfa)
 
   fastify.get('/me', {
     schema: {

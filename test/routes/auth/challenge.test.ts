@@ -91,7 +91,7 @@ t.test('a challenge this service cannot answer is a 400 naming the field', async
   const response = await app.inject({
     method: 'POST',
     url: '/auth/challenge',
-    payload: { username: 'demo', challenge: 'MFA_SETUP', session: 'x', code: '123456' }
+    payload: { username: 'demo', challenge: 'DEVICE_SRP_AUTH', session: 'x', code: '123456' }
   })
   t.equal(response.statusCode, 400)
   t.match(response.json(), { code: 'VALIDATION_FAILED', errors: [{ field: '/body/challenge' }] })

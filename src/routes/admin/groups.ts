@@ -1,0 +1,96 @@
+/**
+ * /admin/groups: the pool's groups, their members, and membership changes.
+ * A membership change refuses the user's tokens issued until then (unless
+ * REVOKE_ON_GROUP_CHANGE=false), so their next refresh carries the new
+ * cognito:groups instead of the old ones living on for an hour.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { ErrorCode } from '../../errors/catalog.js'
+import { AdminDoneSchema, GroupPageSchema, GroupParamsSchema, MembershipParamsSchema, PageQuerySchema, UserPageSchema } from '../../schemas/admin.js'
+import { problems } from '../../schemas/problem.js'
+import { json } from '../../schemas/responses.js'
+import { refuseTokensIssuedUntilNow } from './revocation.js'
+import { ADMIN_CHANGE, ADMIN_GUARD, ADMIN_HEADERS, ADMIN_NOTES, USER_OPERATION } from './users.js'
+
+const tags = ['admin']
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
+
+/** What Cognito's group operations can answer (error-table.ts, AdminGroups). */
+const GROUP_OPERATION = ['GROUP_NOT_FOUND', 'USER_NOT_FOUND', 'INVALID_PARAMETER', 'NOT_PERMITTED'] as const satisfies readonly ErrorCode[]
+
+const groups: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { cognito, store, config } = fastify
+
+  fastify.get('/admin/groups', {
+    config: { audit: 'group.list' },
+    schema: {
+      tags,
+      operationId: 'adminListGroups',
+      summary: 'List the groups',
+      security,
+      querystring: PageQuerySchema,
+      response: {
+        200: json(GroupPageSchema, { description: 'One page of groups.' }),
+        ...problems([...ADMIN_GUARD, ...GROUP_OPERATION], { notes: ADMIN_NOTES, headers: ADMIN_HEADERS })
+      }
+    }
+  }, async (request) => {
+    const { limit = '60', cursor } = request.query
+    const page = await cognito.adminListGroups({ limit: Number(limit), cursor })
+    return { groups: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) }
+  })
+
+  fastify.get('/admin/groups/:group/users', {
+    config: { audit: 'group.members' },
+    schema: {
+      tags,
+      operationId: 'adminListGroupMembers',
+      summary: 'List the users in a group',
+      security,
+      params: GroupParamsSchema,
+      querystring: PageQuerySchema,
+      response: {
+        200: json(UserPageSchema, { description: 'One page of the group\'s users.' }),
+        ...problems([...ADMIN_GUARD, ...GROUP_OPERATION], { notes: ADMIN_NOTES, headers: ADMIN_HEADERS })
+      }
+    }
+  }, async (request) => {
+    const { limit = '60', cursor } = request.query
+    const page = await cognito.adminListUsersInGroup(request.params.group, { limit: Number(limit), cursor })
+    return { users: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) }
+  })
+
+  for (const add of [true, false]) {
+    const route = {
+      config: { audit: add ? 'group.add' : 'group.remove' },
+      schema: {
+        tags,
+        operationId: add ? 'adminAddGroupMember' : 'adminRemoveGroupMember',
+        summary: add ? 'Add a user to a group' : 'Remove a user from a group',
+        description: 'Idempotent. The user\'s tokens issued until now are refused from now on (`tokensRevoked`), unless ' +
+          'REVOKE_ON_GROUP_CHANGE=false: their next refresh (or sign-in) carries the new groups.',
+        security,
+        params: MembershipParamsSchema,
+        response: {
+          200: json(AdminDoneSchema, { description: add ? 'The user is in the group.' : 'The user is not in the group.' }),
+          ...problems([...ADMIN_CHANGE, ...GROUP_OPERATION, ...USER_OPERATION], {
+            notes: ADMIN_NOTES,
+            headers: ADMIN_HEADERS
+          })
+        }
+      }
+    }
+    const handler = async (request: { params: { group: string, username: string } }) => {
+      const { group, username } = request.params
+      if (add) await cognito.adminAddUserToGroup(group, username)
+      else await cognito.adminRemoveUserFromGroup(group, username)
+      const revoke = config.admin.revokeOnGroupChange
+      if (revoke) await refuseTokensIssuedUntilNow(store, await cognito.adminUserSub(username))
+      return { status: add ? 'added' as const : 'removed' as const, tokensRevoked: revoke }
+    }
+    if (add) fastify.put('/admin/groups/:group/users/:username', route, handler)
+    else fastify.delete('/admin/groups/:group/users/:username', route, handler)
+  }
+}
+
+export default groups
