@@ -23,6 +23,7 @@ const config = { serviceToService: true, cors: false }
 
 const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { tokenVerifier, sessions } = fastify
+  const answers = new WeakMap<VerifiedToken, string>()
 
   /** The verified token, or the problem that says why not (an outage is not the token's fault). */
   function accepted (verification: Verification, withReason: boolean): VerifiedToken {
@@ -48,20 +49,29 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         })
       }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     // Without tokenUse, either kind: the token's own (signed) token_use says which checks apply.
     const { token: raw, tokenUse } = request.body
     const token = accepted(await tokenVerifier.verify(raw, tokenUse), true)
-    return {
-      sub: token.sub,
-      username: token.username,
-      tokenUse: token.tokenUse,
-      clientId: token.clientId,
-      groups: token.groups,
-      scopes: token.scope,
-      expiresAt: new Date(token.exp * 1000).toISOString(),
-      claims: token.claims as Record<string, unknown>
+    // A token presented again gets the same answer: serialized (by the route's own schema) once, kept as long as
+    // the verifier keeps the token.
+    let answer = answers.get(token)
+    if (answer === undefined) {
+      const serialize = reply.getSerializationFunction('200', 'application/json')!
+      answer = serialize({
+        sub: token.sub,
+        username: token.username,
+        tokenUse: token.tokenUse,
+        clientId: token.clientId,
+        groups: token.groups,
+        scopes: token.scope,
+        expiresAt: new Date(token.exp * 1000).toISOString(),
+        claims: token.claims as Record<string, unknown>
+      })
+      answers.set(token, answer)
     }
+    // Already JSON: sent as it is (the typed reply expects the object the schema describes).
+    return reply.type('application/json; charset=utf-8').send(answer as never)
   })
 
   fastify.get('/tokens/check', {
