@@ -93,18 +93,29 @@ export function createSessionService (deps: {
    * and trip RefreshTokenReuseException. The first caller refreshes and leaves
    * the result, sealed, for a few seconds; the others wait for it and share it.
    */
+  /**
+   * A refresh result shared a moment ago, unless its session ended since: a sign-out everywhere (the user's
+   * or an admin's) leaves Cognito's refresh token dead, and the shared tokens must not outlive it either.
+   */
+  async function replay (sealed: string): Promise<Tokens> {
+    const tokens = JSON.parse(sealer.unseal(REFRESH_RESULT, sealed) ?? 'null') as Tokens
+    const verification = await verifier.verify(tokens.accessToken, 'access')
+    if (!verification.ok && verification.refusal === 'revoked') throw new ApiError('SESSION_EXPIRED')
+    return tokens
+  }
+
   async function singleFlightRefresh (refreshToken: string, log: FastifyBaseLogger): Promise<Tokens> {
     const key = refreshKey(refreshToken)
     const deadline = Date.now() + REFRESH_WAIT_MS
     for (;;) {
       const shared = await store.peekOnce(`refresh-result:${key}`)
-      if (shared !== undefined) return JSON.parse(sealer.unseal(REFRESH_RESULT, shared) ?? 'null') as Tokens
+      if (shared !== undefined) return await replay(shared)
       const release = await store.lock(`refresh:${key}`, REFRESH_WAIT_MS)
       if (release !== undefined) {
         try {
           // It may have finished between the look and the lock.
           const justDone = await store.peekOnce(`refresh-result:${key}`)
-          if (justDone !== undefined) return JSON.parse(sealer.unseal(REFRESH_RESULT, justDone) ?? 'null') as Tokens
+          if (justDone !== undefined) return await replay(justDone)
           const tokens = await cognito.refresh({ refreshToken })
           await store.putOnce(`refresh-result:${key}`, sealer.seal(REFRESH_RESULT, JSON.stringify(tokens)), REFRESH_SHARE_MS)
           return tokens
