@@ -1,22 +1,23 @@
 /**
  * "Signed out everywhere" as this service keeps it: a mark on the user in the
  * shared store, which the verifier checks for every token (every instance
- * refuses a token of the user issued before the mark).
+ * refuses a token of the user issued before the mark). The user's own sign-out
+ * everywhere and account deletion set it, and so do an admin's sign-out,
+ * disable, delete and group change.
  */
 import type { SharedStore } from '../store/store.js'
-import type { VerifiedToken } from './verifier.js'
 
 /** Cognito access and ID tokens live at most a day: the mark is needed no longer. */
 const LONGEST_TOKEN_SECONDS = 24 * 3600
 
 /**
- * Marks `user` signed out now (the presented token is revoked by the session's end). JWT times
+ * Every token of user `sub` issued until now is refused from now on. JWT times
  * are whole seconds and the store refuses tokens issued strictly before the
  * mark, so the mark is the next whole second: a token another device got in
  * this same second is refused too (and so, for under a second, is a sign-in
  * right after this one).
  */
-export async function signedOutEverywhere (store: SharedStore, user: VerifiedToken, nowMs = Date.now()): Promise<void> {
+export async function signedOutEverywhere (store: SharedStore, sub: string, nowMs = Date.now()): Promise<void> {
   const at = Math.floor(nowMs / 1000) + 1
-  await store.markSignedOut(user.sub, at, at + LONGEST_TOKEN_SECONDS)
+  await store.markSignedOut(sub, at, at + LONGEST_TOKEN_SECONDS)
 }

@@ -9,7 +9,7 @@ import type { ErrorCode } from '../../errors/catalog.js'
 import { AdminDoneSchema, GroupPageSchema, GroupParamsSchema, MembershipParamsSchema, PageQuerySchema, UserPageSchema } from '../../schemas/admin.js'
 import { problems } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
-import { refuseTokensIssuedUntilNow } from './revocation.js'
+import { signedOutEverywhere } from '../../tokens/signed-out.js'
 import { ADMIN_CHANGE, ADMIN_GUARD, ADMIN_HEADERS, ADMIN_NOTES, USER_OPERATION } from './users.js'
 
 const tags = ['admin']
@@ -85,7 +85,7 @@ const groups: FastifyPluginAsyncTypebox = async (fastify) => {
       if (add) await cognito.adminAddUserToGroup(group, username)
       else await cognito.adminRemoveUserFromGroup(group, username)
       const revoke = config.admin.revokeOnGroupChange
-      if (revoke) await refuseTokensIssuedUntilNow(store, await cognito.adminUserSub(username))
+      if (revoke) await signedOutEverywhere(store, await cognito.adminUserSub(username))
       return { status: add ? 'added' as const : 'removed' as const, tokensRevoked: revoke }
     }
     if (add) fastify.put('/admin/groups/:group/users/:username', route, handler)

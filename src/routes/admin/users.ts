@@ -20,8 +20,8 @@ import {
 } from '../../schemas/admin.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, QUERY_REFUSALS, problems } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
+import { signedOutEverywhere } from '../../tokens/signed-out.js'
 import { checkedFilter } from './filter.js'
-import { refuseTokensIssuedUntilNow } from './revocation.js'
 
 const tags = ['admin']
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
@@ -54,7 +54,7 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
 
   /** The user's tokens issued until now are refused by this service from now on. */
   async function revokeTokensOf (username: string, sub?: string): Promise<void> {
-    await refuseTokensIssuedUntilNow(store, sub ?? await cognito.adminUserSub(username))
+    await signedOutEverywhere(store, sub ?? await cognito.adminUserSub(username))
   }
 
   fastify.get('/admin/users', {

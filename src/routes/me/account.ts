@@ -178,7 +178,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     await cognito.globalSignOut(request.accessToken!)
-    await signedOutEverywhere(store, request.user!)
+    await signedOutEverywhere(store, request.user!.sub)
     await sessions.end(request, reply, {})
     return reply.code(204).send(null)
   })
@@ -199,7 +199,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     await cognito.deleteUser(request.accessToken!)
-    await signedOutEverywhere(store, request.user!)
+    await signedOutEverywhere(store, request.user!.sub)
     await sessions.end(request, reply, {})
     return reply.code(204).send(null)
   })
