@@ -7,8 +7,8 @@
  */
 import type { SharedStore } from '../store/store.js'
 
-/** Cognito access and ID tokens live at most a day: the mark is needed no longer. */
-const LONGEST_TOKEN_SECONDS = 24 * 3600
+/** Cognito access and ID tokens live at most a day: a mark or a revoked session is needed no longer. */
+export const LONGEST_TOKEN_SECONDS = 24 * 3600
 
 /**
  * Every token of user `sub` issued until now is refused from now on. JWT times

@@ -24,6 +24,7 @@ import { LRUCache } from 'lru-cache'
 import type { Pool } from '../config.js'
 import type { SharedStore } from '../store/store.js'
 import { PoolJwksCache, type JwksStatus } from './jwks-cache.js'
+import { LONGEST_TOKEN_SECONDS } from './signed-out.js'
 import { decodeJwt, hasRs256Signature, JwtShapeError, type DecodedJwt } from './jws.js'
 
 /** The verified-token cache's key: the token's sha256, in one call where node has it (20.12+). */
@@ -95,8 +96,6 @@ export interface VerifierOptions {
   cacheSize?: number
 }
 
-/** Cognito access and ID tokens live at most a day: a revoked session's tokens are all dead by then. */
-const LONGEST_TOKEN_SECONDS = 24 * 3600
 const DEFAULT_SKEW_SECONDS = 60
 const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024
 const DEFAULT_CACHE_SIZE = 10_000
