@@ -8,7 +8,7 @@
 # no tsx, no TypeScript. It runs in aws mode, so it needs COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
 # COOKIE_SECRETS and PUBLIC_URL (see README, "Running in containers").
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: every dependency, then tsc ---------------------------------------------------------
 FROM ${NODE_IMAGE} AS build

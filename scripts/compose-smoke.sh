@@ -2,7 +2,7 @@
 # Smoke test of the container stack (docker-compose.yml), checked with curl as a client would:
 #   1. builds the service's image and the emulator's with the engine (podman: --pull=never, --format docker)
 #      and looks inside the service's: no cognito-local, tsx, TypeScript or AWS SDK v2 anywhere, no
-#      sources, runs as node; prints its size, the size of its node_modules and the number of packages;
+#      sources, runs as node on Node 24; prints its size, the size of its node_modules and the number of packages;
 #   2. per variant (single: docker-compose.yml; replicas: plus docker-compose.replicas.yml) starts the
 #      stack (single with `up -d --build`, as the README says), waits until every service is healthy, then:
 #      GET /readyz 200; the demo user's login (tokens in the body) and /me; a fresh user signs up, the code
@@ -138,12 +138,14 @@ check_image() {
     find / -xdev \( -name "cognito-local*" -o -path "*/node_modules/tsx" -o -path "*/node_modules/typescript" \
       -o -path "*/node_modules/aws-sdk" -o -path "*/node_modules/.bin/tsc" -o -path "*/node_modules/.bin/tsx" \) -print
     [ ! -e /app/src ] || echo /app/src
-    echo "-- $(du -sm /app/node_modules | cut -f1) $(node -p "Object.keys(require(\"/app/node_modules/.package-lock.json\").packages).length")"
+    echo "-- $(du -sm /app/node_modules | cut -f1) $(node -p "Object.keys(require(\"/app/node_modules/.package-lock.json\").packages).length") $(node --version)"
   ' 2>"$WORK/run.err") || { cat "$WORK/run.err" >&2; fail "could not look inside $IMAGE"; }
   local unwanted; unwanted=$(sed '/^-- /d' <<<"$out")
   [ -z "$unwanted" ] || fail "$IMAGE holds what production must not: $(tr '\n' ' ' <<<"$unwanted")"
-  read -r NM_MB NM_PACKAGES < <(sed -n 's/^-- //p' <<<"$out")
-  log "ok  $IMAGE: no cognito-local, tsx, typescript, aws-sdk (v2) or src/; runs as node"
+  read -r NM_MB NM_PACKAGES NODE_VERSION < <(sed -n 's/^-- //p' <<<"$out")
+  # The runtime the service ships on (package.json engines >=22; the image is 24).
+  [[ "$NODE_VERSION" == v24.* ]] || fail "$IMAGE runs Node $NODE_VERSION, not 24"
+  log "ok  $IMAGE: no cognito-local, tsx, typescript, aws-sdk (v2) or src/; runs as node on Node $NODE_VERSION"
   log "image $IMAGE_MB MB; node_modules $NM_MB MB, $NM_PACKAGES packages (installed copies, nested ones included)"
 }
 
@@ -295,8 +297,8 @@ stop_max=0
 for ms in "${STOP_MS[@]}"; do [ "$ms" -gt "$stop_max" ] && stop_max=$ms; done
 elapsed=$(( $(now_ms) - started ))
 log "all checks passed"
-log "summary: image $IMAGE_MB MB, node_modules $NM_MB MB in $NM_PACKAGES packages, stop on SIGTERM $(seconds "$stop_max" 2) s (slowest of ${#STOP_MS[@]}), $(seconds "$elapsed") s in all"
+log "summary: image $IMAGE_MB MB (Node $NODE_VERSION), node_modules $NM_MB MB in $NM_PACKAGES packages, stop on SIGTERM $(seconds "$stop_max" 2) s (slowest of ${#STOP_MS[@]}), $(seconds "$elapsed") s in all"
 if [ -n "${SMOKE_SUMMARY:-}" ]; then
-  printf 'image_mb=%s\nnode_modules_mb=%s\npackages=%s\nstop_ms=%s\nduration_ms=%s\n' \
-    "$IMAGE_MB" "$NM_MB" "$NM_PACKAGES" "$stop_max" "$elapsed" >"$SMOKE_SUMMARY"
+  printf 'image_mb=%s\nnode_modules_mb=%s\npackages=%s\nstop_ms=%s\nduration_ms=%s\nnode_version=%s\n' \
+    "$IMAGE_MB" "$NM_MB" "$NM_PACKAGES" "$stop_max" "$elapsed" "$NODE_VERSION" >"$SMOKE_SUMMARY"
 fi

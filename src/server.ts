@@ -2,6 +2,8 @@
  * Entry point: config -> (local Cognito) -> app -> listen, and graceful
  * shutdown. Everything else lives in app.ts.
  */
+// First: on a Node older than the service supports, stop before anything else loads.
+import './node-version.js'
 import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { buildApp, type AppDeps } from './app.js'
