@@ -209,7 +209,8 @@ export const EnvSchema = Type.Object({
   REDIS_KEY_PREFIX: Type.String({
     default: 'cognito-bff:',
     minLength: 1,
-    description: 'Prefix of every key this service writes in Redis (several deployments may share one Redis).'
+    description: 'Prefix of every key this service writes in Redis (several deployments may share one Redis). No { or }: ' +
+      'they would move the hash tags that keep a user\'s keys in one cluster slot.'
   }),
   TRUST_PROXY: Type.String({
     default: 'false',
@@ -483,6 +484,9 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
   }
   if (hostedUiDomain !== undefined && oauth.redirects.length === 0) {
     problems.push('REDIRECT_ALLOWLIST: required with COGNITO_DOMAIN (where may users be sent back to after the hosted UI?)')
+  }
+  if (/[{}]/.test(env.REDIS_KEY_PREFIX)) {
+    problems.push('REDIS_KEY_PREFIX: must not contain { or } (a Redis Cluster places each user\'s keys by the {sub} in them)')
   }
   if (problems.length > 0) throw new ConfigError(problems)
 

@@ -259,3 +259,11 @@ t.test('LOGIN_FLOW=USER_AUTH is a login flow; SIGN_IN_AFTER_CONFIRM needs it', a
   const alone = t.throws(() => loadConfig({ SIGN_IN_AFTER_CONFIRM: 'true' })) as ConfigError
   t.match(alone.problems.join('\n'), 'SIGN_IN_AFTER_CONFIRM: needs LOGIN_FLOW=USER_AUTH')
 })
+
+t.test('Redis: a key prefix with braces stops the start (it would move the hash tags)', async t => {
+  t.same(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'cognito-bff:' })
+  for (const prefix of ['app{', '{app}:', 'app}']) {
+    const err = t.throws(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix })) as ConfigError
+    t.same(err.problems, ['REDIS_KEY_PREFIX: must not contain { or } (a Redis Cluster places each user\'s keys by the {sub} in them)'])
+  }
+})

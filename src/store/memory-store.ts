@@ -67,21 +67,18 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
   }
 
   return {
-    async revokeToken (jti, expiresAt) {
+    async revokeToken (sub, jti, expiresAt) {
       assertEpoch('expiresAt', expiresAt)
       const t = now()
-      const until = Math.max(expiresAt * 1000, live(revoked, jti, t)?.expiresAt ?? 0)
+      const key = revokedKey(sub, jti)
+      const until = Math.max(expiresAt * 1000, live(revoked, key, t)?.expiresAt ?? 0)
       if (until <= t) return // already expired: rejected without our help
-      write(revoked, jti, { value: null, expiresAt: until }, t)
-    },
-
-    async isTokenRevoked (jti) {
-      return live(revoked, jti, now()) !== undefined
+      write(revoked, key, { value: null, expiresAt: until }, t)
     },
 
     async isRevoked ({ ids, sub, issuedAt }) {
       const t = now()
-      for (const id of ids) if (live(revoked, id, t) !== undefined) return true
+      for (const id of ids) if (live(revoked, revokedKey(sub, id), t) !== undefined) return true
       const signedOutAt = live(signedOut, sub, t)?.value
       return signedOutAt !== undefined && issuedAt < signedOutAt
     },
@@ -96,10 +93,6 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
       const until = Math.max(keepUntil * 1000, prev?.expiresAt ?? 0)
       if (until <= t) return
       write(signedOut, sub, { value, expiresAt: until }, t)
-    },
-
-    async signedOutAt (sub) {
-      return live(signedOut, sub, now())?.value
     },
 
     async increment (key, windowMs) {
@@ -157,6 +150,11 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
 
     size
   }
+}
+
+// A revocation belongs to its user; the length keeps ("a", "bc") and ("ab", "c") apart.
+function revokedKey (sub: string, jti: string): string {
+  return `${sub.length}:${sub}${jti}`
 }
 
 function assertDuration (name: string, ms: number): void {

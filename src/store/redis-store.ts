@@ -23,13 +23,22 @@
  *   timeouts and offline-queue behaviour took more wiring for the same result.
  *
  * Layout (every key under `keyPrefix`, default `cognito-bff:`; one key space per family):
- *   revoked:<jti>  string: the expiry in epoch ms; PXAT that expiry
- *   signout:<sub>  hash { at, until }; PEXPIREAT until
- *   count:<key>    integer counter; PEXPIRE windowMs on the first increment
- *   once:<key>     the value; SET NX PX ttlMs
- *   lock:<key>     the holder's random token; SET NX PX ttlMs
+ *   signout:{<sub>}        hash { at, until }; PEXPIREAT until
+ *   revoked:{<sub>}:<jti>  string: the expiry in epoch ms; PXAT that expiry
+ *   count:<key>            integer counter; PEXPIRE windowMs on the first increment
+ *   once:<key>             the value; SET NX PX ttlMs
+ *   lock:<key>             the holder's random token; SET NX PX ttlMs
  * Everything carries a TTL, so nothing accumulates. Multi-command members run as
  * one Lua script each, so they are atomic across instances.
+ *
+ * Slots: on a Redis Cluster (ElastiCache Serverless too) a script may only
+ * touch keys of one hash slot. Everything a revocation check reads is under the
+ * user's hash tag `{<sub>}` (the slot is computed from the text between the
+ * first `{` and the next `}`), so `isRevoked` is one script, one round trip, on
+ * one shard; every other script touches one key. Hence a key prefix may not
+ * contain braces (it would move the tag), and a sub may not be empty or start
+ * with `}` (the tag would be empty and the whole key hashed instead); Cognito's
+ * subs are UUIDs.
  *
  * Failure: every member rejects (never resolves a guess) when Redis is down or
  * slow: at once while disconnected, after `commandTimeoutMs` otherwise. A
@@ -125,7 +134,8 @@ redis.call('PEXPIREAT', KEYS[1], keep)
 return 1
 `
 
-// A token check's one question. KEYS: the user's signed-out mark, then the revocations of the token's ids; ARGV[1]: its iat.
+// A token check's one question. KEYS (one slot: the user's hash tag): the user's signed-out mark, then the revocations of
+// the token's ids; ARGV[1]: its iat.
 const IS_REVOKED = `
 for i = 2, #KEYS do
   if redis.call('EXISTS', KEYS[i]) == 1 then return 1 end
@@ -145,6 +155,7 @@ type Script = (key: string, ...args: string[]) => Promise<unknown>
 
 export function createRedisStore (options: RedisStoreOptions): RedisStore {
   const prefix = options.keyPrefix ?? DEFAULT_PREFIX
+  if (/[{}]/.test(prefix)) throw new RangeError('redis store: keyPrefix must not contain { or } (they would move the hash tags)')
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   assertDuration('commandTimeoutMs', commandTimeoutMs)
@@ -207,8 +218,8 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   const isRevoked = (redis as unknown as Record<string, (...args: Array<string | number>) => Promise<number>>).bffIsRevoked!.bind(redis)
 
   const keys = {
-    revoked: (jti: string) => `${prefix}revoked:${jti}`,
-    signout: (sub: string) => `${prefix}signout:${sub}`,
+    revoked: (sub: string, jti: string) => `${prefix}revoked:${userTag(sub)}:${jti}`,
+    signout: (sub: string) => `${prefix}signout:${userTag(sub)}`,
     count: (key: string) => `${prefix}count:${key}`,
     once: (key: string) => `${prefix}once:${key}`,
     lock: (key: string) => `${prefix}lock:${key}`
@@ -239,33 +250,26 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   }
 
   return {
-    async revokeToken (jti, expiresAt) {
+    async revokeToken (sub, jti, expiresAt) {
       assertEpoch('expiresAt', expiresAt)
+      const key = keys.revoked(sub, jti)
       const untilMs = Math.ceil(expiresAt * 1000)
       // Already expired: the token is rejected anyway, and an existing longer entry must stay as it is.
       if (untilMs <= Date.now()) return
-      await run('revokeToken', () => revoke(keys.revoked(jti), String(untilMs)))
-    },
-
-    async isTokenRevoked (jti) {
-      return await run('isTokenRevoked', () => redis.exists(keys.revoked(jti))) === 1
+      await run('revokeToken', () => revoke(key, String(untilMs)))
     },
 
     async isRevoked ({ ids, sub, issuedAt }) {
-      const keyList = [keys.signout(sub), ...ids.map(keys.revoked)]
+      const keyList = [keys.signout(sub), ...ids.map(id => keys.revoked(sub, id))]
       return await run('isRevoked', () => isRevoked(keyList.length, ...keyList, String(issuedAt))) === 1
     },
 
     async markSignedOut (sub, at, keepUntil) {
       assertEpoch('at', at)
       assertEpoch('keepUntil', keepUntil)
+      const key = keys.signout(sub)
       const keepMs = String(Math.ceil(keepUntil * 1000))
-      await run('markSignedOut', () => signOut(keys.signout(sub), String(at), keepMs, String(Date.now())))
-    },
-
-    async signedOutAt (sub) {
-      const at = await run('signedOutAt', () => redis.hget(keys.signout(sub), 'at'))
-      return at === null ? undefined : Number(at)
+      await run('markSignedOut', () => signOut(key, String(at), keepMs, String(Date.now())))
     },
 
     async increment (key, windowMs) {
@@ -351,6 +355,13 @@ async function endWithin (redis: Redis, ms: number): Promise<void> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** The user's hash tag: every key a revocation check reads hashes to this one slot. */
+function userTag (sub: string): string {
+  // An empty tag ("{}" or "{}...") would make Redis hash the whole key: the keys would spread over slots.
+  if (sub === '' || sub.startsWith('}')) throw new RangeError('redis store: a sub must not be empty or start with }')
+  return `{${sub}}`
 }
 
 /** host:port only: the URL may carry a password. */

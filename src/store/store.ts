@@ -14,6 +14,7 @@
  * - Each family of members has its own key space: the same string used as a
  *   jti, a user sub, a counter key, a once-key and a lock key names five
  *   unrelated entries. Implementations prefix internally, so callers never do.
+ *   Revocations are kept per user (`revokeToken` takes the sub).
  * - Expired entries are never returned, and do not accumulate forever.
  */
 /** The store's backend cannot be reached or did not answer in time: the request fails closed (503), never "not revoked". */
@@ -23,15 +24,15 @@ export class StoreUnavailableError extends Error {
 
 export interface SharedStore {
   /**
-   * Marks the token with id `jti` revoked until `expiresAt` (epoch SECONDS, the
-   * token's `exp`). Past `exp` the token is rejected anyway, so the entry may be
-   * dropped then, and a token already expired need not be stored at all.
-   * Revoking again never shortens the entry.
+   * Marks the token with id `jti` of user `sub` revoked until `expiresAt`
+   * (epoch SECONDS, the token's `exp`). A revocation belongs to its user: it
+   * counts only in an `isRevoked` for that same `sub` (in Redis it lives under
+   * the user's hash tag, so a revocation check stays in one cluster slot).
+   * Past `exp` the token is rejected anyway, so the entry may be dropped then,
+   * and a token already expired need not be stored at all. Revoking again
+   * never shortens the entry.
    */
-  revokeToken (jti: string, expiresAt: number): Promise<void>
-
-  /** Whether `jti` was revoked and its `exp` has not passed yet. */
-  isTokenRevoked (jti: string): Promise<boolean>
+  revokeToken (sub: string, jti: string, expiresAt: number): Promise<void>
 
   /**
    * Records that user `sub` signed out (everywhere) at `at` (epoch SECONDS);
@@ -42,13 +43,11 @@ export interface SharedStore {
    */
   markSignedOut (sub: string, at: number, keepUntil: number): Promise<void>
 
-  /** The latest `at` recorded for `sub` by `markSignedOut`, or undefined if none is kept. */
-  signedOutAt (sub: string): Promise<number | undefined>
-
   /**
    * The question every token check asks, in one call (one round trip to
-   * Redis): is any of `ids` (the token's jti and origin_jti) revoked, or was
-   * `sub` signed out after `issuedAt` (epoch SECONDS, the token's iat)?
+   * Redis, on one server or a cluster): is any of `ids` (the token's jti and
+   * origin_jti) revoked for `sub`, or was `sub` signed out after `issuedAt`
+   * (epoch SECONDS, the token's iat)?
    */
   isRevoked (token: { ids: readonly string[], sub: string, issuedAt: number }): Promise<boolean>
 

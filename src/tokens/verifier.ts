@@ -182,8 +182,8 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     async revoke (token) {
       // The session's tokens all go (those minted by earlier refreshes too); a token without one goes alone.
       const until = Math.max(token.exp, Math.floor(Date.now() / 1000) + LONGEST_TOKEN_SECONDS)
-      if (token.originJti !== undefined) await store.revokeToken(token.originJti, until)
-      if (token.jti !== undefined) await store.revokeToken(token.jti, token.exp)
+      if (token.originJti !== undefined) await store.revokeToken(token.sub, token.originJti, until)
+      if (token.jti !== undefined) await store.revokeToken(token.sub, token.jti, token.exp)
     },
 
     async hydrate () {

@@ -14,7 +14,7 @@ t.test('expired entries are pruned: memory stays bounded under a stream of short
     await store.putOnce(`once-${i}`, 'v', 5)
     await store.lock(`lock-${i}`, 5)
     if (i % 100 === 0) {
-      await store.revokeToken(`jti-${i}`, nowSeconds + 1)
+      await store.revokeToken(`sub-${i}`, `jti-${i}`, nowSeconds + 1)
       await store.markSignedOut(`sub-${i}`, nowSeconds, nowSeconds + 1)
     }
   }
@@ -29,7 +29,7 @@ t.test('pruning drops what has expired and keeps what is alive', async t => {
   const store = createMemoryStore({ now: () => now })
   for (let i = 0; i < 200; i++) await store.putOnce(`short-${i}`, 'v', 1000)
   await store.putOnce('long', 'kept', 60_000)
-  await store.revokeToken('jti', Math.floor(now / 1000) + 3600)
+  await store.revokeToken('sub', 'jti', Math.floor(now / 1000) + 3600)
   t.equal(store.size(), 202)
 
   now += 2000
@@ -40,7 +40,7 @@ t.test('pruning drops what has expired and keeps what is alive', async t => {
   }
   t.equal(store.size(), 3, 'the 200 expired once-keys are gone; long, jti and churn remain')
   t.equal(await store.takeOnce('long'), 'kept', 'the live once-key survived the sweep')
-  t.equal(await store.isTokenRevoked('jti'), true, 'the live revocation survived the sweep')
+  t.equal(await store.isRevoked({ ids: ['jti'], sub: 'sub', issuedAt: Math.floor(now / 1000) }), true, 'the live revocation survived the sweep')
   t.equal(await store.takeOnce('short-0'), undefined)
 })
 
@@ -56,7 +56,7 @@ t.test('an expired entry is dropped when it is read', async t => {
 
 t.test('non-finite epoch seconds are refused (they would never expire)', async t => {
   const store = createMemoryStore()
-  await t.rejects(store.revokeToken('jti', Number.NaN), RangeError)
+  await t.rejects(store.revokeToken('sub', 'jti', Number.NaN), RangeError)
   await t.rejects(store.markSignedOut('sub', 1, Number.POSITIVE_INFINITY), RangeError)
   t.equal(store.size(), 0)
 })

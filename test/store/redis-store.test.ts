@@ -48,10 +48,8 @@ async function until (condition: () => boolean | Promise<boolean>, limitMs: numb
 function everyMember (store: RedisStore, release: () => Promise<void>): Array<[string, () => Promise<unknown>]> {
   const later = nowSeconds() + 3600
   return [
-    ['revokeToken', () => store.revokeToken('jti', later)],
-    ['isTokenRevoked', () => store.isTokenRevoked('jti')],
+    ['revokeToken', () => store.revokeToken('sub', 'jti', later)],
     ['markSignedOut', () => store.markSignedOut('sub', 1000, later)],
-    ['signedOutAt', () => store.signedOutAt('sub')],
     ['isRevoked', () => store.isRevoked({ ids: ['jti', 'origin'], sub: 'sub', issuedAt: 1000 })],
     ['increment', () => store.increment('counter', 60_000)],
     ['peekCount', () => store.peekCount('counter')],
@@ -77,16 +75,18 @@ t.test('two instances share one Redis: they see one state', async t => {
   const later = nowSeconds() + 3600
 
   t.test('a revocation by one is seen by the other', async t => {
-    await a.revokeToken('jti-1', later)
-    t.equal(await b.isTokenRevoked('jti-1'), true)
-    t.equal(await b.isTokenRevoked('jti-2'), false)
+    await a.revokeToken('sub-1', 'jti-1', later)
+    t.equal(await b.isRevoked({ ids: ['jti-1'], sub: 'sub-1', issuedAt: nowSeconds() }), true)
+    t.equal(await b.isRevoked({ ids: ['jti-2'], sub: 'sub-1', issuedAt: nowSeconds() }), false)
   })
 
   t.test('signed-out marks move forward across instances', async t => {
     await b.markSignedOut('sub-1', 2000, later)
     await a.markSignedOut('sub-1', 1500, later)
-    t.equal(await a.signedOutAt('sub-1'), 2000, 'the older mark from the other instance did not move it back')
-    t.equal(await b.signedOutAt('sub-1'), 2000)
+    for (const store of both) {
+      t.equal(await store.isRevoked({ ids: [], sub: 'sub-1', issuedAt: 1999 }), true, 'the older mark from the other instance did not move it back')
+      t.equal(await store.isRevoked({ ids: [], sub: 'sub-1', issuedAt: 2000 }), false)
+    }
   })
 
   t.test('a single-use value is redeemed once: 50 parallel takes across both', async t => {
@@ -171,27 +171,28 @@ t.test('entries carry Redis TTLs matching their lifetimes, and nothing is left w
   t.not(await raw.get(keyPrefix + 'lock:l'), token, 'each acquisition has its own token')
 
   const exp = nowSeconds() + 3600
-  await store.revokeToken('j', exp)
-  const revoked = await pttl('revoked:j')
+  await store.revokeToken('u', 'j', exp)
+  const revoked = await pttl('revoked:{u}:j')
   t.ok(revoked <= exp * 1000 - Date.now() + 50 && revoked > 3598_000, `revocation lives until exp: ${revoked} ms`)
-  await store.revokeToken('j', nowSeconds() + 60)
-  t.ok(await pttl('revoked:j') > 3590_000, 'revoking again with an earlier (future) exp does not shorten it')
-  await store.revokeToken('j2', nowSeconds() + 60)
-  await store.revokeToken('j2', exp)
-  t.ok(await pttl('revoked:j2') > 3590_000, 'revoking again with a later exp lengthens it')
+  await store.revokeToken('u', 'j', nowSeconds() + 60)
+  t.ok(await pttl('revoked:{u}:j') > 3590_000, 'revoking again with an earlier (future) exp does not shorten it')
+  await store.revokeToken('u', 'j2', nowSeconds() + 60)
+  await store.revokeToken('u', 'j2', exp)
+  t.ok(await pttl('revoked:{u}:j2') > 3590_000, 'revoking again with a later exp lengthens it')
 
+  const markOf = async (sub: string) => await raw.hget(`${keyPrefix}signout:{${sub}}`, 'at')
   await store.markSignedOut('s', 10, exp)
   await store.markSignedOut('s', 20, nowSeconds() + 60)
-  t.ok(await pttl('signout:s') > 3590_000, 'a later mark with an earlier keepUntil does not shorten retention')
-  t.equal(await store.signedOutAt('s'), 20)
+  t.ok(await pttl('signout:{s}') > 3590_000, 'a later mark with an earlier keepUntil does not shorten retention')
+  t.equal(await markOf('s'), '20')
   await store.markSignedOut('s2', 10, nowSeconds() + 60)
   await store.markSignedOut('s2', 5, exp)
-  const kept = await pttl('signout:s2')
+  const kept = await pttl('signout:{s2}')
   t.ok(kept > 3590_000 && kept <= exp * 1000 - Date.now() + 50, `an older mark with a later keepUntil extends retention: ${kept} ms`)
-  t.equal(await store.signedOutAt('s2'), 10)
+  t.equal(await markOf('s2'), '10')
 
   const keys = (await raw.keys(`${keyPrefix}*`)).map(k => k.slice(keyPrefix.length)).sort()
-  t.same(keys, ['count:c', 'lock:l', 'once:o', 'revoked:j', 'revoked:j2', 'signout:s', 'signout:s2'], 'the documented key layout')
+  t.same(keys, ['count:c', 'lock:l', 'once:o', 'revoked:{u}:j', 'revoked:{u}:j2', 'signout:{s2}', 'signout:{s}'], 'the documented key layout')
   for (const key of keys) t.ok(await pttl(key) > 0, `${key} has a TTL`)
 })
 
@@ -199,15 +200,17 @@ t.test('keyPrefix isolates deployments; the default is cognito-bff:', async t =>
   const a = await open(t)
   const b = await open(t)
   const later = nowSeconds() + 3600
-  await a.revokeToken('jti', later)
-  await a.markSignedOut('sub', 5, later)
+  await a.revokeToken('sub', 'jti', later)
+  await a.markSignedOut('other', 5, later)
   await a.putOnce('once', 'a', 5000)
   await a.increment('counter', 5000)
   await a.increment('counter', 5000)
   const releaseA = await a.lock('lock', 5000)
   t.type(releaseA, 'function')
-  t.equal(await b.isTokenRevoked('jti'), false)
-  t.equal(await b.signedOutAt('sub'), undefined)
+  t.equal(await a.isRevoked({ ids: ['jti'], sub: 'sub', issuedAt: 0 }), true)
+  t.equal(await a.isRevoked({ ids: [], sub: 'other', issuedAt: 0 }), true)
+  t.equal(await b.isRevoked({ ids: ['jti'], sub: 'sub', issuedAt: 0 }), false)
+  t.equal(await b.isRevoked({ ids: [], sub: 'other', issuedAt: 0 }), false)
   t.equal(await b.peekOnce('once'), undefined)
   t.equal(await b.putOnce('once', 'b', 5000), true)
   t.equal((await b.increment('counter', 5000)).count, 1)
@@ -218,9 +221,9 @@ t.test('keyPrefix isolates deployments; the default is cognito-bff:', async t =>
   t.teardown(() => plain.close())
   await plain.ping()
   const jti = randomUUID()
-  await plain.revokeToken(jti, later)
-  t.teardown(() => raw.del(`cognito-bff:revoked:${jti}`))
-  t.equal(await raw.exists(`cognito-bff:revoked:${jti}`), 1)
+  await plain.revokeToken('sub', jti, later)
+  t.teardown(() => raw.del(`cognito-bff:revoked:{sub}:${jti}`))
+  t.equal(await raw.exists(`cognito-bff:revoked:{sub}:${jti}`), 1)
 })
 
 t.test('durations and epoch seconds are validated like the memory store', async t => {
@@ -230,7 +233,17 @@ t.test('durations and epoch seconds are validated like the memory store', async 
     await t.rejects(store.putOnce('o', 'v', bad), RangeError, `putOnce ttlMs ${bad}`)
     await t.rejects(store.lock('l', bad), RangeError, `lock ttlMs ${bad}`)
   }
-  await t.rejects(store.revokeToken('j', Number.NaN), RangeError)
+  await t.rejects(store.revokeToken('s', 'j', Number.NaN), RangeError)
+  // An empty hash tag would spread a user's keys over slots.
+  for (const sub of ['', '}', '}x']) {
+    await t.rejects(store.revokeToken(sub, 'j', nowSeconds() + 60), RangeError, `revokeToken sub ${JSON.stringify(sub)}`)
+    await t.rejects(store.markSignedOut(sub, 1, nowSeconds() + 60), RangeError, `markSignedOut sub ${JSON.stringify(sub)}`)
+    await t.rejects(store.isRevoked({ ids: ['j'], sub, issuedAt: 1 }), RangeError, `isRevoked sub ${JSON.stringify(sub)}`)
+  }
+  t.equal(await store.isRevoked({ ids: ['j'], sub: 'a}{b', issuedAt: 1 }), false, 'braces after the first character are fine')
+  for (const keyPrefix of ['app{', 'app}:', '{app}:']) {
+    t.throws(() => createRedisStore({ url: server.url, keyPrefix }), RangeError, `keyPrefix ${keyPrefix} would move the hash tags`)
+  }
   await t.rejects(store.markSignedOut('s', 1, Number.POSITIVE_INFINITY), RangeError)
   await t.rejects(store.markSignedOut('s', Number.NaN, nowSeconds() + 60), RangeError)
   t.throws(() => createRedisStore({ url: server.url, commandTimeoutMs: 0 }), RangeError)
@@ -247,7 +260,7 @@ t.test('rejections are RedisStoreErrors that carry no keys or values', async t =
   // Wrong types make Redis refuse the commands (ioredis attaches their arguments to such errors).
   await raw.hset(`${keyPrefix}once:secret-key`, 'f', 'v')
   await raw.hset(`${keyPrefix}count:secret-key`, 'f', 'v')
-  await raw.set(`${keyPrefix}signout:secret-key`, 'v')
+  await raw.set(`${keyPrefix}signout:{secret-key}`, 'v')
   for (const [name, call] of [
     ['takeOnce', () => store.takeOnce('secret-key')],
     ['peekOnce', () => store.peekOnce('secret-key')],
@@ -274,7 +287,7 @@ t.test('close: quits, is idempotent, and later calls reject', async t => {
   await store.close()
   t.equal(store.isReady(), false)
   t.equal(await store.ping(), false)
-  await t.rejects(store.isTokenRevoked('jti'), RedisStoreError)
+  await t.rejects(store.isRevoked({ ids: ['jti'], sub: 'sub', issuedAt: 0 }), RedisStoreError)
   await until(async () => await clients() === before - 1, 1000)
   t.pass('its connection is gone from CLIENT LIST')
 })
@@ -308,14 +321,15 @@ t.test('Redis stopped: every member rejects promptly, isReady is false; restarte
   await sleep(100)
   t.same(await store.peekCount('counter'), { count: 0, resetInMs: 0 }, 'the increment refused while down was not replayed')
   t.equal(await store.peekOnce('once'), undefined, 'nor the putOnce')
-  t.equal(await store.signedOutAt('sub'), undefined, 'nor the markSignedOut')
+  t.equal(await store.isRevoked({ ids: [], sub: 'sub', issuedAt: 0 }), false, 'nor the markSignedOut')
   // An empty Redis (nothing persisted) with an empty script cache: the scripts are loaded again by themselves.
   t.same(await store.increment('counter', 60_000), { count: 1, resetInMs: 60_000 })
   t.equal((await store.peekCount('counter')).count, 1)
-  await store.revokeToken('jti', nowSeconds() + 60)
-  t.equal(await store.isTokenRevoked('jti'), true)
-  await store.markSignedOut('sub', 7, nowSeconds() + 60)
-  t.equal(await store.signedOutAt('sub'), 7)
+  await store.revokeToken('sub', 'jti', nowSeconds() + 60)
+  t.equal(await store.isRevoked({ ids: ['jti'], sub: 'sub', issuedAt: 7 }), true)
+  await store.markSignedOut('other', 7, nowSeconds() + 60)
+  const signedOutBefore = async (issuedAt: number) => await store.isRevoked({ ids: [], sub: 'other', issuedAt })
+  t.same([await signedOutBefore(6), await signedOutBefore(7)], [true, false])
   t.equal(await store.putOnce('once', 'v', 60_000), true)
   t.equal(await store.peekOnce('once'), 'v')
   t.equal(await store.takeOnce('once'), 'v')
@@ -349,7 +363,7 @@ t.test('Redis frozen (accepts, never answers): calls in flight reject after comm
   t.ok(notReady >= 0)
   const ping = await settle(() => store.ping(), commandTimeoutMs + 2000)
   t.same([ping.state, ping.state === 'resolved' && ping.value], ['resolved', false], `ping says false (in ${ping.ms} ms)`)
-  const late = await settle(() => store.isTokenRevoked('jti'), commandTimeoutMs + 2000)
+  const late = await settle(() => store.isRevoked({ ids: ['jti'], sub: 'sub', issuedAt: 0 }), commandTimeoutMs + 2000)
   t.ok(late.state === 'rejected' && late.ms <= commandTimeoutMs + 200, `a call while still frozen rejects (in ${late.ms} ms)`)
 
   own.thaw()
@@ -374,7 +388,7 @@ t.test('the URL\'s password never reaches the logs or the errors; one log line p
   const wrong = createRedisStore({ url: wrongUrl, keyPrefix: freshPrefix(), commandTimeoutMs: 300, logger: logTo(wrongLines) })
   t.teardown(() => wrong.close())
   t.equal(await wrong.ping(), false, 'a wrong password never gets ready')
-  const refused = await settle(() => wrong.isTokenRevoked('jti'), 2000)
+  const refused = await settle(() => wrong.isRevoked({ ids: ['jti'], sub: 'sub', issuedAt: 0 }), 2000)
   t.equal(refused.state, 'rejected')
   if (refused.state === 'rejected') t.notMatch(inspect(refused.error, { depth: 5 }), password)
 

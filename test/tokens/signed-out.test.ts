@@ -15,5 +15,4 @@ t.test('every token of the user issued up to the sign-out\'s second is refused, 
   t.ok(await revoked(store, 'sub-1', second), 'a token from this very second (another device signed in just now)')
   t.notOk(await revoked(store, 'sub-1', second + 1), 'a token from the next second on: a new sign-in')
   t.notOk(await revoked(store, 'sub-2', second - 3600), 'another user')
-  t.equal(await store.signedOutAt('sub-1'), second + 1)
 })
