@@ -6,6 +6,7 @@
  */
 import { CognitoIdentityProviderClient, type CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider'
 import type { LoginFlow, Pool } from '../config.js'
+import { cognitoRequestHandler } from './connections.js'
 import { toApiError, type Operation } from './error-table.js'
 import { secretHash } from './secret-hash.js'
 import type { CodeDelivery, UserContext } from './types.js'
@@ -32,14 +33,13 @@ export function createSdkClient (connection: Connection): SdkClient {
     credentials: connection.credentials,
     // No retries in the SDK: it would retry a timed-out SignUp or ConfirmForgotPassword, which may
     // have happened (a slow Lambda trigger), and send a second e-mail or burn a single-use session.
-    // `call` retries the operations that are safe to repeat.
+    // `call` retries the operations that are safe to repeat; the request handler sends again, once,
+    // a request that went out on a keep-alive socket the peer had closed (it never reached Cognito).
     maxAttempts: 1,
-    requestHandler: {
+    requestHandler: cognitoRequestHandler({
       connectionTimeout: Math.min(connection.timeoutMs, 3000),
-      requestTimeout: connection.timeoutMs,
-      // Without it the SDK only logs a warning when requestTimeout passes, and waits on.
-      throwOnRequestTimeout: true
-    }
+      requestTimeout: connection.timeoutMs
+    })
   })
 }
 
