@@ -5,6 +5,15 @@
  * client's problem (OAUTH_CODE_INVALID), a refused client is ours (the app
  * client's secret or OAuth settings), anything else is Cognito being away.
  * A code works once, so the exchange is never retried.
+ *
+ * Not even on a pooled connection the peer had closed, unlike the SDK's
+ * calls (connections.ts): fetch (Node's undici) keeps idle connections 4 s
+ * (less when the server's Keep-Alive hint says so), but when the close lands
+ * after undici has picked the pooled socket (a busy event loop), the POST
+ * fails with "other side closed" (UND_ERR_SOCKET), undici does not send it
+ * again, and its error cannot tell "never sent" from "answer cut off". That
+ * answers 503 UPSTREAM_UNAVAILABLE; rare, since exchanges are one per
+ * hosted-UI sign-in and a pooled connection lives 4 s.
  */
 import { ApiError } from '../errors/catalog.js'
 import type { CallListener, CognitoContext } from './client.js'
