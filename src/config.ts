@@ -9,6 +9,7 @@
  * and the pool is only known once the embedded emulator has made it
  * (`completeLocalConfig`).
  */
+import { readFileSync } from 'node:fs'
 import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { parseAllowlist } from './oauth/redirect.js'
@@ -202,7 +203,8 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({
     format: 'uri',
     pattern: '^rediss?://',
-    description: 'Shared state in Redis (redis://[:password@]host:6379[/db], rediss:// for TLS), so that several instances behave as one: ' +
+    description: 'Shared state in Redis (redis://[user:password@]host:6379[/db], rediss:// for TLS; with REDIS_CLUSTER, any node of the cluster), ' +
+      'so that several instances behave as one: ' +
       'revocations, rate-limit counters, hand-off codes, refresh single-flight. Unset: in memory (one instance). ' +
       'Without Redis, requests that need it answer 503 (fail closed). Redis 6.2 or later.'
   })),
@@ -212,6 +214,16 @@ export const EnvSchema = Type.Object({
     description: 'Prefix of every key this service writes in Redis (several deployments may share one Redis). No { or }: ' +
       'they would move the hash tags that keep a user\'s keys in one cluster slot.'
   }),
+  REDIS_CLUSTER: Type.Boolean({
+    default: false,
+    description: 'REDIS_URL is a node of a Redis Cluster (ElastiCache Serverless, or a cluster-mode-enabled cluster): ' +
+      'the service finds the other nodes from it and follows failovers. Default false (one server).'
+  }),
+  REDIS_TLS_CA_FILE: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Path of a PEM file with the CA that signed Redis\'s certificate, when it is a private CA (rediss:// only); ' +
+      'read once at start. Unset: Node\'s own CAs (enough for ElastiCache).'
+  })),
   TRUST_PROXY: Type.String({
     default: 'false',
     pattern: '^(true|false|\\d+|[0-9a-fA-F.:/,\\s]+)$',
@@ -363,8 +375,8 @@ const CommonFields = {
     /** This service's /oauth/callback, registered on the app client as a callback URL. */
     callbackUrl: Type.String()
   }),
-  /** Shared state in Redis; unset: in memory. */
-  redis: Type.Optional(Type.Object({ url: Type.String(), keyPrefix: Type.String() })),
+  /** Shared state in Redis; unset: in memory. `tlsCa`: the PEM read from REDIS_TLS_CA_FILE. */
+  redis: Type.Optional(Type.Object({ url: Type.String(), keyPrefix: Type.String(), cluster: Type.Boolean(), tlsCa: Type.Optional(Type.String()) })),
   /** Fastify's trustProxy: false, true, proxy addresses, or (for a hop count) a function of the hop. */
   trustProxy: Type.Union([Type.Boolean(), Type.String(), Type.Unsafe<(address: string, hop: number) => boolean>({})])
 }
@@ -434,7 +446,8 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     const value = source[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  for (const key of ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE', 'LOCAL_CLIENT_SECRET', 'OAUTH_EXTERNAL_STATE', 'REVOKE_ON_GROUP_CHANGE']) {
+  const booleans = ['REVEAL_USER_EXISTENCE', 'LOCAL_EXPOSE', 'LOCAL_CLIENT_SECRET', 'OAUTH_EXTERNAL_STATE', 'REVOKE_ON_GROUP_CHANGE', 'REDIS_CLUSTER']
+  for (const key of booleans) {
     const value = raw[key]
     if (typeof value === 'string') raw[key] = BOOLEAN_WORDS[value.toLowerCase()] ?? value
   }
@@ -485,9 +498,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
   if (hostedUiDomain !== undefined && oauth.redirects.length === 0) {
     problems.push('REDIRECT_ALLOWLIST: required with COGNITO_DOMAIN (where may users be sent back to after the hosted UI?)')
   }
-  if (/[{}]/.test(env.REDIS_KEY_PREFIX)) {
-    problems.push('REDIS_KEY_PREFIX: must not contain { or } (a Redis Cluster places each user\'s keys by the {sub} in them)')
-  }
+  const redis = redisSettings(env, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   const common = {
@@ -514,7 +525,7 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): AwsConfig 
     maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY_MS,
     mfaIssuer: env.MFA_ISSUER,
     oauth,
-    ...(env.REDIS_URL === undefined ? {} : { redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } }),
+    ...(redis === undefined ? {} : { redis }),
     admin: {
       group: env.ADMIN_GROUP,
       scopes: env.ADMIN_SCOPES.split(' ').filter(Boolean),
@@ -634,6 +645,32 @@ function oauthSettings (env: Env, mode: Config['mode'], publicUrl: URL, problems
     handoffSites: handoffSites.map(site => ({ origin: isOrigin(site.origin) ? new URL(site.origin).origin : site.origin, secret: site.secret })),
     callbackUrl: new URL('/oauth/callback', publicUrl).href
   }
+}
+
+/** The Redis settings, the CA file read here (once, at start); undefined without REDIS_URL. */
+function redisSettings (env: Env, problems: string[]): Config['redis'] {
+  if (/[{}]/.test(env.REDIS_KEY_PREFIX)) {
+    problems.push('REDIS_KEY_PREFIX: must not contain { or } (a Redis Cluster places each user\'s keys by the {sub} in them)')
+  }
+  if (env.REDIS_URL === undefined) {
+    if (env.REDIS_CLUSTER) problems.push('REDIS_CLUSTER: needs REDIS_URL (a node of the cluster)')
+    if (env.REDIS_TLS_CA_FILE !== undefined) problems.push('REDIS_TLS_CA_FILE: needs a rediss:// REDIS_URL')
+    return undefined
+  }
+  const settings = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, cluster: env.REDIS_CLUSTER }
+  const file = env.REDIS_TLS_CA_FILE
+  if (file === undefined) return settings
+  // The URL may carry a password: only its scheme is looked at.
+  if (!env.REDIS_URL.startsWith('rediss://')) problems.push('REDIS_TLS_CA_FILE: needs a rediss:// REDIS_URL (TLS)')
+  let tlsCa: string
+  try {
+    tlsCa = readFileSync(file, 'utf8')
+  } catch (err) {
+    problems.push(`REDIS_TLS_CA_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
+    return settings
+  }
+  if (!tlsCa.includes('-----BEGIN CERTIFICATE-----')) problems.push(`REDIS_TLS_CA_FILE: ${file} holds no PEM certificate`)
+  return { ...settings, tlsCa }
 }
 
 /** COGNITO_DOMAIN as a bare origin: https (or loopback http, for an emulator), nothing after the host. */

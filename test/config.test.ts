@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import Fastify from 'fastify'
 import { completeLocalConfig, ConfigError, loadConfig } from '../src/config.js'
@@ -260,10 +263,40 @@ t.test('LOGIN_FLOW=USER_AUTH is a login flow; SIGN_IN_AFTER_CONFIRM needs it', a
   t.match(alone.problems.join('\n'), 'SIGN_IN_AFTER_CONFIRM: needs LOGIN_FLOW=USER_AUTH')
 })
 
-t.test('Redis: a key prefix with braces stops the start (it would move the hash tags)', async t => {
-  t.same(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'cognito-bff:' })
+t.test('Redis: one server or a cluster, TLS with a private CA read once; what cannot work stops the start in one line each', async t => {
+  const url = 'rediss://bff:s3cr3t@cache.example.com:6379'
+  t.same(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis, { url: 'redis://127.0.0.1:6379', keyPrefix: 'cognito-bff:', cluster: false })
+  t.same(loadConfig({ REDIS_URL: url, REDIS_CLUSTER: 'true' }).redis, { url, keyPrefix: 'cognito-bff:', cluster: true })
+
+  const dir = await mkdtemp(join(tmpdir(), 'cognito-bff-config-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+  await writeFile(join(dir, 'ca.pem'), pem)
+  await writeFile(join(dir, 'not-pem.txt'), 'hello')
+  t.same(loadConfig({ REDIS_URL: url, REDIS_TLS_CA_FILE: join(dir, 'ca.pem') }).redis, { url, keyPrefix: 'cognito-bff:', cluster: false, tlsCa: pem })
+
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env)
+    } catch (err) {
+      if (err instanceof ConfigError) return { problems: err.problems, message: err.message }
+    }
+    throw new Error('expected a ConfigError')
+  }
+  t.same(problems({ REDIS_URL: url, REDIS_TLS_CA_FILE: join(dir, 'missing.pem') }).problems,
+    [`REDIS_TLS_CA_FILE: cannot read ${join(dir, 'missing.pem')} (ENOENT)`])
+  t.same(problems({ REDIS_URL: url, REDIS_TLS_CA_FILE: dir }).problems, [`REDIS_TLS_CA_FILE: cannot read ${dir} (EISDIR)`])
+  t.same(problems({ REDIS_URL: url, REDIS_TLS_CA_FILE: join(dir, 'not-pem.txt') }).problems,
+    [`REDIS_TLS_CA_FILE: ${join(dir, 'not-pem.txt')} holds no PEM certificate`])
+  const plain = problems({ REDIS_URL: 'redis://bff:s3cr3t@cache.example.com:6379', REDIS_TLS_CA_FILE: join(dir, 'ca.pem') })
+  t.same(plain.problems, ['REDIS_TLS_CA_FILE: needs a rediss:// REDIS_URL (TLS)'])
+  t.notMatch(plain.message, 's3cr3t', 'the URL\'s password is not echoed')
+  t.same(problems({ REDIS_CLUSTER: 'true', REDIS_TLS_CA_FILE: join(dir, 'ca.pem') }).problems,
+    ['REDIS_CLUSTER: needs REDIS_URL (a node of the cluster)', 'REDIS_TLS_CA_FILE: needs a rediss:// REDIS_URL'])
+  t.match(problems({ REDIS_URL: url, REDIS_CLUSTER: 'maybe' }).problems.join('\n'), /^REDIS_CLUSTER: /)
+
   for (const prefix of ['app{', '{app}:', 'app}']) {
-    const err = t.throws(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix })) as ConfigError
-    t.same(err.problems, ['REDIS_KEY_PREFIX: must not contain { or } (a Redis Cluster places each user\'s keys by the {sub} in them)'])
+    t.same(problems({ REDIS_URL: url, REDIS_KEY_PREFIX: prefix }).problems,
+      ['REDIS_KEY_PREFIX: must not contain { or } (a Redis Cluster places each user\'s keys by the {sub} in them)'], `prefix ${prefix}`)
   }
 })

@@ -14,7 +14,7 @@ declare module 'fastify' {
 
 /**
  * The shared-state store: Redis when REDIS_URL is set (several instances
- * behave as one), else in memory. A Redis that is down at start does not stop
+ * behave as one; one server or, with REDIS_CLUSTER, a cluster), else in memory. A Redis that is down at start does not stop
  * the start: readiness says so, and requests that need it answer 503.
  */
 export default fp(async function store (fastify: FastifyInstance, options: { store?: SharedStore }) {
@@ -26,7 +26,13 @@ export default fp(async function store (fastify: FastifyInstance, options: { sto
     fastify.addHook('onClose', async () => store.close())
     return
   }
-  const store = createRedisStore({ url: redis.url, keyPrefix: redis.keyPrefix, logger: fastify.log })
+  const store = createRedisStore({
+    url: redis.url,
+    keyPrefix: redis.keyPrefix,
+    cluster: redis.cluster,
+    ...(redis.tlsCa === undefined ? {} : { tlsCa: redis.tlsCa }),
+    logger: fastify.log
+  })
   fastify.decorate('store', store)
   fastify.decorate('storeStatus', async () => await store.ping() ? 'ok' as const : 'unavailable' as const)
   fastify.addHook('onReady', async () => {

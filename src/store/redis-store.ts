@@ -17,6 +17,16 @@
  *   its back after a reconnect), `socketTimeout` (a silent socket is torn down,
  *   so a frozen server or a network black hole flips `isReady()` to false).
  *   Reconnection is automatic (`retryStrategy`).
+ * - Its `Cluster` client speaks Redis Cluster (ElastiCache Serverless, Valkey
+ *   or Redis OSS, is one) with the same commands and scripts. The same knobs
+ *   hold there (`redisOptions` for each node's connection), plus two of its
+ *   own: `retryDelayOnFailover: 0` (a command whose node connection dropped is
+ *   not sent again elsewhere: it may have run) and `retryDelayOnClusterDown: 0`
+ *   (CLUSTERDOWN, a shard without a primary, rejects at once). MOVED and ASK
+ *   redirections are still followed: the command did not run where it was
+ *   refused. A primary lost for good is replaced by its replica; the client
+ *   finds the new one by that redirection or its periodic slot refresh, with no
+ *   restart.
  * - Mature (since 2015), bundles its own TypeScript types, actively maintained
  *   under the redis GitHub organisation (6.0.0, July 2026, Node >= 20), few
  *   small dependencies. node-redis v5 is equally current, but its per-command
@@ -40,6 +50,14 @@
  * with `}` (the tag would be empty and the whole key hashed instead); Cognito's
  * subs are UUIDs.
  *
+ * TLS: a `rediss://` URL, with the server checked against Node's CAs or
+ * `tlsCa` (PEM) when the CA is private. On a cluster each node is reached by
+ * the address CLUSTER SLOTS gives, and checked against the seed's host name
+ * (ElastiCache Serverless's certificate names its endpoint, not its nodes'
+ * addresses); the seed's name is not resolved up front (`dnsLookup`
+ * passthrough), so its TLS name is the one checked. An ACL user and password
+ * come from the URL, for every node.
+ *
  * Failure: every member rejects (never resolves a guess) when Redis is down or
  * slow: at once while disconnected, after `commandTimeoutMs` otherwise. A
  * rejection is a `RedisStoreError` whose message says which member failed and
@@ -49,7 +67,7 @@
  */
 import { once } from 'node:events'
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import { StoreUnavailableError, type SharedStore } from './store.js'
 
 /** The pino/Fastify logger methods the store uses. */
@@ -59,8 +77,12 @@ export interface RedisStoreLogger {
 }
 
 export interface RedisStoreOptions {
-  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. Never logged. */
+  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS; with `cluster`, any node (the seed). Never logged. */
   url: string
+  /** A Redis Cluster (ElastiCache Serverless, or cluster mode on): `url` is its seed node. Default false. */
+  cluster?: boolean
+  /** PEM of the CA that signed the server's certificate, when Node's own CAs do not (a `rediss://` URL only). */
+  tlsCa?: string
   /** Prefix of every key; lets several deployments share one Redis. Default `cognito-bff:`. */
   keyPrefix?: string
   /** A call on a connected but unresponsive Redis rejects after this many ms. Default 1000. */
@@ -72,9 +94,12 @@ export interface RedisStoreOptions {
 }
 
 export interface RedisStore extends SharedStore {
-  /** Round trip to Redis (for /readyz): true on PONG; false when down, slow or closed. Never rejects. */
+  /**
+   * Round trip to Redis (for /readyz): true on PONG; false when down, slow or closed. Never rejects. On a
+   * cluster: every primary answers PING and every slot has one (a shard that lost its primary is not ready).
+   */
   ping (): Promise<boolean>
-  /** Whether the connection is up right now (no round trip). */
+  /** Whether the connection is up right now (no round trip); on a cluster, whether every slot has a primary not lost. */
   isReady (): boolean
 }
 
@@ -87,6 +112,7 @@ const DEFAULT_PREFIX = 'cognito-bff:'
 const DEFAULT_COMMAND_TIMEOUT_MS = 1000
 const DEFAULT_CONNECT_TIMEOUT_MS = 2000
 const MAX_RECONNECT_DELAY_MS = 1000
+const CLUSTER_SLOTS = 16384
 
 // INCR, and start the window on the first one only: later increments never
 // extend it. A counter somehow left without a TTL gets a window again.
@@ -161,19 +187,47 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   assertDuration('commandTimeoutMs', commandTimeoutMs)
   assertDuration('connectTimeoutMs', connectTimeoutMs)
   const logger = options.logger
-  const server = describe(options.url)
+  const target = parseRedisUrl(options.url)
+  const server = `${target.host}:${target.port}`
+  if (options.tlsCa !== undefined && !target.tls) throw new TypeError('redis store: tlsCa needs a rediss:// url')
+  if (options.cluster === true && target.db !== 0) throw new TypeError('redis store: a cluster has database 0 only; remove /<db> from the url')
 
-  const redis = new Redis(options.url, {
+  // For one server and for each node of a cluster: fail fast, never replay.
+  const connection = {
     connectionName: 'cognito-bff',
     connectTimeout: Math.ceil(connectTimeoutMs),
     commandTimeout: Math.ceil(commandTimeoutMs),
     // No data at all for this long while replies are due: the socket is dead.
     socketTimeout: Math.ceil(2 * commandTimeoutMs),
-    enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-    retryStrategy: (attempt: number) => Math.min(100 * attempt, MAX_RECONNECT_DELAY_MS)
-  })
+    ...(target.username === undefined ? {} : { username: target.username }),
+    ...(target.password === undefined ? {} : { password: target.password })
+  } satisfies RedisOptions
+  const retryStrategy = (attempt: number) => Math.min(100 * attempt, MAX_RECONNECT_DELAY_MS)
+
+  const redis: Redis | Cluster = options.cluster === true
+    ? new Cluster([{ host: target.host, port: target.port }], {
+      enableOfflineQueue: false,
+      retryDelayOnFailover: 0,
+      retryDelayOnClusterDown: 0,
+      clusterRetryStrategy: retryStrategy,
+      slotsRefreshTimeout: Math.ceil(commandTimeoutMs),
+      ...(target.tls ? { dnsLookup: (address, lookedUp) => lookedUp(null, address) } : {}),
+      redisOptions: {
+        ...connection,
+        ...(target.tls ? { tls: { servername: target.host, ...(options.tlsCa === undefined ? {} : { ca: options.tlsCa }) } } : {})
+      }
+    } satisfies ClusterOptions)
+    : new Redis({
+      ...connection,
+      host: target.host,
+      port: target.port,
+      db: target.db,
+      enableOfflineQueue: false,
+      retryStrategy,
+      ...(target.tls ? { tls: options.tlsCa === undefined ? {} : { ca: options.tlsCa } } : {})
+    })
 
   let closing = false
   let closed: Promise<void> | undefined
@@ -183,24 +237,24 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   // listener is required anyway, or ioredis prints each one to the console.
   let up = false
   let reportedDown = false
-  redis.on('error', (err: unknown) => {
-    if (reportedDown || closing) return
-    reportedDown = true
-    up = false
-    logger?.warn({ redis: server, reason: reasonOf(err) }, 'redis store: cannot reach Redis; store calls fail until it is back')
-  })
-  redis.on('close', () => {
-    if (!up) return
+  function down (message: string, reason?: string): void {
     up = false
     if (reportedDown || closing) return
     reportedDown = true
-    logger?.warn({ redis: server }, 'redis store: connection to Redis lost; store calls fail until it is back')
-  })
-  redis.on('ready', () => {
+    logger?.warn({ redis: server, ...(reason === undefined ? {} : { reason }) }, message)
+  }
+  function back (): void {
     up = true
     if (reportedDown) logger?.info({ redis: server }, 'redis store: connection to Redis is back')
     reportedDown = false
+  }
+  redis.on('error', (err: unknown) => down('redis store: cannot reach Redis; store calls fail until it is back', reasonOf(err)))
+  // A cluster's node: the cluster stays up, the calls for that node's slots fail until its replica takes over.
+  redis.on('node error', (err: unknown) => down('redis store: cannot reach a Redis node; calls for its slots fail until it is back', reasonOf(err)))
+  redis.on('close', () => {
+    if (up) down('redis store: connection to Redis lost; store calls fail until it is back')
   })
+  redis.on('ready', back)
 
   function script (name: string, lua: string): Script {
     redis.defineCommand(name, { numberOfKeys: 1, lua })
@@ -311,13 +365,17 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
     async ping () {
       try {
         if (redis.status !== 'ready') await readyWithin(redis, commandTimeoutMs)
-        return await redis.ping() === 'PONG'
+        const healthy = redis instanceof Cluster ? await clusterAnswers(redis) : await redis.ping() === 'PONG'
+        if (healthy && !up) back()
+        return healthy
       } catch {
         return false
       }
     },
 
     isReady () {
+      // A node's connection opens on its first command: one not opened yet counts, one lost does not.
+      if (redis instanceof Cluster) return redis.status === 'ready' && slotsCovered(redis, node => node.status !== 'end' && node.status !== 'close')
       // The socket may already be half-closed by the server before ioredis has processed its 'close' event.
       return redis.status === 'ready' && redis.stream?.writable === true
     },
@@ -329,8 +387,29 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   }
 }
 
+/** Every primary answers PING and every slot has one; a slot left without triggers a slot refresh for the next look. */
+async function clusterAnswers (cluster: Cluster): Promise<boolean> {
+  const primaries = cluster.nodes('master')
+  if (primaries.length === 0) return false
+  const answers = await Promise.all(primaries.map(async node => await node.ping().catch(() => undefined) === 'PONG'))
+  if (!answers.every(Boolean)) return false
+  if (slotsCovered(cluster, () => true)) return true
+  cluster.refreshSlotsCache()
+  return false
+}
+
+/** Whether each of the 16384 slots is served by a primary the client holds and `usable` accepts. */
+function slotsCovered (cluster: Cluster, usable: (node: Redis) => boolean): boolean {
+  const primaries = new Map(cluster.nodes('master').map(node => [`${node.options.host}:${node.options.port}`, node]))
+  for (let slot = 0; slot < CLUSTER_SLOTS; slot++) {
+    const node = primaries.get(cluster.slots[slot]?.[0] ?? '')
+    if (node === undefined || !usable(node)) return false
+  }
+  return true
+}
+
 /** Resolves when `redis` becomes ready, rejects after `ms` or if it ends first. */
-async function readyWithin (redis: Redis, ms: number): Promise<void> {
+async function readyWithin (redis: Redis | Cluster, ms: number): Promise<void> {
   if (redis.status === 'end') throw new Error('closed')
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), ms)
@@ -344,7 +423,7 @@ async function readyWithin (redis: Redis, ms: number): Promise<void> {
   }
 }
 
-async function endWithin (redis: Redis, ms: number): Promise<void> {
+async function endWithin (redis: Redis | Cluster, ms: number): Promise<void> {
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), ms)
   timer.unref()
@@ -364,8 +443,17 @@ function userTag (sub: string): string {
   return `{${sub}}`
 }
 
-/** host:port only: the URL may carry a password. */
-function describe (url: string): string {
+interface RedisTarget {
+  host: string
+  port: number
+  db: number
+  tls: boolean
+  username?: string
+  password?: string
+}
+
+/** The URL's parts; errors never echo it (it may carry a password). */
+function parseRedisUrl (url: string): RedisTarget {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -375,7 +463,16 @@ function describe (url: string): string {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new TypeError(`redis store: url must use redis:// or rediss://, not ${parsed.protocol}//`)
   }
-  return `${parsed.hostname}:${parsed.port === '' ? '6379' : parsed.port}`
+  const db = parsed.pathname === '' || parsed.pathname === '/' ? 0 : Number(parsed.pathname.slice(1))
+  if (!Number.isInteger(db) || db < 0) throw new TypeError('redis store: the url\'s path must be a database number')
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port === '' ? 6379 : Number(parsed.port),
+    db,
+    tls: parsed.protocol === 'rediss:',
+    ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) })
+  }
 }
 
 // Only the message: ioredis errors carry the command's arguments (`err.command`).
