@@ -28,17 +28,21 @@ import { startLocalCognito, type LocalCognito } from '../src/local/local-cognito
 import { createOutbox } from '../src/local/outbox.js'
 import { contractChecked } from './helpers/contract.js'
 import { CLIENT_ID, POOL_ID, startJwksServer, type JwksServer } from './helpers/jwks-server.js'
+import { COGNITO_TIMEOUT_MS, JWKS_TIMEOUT_MS, READY_MS, REQUEST_TIMEOUT_MS, until } from './helpers/timeouts.js'
 
 export { contractChecked }
 
-/** Waits (up to 30 s) until a service started on `port` answers /readyz with 200; false if it never does. */
-export async function untilReady (port: number): Promise<boolean> {
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    if (await fetch(`http://127.0.0.1:${port}/readyz`).then(r => r.ok, () => false)) return true
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  return false
+/** Waits (up to READY_MS) until a service started on `port` answers `path` (/readyz) with 200; false if it never does. */
+export async function untilReady (port: number, path = '/readyz'): Promise<boolean> {
+  return await until(() => fetch(`http://127.0.0.1:${port}${path}`).then(r => r.ok, () => false), { ms: READY_MS, everyMs: 50 })
+    .catch(() => false)
+}
+
+/** The timeouts of helpers/timeouts.ts as the environment variables that set them, for an app or a process a test starts. */
+export const TEST_TIMEOUTS_ENV = {
+  COGNITO_TIMEOUT_MS: String(COGNITO_TIMEOUT_MS),
+  JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
+  REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS)
 }
 
 export interface TestContext {
@@ -62,13 +66,15 @@ export const PASSWORD = 'Correct-Horse-9'
 /**
  * Test apps send many requests from one address: the per-address budgets are lifted unless a test sets them. Load
  * shedding is off too: a busy test process may lag, and a test about something else must not see OVERLOADED.
+ * The timeouts the app gives Cognito, the JWKS and its clients are the tests' generous ones (helpers/timeouts.ts).
  */
 const UNLIMITED = {
   RATE_LIMIT_SIGNUP: '100000',
   RATE_LIMIT_SIGNIN: '100000',
   RATE_LIMIT_RECOVERY: '100000',
   UNIFORM_ANSWER_MS: '0',
-  MAX_EVENT_LOOP_DELAY_MS: '0'
+  MAX_EVENT_LOOP_DELAY_MS: '0',
+  ...TEST_TIMEOUTS_ENV
 }
 
 /** A writable that keeps every line written to it. */
@@ -109,18 +115,20 @@ export async function buildTestApp (
   options: { env?: Record<string, string>, deps?: Omit<AppDeps, 'outbox' | 'logStream'> } = {}
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-test-'))
+  // Registered before anything starts, so whatever did start is stopped even when a later step throws.
+  const running: { local?: LocalCognito, app?: FastifyInstance } = {}
+  t.teardown(async () => {
+    await running.app?.close()
+    await running.local?.emulator.close()
+    await rm(dataDir, { recursive: true, force: true })
+  })
   const start = localStart({ LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...UNLIMITED, ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
-  const local = await startLocalCognito(start, pino({ level: 'warn' }, logStream), createOutbox(() => {}))
-  const app = contractChecked(await buildApp(local.config, {
+  const local = running.local = await startLocalCognito(start, pino({ level: 'warn' }, logStream), createOutbox(() => {}))
+  const app = running.app = contractChecked(await buildApp(local.config, {
     gateway: gatewayFor(local.config, local.sdk), outbox: local.outbox, logStream, ...options.deps
   }))
   await app.ready()
-  t.teardown(async () => {
-    await app.close()
-    await local.emulator.close()
-    await rm(dataDir, { recursive: true, force: true })
-  })
   const latestCode = (username: string): string => {
     const message = local.outbox.list(username)[0]
     if (!message) throw new Error(`no message was sent to ${username}`)
@@ -168,8 +176,8 @@ export async function buildAwsApp (
   const config = awsConfig({ COGNITO_ISSUER: jwks.issuer, ...UNLIMITED, LOG_LEVEL: 'info', ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
   const app = contractChecked(await buildApp(config, { gateway: options.gateway?.(config) ?? gatewayFor(config), logStream }))
-  await app.ready()
   t.teardown(() => app.close())
+  await app.ready()
   return { app, config, logs, jwks }
 }
 

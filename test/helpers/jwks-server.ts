@@ -35,11 +35,11 @@ export async function startJwksServer (t: { teardown (fn: () => unknown): void }
     fetches += 1
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>(resolve => {
     server.closeAllConnections()
     server.close(() => resolve())
   }))
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${POOL_ID}`
 
   const sign: JwksServer['sign'] = (payload, options = {}) => {

@@ -3,16 +3,19 @@
  * delay, Cache-Control, silence) each test controls and whose requests it
  * counts; real RSA keys and real RS256 tokens verified by aws-jwt-verify's
  * JwtVerifier through the cache. The clock the cache reads is the test's, so
- * intervals and max-ages pass without waiting; only timeouts are real.
+ * intervals and max-ages pass without waiting; only timeouts are real, and
+ * only against an endpoint that never answers: anything that answers gets a
+ * generous timeout (helpers/timeouts.ts).
  */
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { JwtVerifier } from 'aws-jwt-verify'
 import { FetchError, JwksNotAvailableInCacheError, JwksValidationError, KidNotFoundInJwksError } from 'aws-jwt-verify/error'
+import type { Jwks } from 'aws-jwt-verify/jwk'
 import t from 'tap'
 import { PoolJwksCache, type PoolJwksCacheOptions } from '../../src/tokens/jwks-cache.js'
+import { JWKS_TIMEOUT_MS, LATE_MS, NEVER_ANSWERS_TIMEOUT_MS, until } from '../helpers/timeouts.js'
 
 const INTERVAL = 10_000
 const MINUTE = 60_000
@@ -30,7 +33,10 @@ const keyB = makeKey('key-b')
 interface Endpoint {
   issuer: string
   jwksUri: string
-  /** What the next requests get. `hang`: no answer at all; `stall`: headers and half a body, then nothing. */
+  /**
+   * What the next requests get. `hang`: no answer at all (until `answerHeld`); `stall`: headers and half a body,
+   * then nothing.
+   */
   keys: Array<Record<string, unknown>>
   status: number
   body?: string
@@ -38,26 +44,37 @@ interface Endpoint {
   delayMs: number
   mode: 'answer' | 'hang' | 'stall'
   requests: number
+  /** Answers the requests `hang` holds, as `answer` would now. */
+  answerHeld (): void
   close (): Promise<void>
 }
 
 async function startEndpoint (t: { teardown (fn: () => unknown): void }, keys = [keyA.jwk]): Promise<Endpoint> {
-  const held: ServerResponse[] = []
   const server = createServer((request, response) => {
     endpoint.requests += 1
-    const { mode, status, delayMs } = endpoint
-    const body = endpoint.body ?? JSON.stringify({ keys: endpoint.keys })
+    const { mode, delayMs } = endpoint
     if (mode === 'hang') return held.push(response)
     if (mode === 'stall') {
-      response.writeHead(200, { 'content-type': 'application/json' }).write(body.slice(0, 10))
-      return held.push(response)
+      response.writeHead(200, { 'content-type': 'application/json' }).write(bodyNow().slice(0, 10))
+      return
     }
-    // No keep-alive: once closed, the next fetch is refused rather than finding a dead pooled socket.
-    setTimeout(() => response.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...endpoint.headers }).end(body), delayMs)
+    setTimeout(() => answer(response), delayMs)
   })
+  const held: ServerResponse[] = []
+  const bodyNow = () => endpoint.body ?? JSON.stringify({ keys: endpoint.keys })
+  // No keep-alive: once closed, the next fetch is refused rather than finding a dead pooled socket.
+  const answer = (response: ServerResponse) =>
+    response.writeHead(endpoint.status, { 'content-type': 'application/json', connection: 'close', ...endpoint.headers }).end(bodyNow())
+  let closed = false
+  const close = () => new Promise<void>(resolve => {
+    if (closed) return resolve()
+    closed = true
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+  t.teardown(close)
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/us-east-1_Pool`
-  let closed = false
   const endpoint: Endpoint = {
     issuer,
     jwksUri: `${issuer}/.well-known/jwks.json`,
@@ -67,14 +84,9 @@ async function startEndpoint (t: { teardown (fn: () => unknown): void }, keys = 
     delayMs: 0,
     mode: 'answer',
     requests: 0,
-    close: () => new Promise<void>(resolve => {
-      if (closed) return resolve()
-      closed = true
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
+    answerHeld: () => { for (const response of held.splice(0)) answer(response) },
+    close
   }
-  t.teardown(endpoint.close)
   return endpoint
 }
 
@@ -82,7 +94,7 @@ async function startEndpoint (t: { teardown (fn: () => unknown): void }, keys = 
 async function setUp (t: { teardown (fn: () => unknown): void }, options: Partial<PoolJwksCacheOptions> = {}, keys?: Array<Record<string, unknown>>) {
   const endpoint = await startEndpoint(t, keys)
   const clock = { now: 1_000_000 }
-  const cache = new PoolJwksCache({ timeoutMs: 1000, now: () => clock.now, ...options })
+  const cache = new PoolJwksCache({ timeoutMs: JWKS_TIMEOUT_MS, now: () => clock.now, ...options })
   const verifier = JwtVerifier.create({ issuer: endpoint.issuer, jwksUri: endpoint.jwksUri, audience: null }, { jwksCache: cache })
   const token = (key: Key, kid = key.kid) => sign(endpoint.issuer, key.privateKey, kid)
   return { endpoint, clock, cache, verifier, token, forged: () => token(keyA, randomUUID()) }
@@ -117,14 +129,6 @@ function thrown (fn: () => unknown): unknown {
     return 'returned'
   } catch (err) {
     return err
-  }
-}
-
-async function until (condition: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!await condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await sleep(10)
   }
 }
 
@@ -216,38 +220,40 @@ t.test('endpoint down after warm-up: cached keys keep working, failed attempts c
 })
 
 t.test('an endpoint that never answers', async t => {
-  const timeoutMs = 1000
+  // Nothing here answers (hang, stall), so the timeout is the only way out: a short one loses no race.
+  const timeoutMs = NEVER_ANSWERS_TIMEOUT_MS
   const { endpoint, clock, cache, verifier, token, forged } = await setUp(t, { timeoutMs })
   endpoint.mode = 'hang'
   const cold = await timed(verifier.verify(token(keyA)))
   t.type(cold.error, FetchError, 'nothing cached: unavailable')
-  t.ok(cold.ms >= timeoutMs - 100 && cold.ms < timeoutMs + 500, `gave up after the timeout (${Math.round(cold.ms)} ms)`)
+  t.ok(cold.ms >= timeoutMs - 50 && cold.ms < timeoutMs + LATE_MS, `gave up after the timeout (${Math.round(cold.ms)} ms)`)
   t.equal(cache.status(endpoint.jwksUri), 'missing')
   const again = await timed(verifier.verify(token(keyA)))
-  t.type(again.error, FetchError, 'within the interval: unavailable at once, without a fetch')
-  t.ok(again.ms < 200, `${Math.round(again.ms)} ms`)
+  t.type(again.error, FetchError, `within the interval: unavailable at once (${Math.round(again.ms)} ms), without a fetch`)
   t.equal(endpoint.requests, 1)
+  t.same(cache.stats(), { fetches: 1, failures: 1 })
 
-  endpoint.mode = 'answer'
+  // Keys as a fetch would have cached them (a fetch that answers would race the short timeout).
   clock.now += INTERVAL
-  await cache.hydrate(endpoint.jwksUri)
-  endpoint.mode = 'hang'
+  cache.addJwks(endpoint.jwksUri, { keys: [keyA.jwk] } as unknown as Jwks)
+  t.equal(cache.status(endpoint.jwksUri), 'ok')
   clock.now += 2 * HOUR
   const cached = await timed(verifier.verify(token(keyA)))
-  t.equal(cached.error, undefined, 'a stale cached key verifies')
-  t.ok(cached.ms < timeoutMs / 4, `without waiting for the background refresh (${Math.round(cached.ms)} ms)`)
-  await until(() => endpoint.requests === 3)
+  t.equal(cached.error, undefined, `a stale cached key verifies (${Math.round(cached.ms)} ms)`)
+  t.same(cache.stats(), { fetches: 2, failures: 1 }, 'without waiting for the background refresh: it has not failed yet')
+  await until(() => endpoint.requests === 2, { what: 'the background refresh' })
   t.pass('a background refresh is under way')
   const joined = await timed(verifier.verify(forged()))
   t.type(joined.error, FetchError, 'an unknown kid shares the hanging refresh')
-  t.ok(joined.ms < timeoutMs + 500, `and waits no longer than its timeout (${Math.round(joined.ms)} ms)`)
-  t.equal(endpoint.requests, 3)
+  t.ok(joined.ms < timeoutMs + LATE_MS, `and waits no longer than its timeout (${Math.round(joined.ms)} ms)`)
+  t.equal(endpoint.requests, 2)
+  t.same(cache.stats(), { fetches: 2, failures: 2 }, 'the refresh failed')
   t.equal(cache.status(endpoint.jwksUri), 'degraded')
 
   endpoint.mode = 'stall'
   const stalled = await timed(cache.hydrate(endpoint.jwksUri))
   t.type(stalled.error, FetchError, 'a body that stops halfway')
-  t.ok(stalled.ms < timeoutMs + 500, `is cut off by the same timeout (${Math.round(stalled.ms)} ms)`)
+  t.ok(stalled.ms >= timeoutMs - 50 && stalled.ms < timeoutMs + LATE_MS, `is cut off by the same timeout (${Math.round(stalled.ms)} ms)`)
 })
 
 t.test('Cache-Control max-age: served stale while one background refresh replaces the set', async t => {
@@ -260,17 +266,19 @@ t.test('Cache-Control max-age: served stale while one background refresh replace
   t.equal(endpoint.requests, 1, 'fresh for 120 s')
 
   endpoint.keys = [keyB.jwk] // rotation: key A withdrawn
-  endpoint.delayMs = 300
+  endpoint.mode = 'hang' // the refresh is held until the test answers it
   clock.now += 1000
   const stale = await timed(verifier.verify(token(keyA)))
-  t.equal(stale.error, undefined, 'past max-age the old key still verifies')
-  t.ok(stale.ms < 150, `at once (${Math.round(stale.ms)} ms), not after the refresh`)
-  await until(() => endpoint.requests === 2)
+  t.equal(stale.error, undefined, `past max-age the old key still verifies, at once (${Math.round(stale.ms)} ms), not after the refresh`)
+  await until(() => endpoint.requests === 2, { what: 'the background refresh' })
   t.pass('and one background refresh started')
   await Promise.all([verifier.verify(token(keyA)), verifier.verify(token(keyA))])
   t.same(cache.stats(), { fetches: 2, failures: 0 }, 'only one')
+  t.equal(endpoint.requests, 2, 'still held')
 
-  await until(async () => await verifier.verify(token(keyA)).then(() => false, () => true))
+  endpoint.mode = 'answer'
+  endpoint.answerHeld()
+  await until(async () => await verifier.verify(token(keyA)).then(() => false, () => true), { what: 'the withdrawn key refused' })
   t.type(await rejection(verifier.verify(token(keyA))), KidNotFoundInJwksError, 'once refreshed, the withdrawn key is refused')
   t.ok(await verifier.verify(token(keyB)), 'and the new one verifies')
   t.equal(endpoint.requests, 2, 'from the refreshed set, with no further fetch')
@@ -293,7 +301,7 @@ t.test('max-age is clamped to the floor and ceiling; without one the default app
     t.equal(cache.stats().fetches, 1, `${name}: fresh just before`)
     clock.now += 1000
     await verifier.verify(token(keyA))
-    await until(() => endpoint.requests === 2)
+    await until(() => endpoint.requests === 2, { what: `${name}: the refresh` })
     t.pass(`${name}: refreshed at ${expectedMs / 1000} s`)
   }
 })
@@ -331,7 +339,7 @@ t.test('a broken key set is a JwksValidationError and the previous good keys sta
 })
 
 t.test('stats count every attempt and every failure, and nothing after warm-up', async t => {
-  const { endpoint, clock, cache, verifier, token } = await setUp(t, { timeoutMs: 300 })
+  const { endpoint, clock, cache, verifier, token } = await setUp(t)
   t.same(cache.stats(), { fetches: 0, failures: 0 })
   await cache.hydrate(endpoint.jwksUri)
   for (let i = 0; i < 100; i++) await verifier.verify(token(keyA))
@@ -339,8 +347,7 @@ t.test('stats count every attempt and every failure, and nothing after warm-up',
 
   const failures: Array<[string, () => void, RegExp]> = [
     ['HTTP 404', () => { endpoint.status = 404 }, /HTTP 404/],
-    ['a redirect, not followed', () => { endpoint.status = 302; endpoint.headers = { location: endpoint.jwksUri } }, /redirect/],
-    ['a timeout', () => { endpoint.mode = 'hang' }, /no answer within 300 ms/]
+    ['a redirect, not followed', () => { endpoint.status = 302; endpoint.headers = { location: endpoint.jwksUri } }, /redirect/]
   ]
   for (const [name, set, message] of failures) {
     set()
@@ -348,17 +355,24 @@ t.test('stats count every attempt and every failure, and nothing after warm-up',
     t.type(error, FetchError, name)
     t.match(error, { message }, name)
   }
-  t.same(cache.stats(), { fetches: 4, failures: 3 })
-  endpoint.mode = 'answer'
+  t.same(cache.stats(), { fetches: 3, failures: 2 })
   endpoint.status = 200
   endpoint.headers = {}
   clock.now += INTERVAL
   await verifier.verify(token(keyA))
-  await until(() => cache.status(endpoint.jwksUri) === 'ok')
-  t.same(cache.stats(), { fetches: 5, failures: 3 }, 'the background retry counts too')
-  t.equal(endpoint.requests, 5)
+  await until(() => cache.status(endpoint.jwksUri) === 'ok', { what: 'the background retry' })
+  t.same(cache.stats(), { fetches: 4, failures: 2 }, 'the background retry counts too')
+  t.equal(endpoint.requests, 4)
 
-  const other = new PoolJwksCache({ timeoutMs: 300 })
+  // A timeout, on a cache of its own with a short one: the endpoint never answers it.
+  endpoint.mode = 'hang'
+  const impatient = new PoolJwksCache({ timeoutMs: NEVER_ANSWERS_TIMEOUT_MS })
+  const error = await rejection(impatient.hydrate(endpoint.jwksUri))
+  t.type(error, FetchError, 'a timeout')
+  t.match(error, { message: `no answer within ${NEVER_ANSWERS_TIMEOUT_MS} ms` }, 'a timeout')
+  t.same(impatient.stats(), { fetches: 1, failures: 1 })
+
+  const other = new PoolJwksCache({ timeoutMs: JWKS_TIMEOUT_MS })
   t.type(await rejection(other.hydrate('file:///etc/passwd')), FetchError, 'only http(s)')
   t.same(other.stats(), { fetches: 1, failures: 1 })
 })

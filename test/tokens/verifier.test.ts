@@ -4,16 +4,19 @@
  * refusal a caller branches on.
  */
 import { createHmac, generateKeyPairSync } from 'node:crypto'
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { createMemoryStore } from '../../src/store/memory-store.js'
 import { createTokenVerifier } from '../../src/tokens/verifier.js'
 import { CLIENT_ID, startJwksServer } from '../helpers/jwks-server.js'
+import { JWKS_TIMEOUT_MS, LATE_MS, NEVER_ANSWERS_TIMEOUT_MS, until } from '../helpers/timeouts.js'
 
 const jwks = await startJwksServer(t)
 const store = createMemoryStore()
 const verifier = createTokenVerifier({
   pool: { issuer: jwks.issuer, jwksUri: `${jwks.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
-  timeoutMs: 1000,
+  timeoutMs: JWKS_TIMEOUT_MS,
   store
 })
 const now = Math.floor(Date.now() / 1000)
@@ -131,7 +134,7 @@ t.test('both issuer formats of an AWS pool are accepted, each against its own JW
       alternateIssuer: { issuer: updated, jwksUri: `${updated}/.well-known/jwks.json` },
       clientId: CLIENT_ID
     },
-    timeoutMs: 1000,
+    timeoutMs: JWKS_TIMEOUT_MS,
     store
   })
   t.match(await both.verify(jwks.accessToken('alice'), 'access'), { ok: true }, 'the original format')
@@ -141,9 +144,10 @@ t.test('both issuer formats of an AWS pool are accepted, each against its own JW
 })
 
 t.test('an unreachable JWKS is "unavailable", not the token\'s fault', async t => {
+  // Connection refused: an answer at once, whatever the timeout.
   const offline = createTokenVerifier({
     pool: { issuer: jwks.issuer, jwksUri: 'http://127.0.0.1:1/jwks.json', clientId: CLIENT_ID },
-    timeoutMs: 300,
+    timeoutMs: JWKS_TIMEOUT_MS,
     store
   })
   t.match(await offline.verify(jwks.accessToken('alice'), 'access'), { ok: false, refusal: 'unavailable' })
@@ -151,12 +155,28 @@ t.test('an unreachable JWKS is "unavailable", not the token\'s fault', async t =
   t.equal(offline.jwksStatus(), 'missing')
 })
 
+t.test('a JWKS that never answers is "unavailable" once the timeout has passed', async t => {
+  // The server accepts and never answers, so the timeout is the only way out: a short one cannot lose a race.
+  const held: ServerResponse[] = []
+  const silent = createServer((_request, response) => { held.push(response) })
+  t.teardown(() => new Promise<void>(resolve => { silent.closeAllConnections(); silent.close(() => resolve()) }))
+  await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+  const jwksUri = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/jwks.json`
+  const hanging = createTokenVerifier({ pool: { issuer: jwks.issuer, jwksUri, clientId: CLIENT_ID }, timeoutMs: NEVER_ANSWERS_TIMEOUT_MS, store })
+  const started = performance.now()
+  t.match(await hanging.verify(jwks.accessToken('alice'), 'access'), { ok: false, refusal: 'unavailable' })
+  const ms = performance.now() - started
+  t.ok(ms >= NEVER_ANSWERS_TIMEOUT_MS - 50 && ms < NEVER_ANSWERS_TIMEOUT_MS + LATE_MS, `after the timeout (${Math.round(ms)} ms)`)
+  t.equal(held.length, 1, 'the one request was held')
+  t.equal(hanging.jwksStatus(), 'missing')
+})
+
 t.test('tokens of the other app clients listed are good; the skew is configurable', async t => {
   const cms = createTokenVerifier({
     pool: { issuer: jwks.issuer, jwksUri: `${jwks.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
     otherClientIds: ['cmsclient'],
     clockSkewSeconds: 0,
-    timeoutMs: 1000,
+    timeoutMs: JWKS_TIMEOUT_MS,
     store
   })
   t.match(await cms.verify(jwks.accessToken('alice', { client_id: 'cmsclient' }), 'access'), { ok: true, token: { clientId: 'cmsclient' } })
@@ -181,7 +201,7 @@ t.test('a verified token is cached: no second RSA check, but revocation and expi
   const server = await startJwksServer(t)
   const cached = createTokenVerifier({
     pool: { issuer: server.issuer, jwksUri: `${server.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
-    timeoutMs: 1000,
+    timeoutMs: JWKS_TIMEOUT_MS,
     store: createMemoryStore()
   })
   const token = server.accessToken('erin', { jti: 'cache-1' })
@@ -194,10 +214,15 @@ t.test('a verified token is cached: no second RSA check, but revocation and expi
   if (first.ok) await cached.revoke(first.token)
   t.match(await cached.verify(token, 'access'), { ok: false, refusal: 'revoked' }, 'a cached token is still revoked')
 
-  const shortLived = server.accessToken('erin', { iat: now - 10, exp: Math.floor(Date.now() / 1000) + 1 })
+  // Good for one to two seconds (exp is a whole second): long enough to be verified first on a busy machine.
+  const shortLived = server.accessToken('erin', { iat: now - 10, exp: Math.floor(Date.now() / 1000) + 2 })
   t.match(await cached.verify(shortLived, 'access'), { ok: true })
-  await new Promise(resolve => setTimeout(resolve, 1100))
-  t.match(await cached.verify(shortLived, 'access'), { ok: false, refusal: 'expired' }, 'the cache entry dies with the token')
+  const later = await until(async () => {
+    const result = await cached.verify(shortLived, 'access')
+    return !result.ok && result
+  }, { what: 'the short-lived token refused' })
+  t.match(later, { ok: false, refusal: 'expired' }, 'the cache entry dies with the token')
+  t.ok(Date.now() / 1000 >= Number(claimsOf(shortLived).exp), 'and not before its exp')
 })
 
 /** The token's claims as JSON text with `tail` in place of the closing brace, signed by the pool's key. */
