@@ -23,6 +23,8 @@ export interface RedisCluster {
   slotOf (key: string): Promise<number>
   /** Waits until every running node says cluster_state:ok, knows every running node, and every running replica is in sync. */
   untilHealthy (ms?: number): Promise<void>
+  /** Waits until every replica of `primary` has all it wrote (replication offsets equal). */
+  untilReplicated (primary: RedisServer, ms?: number): Promise<void>
   /** Stops every node (SIGTERM). */
   stop (): Promise<void>
   /** Starts every stopped node again on its port; each keeps its cluster identity (nodes.conf), not its data. */
@@ -109,6 +111,17 @@ export async function startRedisCluster (t: { teardown (fn: () => unknown): void
       return await clientOf(live).cluster('KEYSLOT', key) as number
     },
     untilHealthy,
+    async untilReplicated (primary, ms = HEALTHY_TIMEOUT_MS) {
+      const deadline = Date.now() + ms
+      for (;;) {
+        const info = await clientOf(primary).info('replication')
+        const offset = Number(/master_repl_offset:(\d+)/.exec(info)?.[1])
+        const replicas = [...info.matchAll(/^slave\d+:.*offset=(\d+)/gm)].map(match => Number(match[1]))
+        if (replicas.length > 0 && replicas.every(replicated => replicated >= offset)) return
+        if (Date.now() > deadline) throw new Error(`the replicas of ${primary.port} did not catch up within ${ms} ms`)
+        await sleep(20)
+      }
+    },
     async stop () {
       await Promise.all(nodes.map(node => node.stop()))
     },
