@@ -56,16 +56,14 @@ t.test('SIGKILL a primary under traffic: correct answers or 503s until its repli
   }
 
   // Traffic: four callers in a loop over the victim's users, until the failover is over and calls succeed again.
-  let stop = false
+  const traffic = { stop: false, successesAfterPromotion: 0, promoted: false }
   let i = 0
-  let successesAfterPromotion = 0
-  let promoted = false
   const callers = Array.from({ length: 4 }, async () => {
-    while (!stop) {
+    while (!traffic.stop) {
       const n = i++
       const before = counts.correct
       await call(subs[n % subs.length]!, n)
-      if (promoted && counts.correct > before) successesAfterPromotion++
+      if (traffic.promoted && counts.correct > before) traffic.successesAfterPromotion++
       // A rejection while the node is gone comes at once (a microtask): let timers and sockets run between calls.
       await setImmediate()
     }
@@ -83,9 +81,9 @@ t.test('SIGKILL a primary under traffic: correct answers or 503s until its repli
       if (Date.now() > deadline) throw new Error(`no replica promoted within ${FAILOVER_DEADLINE_MS} ms`)
       await new Promise(resolve => setTimeout(resolve, 50))
     }
-    promoted = true
+    traffic.promoted = true
     const promotedMs = Math.round(performance.now() - killedAt)
-    while (successesAfterPromotion < 50) {
+    while (traffic.successesAfterPromotion < 50) {
       if (Date.now() > deadline) throw new Error(`calls did not succeed again within ${FAILOVER_DEADLINE_MS} ms`)
       await new Promise(resolve => setTimeout(resolve, 20))
     }
@@ -93,7 +91,7 @@ t.test('SIGKILL a primary under traffic: correct answers or 503s until its repli
     t.comment(`failover: replica promoted ${promotedMs} ms after the kill, calls succeed again after ${recoveredMs} ms; ` +
       `${JSON.stringify(counts)}, slowest call ${Math.round(slowest)} ms`)
   } finally {
-    stop = true
+    traffic.stop = true
     await Promise.all(callers)
   }
 
