@@ -33,6 +33,7 @@ import { FALLS_TO_DEFAULT, hasRow, OPERATION_COMMANDS, SIGNED_COMMANDS, toApiErr
 import { ApiError, type ErrorCode } from '../../src/errors/catalog.js'
 import { buildAwsApp, PASSWORD } from '../helper.js'
 import { declaredExceptions, SDK_DIR } from '../helpers/sdk-model.js'
+import { COGNITO_TIMEOUT_MS } from '../helpers/timeouts.js'
 
 /** What the SDK attaches to an error from a 400 answer. */
 const CLIENT_FAULT = { httpStatusCode: 400, requestId: 'f00dcafe-0000-4000-8000-000000000000', attempts: 1, totalRetryDelay: 0 }
@@ -494,7 +495,7 @@ t.test('(mocked Cognito SDK) an IAM refusal at login: a generic 500, and the log
   t.teardown(() => cognito.restore())
   const { app, logs } = await buildAwsApp(t, {
     env: { LOGIN_FLOW: 'ADMIN_USER_PASSWORD_AUTH' },
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   cognito.on(AdminInitiateAuthCommand).rejects(accessDenied('cognito-idp:AdminInitiateAuth'))
 

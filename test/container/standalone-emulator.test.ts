@@ -16,6 +16,7 @@ import { createSdkClient, localCredentials } from '../../src/cognito/client.js'
 import { loadConfig, type AwsConfig } from '../../src/config.js'
 import { standaloneSettings, startStandaloneEmulator } from '../../src/local/standalone-emulator.js'
 import { captureLines, freePort } from '../helper.js'
+import { COGNITO_TIMEOUT_MS } from '../helpers/timeouts.js'
 
 const quiet = pino({ level: 'silent' })
 const POOL = 'us-east-1_TestPool9'
@@ -60,10 +61,13 @@ t.test('fixed ids on the first start and after a restart; the service in aws mod
     COGNITO_LOCAL_CLIENT_ID: CLIENT,
     COGNITO_LOCAL_READY_FILE: join(dataDir, 'ready')
   })
-  const sdk = createSdkClient({ region: 'us-east-1', endpoint, timeoutMs: 5000, credentials: localCredentials() })
+  const sdk = createSdkClient({ region: 'us-east-1', endpoint, timeoutMs: COGNITO_TIMEOUT_MS, credentials: localCredentials() })
   t.teardown(() => sdk.destroy())
 
+  // Stopped with the test if an assert below throws before it is closed on purpose.
+  let firstRunning = true
   const first = await startStandaloneEmulator(settings, quiet)
+  t.teardown(async () => { if (firstRunning) await first.close() })
   const pools = await sdk.send(new ListUserPoolsCommand({ MaxResults: 10 }))
   t.same(pools.UserPools?.map(p => p.Id), [POOL], 'one pool, with the fixed id')
   const client = await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: POOL, ClientId: CLIENT }))
@@ -80,6 +84,7 @@ t.test('fixed ids on the first start and after a restart; the service in aws mod
   const schema = (await sdk.send(new DescribeUserPoolCommand({ UserPoolId: POOL }))).UserPool?.SchemaAttributes ?? []
   t.ok(schema.some(a => a.Name === 'custom:plan'), 'the pool local mode makes (custom:plan)')
   t.same((await readdir(join(dataDir, 'cognito', 'db'))).sort(), ['clients.json', `${POOL}.json`], 'no file of a generated id is left')
+  firstRunning = false
   await first.close()
 
   const second = await startStandaloneEmulator(settings, quiet)

@@ -5,7 +5,11 @@
  */
 import t from 'tap'
 import { buildTestApp, freePort } from '../helper.js'
-import { launchChromium } from '../helpers/chromium.js'
+import { launchChromium, openContext } from '../helpers/chromium.js'
+import { fileTimeout } from '../helpers/timeouts.js'
+
+// Measured idle: about 20 s (a browser).
+t.setTimeout(fileTimeout(20_000))
 
 const port = await freePort()
 const origin = `http://localhost:${port}`
@@ -15,7 +19,7 @@ await app.listen({ port, host: '127.0.0.1' })
 const browser = await launchChromium(t)
 
 t.test('a page signs in with fetch; tokens stay in httpOnly cookies it cannot read', async t => {
-  const context = await browser.newContext()
+  const context = await openContext(t, browser)
   const page = await context.newPage()
   await page.goto(`${origin}/local/demo`)
 
@@ -58,7 +62,7 @@ t.test('a page signs in with fetch; tokens stay in httpOnly cookies it cannot re
 })
 
 t.test('a page on another site cannot use the session', async t => {
-  const context = await browser.newContext()
+  const context = await openContext(t, browser)
   const page = await context.newPage()
   await page.goto(`${origin}/local/demo`)
   await page.evaluate(async ({ username, password }) => {

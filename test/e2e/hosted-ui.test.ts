@@ -11,7 +11,11 @@
 import type { BrowserContext, Cookie, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { buildTestApp, freePort, PASSWORD } from '../helper.js'
-import { launchChromium } from '../helpers/chromium.js'
+import { launchChromium, openContext } from '../helpers/chromium.js'
+import { fileTimeout } from '../helpers/timeouts.js'
+
+// Measured idle: about 35 s (a browser, many navigations).
+t.setTimeout(fileTimeout(40_000))
 
 const port = await freePort()
 const origin = `http://localhost:${port}`
@@ -41,10 +45,7 @@ interface Session {
 
 /** A fresh context and page that record what they request and every CSP violation and script error. */
 async function open (t: Test): Promise<Session> {
-  const context = await browser.newContext()
-  // Failures should be quick: nothing here takes more than a fraction of a second when it works.
-  context.setDefaultTimeout(5000)
-  t.teardown(() => context.close())
+  const context = await openContext(t, browser)
   const requests: Session['requests'] = []
   const navigations: string[] = []
   const responses: Session['responses'] = []

@@ -18,6 +18,7 @@ import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
 import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from '../helper.js'
+import { fileTimeout } from '../helpers/timeouts.js'
 import { readOperations } from './operations.js'
 import { fuzzOperation, type FuzzRun, type Send } from './property.js'
 import type { FuzzContext } from './requests.js'
@@ -114,8 +115,9 @@ async function realValues (): Promise<FuzzContext> {
 }
 
 const operations = readOperations()
-// Room for FUZZ_RUNS well past the default (a request takes a few milliseconds; allow 25).
-t.setTimeout(60_000 + RUNS * operations.length * 25)
+// Measured idle with the default FUZZ_RUNS: about 45 s, 4-5 ms a request with each operation's set-up; allowed for
+// FUZZ_RUNS well past the default, and for a busy machine (fileTimeout).
+t.setTimeout(fileTimeout(15_000 + RUNS * operations.length * 5))
 
 const send: Send = async request => await app.inject({
   method: request.method as InjectOptions['method'],

@@ -61,11 +61,12 @@ export const CONDITION_MS = scaled(30_000)
 export const BROWSER_ACTION_MS = scaled(30_000)
 
 /**
- * A per-file (or per-subtest) timeout for tap: `base` as measured on an idle machine, times six for a busy one,
- * times TEST_TIMEOUT_FACTOR. tap's own default (.taprc) is 120 s.
+ * A per-file (or per-subtest) timeout for tap: `idleMs` as measured on an idle machine, times ten for a busy one
+ * (with both cores kept busy and tap's two jobs, files took up to seven times as long), times TEST_TIMEOUT_FACTOR.
+ * tap's own default (.taprc) is 120 s.
  */
 export function fileTimeout (idleMs: number): number {
-  return scaled(idleMs * 6)
+  return scaled(idleMs * 10)
 }
 
 /**
@@ -84,4 +85,14 @@ export async function until<T> (
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`)
     await sleep(everyMs)
   }
+}
+
+/**
+ * Waits until the clock is in a later whole second than when called: a whole-second timestamp taken before the call
+ * (a token's iat, a signed-out mark) is then strictly older than anything issued after it. Not a race: on a busy
+ * machine it only returns later, which changes nothing.
+ */
+export async function nextWholeSecond (): Promise<void> {
+  const second = Math.floor(Date.now() / 1000)
+  await until(() => Math.floor(Date.now() / 1000) > second, { what: 'the next whole second', everyMs: 10 })
 }

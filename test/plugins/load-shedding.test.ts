@@ -2,6 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { buildTestApp, expectProblem } from '../helper.js'
+import { CONDITION_MS } from '../helpers/timeouts.js'
+
+/*
+ * The sleeps here wait out the plugin's own real timers (armed 2 s after ready, a sample each second): the timers
+ * are what is tested. They are not races: a timer due earlier fires first however busy the machine, so a sleep
+ * started after the arming (or after the block) ends after it (or after the sample holding the block).
+ */
 
 /** Busy-waits, so the event loop cannot turn: what a CPU-bound request or a pathological regex does. */
 function blockEventLoop (ms: number): void {
@@ -10,7 +17,7 @@ function blockEventLoop (ms: number): void {
 }
 
 /** Asks `url` every 50 ms until `accept` likes the answer (under-pressure samples the delay once a second). */
-async function poll (inject: () => Promise<LightMyRequestResponse>, accept: (status: number) => boolean, ms = 4000) {
+async function poll (inject: () => Promise<LightMyRequestResponse>, accept: (status: number) => boolean, ms = CONDITION_MS) {
   const until = Date.now() + ms
   for (;;) {
     const response = await inject()

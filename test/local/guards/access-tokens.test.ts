@@ -10,12 +10,13 @@ import t from 'tap'
 import { decodeJwt, withClaims } from '../../../src/local/guards/jwt.js'
 import { buildTestApp, expectProblem, PASSWORD } from '../../helper.js'
 import { login, raw, refused, sdkFor } from './emulator.js'
+import { nextWholeSecond } from '../../helpers/timeouts.js'
 
 const { app, local, config, confirmedUser } = await buildTestApp(t)
 const sdk = sdkFor(t, local)
 const { clientId: ClientId, userPoolId: UserPoolId } = config.pool
 const getUser = (AccessToken: string | undefined) => sdk.send(new GetUserCommand({ AccessToken }))
-const nextSecond = () => new Promise(resolve => setTimeout(resolve, 1010 - Date.now() % 1000))
+const nextSecond = nextWholeSecond
 
 /** The token with its payload changed and the signature kept (so no longer valid). */
 function tampered (token: string, claims: Record<string, unknown>): string {

@@ -8,6 +8,7 @@ import {
 import t from 'tap'
 import { buildTestApp, expectProblem, PASSWORD } from '../../helper.js'
 import { login, raw, refused, sdkFor } from './emulator.js'
+import { nextWholeSecond } from '../../helpers/timeouts.js'
 
 const { app, local, config, confirmedUser } = await buildTestApp(t)
 const sdk = sdkFor(t, local)
@@ -15,7 +16,7 @@ const { clientId: ClientId, userPoolId: UserPoolId } = config.pool
 const DISABLED = 'User is disabled.'
 
 /** Waits into the next second: tokens issued before a revocation then have an earlier `iat`. */
-const nextSecond = () => new Promise(resolve => setTimeout(resolve, 1010 - Date.now() % 1000))
+const nextSecond = nextWholeSecond
 
 t.test('the emulator alone signs a disabled user in; local mode refuses every way in as Cognito does', async t => {
   const { username } = await confirmedUser('disabled')

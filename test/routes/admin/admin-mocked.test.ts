@@ -26,6 +26,7 @@ import t, { type Test } from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, expectProblem } from '../../helper.js'
 import { CLIENT_ID } from '../../helpers/jwks-server.js'
+import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
 const META = { httpStatusCode: 400, requestId: 'f00dcafe-0000-4000-8000-000000000000', attempts: 1, totalRetryDelay: 0 }
 const SERVICE_CLIENT = 'svc7admin0client0000000000'
@@ -37,7 +38,7 @@ async function mockedApp (t: Test, env: Record<string, string> = {}) {
   t.teardown(() => cognito.restore())
   const built = await buildAwsApp(t, {
     env: { ADMIN_SCOPES: 'bff/admin', ADMIN_CLIENT_IDS: SERVICE_CLIENT, TOKEN_CLIENT_IDS: OTHER_CLIENT, ...env },
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   const { jwks } = built
   const admin = jwks.accessToken('root', { 'cognito:groups': ['admins'] })

@@ -6,6 +6,7 @@
  */
 import t from 'tap'
 import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
+import { nextWholeSecond } from '../../helpers/timeouts.js'
 
 const { app, local, logs, latestCode, confirmedUser } = await buildTestApp(t)
 
@@ -27,8 +28,8 @@ const send = (method: 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, payload?
 const me = (token: string) => app.inject({ method: 'GET', url: '/me', headers: auth(token) })
 const refresh = (refreshToken: string) =>
   app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken, tokenDelivery: 'body' } })
-/** The signed-out marks are whole seconds, the next one after the admin action: a sign-in right after waits that out. */
-const nextSecond = () => new Promise(resolve => setTimeout(resolve, 1100))
+// The signed-out marks are whole seconds, the next one after the admin action: a sign-in right after waits that out.
+const nextSecond = nextWholeSecond
 
 async function invite (username = uniqueUsername('inv')) {
   const res = await send('POST', '/admin/users', { username, attributes: { email: `${username}@example.com`, email_verified: 'true' } })

@@ -35,6 +35,7 @@ import t, { type Test } from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, expectProblem, PASSWORD, type TestContext } from '../../helper.js'
 import { CLIENT_ID, POOL_ID } from '../../helpers/jwks-server.js'
+import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 /** What Cognito puts on an error answer; the SDK copies it onto the exception. */
@@ -50,13 +51,13 @@ async function mockedApp (t: TestContext, options: { env?: Record<string, string
   t.teardown(() => cognito.restore())
   const testApp = await buildAwsApp(t, {
     env: options.env,
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   return { ...testApp, cognito }
 }
 
 /** The app over a real gateway (real SDK client, the gateway's own retry and timeout settings) at `endpoint`. */
-async function appAt (t: TestContext, endpoint: string, timeoutMs = 1000) {
+async function appAt (t: TestContext, endpoint: string, timeoutMs = COGNITO_TIMEOUT_MS) {
   return await buildAwsApp(t, {
     env: { COGNITO_ENDPOINT: endpoint },
     gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs, credentials: CREDENTIALS })

@@ -11,6 +11,7 @@ import { createSealer } from '../../../src/tokens/seal.js'
 import { createChallengeSessions } from '../../../src/tokens/challenge-session.js'
 import { buildAwsApp, buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
 import { sdkFor } from '../../local/guards/emulator.js'
+import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
 // A pool that requires MFA: a user without it sets TOTP up while signing in.
 const { app, local, latestCode, confirmedUser, logs } = await buildTestApp(t, { env: { LOCAL_MFA: 'required' } })
@@ -187,7 +188,7 @@ t.test('(mocked Cognito SDK) MFA_SETUP on AWS: each call takes the session the p
   cognito.on(VerifySoftwareTokenCommand).resolves({ Status: 'SUCCESS', Session: 's3' })
   const { app, jwks, config } = await buildAwsApp(t, {
     env: { COGNITO_CLIENT_SECRET: 'client-secret', MFA_ISSUER: 'Acme' },
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   const access = jwks.accessToken('alice')
   cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { AccessToken: access, IdToken: access, RefreshToken: 'r' } })

@@ -17,6 +17,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, buildTestApp, cookieHeader, expectProblem, PASSWORD } from '../../helper.js'
+import { COGNITO_TIMEOUT_MS, nextWholeSecond } from '../../helpers/timeouts.js'
 
 const { app, config, local, logs, latestCode, confirmedUser } = await buildTestApp(t)
 
@@ -242,7 +243,7 @@ t.test('sign out everywhere: another device\'s access token and refresh token ar
   await t.rejects(local.sdk.send(new GetUserCommand({ AccessToken: phone.accessToken })),
     { name: 'NotAuthorizedException', message: 'Access Token has been revoked' })
 
-  await new Promise(resolve => setTimeout(resolve, 1100))
+  await nextWholeSecond() // the sign-out mark is a whole second: a sign-in in the same second would be refused
   const again = await signIn(username)
   t.equal((await me(again.bearer)).statusCode, 200, 'signing in again afterwards works')
 })
@@ -270,7 +271,7 @@ t.test('(mocked Cognito SDK) a pool that keeps the original e-mail until verifie
   })
   cognito.on(GetUserCommand).resolves({ Username: 'alice', UserAttributes: [{ Name: 'email', Value: 'old@example.com' }] })
   const { app, jwks } = await buildAwsApp(t, {
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   const headers = { authorization: `Bearer ${jwks.accessToken('alice')}` }
   const response = await app.inject({ method: 'PATCH', url: '/me', headers, payload: { attributes: { email: 'new@example.com' } } })
@@ -292,7 +293,7 @@ t.test('(mocked Cognito SDK) an attribute the app client may not write is INVALI
     message: 'Access Token has been revoked', $metadata: { httpStatusCode: 400 }
   }))
   const { app, jwks } = await buildAwsApp(t, {
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   const headers = { authorization: `Bearer ${jwks.accessToken('alice')}` }
   const write = await app.inject({ method: 'PATCH', url: '/me', headers, payload: { attributes: { 'custom:plan': 'pro' } } })
@@ -306,7 +307,7 @@ t.test('(mocked Cognito SDK) the account routes need the aws.cognito.signin.user
   const cognito = mockClient(client)
   t.teardown(() => cognito.restore())
   const { app, jwks } = await buildAwsApp(t, {
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   const headers = { authorization: `Bearer ${jwks.accessToken('alice', { scope: 'openid email profile' })}` }
   for (const [method, url, payload] of ACCOUNT_ROUTES) {

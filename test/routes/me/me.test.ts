@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import t from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, expectProblem } from '../../helper.js'
+import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
 t.test('(mocked Cognito SDK) a token without aws.cognito.signin.user.admin is 403 INSUFFICIENT_SCOPE, and Cognito is not asked', async t => {
   const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 })
@@ -10,7 +11,7 @@ t.test('(mocked Cognito SDK) a token without aws.cognito.signin.user.admin is 40
   t.teardown(() => cognito.restore())
   cognito.on(GetUserCommand).resolves({ Username: 'alice', UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }] })
   const { app, jwks } = await buildAwsApp(t, {
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
 
   const socialToken = jwks.accessToken('alice', { scope: 'openid email profile' })

@@ -5,6 +5,7 @@ import QRCode from 'qrcode'
 import t from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, buildTestApp, expectProblem, PASSWORD } from '../../helper.js'
+import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
 const { app, confirmedUser, logs } = await buildTestApp(t, { env: { MFA_ISSUER: 'Acme Portal' } })
 
@@ -109,7 +110,7 @@ t.test('(mocked Cognito SDK) EnableSoftwareTokenMFAException on verify is CODE_M
   const mismatch = new EnableSoftwareTokenMFAException({ message: 'Code mismatch', $metadata: { httpStatusCode: 400 } })
   cognito.on(VerifySoftwareTokenCommand).rejects(mismatch)
   const { app, jwks } = await buildAwsApp(t, {
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   const response = await app.inject({
     method: 'POST', url: '/me/mfa/totp/verify', headers: as(jwks.accessToken('alice')), payload: { code: '123456' }

@@ -16,6 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import t, { type Test } from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, buildTestApp, expectProblem } from '../../helper.js'
+import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
 const FAULT = { httpStatusCode: 400, requestId: 'f00dcafe-0000-4000-8000-000000000000', attempts: 1, totalRetryDelay: 0 }
 
@@ -55,7 +56,7 @@ async function mockedApp (t: Test, env: Record<string, string> = {}) {
   t.teardown(() => cognito.restore())
   const built = await buildAwsApp(t, {
     env,
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: 1000, sdk: client })
+    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   return { ...built, cognito, auth: { authorization: `Bearer ${built.jwks.accessToken('alice')}` } }
 }
