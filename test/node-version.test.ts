@@ -15,27 +15,33 @@ function pretend (version: string): string {
   return `data:text/javascript,${encodeURIComponent(source)}`
 }
 
-async function startOn (version: string, env: Record<string, string> = {}) {
+async function startOn (t: { teardown (fn: () => unknown): void }, version: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', pretend(version), '--import', 'tsx', 'src/server.ts'], {
     cwd: root,
     // A configuration that is wrong on purpose: a refusal for the version must come before it is read.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: 'eighty', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
+  // Should the check not stop it, the process would serve on: it ends with the test.
+  t.teardown(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGKILL')
+    await exited
+  })
   let stderr = ''
   child.stderr.on('data', chunk => { stderr += chunk })
-  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
-  return { code, stderr }
+  return { code: await exited, stderr }
 }
 
 t.test('Node 20 is refused in one line naming the required version', async t => {
-  const { code, stderr } = await startOn('20.20.2')
+  const { code, stderr } = await startOn(t, '20.20.2')
   t.equal(code, 1)
   t.equal(stderr, 'cognito-bff: Node.js 22 or later is required (24 recommended); this is Node.js v20.20.2.\n')
 })
 
 t.test('Node 22 passes the check (and goes on to refuse the bad configuration instead)', async t => {
-  const { code, stderr } = await startOn('22.0.0')
+  const { code, stderr } = await startOn(t, '22.0.0')
   t.equal(code, 1)
   t.match(stderr, /^cognito-bff: Invalid configuration:\n {2}- PORT: /)
   t.notMatch(stderr, /is required/)

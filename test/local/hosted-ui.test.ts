@@ -32,14 +32,15 @@ const LOGOUT = `${PUBLIC}/local/demo`
 
 async function startLocal (t: TestContext, env: Record<string, string> = {}): Promise<LocalCognito> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-hosted-ui-'))
-  const start = localStart({ LOCAL_DATA_DIR: dataDir, PUBLIC_URL: PUBLIC, ...env })
-  const local = await startLocalCognito(start, pino({ level: 'silent' }), createOutbox(() => {}))
+  const running: { local?: LocalCognito } = {}
   t.teardown(async () => {
-    local.sdk.destroy()
-    await local.emulator.close()
+    running.local?.sdk.destroy()
+    await running.local?.emulator.close()
     await rm(dataDir, { recursive: true, force: true })
   })
-  return local
+  const start = localStart({ LOCAL_DATA_DIR: dataDir, PUBLIC_URL: PUBLIC, ...env })
+  running.local = await startLocalCognito(start, pino({ level: 'silent' }), createOutbox(() => {}))
+  return running.local
 }
 
 const local = await startLocal(t)

@@ -13,9 +13,19 @@ import { captureLines, contractChecked, localStart } from '../helper.js'
 
 const quiet = pino({ level: 'silent' })
 
+const stopped = new WeakSet<LocalCognito>()
 async function stop (local: LocalCognito): Promise<void> {
+  if (stopped.has(local)) return
+  stopped.add(local)
   local.sdk.destroy()
   await local.emulator.close()
+}
+
+/** The emulator once started, stopped with the test unless the test stopped it first (to start it again). */
+async function started (t: { teardown (fn: () => unknown): void }, starting: Promise<LocalCognito>): Promise<LocalCognito> {
+  const local = await starting
+  t.teardown(() => stop(local))
+  return local
 }
 
 t.test('first start creates pool, client and demo user; a restart reuses them', async t => {
@@ -23,7 +33,7 @@ t.test('first start creates pool, client and demo user; a restart reuses them', 
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const start = localStart({ LOCAL_DATA_DIR: dataDir })
 
-  const first = await startLocalCognito(start, quiet, createOutbox(() => {}))
+  const first = await started(t, startLocalCognito(start, quiet, createOutbox(() => {})))
   t.equal(first.created, true)
   t.match(first.config.pool.userPoolId, /^local_\w+$/)
   const state = JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8'))
@@ -32,8 +42,7 @@ t.test('first start creates pool, client and demo user; a restart reuses them', 
   t.equal(first.config.pool.issuer, `${first.config.pool.endpoint}/${first.config.pool.userPoolId}`, 'tokens name the emulator as their issuer')
   await stop(first)
 
-  const second = await startLocalCognito(start, quiet, createOutbox(() => {}))
-  t.teardown(() => stop(second))
+  const second = await started(t, startLocalCognito(start, quiet, createOutbox(() => {})))
   t.equal(second.created, false)
   t.equal(second.config.pool.userPoolId, first.config.pool.userPoolId)
   t.equal(second.config.pool.clientId, first.config.pool.clientId)
@@ -54,8 +63,7 @@ t.test('configured cookie keys are used instead of a generated one', async t => 
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const key = 'a-configured-cookie-key-of-32-chars!'
-  const local = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, COOKIE_SECRETS: key }), quiet, createOutbox(() => {}))
-  t.teardown(() => stop(local))
+  const local = await started(t, startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, COOKIE_SECRETS: key }), quiet, createOutbox(() => {})))
   t.same(local.config.cookies.secrets, [key])
 })
 
@@ -63,13 +71,12 @@ t.test('when the previous port is taken, the emulator starts on another', async 
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const start = localStart({ LOCAL_DATA_DIR: dataDir })
-  const first = await startLocalCognito(start, quiet, createOutbox(() => {}))
+  const first = await started(t, startLocalCognito(start, quiet, createOutbox(() => {})))
   await stop(first)
   const squatter = createServer()
   await new Promise<void>(resolve => squatter.listen(Number(new URL(first.config.pool.endpoint!).port), '127.0.0.1', resolve))
   t.teardown(() => new Promise(resolve => squatter.close(resolve)))
-  const second = await startLocalCognito(start, quiet, createOutbox(() => {}))
-  t.teardown(() => stop(second))
+  const second = await started(t, startLocalCognito(start, quiet, createOutbox(() => {})))
   t.not(second.config.pool.endpoint, first.config.pool.endpoint)
   t.equal(second.config.pool.userPoolId, first.config.pool.userPoolId, 'the pool is still reused')
 })
@@ -77,24 +84,24 @@ t.test('when the previous port is taken, the emulator starts on another', async 
 t.test('LOCAL_CLIENT_SECRET switched on or off after the first start: the pool stays, the app client follows the setting', async t => {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const plain = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir }), quiet, createOutbox(() => {}))
+  const plain = await started(t, startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir }), quiet, createOutbox(() => {})))
   await stop(plain)
   t.equal(plain.config.pool.clientSecret, undefined)
 
-  const withSecret = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, LOCAL_CLIENT_SECRET: 'true' }), quiet, createOutbox(() => {}))
+  const secretOn = localStart({ LOCAL_DATA_DIR: dataDir, LOCAL_CLIENT_SECRET: 'true' })
+  const withSecret = await started(t, startLocalCognito(secretOn, quiet, createOutbox(() => {})))
   await stop(withSecret)
   t.equal(withSecret.config.pool.userPoolId, plain.config.pool.userPoolId, 'same pool')
   t.not(withSecret.config.pool.clientId, plain.config.pool.clientId, 'a new app client, with a secret')
   t.match(withSecret.config.pool.clientSecret, /^\w+$/)
   t.match(JSON.parse(await readFile(join(dataDir, 'state.json'), 'utf8')), { clientSecret: withSecret.config.pool.clientSecret })
 
-  const again = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, LOCAL_CLIENT_SECRET: 'true' }), quiet, createOutbox(() => {}))
+  const again = await started(t, startLocalCognito(secretOn, quiet, createOutbox(() => {})))
   await stop(again)
   t.equal(again.config.pool.clientId, withSecret.config.pool.clientId, 'reused while the setting stays')
   t.equal(again.config.pool.clientSecret, withSecret.config.pool.clientSecret)
 
-  const off = await startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir }), quiet, createOutbox(() => {}))
-  t.teardown(() => stop(off))
+  const off = await started(t, startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir }), quiet, createOutbox(() => {})))
   t.equal(off.config.pool.clientSecret, undefined, 'switched off: a client without a secret')
   t.notMatch(await readFile(join(dataDir, 'state.json'), 'utf8'), 'clientSecret')
 })
@@ -112,15 +119,14 @@ t.test('a pool made before a custom attribute was defined gets it on the next st
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-local-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const start = localStart({ LOCAL_DATA_DIR: dataDir })
-  const first = await startLocalCognito(start, quiet, createOutbox(() => {}))
+  const first = await started(t, startLocalCognito(start, quiet, createOutbox(() => {})))
   await stop(first)
   const poolFile = join(dataDir, 'cognito', 'db', `${first.config.pool.userPoolId}.json`)
   const stored = JSON.parse(await readFile(poolFile, 'utf8'))
   stored.Options.SchemaAttributes = stored.Options.SchemaAttributes.filter((a: { Name: string }) => a.Name !== 'custom:plan')
   await writeFile(poolFile, JSON.stringify(stored))
 
-  const second = await startLocalCognito(start, quiet, createOutbox(() => {}))
-  t.teardown(() => stop(second))
+  const second = await started(t, startLocalCognito(start, quiet, createOutbox(() => {})))
   const pool = await second.sdk.send(new DescribeUserPoolCommand({ UserPoolId: second.config.pool.userPoolId }))
   t.ok(pool.UserPool?.SchemaAttributes?.some(a => a.Name === 'custom:plan'))
 })

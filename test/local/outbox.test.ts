@@ -70,6 +70,8 @@ t.test('local mode keeps its messages in LOCAL_DATA_DIR: a code sent before a re
   t.teardown(() => { process.stdout.write = write })
 
   const first = await startLocalCognito(start, quiet)
+  let firstRunning = true
+  t.teardown(async () => { if (firstRunning) { first.sdk.destroy(); await first.emulator.close() } })
   const username = uniqueUsername('restart')
   const sdk = sdkFor(t, first)
   await sdk.send(new SignUpCommand({
@@ -79,6 +81,7 @@ t.test('local mode keeps its messages in LOCAL_DATA_DIR: a code sent before a re
     UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }]
   }))
   await first.outbox.flush()
+  firstRunning = false
   await first.emulator.close()
   first.sdk.destroy()
   process.stdout.write = write
