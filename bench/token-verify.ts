@@ -12,7 +12,8 @@
  * CPU time per request (utime+stime from /proc/PID/stat around the measured
  * run). With a redis-server on PATH, a second service keeps its shared state in
  * Redis (Cr), and one connection's sequential requests time what the Redis
- * revocation lookup adds to an authenticated request. Then: raw RSA-SHA256
+ * revocation lookup adds to an authenticated request, on one server and on a
+ * Redis Cluster (3 primaries, 3 replicas; BENCH_ONLY=latency measures only that). Then: raw RSA-SHA256
  * verifies per second in this process, a CPU
  * profile of the service under B's and C's loads (node --cpu-prof), and the
  * service's resident memory before and after a million distinct tokens.
@@ -33,6 +34,7 @@ import { join } from 'node:path'
 import { shareRows, summarize, type CpuProfile, type ProfileSummary } from './token-verify/cpuprofile-summary.js'
 import { accessClaims, AWS_ISSUER, CLIENT_ID, makeKey, POOL_ID, signJwt, startJwksServer } from './token-verify/jwt.js'
 import type { RunCommand, RunResult } from './token-verify/load.js'
+import { startRedisCluster } from '../test/helpers/redis-cluster.js'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -239,6 +241,12 @@ log('starting servers')
 const service = await startService()
 const redis = await startRedis()
 const redisService = redis === undefined ? undefined : await startService([], { REDIS_URL: redis.url })
+// A Redis Cluster (3 primaries, 3 replicas) as the tests build one, for the lookup's latency on a cluster.
+const clusterTeardowns: Array<() => unknown> = []
+const redisCluster = redis === undefined || ONLY?.includes('latency') === false
+  ? undefined
+  : await startRedisCluster({ teardown: fn => { clusterTeardowns.push(fn) } })
+const clusterService = redisCluster === undefined ? undefined : await startService([], { REDIS_URL: redisCluster.url, REDIS_CLUSTER: 'true' })
 const [bare, stock, expressCognito, expressAws, fastifyJwt, fastifyJwtCache] = await Promise.all([
   startContender('bare', 'A'),
   startContender('stock', 'S'),
@@ -386,21 +394,24 @@ async function sequentialLatencies (server: Server, count: number): Promise<numb
   return times
 }
 
-let latency: { memory: number[], redis: number[] } | undefined
+let latency: Latencies | undefined
 if (redisService !== undefined && !trial('latency')) {
   log('latency of the Redis revocation lookup')
-  latency = { memory: [], redis: [] }
+  latency = { memory: [], redis: [], cluster: [] }
   await sequentialLatencies(service, LATENCY_BLOCK) // warm-up
   await sequentialLatencies(redisService, LATENCY_BLOCK)
+  if (clusterService) await sequentialLatencies(clusterService, LATENCY_BLOCK)
   for (let done = 0; done < LATENCY_REQUESTS; done += LATENCY_BLOCK) {
     latency.memory.push(...await sequentialLatencies(service, LATENCY_BLOCK))
     latency.redis.push(...await sequentialLatencies(redisService, LATENCY_BLOCK))
+    if (clusterService) latency.cluster.push(...await sequentialLatencies(clusterService, LATENCY_BLOCK))
   }
 }
 
-await Promise.all([bare, stock, expressCognito, expressAws, fastifyJwt, fastifyJwtCache, service, ...(redisService ? [redisService] : [])]
-  .map(s => stop(s.child)))
+await Promise.all([bare, stock, expressCognito, expressAws, fastifyJwt, fastifyJwtCache, service, ...(redisService ? [redisService] : []),
+  ...(clusterService ? [clusterService] : [])].map(s => stop(s.child)))
 if (redis !== undefined) await stop(redis.child)
+for (const teardown of clusterTeardowns.reverse()) await teardown()
 // ---- raw RSA ------------------------------------------------------------------------------------
 
 log('raw RSA-SHA256 verifies')
@@ -588,13 +599,16 @@ function percentile (xs: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]!
 }
 
-function latencySummary ({ memory, redis }: { memory: number[], redis: number[] }) {
+/** Sequential request times (ms) per store: memory, one Redis server, a Redis Cluster (empty when not measured). */
+interface Latencies { memory: number[], redis: number[], cluster: number[] }
+
+function latencySummary ({ memory, redis, cluster }: Latencies) {
   const of = (xs: number[]) => ({ p50: percentile(xs, 50), p99: percentile(xs, 99) })
-  return { memory: of(memory), redis: of(redis) }
+  return { memory: of(memory), redis: of(redis), ...(cluster.length === 0 ? {} : { cluster: of(cluster) }) }
 }
 
-function latencySection (measured: { memory: number[], redis: number[] }): string[] {
-  const { memory, redis } = latencySummary(measured)
+function latencySection (measured: Latencies): string[] {
+  const { memory, redis, cluster } = latencySummary(measured)
   const ms = (x: number) => x.toFixed(3)
   return [
     '### What the Redis revocation lookup adds to an authenticated request',
@@ -608,6 +622,12 @@ function latencySection (measured: { memory: number[], redis: number[] }): strin
     `| memory (one instance) | ${ms(memory.p50)} | ${ms(memory.p99)} |`,
     `| Redis (REDIS_URL) | ${ms(redis.p50)} | ${ms(redis.p99)} |`,
     `| added by Redis | ${ms(redis.p50 - memory.p50)} | ${ms(redis.p99 - memory.p99)} |`,
+    ...(cluster === undefined
+      ? []
+      : [
+          `| Redis Cluster, 3 primaries + 3 replicas (REDIS_CLUSTER=true) | ${ms(cluster.p50)} | ${ms(cluster.p99)} |`,
+          `| added by the cluster | ${ms(cluster.p50 - memory.p50)} | ${ms(cluster.p99 - memory.p99)} |`
+        ]),
     ''
   ]
 }
