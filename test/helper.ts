@@ -66,15 +66,13 @@ export const PASSWORD = 'Correct-Horse-9'
 /**
  * Test apps send many requests from one address: the per-address budgets are lifted unless a test sets them. Load
  * shedding is off too: a busy test process may lag, and a test about something else must not see OVERLOADED.
- * The timeouts the app gives Cognito, the JWKS and its clients are the tests' generous ones (helpers/timeouts.ts).
  */
 const UNLIMITED = {
   RATE_LIMIT_SIGNUP: '100000',
   RATE_LIMIT_SIGNIN: '100000',
   RATE_LIMIT_RECOVERY: '100000',
   UNIFORM_ANSWER_MS: '0',
-  MAX_EVENT_LOOP_DELAY_MS: '0',
-  ...TEST_TIMEOUTS_ENV
+  MAX_EVENT_LOOP_DELAY_MS: '0'
 }
 
 /** A writable that keeps every line written to it. */
@@ -89,17 +87,21 @@ export function captureLines (): { stream: NodeJS.WritableStream, lines: string[
   return { stream, lines }
 }
 
-/** The local-mode start config for a test environment (throws if the env names a pool). */
+/**
+ * The local-mode start config for a test environment (throws if the env names a pool). Its timeouts (Cognito, JWKS,
+ * requests) are the tests' generous ones unless the env sets them.
+ */
 export function localStart (env: Record<string, string> = {}): LocalStart {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env })
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...TEST_TIMEOUTS_ENV, ...env })
   if (config.mode !== 'local') throw new Error('expected a local-mode environment')
   return config
 }
 
-/** An AWS-mode config for a test environment (a pool, client and cookie key are filled in). */
+/** An AWS-mode config for a test environment (a pool, client and cookie key and the tests' timeouts are filled in). */
 export function awsConfig (env: Record<string, string> = {}): AwsConfig {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    ...TEST_TIMEOUTS_ENV,
     COGNITO_USER_POOL_ID: POOL_ID,
     COGNITO_CLIENT_ID: CLIENT_ID,
     COOKIE_SECRETS: 'test-cookie-secret-of-32-characters!',

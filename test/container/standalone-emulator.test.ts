@@ -15,7 +15,7 @@ import { buildApp } from '../../src/app.js'
 import { createSdkClient, localCredentials } from '../../src/cognito/client.js'
 import { loadConfig, type AwsConfig } from '../../src/config.js'
 import { standaloneSettings, startStandaloneEmulator } from '../../src/local/standalone-emulator.js'
-import { captureLines, freePort } from '../helper.js'
+import { captureLines, freePort, TEST_TIMEOUTS_ENV } from '../helper.js'
 import { COGNITO_TIMEOUT_MS } from '../helpers/timeouts.js'
 
 const quiet = pino({ level: 'silent' })
@@ -94,6 +94,7 @@ t.test('fixed ids on the first start and after a restart; the service in aws mod
   // As docker-compose.yml configures the bff container.
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    ...TEST_TIMEOUTS_ENV,
     COGNITO_USER_POOL_ID: POOL,
     COGNITO_CLIENT_ID: CLIENT,
     COGNITO_ENDPOINT: endpoint,
