@@ -25,8 +25,8 @@
  *   (CLUSTERDOWN, a shard without a primary, rejects at once). MOVED and ASK
  *   redirections are still followed: the command did not run where it was
  *   refused. A primary lost for good is replaced by its replica; the client
- *   finds the new one by that redirection or its periodic slot refresh, with no
- *   restart.
+ *   finds the new one by that redirection or by the slot refresh a failed
+ *   `ping()` asks for, with no restart (also after every node was restarted).
  * - Mature (since 2015), bundles its own TypeScript types, actively maintained
  *   under the redis GitHub organisation (6.0.0, July 2026, Node >= 20), few
  *   small dependencies. node-redis v5 is equally current, but its per-command
@@ -387,13 +387,17 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   }
 }
 
-/** Every primary answers PING and every slot has one; a slot left without triggers a slot refresh for the next look. */
+/** Every primary answers PING and every slot has one; anything short of that triggers a slot refresh for the next look. */
 async function clusterAnswers (cluster: Cluster): Promise<boolean> {
   const primaries = cluster.nodes('master')
-  if (primaries.length === 0) return false
   const answers = await Promise.all(primaries.map(async node => await node.ping().catch(() => undefined) === 'PONG'))
-  if (!answers.every(Boolean)) return false
-  if (slotsCovered(cluster, () => true)) return true
+  if (primaries.length > 0 && answers.every(Boolean) && slotsCovered(cluster, () => true)) return true
+  // The client asks for the slot map again by itself only on a MOVED reply or once it holds no node connection at
+  // all (then it reconnects from the seed). Node connections never reconnect: a lost primary is dropped from its
+  // pool, while a replica it listed but never had to open (commands go to primaries) stays there, idle. With every
+  // node stopped, the client is left 'ready' with replicas only, and no primary to send a PING to: nothing but a
+  // request that happens to open a replica ever brought it back, and a load balancer sends none to an instance whose
+  // /readyz says not ready. So a failed readiness check asks itself (at most one refresh at a time; cheap).
   cluster.refreshSlotsCache()
   return false
 }
