@@ -19,6 +19,8 @@ export interface RedisCluster {
   url: string
   /** The node that serves `slot` as primary right now, as the live nodes see it. */
   primaryOf (slot: number): Promise<RedisServer>
+  /** The nodes replicating `primary` right now (its INFO replication). */
+  replicasOf (primary: RedisServer): Promise<RedisServer[]>
   /** The hash slot of `key` (CLUSTER KEYSLOT). */
   slotOf (key: string): Promise<number>
   /** Waits until every running node says cluster_state:ok, knows every running node, and every running replica is in sync. */
@@ -46,7 +48,9 @@ export async function startRedisCluster (t: { teardown (fn: () => unknown): void
   const replicas = options.replicasPerPrimary ?? 1
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 1500
   const cli = findOnPath('redis-cli')
-  const args = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs)]
+  // validity factor 0: a replica takes over however long it was cut off from its primary (a test may freeze it a while).
+  const args = ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs),
+    '--cluster-replica-validity-factor', '0']
   // Each node registers its own teardown as it starts.
   const nodes = await Promise.all(Array.from({ length: primaries * (1 + replicas) }, async () => await startRedisServer(t, { args })))
   const clients = new Map<RedisServer, Redis>()
@@ -104,6 +108,11 @@ export async function startRedisCluster (t: { teardown (fn: () => unknown): void
       const node = nodes.find(node => node.port === range?.[2]?.[1])
       if (node === undefined) throw new Error(`no primary serves slot ${slot}`)
       return node
+    },
+    async replicasOf (primary) {
+      const info = await clientOf(primary).info('replication')
+      const ports = [...info.matchAll(/^slave\d+:.*port=(\d+)/gm)].map(match => Number(match[1]))
+      return nodes.filter(node => ports.includes(node.port))
     },
     async slotOf (key) {
       const live = nodes.find(node => node.running())

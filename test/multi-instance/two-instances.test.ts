@@ -170,6 +170,11 @@ async function twoInstances (t: Test, backend: Backend): Promise<void> {
       const verify = async (port: number) => await post(port, '/tokens/verify', { token: tokens.accessToken })
       t.equal((await verify(portB)).status, 200, 'B checks the token')
       const primary = await cluster.primaryOf(await cluster.slotOf(sub))
+      // Its replicas are frozen first, so none can take over before both instances have been asked
+      // (on a busy machine a promotion can beat the questions); thawed, one is promoted.
+      const replicas = await cluster.replicasOf(primary)
+      t.ok(replicas.length > 0, 'the primary has a replica')
+      for (const replica of replicas) replica.freeze()
       await primary.kill()
       for (const port of [portA, portB]) {
         const answer = await verify(port)
@@ -180,6 +185,7 @@ async function twoInstances (t: Test, backend: Backend): Promise<void> {
         t.match(await ready.json(), { status: 'not ready', checks: { store: 'unavailable' } })
       }
       // The replica is promoted; each instance finds it by itself.
+      for (const replica of replicas) replica.thaw()
       t.ok(await untilReady(portA), 'A ready again')
       t.ok(await untilReady(portB), 'B ready again')
       for (const port of [portA, portB]) {
