@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
 import { gatewayFor } from '../src/cognito/gateway.js'
-import { loadConfig } from '../src/config.js'
+import { loadConfig } from '../src/config/index.js'
 import { startLocalCognito } from '../src/local/local-cognito.js'
 import { createOutbox } from '../src/local/outbox.js'
 

@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify'
 import type { FastifyChildLoggerFactory } from 'fastify/types/logger.js'
 import { pino, type Logger } from 'pino'
-import type { Config } from './config.js'
+import type { Config } from './config/index.js'
 
 const REDACT_PATHS = [
   'req.headers.authorization',

@@ -5,7 +5,7 @@
  * METRICS_TOKEN, so GET /metrics is.
  */
 import { buildApp } from './app.js'
-import { completeLocalConfig, loadConfig } from './config.js'
+import { completeLocalConfig, loadConfig } from './config/index.js'
 
 export async function openApiDocument (): Promise<string> {
   // An https public URL: the document names the cookies as production sets them.

@@ -7,7 +7,7 @@ import './node-version.js'
 import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { buildApp, type AppDeps } from './app.js'
-import { ConfigError, loadConfig, type AwsConfig, type LocalStart } from './config.js'
+import { ConfigError, loadConfig, type AwsConfig, type LocalStart } from './config/index.js'
 import { loggerOptions } from './logger.js'
 import type { LocalCognito } from './local/local-cognito.js'
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import { EnvSchema } from '../src/config.js'
+import { EnvSchema } from '../src/config/index.js'
 
 const read = (file: string) => readFile(new URL(`../${file}`, import.meta.url), 'utf8')
 

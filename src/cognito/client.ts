@@ -5,7 +5,7 @@
  * CognitoContext and never build clients of their own.
  */
 import { CognitoIdentityProviderClient, type CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider'
-import type { LoginFlow, Pool } from '../config.js'
+import type { LoginFlow, Pool } from '../config/index.js'
 import { cognitoRequestHandler } from './connections.js'
 import { toApiError, type Operation } from './error-table.js'
 import { secretHash } from './secret-hash.js'

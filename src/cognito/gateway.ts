@@ -3,7 +3,7 @@
  * interface (a test may implement it); the real one is composed of one intent
  * module per concern, all sharing one SDK client and one SECRET_HASH rule.
  */
-import type { Config, LoginFlow, Pool } from '../config.js'
+import type { Config, LoginFlow, Pool } from '../config/index.js'
 import { adminIntents, type AdminIntents } from './admin.js'
 import { accountIntents, type AccountIntents } from './account.js'
 import { cognitoContext, createSdkClient, localCredentials, observeSdk, type CallListener, type CognitoCall, type SdkClient } from './client.js'

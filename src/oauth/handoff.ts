@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Tokens } from '../cognito/types.js'
 import type { SharedStore } from '../store/store.js'
-import type { Sealer } from '../tokens/seal.js'
+import type { Sealer } from '../session/seal.js'
 import { sameSecret } from './login-attempt.js'
 
 export const HANDOFF_SECONDS = 60

@@ -11,8 +11,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from '../config.js'
-import type { Sealer } from '../tokens/seal.js'
+import type { Config } from '../config/index.js'
+import type { Sealer } from '../session/seal.js'
 
 export interface LoginAttempt {
   /** The state's first half: 32 hex characters. */

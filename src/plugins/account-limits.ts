@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createAccountLimits, type AccountLimits } from '../tokens/account-limits.js'
+import { createAccountLimits, type AccountLimits } from '../abuse/account-limits.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -8,9 +8,9 @@
  * allowed a scope of the same name.
  */
 import type { FastifyRequest } from 'fastify'
-import type { Config } from '../config.js'
+import type { Config } from '../config/index.js'
 import { ApiError } from '../errors/catalog.js'
-import type { VerifiedToken } from '../tokens/verifier.js'
+import type { VerifiedToken } from '../verify/verifier.js'
 
 export type AdminSettings = Config['admin']
 

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ApiError } from '../errors/catalog.js'
-import type { VerifiedToken } from '../tokens/verifier.js'
+import type { VerifiedToken } from '../verify/verifier.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

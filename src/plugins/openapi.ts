@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
 import { HEADER_COMPONENTS, headerComponents, type HeaderUse } from '../schemas/headers.js'
 import { declaredCodes, declaredHeaders } from '../schemas/responses.js'
-import { cookieNames } from '../tokens/cookies.js'
+import { cookieNames } from '../session/cookies.js'
 
 /** Headers on every response: plugins/request-log.ts and plugins/security-headers.ts set them before any route runs. */
 const EVERY_RESPONSE: HeaderUse[] = ['RequestId', 'CacheControl']

@@ -1,10 +1,10 @@
 import cookie from '@fastify/cookie'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createChallengeSessions } from '../tokens/challenge-session.js'
-import { createSessionCookies } from '../tokens/cookies.js'
-import { createSealer } from '../tokens/seal.js'
-import { createSessionService, type SessionService } from '../tokens/session.js'
+import { createChallengeSessions } from '../session/challenge-session.js'
+import { createSessionCookies } from '../session/cookies.js'
+import { createSealer } from '../session/seal.js'
+import { createSessionService, type SessionService } from '../session/session.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createTokenVerifier, type TokenVerifier } from '../tokens/verifier.js'
+import { createTokenVerifier, type TokenVerifier } from '../verify/verifier.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,8 +1,8 @@
-/** Who is an admin (plugins/admin-guard.ts), and the admin settings' validation (config.ts): tables of explicit cases. */
+/** Who is an admin (plugins/admin-guard.ts), and the admin settings' validation (config/): tables of explicit cases. */
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '../../src/config/index.js'
 import { isAdmin, type AdminSettings } from '../../src/plugins/admin-guard.js'
-import type { VerifiedToken } from '../../src/tokens/verifier.js'
+import type { VerifiedToken } from '../../src/verify/verifier.js'
 
 const settings: AdminSettings = { group: 'admins', scopes: ['bff/admin'], clientIds: ['svc'], revokeOnGroupChange: true }
 

@@ -9,7 +9,7 @@ import type { ErrorCode } from '../../errors/catalog.js'
 import { AdminDoneSchema, GroupPageSchema, GroupParamsSchema, MembershipParamsSchema, PageQuerySchema, UserPageSchema } from '../../schemas/admin.js'
 import { problems } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
-import { signedOutEverywhere } from '../../tokens/signed-out.js'
+import { signedOutEverywhere } from '../../session/signed-out.js'
 import { ADMIN_CHANGE, ADMIN_GUARD, ADMIN_HEADERS, ADMIN_NOTES, USER_OPERATION } from './users.js'
 
 const tags = ['admin']

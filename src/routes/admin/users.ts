@@ -20,7 +20,7 @@ import {
 } from '../../schemas/admin.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, QUERY_REFUSALS, problems } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
-import { signedOutEverywhere } from '../../tokens/signed-out.js'
+import { signedOutEverywhere } from '../../session/signed-out.js'
 import { checkedFilter } from './filter.js'
 
 const tags = ['admin']

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from 'fastify'
 import type { AuthResult } from '../../cognito/gateway.js'
-import type { Delivery, SessionService } from '../../tokens/session.js'
+import type { Delivery, SessionService } from '../../session/session.js'
 import type { TotpSetup } from '../../schemas/mfa.js'
 import { fieldsFor } from './challenge-responses.js'
 

@@ -17,7 +17,7 @@ import {
 } from '../../schemas/account.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
-import { signedOutEverywhere } from '../../tokens/signed-out.js'
+import { signedOutEverywhere } from '../../session/signed-out.js'
 
 const tags = ['me']
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]

@@ -26,7 +26,7 @@ import { HandoffBodySchema, OAuthCallbackQuerySchema, OAuthLoginQuerySchema, OAu
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { rateLimitStore } from '../../store/rate-limit-store.js'
-import { createSealer } from '../../tokens/seal.js'
+import { createSealer } from '../../session/seal.js'
 
 const tags = ['hosted UI']
 /** OAuth error codes (RFC 6749 4.1.2.1 and OIDC) are passed on; anything else is reported as server_error. */

@@ -14,7 +14,7 @@ import { ApiError } from '../../errors/catalog.js'
 import { BODY_REFUSALS, ORIGIN_REFUSALS, problems, QUERY_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { CheckQuerySchema, IdentitySchema, VerifyBodySchema } from '../../schemas/tokens.js'
-import type { Verification, VerifiedToken } from '../../tokens/verifier.js'
+import type { Verification, VerifiedToken } from '../../verify/verifier.js'
 
 const tags = ['token checks']
 const REFUSED = { 'www-authenticate': 'Bearer error="invalid_token"' }

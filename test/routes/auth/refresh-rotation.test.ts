@@ -8,7 +8,7 @@ import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-pr
 import t from 'tap'
 import { buildApp } from '../../../src/app.js'
 import { createSdkClient, localCredentials } from '../../../src/cognito/client.js'
-import type { LocalConfig } from '../../../src/config.js'
+import type { LocalConfig } from '../../../src/config/index.js'
 import { buildTestApp, captureLines, contractChecked, cookieHeader, expectProblem } from '../../helper.js'
 import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 

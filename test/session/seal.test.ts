@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createSealer } from '../../src/tokens/seal.js'
+import { createSealer } from '../../src/session/seal.js'
 
 const KEY_A = 'a'.repeat(32)
 const KEY_B = 'b'.repeat(32)

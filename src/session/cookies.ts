@@ -11,9 +11,9 @@
  */
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from '../config.js'
+import type { Config } from '../config/index.js'
 import type { Tokens } from '../cognito/types.js'
-import { secondsLeft } from './claims.js'
+import { secondsLeft } from '../verify/claims.js'
 import type { Sealer } from './seal.js'
 
 export type CookieNames = Record<'access' | 'id' | 'refresh', string>

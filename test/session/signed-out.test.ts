@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createMemoryStore } from '../../src/store/memory-store.js'
-import { signedOutEverywhere } from '../../src/tokens/signed-out.js'
+import { signedOutEverywhere } from '../../src/session/signed-out.js'
 
 const revoked = async (store: ReturnType<typeof createMemoryStore>, sub: string, issuedAt: number) =>
   await store.isRevoked({ ids: [], sub, issuedAt })

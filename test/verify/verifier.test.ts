@@ -8,7 +8,7 @@ import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { createMemoryStore } from '../../src/store/memory-store.js'
-import { createTokenVerifier } from '../../src/tokens/verifier.js'
+import { createTokenVerifier } from '../../src/verify/verifier.js'
 import { CLIENT_ID, startJwksServer } from '../helpers/jwks-server.js'
 import { JWKS_TIMEOUT_MS, LATE_MS, NEVER_ANSWERS_TIMEOUT_MS, until } from '../helpers/timeouts.js'
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import Fastify from 'fastify'
-import { completeLocalConfig, ConfigError, loadConfig } from '../src/config.js'
+import { completeLocalConfig, ConfigError, loadConfig } from '../../src/config/index.js'
 
 const AWS = {
   COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',

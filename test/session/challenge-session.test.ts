@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { ApiError } from '../../src/errors/catalog.js'
-import { CHALLENGE_LIFETIME_MS, createChallengeSessions } from '../../src/tokens/challenge-session.js'
-import { createSealer } from '../../src/tokens/seal.js'
+import { CHALLENGE_LIFETIME_MS, createChallengeSessions } from '../../src/session/challenge-session.js'
+import { createSealer } from '../../src/session/seal.js'
 
 const sealer = createSealer(['k'.repeat(32)])
 let clock = 1_800_000_000_000

@@ -12,8 +12,8 @@
 import { readFileSync } from 'node:fs'
 import { FormatRegistry, Type, type SchemaOptions, type Static, type TLiteral } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { parseAllowlist } from './oauth/redirect.js'
-import { StringEnum } from './schemas/string-enum.js'
+import { parseAllowlist } from '../oauth/redirect.js'
+import { StringEnum } from '../schemas/string-enum.js'
 
 const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'USER_AUTH'] as const
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const

@@ -21,10 +21,10 @@ import { FetchError, JwksValidationError, JwtExpiredError, JwtInvalidIssuerError
 import type { JwkWithKid } from 'aws-jwt-verify/jwk'
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model'
 import { LRUCache } from 'lru-cache'
-import type { Pool } from '../config.js'
+import type { Pool } from '../config/index.js'
 import type { SharedStore } from '../store/store.js'
 import { PoolJwksCache, type JwksStatus } from './jwks-cache.js'
-import { LONGEST_TOKEN_SECONDS } from './signed-out.js'
+import { LONGEST_TOKEN_SECONDS } from '../session/signed-out.js'
 import { decodeJwt, hasRs256Signature, JwtShapeError, type DecodedJwt } from './jws.js'
 
 /** The verified-token cache's key: the token's sha256, in one call where node has it (20.12+). */

@@ -14,7 +14,7 @@ import { JwtVerifier } from 'aws-jwt-verify'
 import { FetchError, JwksNotAvailableInCacheError, JwksValidationError, KidNotFoundInJwksError } from 'aws-jwt-verify/error'
 import type { Jwks } from 'aws-jwt-verify/jwk'
 import t from 'tap'
-import { PoolJwksCache, type PoolJwksCacheOptions } from '../../src/tokens/jwks-cache.js'
+import { PoolJwksCache, type PoolJwksCacheOptions } from '../../src/verify/jwks-cache.js'
 import { JWKS_TIMEOUT_MS, LATE_MS, NEVER_ANSWERS_TIMEOUT_MS, until } from '../helpers/timeouts.js'
 
 const INTERVAL = 10_000
