@@ -22,15 +22,6 @@ t.test('the published Problem schema lists exactly the catalog codes', async t =
   t.same([...codes].sort(), [...ERROR_CODES].sort())
 })
 
-t.test('every error code is documented in README.md with its status', async t => {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
-  for (const code of ERROR_CODES) {
-    const row = readme.split('\n').find(line => line.includes(`\`${code}\``) && line.trimStart().startsWith('|'))
-    t.ok(row, `${code} has a row in README.md`)
-    if (row) t.match(row, String(ERROR_CATALOG[code].status), `${code}'s row gives status ${ERROR_CATALOG[code].status}`)
-  }
-})
-
 t.test('the running app serves /openapi.json and renders /docs', async t => {
   const { app } = await buildTestApp(t)
   const json = await app.inject({ method: 'GET', url: '/openapi.json' })
