@@ -24,10 +24,11 @@ t.test('the groups hold every variable of the schema exactly once, each describe
   }
 })
 
-t.test('.env.example names every variable of the schema, once, and nothing else', async t => {
+t.test('.env.example names every variable of the schema, once, nothing else, in the order of the reference', async t => {
   const assigned = [...(await read('.env.example')).matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map(match => match[1])
   t.same([...assigned].sort(), [...names].sort())
   t.equal(new Set(assigned).size, assigned.length, 'no variable twice')
+  t.same(assigned, names, 'grouped as in docs/configuration.md')
 })
 
 t.test('.env.example as it stands runs local mode with every default', async t => {
