@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { parseEnv } from 'node:util'
 import t from 'tap'
-import type { TSchema } from '@sinclair/typebox'
-import { EnvSchema, loadConfig } from '../../src/config/index.js'
-import { ENV_GROUPS } from '../../src/config/environment.js'
+import { KindGuard, type TSchema } from '@sinclair/typebox'
+import { ConfigError, EnvSchema, loadConfig } from '../../src/config/index.js'
+import { ENV_GROUPS, isSecret } from '../../src/config/environment.js'
 import { configurationReference } from '../../src/config/reference.js'
 
 const read = (file: string) => readFile(new URL(`../../${file}`, import.meta.url), 'utf8')
@@ -22,6 +22,16 @@ t.test('the groups hold every variable of the schema exactly once, each describe
   for (const [name, schema] of Object.entries(EnvSchema.properties as Record<string, TSchema>)) {
     t.match(schema.description, /^\S.*[.)]$/, `${name} has a description (a sentence)`)
   }
+})
+
+t.test('a text variable named like a secret is marked secret, and a refused secret is not echoed', async t => {
+  const named = Object.entries(EnvSchema.properties as Record<string, TSchema>)
+    .filter(([name, schema]) => /SECRET|PASSWORD|TOKEN$/.test(name) && KindGuard.IsString(schema))
+  t.ok(named.length >= 4, 'the client secret, cookie keys, metrics token and demo password at least')
+  for (const [name] of named) t.ok(isSecret(name), `${name} is secret`)
+  const err = t.throws(() => loadConfig({ METRICS_TOKEN: 'tok-3141', LOCAL_DEMO_PASSWORD: 'pw-2718' })) as ConfigError
+  t.match(err.problems, [/^METRICS_TOKEN: /, /^LOCAL_DEMO_PASSWORD: /])
+  t.notMatch(err.message, /tok-3141|pw-2718/)
 })
 
 t.test('.env.example names every variable of the schema, once, nothing else, in the order of the reference', async t => {
