@@ -1,7 +1,6 @@
 import { access, readdir, readFile } from 'node:fs/promises'
 import { dirname, join, normalize, relative } from 'node:path'
 import t from 'tap'
-import { EnvSchema } from '../src/config/index.js'
 import { ERROR_CATALOG, ERROR_CODES } from '../src/errors/catalog.js'
 
 const root = new URL('..', import.meta.url).pathname
@@ -13,7 +12,7 @@ const exists = (file: string) => access(join(root, file)).then(() => true, () =>
  * README). Until they are merged, a link to one of them is allowed to point at nothing; once the file exists it is
  * checked like any other. Empty this list when they have landed.
  */
-const ARRIVING = new Set(['docs/configuration.md', 'packages/local-cognito/README.md'])
+const ARRIVING = new Set(['packages/local-cognito/README.md'])
 
 /** README.md and every page under docs/, as paths from the root. */
 async function pages (): Promise<string[]> {
@@ -38,16 +37,6 @@ function anchors (markdown: string): Set<string> {
   }
   return result
 }
-
-t.test('every configuration variable is in .env.example and in docs/configuration.md', async t => {
-  const example = await read('.env.example')
-  const reference = await exists('docs/configuration.md') ? await read('docs/configuration.md') : undefined
-  if (reference === undefined) t.ok(ARRIVING.has('docs/configuration.md'), 'docs/configuration.md is generated on another branch')
-  for (const name of Object.keys(EnvSchema.properties)) {
-    t.match(example, new RegExp(`^${name}=`, 'm'), `${name} in .env.example`)
-    if (reference !== undefined) t.match(reference, `\`${name}\``, `${name} in docs/configuration.md`)
-  }
-})
 
 t.test('the README shows the two commands a new user needs, and stays the first hour', async t => {
   const readme = await read('README.md')
