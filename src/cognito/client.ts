@@ -8,6 +8,7 @@ import { CognitoIdentityProviderClient, type CodeDeliveryDetailsType } from '@aw
 import type { LoginFlow, Pool } from '../config/index.js'
 import { cognitoRequestHandler } from './connections.js'
 import { toApiError, type Operation } from './error-table.js'
+import { isNetworkError } from './network-errors.js'
 import { secretHash } from './secret-hash.js'
 import type { CodeDelivery, UserContext } from './types.js'
 
@@ -98,7 +99,6 @@ export function cognitoContext (sdk: CognitoIdentityProviderClient, pool: Pool, 
 const IDEMPOTENT: ReadonlySet<Operation> = new Set(['GetUser', 'RevokeToken'])
 const ATTEMPTS = 3
 const RETRYABLE = new Set(['TooManyRequestsException', 'ThrottlingException', 'InternalErrorException', 'TimeoutError', 'RequestTimeout'])
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
 
 /**
  * Runs one SDK call; anything it throws becomes an ApiError for `operation`.
@@ -118,8 +118,8 @@ export async function call<T> (operation: Operation, run: () => Promise<T>): Pro
 }
 
 function isRetryable (err: unknown): boolean {
-  const e = err as { name?: string, code?: string, $metadata?: { httpStatusCode?: number } }
-  return RETRYABLE.has(e?.name ?? '') || NETWORK.has(e?.code ?? '') || (e?.$metadata?.httpStatusCode ?? 0) >= 500
+  const e = err as { name?: string, $metadata?: { httpStatusCode?: number } }
+  return RETRYABLE.has(e?.name ?? '') || isNetworkError(err) || (e?.$metadata?.httpStatusCode ?? 0) >= 500
 }
 
 /** UserContextData for the public operations. */

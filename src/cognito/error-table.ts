@@ -11,6 +11,7 @@
  * and fails unless each has a row here or is on FALLS_TO_DEFAULT.
  */
 import { ApiError, type ErrorCode } from '../errors/catalog.js'
+import { isNetworkError } from './network-errors.js'
 
 export type Operation =
   | 'StartWebAuthnRegistration' | 'CompleteWebAuthnRegistration' | 'ListWebAuthnCredentials' | 'DeleteWebAuthnCredential'
@@ -300,8 +301,6 @@ const MISCONFIGURATION: Array<[string, RegExp]> = [
   ['InvalidParameterException', /rotation/i]
 ]
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT'])
-
 /**
  * Retry-After (seconds) for the codes that mean "come back later", whichever
  * way they were reached. Cognito's attempt limits last minutes, not seconds.
@@ -316,7 +315,7 @@ function rowOf (rows: Record<string, Row> | undefined, name: string): Row | unde
 /** Turns anything the SDK threw for `operation` into an ApiError; the original rides along as `cause`. */
 export function toApiError (operation: Operation, err: unknown): ApiError {
   if (err instanceof ApiError) return err
-  const e = err as { name?: string, message?: unknown, code?: string, $metadata?: { httpStatusCode?: number } }
+  const e = err as { name?: string, message?: unknown, $metadata?: { httpStatusCode?: number } }
   const name = e?.name ?? ''
   const message = typeof e?.message === 'string' ? e.message : ''
   const row = rowFor(operation, name, message)
@@ -324,7 +323,7 @@ export function toApiError (operation: Operation, err: unknown): ApiError {
     if (row.code === 'INTERNAL_ERROR') nameIamAction(err, operation, message)
     return apiError(row, err)
   }
-  if (name === 'TimeoutError' || name === 'RequestTimeout' || NETWORK_CODES.has(e?.code ?? '')) return apiError({ code: 'UPSTREAM_UNAVAILABLE' }, err)
+  if (name === 'TimeoutError' || name === 'RequestTimeout' || isNetworkError(err)) return apiError({ code: 'UPSTREAM_UNAVAILABLE' }, err)
   const status = e?.$metadata?.httpStatusCode ?? 0
   return apiError({ code: status >= 500 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR' }, err)
 }

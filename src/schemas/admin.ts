@@ -1,6 +1,8 @@
-/** The admin API's requests and answers (routes/admin). */
-import { Type, type Static } from '@sinclair/typebox'
+/** The admin API's requests and answers (routes/admin), and `adminRoute`, the parts every admin route's schema shares. */
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import type { ErrorCode } from '../errors/catalog.js'
 import { Password, Username } from './auth.js'
+import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, QUERY_REFUSALS, problems } from './problem.js'
 import { StringEnum } from './string-enum.js'
 
 /** Attributes an administrator may set: the OIDC standard ones, their verification flags, and custom: ones (never sub). */
@@ -139,3 +141,62 @@ export const AdminDoneSchema = Type.Object({
 
 export type InviteBody = Static<typeof InviteBodySchema>
 export type UpdateUserBody = Static<typeof UpdateUserBodySchema>
+
+/** The guard's refusals (every admin route answers them), and any Cognito call's. */
+const ADMIN_GUARD = [
+  ...COGNITO_FAILURES, ...QUERY_REFUSALS, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'ADMIN_REQUIRED'
+] as const satisfies readonly ErrorCode[]
+
+/**
+ * A state-changing admin request: cookie-authenticated ones from another origin are refused, and a body, if one is sent, must
+ * parse (those without a body schema take none, but Fastify still reads what is sent).
+ */
+export const ADMIN_CHANGE = [...ORIGIN_REFUSALS, ...BODY_REFUSALS] as const satisfies readonly ErrorCode[]
+/** What Cognito's per-user admin operations can answer (error-table.ts, AdminUser). */
+export const USER_OPERATION = [
+  'USER_NOT_FOUND', 'INVALID_PARAMETER', 'NOT_PERMITTED', 'ALIAS_EXISTS', 'CODE_DELIVERY_FAILED', 'INVALID_PASSWORD', 'TOO_MANY_ATTEMPTS'
+] as const satisfies readonly ErrorCode[]
+/** What Cognito's group operations can answer (error-table.ts, AdminGroups). */
+export const GROUP_OPERATION = ['GROUP_NOT_FOUND', 'USER_NOT_FOUND', 'INVALID_PARAMETER', 'NOT_PERMITTED'] as const satisfies readonly ErrorCode[]
+
+const ADMIN_HEADERS = { 401: ['WwwAuthenticate' as const] }
+const ADMIN_NOTES = {
+  TOKEN_INVALID: 'The access token is invalid, expired, revoked, or from an app client this service does not accept.',
+  ADMIN_REQUIRED: 'The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).',
+  UPSTREAM_THROTTLED: 'Cognito throttled the call; Retry-After says when to try again.'
+} satisfies Partial<Record<ErrorCode, string>>
+const ADMIN_SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
+
+/** What one admin route declares of its own; `adminRoute` adds the rest. */
+export interface AdminRouteParts {
+  operationId: string
+  summary: string
+  description?: string
+  params?: TSchema
+  querystring?: TSchema
+  body?: TSchema
+  /** The success answers, by status (json(...)); the problem answers are added. */
+  response: Record<number, unknown>
+  /** The codes the route answers beyond the admin guard's (ADMIN_CHANGE, USER_OPERATION...). */
+  refusals: readonly ErrorCode[]
+  /** Notes on codes beyond the admin ones (TOKEN_INVALID, ADMIN_REQUIRED, UPSTREAM_THROTTLED), or replacing them. */
+  notes?: Partial<Record<ErrorCode, string>>
+}
+
+/**
+ * An admin route's schema: tag `admin`, bearer or cookie security, and its
+ * problem answers (the guard's refusals first, then `refusals`, with the admin
+ * notes and 401's WWW-Authenticate) after its own success answers.
+ */
+export function adminRoute<const P extends AdminRouteParts> (parts: P) {
+  const { response, refusals, notes, ...own } = parts
+  return {
+    tags: ['admin'],
+    ...own,
+    security: ADMIN_SECURITY,
+    response: {
+      ...response as P['response'],
+      ...problems([...ADMIN_GUARD, ...refusals], { notes: { ...ADMIN_NOTES, ...notes }, headers: ADMIN_HEADERS })
+    }
+  }
+}

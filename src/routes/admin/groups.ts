@@ -5,35 +5,33 @@
  * cognito:groups instead of the old ones living on for an hour.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { ErrorCode } from '../../errors/catalog.js'
-import { AdminDoneSchema, GroupPageSchema, GroupParamsSchema, MembershipParamsSchema, PageQuerySchema, UserPageSchema } from '../../schemas/admin.js'
-import { problems } from '../../schemas/problem.js'
+import {
+  ADMIN_CHANGE,
+  AdminDoneSchema,
+  adminRoute,
+  GROUP_OPERATION,
+  GroupPageSchema,
+  GroupParamsSchema,
+  MembershipParamsSchema,
+  PageQuerySchema,
+  USER_OPERATION,
+  UserPageSchema
+} from '../../schemas/admin.js'
 import { json } from '../../schemas/responses.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
-import { ADMIN_CHANGE, ADMIN_GUARD, ADMIN_HEADERS, ADMIN_NOTES, USER_OPERATION } from './users.js'
-
-const tags = ['admin']
-const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
-
-/** What Cognito's group operations can answer (error-table.ts, AdminGroups). */
-const GROUP_OPERATION = ['GROUP_NOT_FOUND', 'USER_NOT_FOUND', 'INVALID_PARAMETER', 'NOT_PERMITTED'] as const satisfies readonly ErrorCode[]
 
 const groups: FastifyPluginAsyncTypebox = async (fastify) => {
   const { cognito, store, config } = fastify
 
   fastify.get('/admin/groups', {
     config: { audit: 'group.list' },
-    schema: {
-      tags,
+    schema: adminRoute({
       operationId: 'adminListGroups',
       summary: 'List the groups',
-      security,
       querystring: PageQuerySchema,
-      response: {
-        200: json(GroupPageSchema, { description: 'One page of groups.' }),
-        ...problems([...ADMIN_GUARD, ...GROUP_OPERATION], { notes: ADMIN_NOTES, headers: ADMIN_HEADERS })
-      }
-    }
+      response: { 200: json(GroupPageSchema, { description: 'One page of groups.' }) },
+      refusals: GROUP_OPERATION
+    })
   }, async (request) => {
     const { limit = '60', cursor } = request.query
     const page = await cognito.adminListGroups({ limit: Number(limit), cursor })
@@ -42,18 +40,14 @@ const groups: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/admin/groups/:group/users', {
     config: { audit: 'group.members' },
-    schema: {
-      tags,
+    schema: adminRoute({
       operationId: 'adminListGroupMembers',
       summary: 'List the users in a group',
-      security,
       params: GroupParamsSchema,
       querystring: PageQuerySchema,
-      response: {
-        200: json(UserPageSchema, { description: 'One page of the group\'s users.' }),
-        ...problems([...ADMIN_GUARD, ...GROUP_OPERATION], { notes: ADMIN_NOTES, headers: ADMIN_HEADERS })
-      }
-    }
+      response: { 200: json(UserPageSchema, { description: 'One page of the group\'s users.' }) },
+      refusals: GROUP_OPERATION
+    })
   }, async (request) => {
     const { limit = '60', cursor } = request.query
     const page = await cognito.adminListUsersInGroup(request.params.group, { limit: Number(limit), cursor })
@@ -63,22 +57,15 @@ const groups: FastifyPluginAsyncTypebox = async (fastify) => {
   for (const add of [true, false]) {
     const route = {
       config: { audit: add ? 'group.add' : 'group.remove' },
-      schema: {
-        tags,
+      schema: adminRoute({
         operationId: add ? 'adminAddGroupMember' : 'adminRemoveGroupMember',
         summary: add ? 'Add a user to a group' : 'Remove a user from a group',
         description: 'Idempotent. The user\'s tokens issued until now are refused from now on (`tokensRevoked`), unless ' +
           'REVOKE_ON_GROUP_CHANGE=false: their next refresh (or sign-in) carries the new groups.',
-        security,
         params: MembershipParamsSchema,
-        response: {
-          200: json(AdminDoneSchema, { description: add ? 'The user is in the group.' : 'The user is not in the group.' }),
-          ...problems([...ADMIN_CHANGE, ...GROUP_OPERATION, ...USER_OPERATION], {
-            notes: ADMIN_NOTES,
-            headers: ADMIN_HEADERS
-          })
-        }
-      }
+        response: { 200: json(AdminDoneSchema, { description: add ? 'The user is in the group.' : 'The user is not in the group.' }) },
+        refusals: [...ADMIN_CHANGE, ...GROUP_OPERATION, ...USER_OPERATION]
+      })
     }
     const handler = async (request: { params: { group: string, username: string } }) => {
       const { group, username } = request.params

@@ -1,0 +1,112 @@
+/**
+ * The Redis store's Lua scripts: every member that needs more than one
+ * command runs as one script, so it is atomic across instances. ioredis's
+ * `defineCommand` sends each as EVALSHA, falling back to EVAL on NOSCRIPT (a
+ * restarted or failed-over Redis has an empty script cache). On a cluster a
+ * script may only touch keys of one hash slot: each touches one key, except
+ * IS_REVOKED, whose keys all carry the user's hash tag (redis-store.ts).
+ */
+import type { Cluster, Redis } from 'ioredis'
+
+// INCR, and start the window on the first one only: later increments never
+// extend it. A counter somehow left without a TTL gets a window again.
+const INCREMENT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if count == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+if ttl < 1 then ttl = 1 end
+return {count, ttl}
+`
+
+const PEEK_COUNT = `
+local count = redis.call('GET', KEYS[1])
+if not count then return {0, 0} end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 1 then ttl = 1 end
+return {tonumber(count), ttl}
+`
+
+// The value is the expiry (epoch ms): a revocation only ever gets longer.
+const REVOKE = `
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current and current >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
+return 1
+`
+
+// ARGV: at (epoch s), keepUntil (epoch ms), now (epoch ms). The mark only
+// moves forward and its retention is never shortened (instances may race);
+// with no previous mark, one already past keepUntil is not stored.
+const SIGN_OUT = `
+local at, keep = ARGV[1], ARGV[2]
+local prev = redis.call('HMGET', KEYS[1], 'at', 'until')
+if prev[1] then
+  if tonumber(prev[1]) > tonumber(at) then at = prev[1] end
+  if prev[2] and tonumber(prev[2]) > tonumber(keep) then keep = prev[2] end
+elseif tonumber(keep) <= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'at', at, 'until', keep)
+redis.call('PEXPIREAT', KEYS[1], keep)
+return 1
+`
+
+// A token check's one question. KEYS (one slot: the user's hash tag): the user's signed-out mark, then the revocations of
+// the token's ids; ARGV[1]: its iat.
+const IS_REVOKED = `
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then return 1 end
+end
+local at = redis.call('HGET', KEYS[1], 'at')
+if at and tonumber(ARGV[1]) < tonumber(at) then return 1 end
+return 0
+`
+
+// Compare-and-delete: only the acquisition holding this token releases.
+const UNLOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`
+
+type Script = (key: string, ...args: string[]) => Promise<unknown>
+
+export interface RedisScripts {
+  /** (count key, windowMs) -> [count, ttl ms] */
+  increment: Script
+  /** (count key) -> [count, ttl ms], [0, 0] without a live window */
+  peekCount: Script
+  /** (revoked key, until epoch ms) */
+  revoke: Script
+  /** (signout key, at epoch s, keepUntil epoch ms, now epoch ms) */
+  signOut: Script
+  /** (lock key, holder's token) */
+  unlock: Script
+  /** (number of keys, signout key, ...revoked keys, iat) -> 1 when revoked */
+  isRevoked: (...args: Array<string | number>) => Promise<number>
+}
+
+/** Defines the scripts on `redis` (once per client) and returns them bound to it. */
+export function defineScripts (redis: Redis | Cluster): RedisScripts {
+  const commands = redis as unknown as Record<string, ((...args: Array<string | number>) => Promise<unknown>) | undefined>
+  function script (name: string, lua: string): Script {
+    redis.defineCommand(name, { numberOfKeys: 1, lua })
+    const fn = commands[name]
+    if (fn === undefined) throw new Error(`ioredis did not define ${name}`)
+    return fn.bind(redis)
+  }
+  // Its number of keys varies (a token has a jti, an origin_jti, both or neither): passed first on each call.
+  redis.defineCommand('bffIsRevoked', { lua: IS_REVOKED })
+  const isRevoked = commands['bffIsRevoked']
+  if (isRevoked === undefined) throw new Error('ioredis did not define bffIsRevoked')
+  return {
+    increment: script('bffIncrement', INCREMENT),
+    peekCount: script('bffPeekCount', PEEK_COUNT),
+    revoke: script('bffRevoke', REVOKE),
+    signOut: script('bffSignOut', SIGN_OUT),
+    unlock: script('bffUnlock', UNLOCK),
+    isRevoked: isRevoked.bind(redis) as RedisScripts['isRevoked']
+  }
+}
