@@ -23,7 +23,7 @@ async function main (): Promise<void> {
     loaded = loadConfig()
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
-    refuseToStart(err.message, 'See .env.example for every variable.')
+    refuseToStart(err.message, 'See docs/configuration.md (or .env.example) for every variable.')
   }
 
   const logger = pino(loggerOptions(loaded) as object)

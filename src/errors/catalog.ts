@@ -3,7 +3,7 @@
  * public title, and what a client should do about it (served as the page the
  * problem's `type` names: /problems/<code>). Handlers and the Cognito error table throw `ApiError`s; the
  * error handler (plugins/problem-details.ts) turns them into RFC 9457 bodies.
- * The OpenAPI problem schema and README are checked against this list.
+ * The OpenAPI problem schema and docs/errors.md are checked against this list.
  */
 export const ERROR_CATALOG = {
   VALIDATION_FAILED: {

@@ -49,7 +49,7 @@ export const cognito = {
         '`ADMIN_USER_PASSWORD_AUTH` (AdminInitiateAuth, needs IAM credentials from the AWS SDK\'s default chain; the app client needs ' +
         '`ALLOW_ADMIN_USER_PASSWORD_AUTH`), or `USER_AUTH` (choice-based sign-in: `POST /auth/login` may omit the password and name a ' +
         '`preferredChallenge`, e.g. `EMAIL_OTP`; e-mail and SMS codes, passkeys; the app client needs `ALLOW_USER_AUTH`, the pool a sign-in ' +
-        'policy). See the README\'s "Passwordless sign-in" section.'
+        'policy). See "Passwordless sign-in" in docs/sessions-and-clients.md.'
     }),
     MFA_ISSUER: Type.String({
       minLength: 1,

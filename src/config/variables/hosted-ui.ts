@@ -43,7 +43,7 @@ export const hostedUi = {
       secret: true,
       description: 'Sites that cannot read this service\'s cookies (a CMS on another domain), comma-separated `origin=secret` pairs (secret 32+ ' +
         'characters, origin on `REDIRECT_ALLOWLIST`). A hosted-UI sign-in returning there gets `?handoff=<code>` instead of cookies, which its ' +
-        'back end redeems once, within 60 s, at `POST /oauth/handoff` with `Authorization: Bearer <secret>`. See the README\'s "Hand-off" section.'
+        'back end redeems once, within 60 s, at `POST /oauth/handoff` with `Authorization: Bearer <secret>`. See "Hand-off" in docs/hosted-ui.md.'
     })
   }
 }

@@ -25,7 +25,7 @@ export const redis = {
     REDIS_CLUSTER: Type.Boolean({
       default: false,
       description: '`REDIS_URL` is a node of a Redis Cluster (ElastiCache Serverless, or a cluster-mode-enabled cluster): the service finds the ' +
-        'other nodes from it and follows failovers. `false`: one server. See the README\'s "Redis on AWS" section.'
+        'other nodes from it and follows failovers. `false`: one server. See "Redis on AWS" in docs/operations.md.'
     }),
     REDIS_TLS_CA_FILE: Type.Optional(Type.String({
       minLength: 1,

@@ -11,7 +11,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'non
 
 /**
  * The pages a problem's `type` names: what each code means and what a client
- * should do, from the error catalog (so pages, OpenAPI and README agree).
+ * should do, from the error catalog (so pages, OpenAPI and docs/errors.md agree).
  */
 const problemPages: FastifyPluginAsyncTypebox = async (fastify) => {
   const byPath = new Map(ERROR_CODES.map(code => [problemType(code), code]))
