@@ -21,7 +21,7 @@ import type { Sealer } from './seal.js'
 
 export type CookieNames = Record<'access' | 'id' | 'refresh', string>
 
-/** Set-Cookie attributes (what @fastify/cookie's setCookie and clearCookie take). */
+/** Set-Cookie attributes (as the cookie plugin's setCookie and clearCookie take them). */
 export interface CookieOptions {
   httpOnly: boolean
   secure: boolean
