@@ -8,10 +8,15 @@
  * holds only a hash of the redirect, and a browser keeps at most a few of
  * them: otherwise a page that sends a browser to /oauth/login over and over
  * could pile up cookies until its Cookie header is too large to be served.
+ * The cookie's Max-Age is only advice to the browser: the attempt's start is
+ * sealed inside, and an attempt older than its lifetime is refused here.
+ *
+ * Plain values in and out: the request's cookies and the time, the cookie
+ * changes to send. The route (routes/oauth/) reads and writes the HTTP.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config/index.js'
+import type { CookieChange, CookieOptions } from '../session/cookies.js'
 import type { Sealer } from '../session/seal.js'
 
 export interface LoginAttempt {
@@ -29,6 +34,7 @@ export interface LoginAttempt {
 export const LOGIN_ATTEMPT_SECONDS = 300
 const COOKIE_PATH = '/oauth'
 const COOKIE_PREFIX = 'bff_oauth_'
+const PURPOSE = 'oauth-login'
 /** Sign-ins in progress per browser; starting another drops the oldest. */
 const MAX_ATTEMPTS = 3
 /**
@@ -87,63 +93,83 @@ function hashOf (redirect: string): string {
   return createHash('sha256').update(redirect).digest('base64url')
 }
 
+/** What the callback finds for a state (see LoginCookies.take). */
+export type FoundAttempt = LoginAttempt | 'tampered' | 'expired' | undefined
+
 export interface LoginCookies {
-  /** Sets the attempt's cookie, and clears the oldest ones beyond the few a browser may keep. */
-  set (request: FastifyRequest, reply: FastifyReply, attempt: LoginAttempt): void
+  /** The attempt's cookie, and the oldest ones cleared beyond the few a browser may keep. */
+  start (attempt: LoginAttempt, cookies: Readonly<Record<string, string | undefined>>, now: number): CookieChange[]
   /**
-   * The attempt the state names, read and cleared: undefined when there is
-   * none (never started here, expired, or already used); 'tampered' when a
-   * cookie is there but does not unseal, or names another nonce or redirect.
+   * The attempt the state names, and its cookie cleared. `attempt` is
+   * undefined when there is none (never started here, dropped by the browser,
+   * or already used); 'tampered' when a cookie is there but does not unseal,
+   * or names another nonce or redirect; 'expired' when it is this sign-in's
+   * but began LOGIN_ATTEMPT_SECONDS or more ago.
    */
-  take (request: FastifyRequest, reply: FastifyReply, state: { nonce: string, redirect: string }): LoginAttempt | 'tampered' | undefined
+  take (
+    cookies: Readonly<Record<string, string | undefined>>,
+    state: { nonce: string, redirect: string },
+    now: number
+  ): { attempt: FoundAttempt, cookies: CookieChange[] }
 }
 
 export function createLoginCookies (config: Pick<Config, 'cookies'>, sealer: Sealer): LoginCookies {
   const prefix = `${config.cookies.secure ? '__Secure-' : ''}${COOKIE_PREFIX}`
   const nameFor = (nonce: string) => `${prefix}${nonce}`
-  const options = {
+  const options: CookieOptions = {
     httpOnly: true,
     secure: config.cookies.secure,
     // The callback is a cross-site navigation from the hosted UI: a Strict cookie would not come back.
-    sameSite: config.cookies.sameSite === 'none' ? 'none' as const : 'lax' as const,
+    sameSite: config.cookies.sameSite === 'none' ? 'none' : 'lax',
     path: COOKIE_PATH
   }
 
   return {
-    set (request, reply, attempt) {
+    start (attempt, cookies, now) {
       const stored: StoredAttempt = {
         nonce: attempt.nonce,
         codeVerifier: attempt.codeVerifier,
         oidcNonce: attempt.oidcNonce,
         redirectHash: hashOf(attempt.redirect),
-        startedAt: Date.now()
+        startedAt: now
       }
-      reply.setCookie(nameFor(attempt.nonce), sealer.seal('oauth-login', JSON.stringify(stored)), { ...options, maxAge: LOGIN_ATTEMPT_SECONDS })
-      const others = Object.entries(request.cookies)
+      const changes: CookieChange[] = [
+        { name: nameFor(attempt.nonce), value: sealer.seal(PURPOSE, JSON.stringify(stored)), options: { ...options, maxAge: LOGIN_ATTEMPT_SECONDS } }
+      ]
+      const others = Object.entries(cookies)
         .filter(([name]) => name.startsWith(prefix))
         .map(([name, value]) => ({ name, startedAt: open(value)?.startedAt ?? 0 }))
         .sort((a, b) => b.startedAt - a.startedAt)
-      for (const old of others.slice(MAX_ATTEMPTS - 1)) reply.clearCookie(old.name, options)
+      for (const old of others.slice(MAX_ATTEMPTS - 1)) changes.push({ name: old.name, value: null, options })
+      return changes
     },
 
-    take (request, reply, { nonce, redirect }) {
+    take (cookies, { nonce, redirect }, now) {
       // Only a nonce of ours names a cookie: anything else cannot have one.
-      if (!/^[0-9a-f]{32}$/.test(nonce)) return undefined
+      if (!/^[0-9a-f]{32}$/.test(nonce)) return { attempt: undefined, cookies: [] }
       const name = nameFor(nonce)
-      const sealed = request.cookies[name]
-      if (sealed === undefined) return undefined
-      reply.clearCookie(name, options)
+      const sealed = cookies[name]
+      if (sealed === undefined) return { attempt: undefined, cookies: [] }
+      const cleared: CookieChange[] = [{ name, value: null, options }]
       const stored = open(sealed)
-      if (stored === undefined || !sameSecret(stored.nonce, nonce) || !sameSecret(stored.redirectHash, hashOf(redirect))) return 'tampered'
-      return { nonce: stored.nonce, codeVerifier: stored.codeVerifier, oidcNonce: stored.oidcNonce, redirect }
+      if (stored === undefined || !sameSecret(stored.nonce, nonce) || !sameSecret(stored.redirectHash, hashOf(redirect))) {
+        return { attempt: 'tampered', cookies: cleared }
+      }
+      // Over from the moment the cookie's Max-Age runs out; a client may keep the cookie longer than a browser would.
+      if (now >= stored.startedAt + LOGIN_ATTEMPT_SECONDS * 1000) return { attempt: 'expired', cookies: cleared }
+      return { attempt: { nonce: stored.nonce, codeVerifier: stored.codeVerifier, oidcNonce: stored.oidcNonce, redirect }, cookies: cleared }
     }
   }
 
   function open (sealed: string | undefined): StoredAttempt | undefined {
-    const opened = sealed === undefined ? undefined : sealer.unseal('oauth-login', sealed)
+    const opened = sealed === undefined ? undefined : sealer.unseal(PURPOSE, sealed)
     if (opened === undefined) return undefined
     try {
-      return JSON.parse(opened) as StoredAttempt
+      const value = JSON.parse(opened) as Partial<StoredAttempt> | null
+      return typeof value?.nonce === 'string' && typeof value.codeVerifier === 'string' && typeof value.oidcNonce === 'string' &&
+        typeof value.redirectHash === 'string' && typeof value.startedAt === 'number'
+        ? value as StoredAttempt
+        : undefined
     } catch {
       return undefined
     }

@@ -3,7 +3,9 @@
  * as an onRequest hook on their own scope. The access token comes from
  * `Authorization: Bearer` or the session cookie, and the verifier's answer
  * (signature, claims, client, token use, revocation) decides before any
- * handler can pass the token on to Cognito.
+ * handler can pass the token on to Cognito. Handlers take the caller with
+ * `signedIn(request)`: typed, no assertion, and refused (never trusted) in a
+ * scope that forgot the guard.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -24,6 +26,23 @@ declare module 'fastify' {
   }
 }
 
+/** The caller requireUser verified, and the access token it presented (for Cognito's user-self calls). */
+export interface SignedIn {
+  user: VerifiedToken
+  accessToken: string
+}
+
+const SIGN_IN = 'Sign in, or send Authorization: Bearer <access token>.'
+
+/** The caller requireUser verified on this route's scope; UNAUTHENTICATED when no guard ran (nobody was verified). */
+export function signedIn (request: FastifyRequest): SignedIn {
+  const { user, accessToken } = request
+  if (user === null || accessToken === null) {
+    throw new ApiError('UNAUTHENTICATED', { detail: SIGN_IN, headers: { 'www-authenticate': 'Bearer' } })
+  }
+  return { user, accessToken }
+}
+
 /** RFC 6750: a refused Bearer token says so in WWW-Authenticate (what to fix is in the problem, not here). */
 const INVALID_TOKEN = { 'www-authenticate': 'Bearer error="invalid_token"' }
 const insufficientScope = (scope: string) => ({ 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` })
@@ -35,10 +54,7 @@ export default fp(async function authenticate (fastify: FastifyInstance) {
   fastify.decorate('requireUser', async function requireUser (request: FastifyRequest) {
     const token = fastify.sessions.presentedAccessToken(request)
     if (token === undefined) {
-      throw new ApiError('UNAUTHENTICATED', {
-        detail: 'Sign in, or send Authorization: Bearer <access token>.',
-        headers: { 'www-authenticate': 'Bearer' }
-      })
+      throw new ApiError('UNAUTHENTICATED', { detail: SIGN_IN, headers: { 'www-authenticate': 'Bearer' } })
     }
     const verification = await fastify.tokenVerifier.verify(token, 'access')
     if (!verification.ok) {

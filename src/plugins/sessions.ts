@@ -1,29 +1,92 @@
+/**
+ * Sessions in Fastify: cookie parsing, the one cookie sealer, and the thin
+ * adapter over the session service (src/session/), which takes plain values
+ * and answers plain results. The adapter copies what the service reads out
+ * of the request and writes the cookie changes it answers onto the reply.
+ */
 import cookie from '@fastify/cookie'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { createChallengeSessions } from '../session/challenge-session.js'
-import { createSessionCookies } from '../session/cookies.js'
-import { createSealer } from '../session/seal.js'
-import { createSessionService, type SessionService } from '../session/session.js'
+import type { Tokens } from '../cognito/types.js'
+import type { Authenticated } from '../schemas/auth.js'
+import { createChallengeSessions, type ChallengeSessions } from '../session/challenge-session.js'
+import { createSessionCookies, type CookieChange, type RequestCookies } from '../session/cookies.js'
+import { createSealer, type Sealer } from '../session/seal.js'
+import { createSessionService, type Delivery, type Outcome, type Presented } from '../session/session.js'
+
+/** The session service, request and reply in hand. */
+export interface Sessions {
+  /** A session begins: cookies set, or the tokens for the body. */
+  issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Authenticated
+  /** New tokens from the refresh cookie or a refresh token in the body. */
+  refresh (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: { refreshToken?: string, username?: string, tokenDelivery?: Delivery }
+  ): Promise<Authenticated>
+  /** Logout: cookies cleared, the presented access token refused from now on, the refresh token revoked at Cognito. */
+  end (request: FastifyRequest, reply: FastifyReply, body: { refreshToken?: string }): Promise<void>
+  /** The access token the caller presented (Bearer first, then the cookie), not yet verified. */
+  presentedAccessToken (request: FastifyRequest): string | undefined
+  /** The session's ID token from its cookie, not yet verified. */
+  presentedIdToken (request: FastifyRequest): string | undefined
+  /** A sign-in in progress: challenge sessions sealed for the client, opened when it answers. */
+  challenges: ChallengeSessions
+  /** The one sealer of this service's cookies and shared values (the OAuth routes use it too). */
+  sealer: Sealer
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Issues, refreshes and ends sessions; decides where tokens travel. */
-    sessions: SessionService
+    sessions: Sessions
   }
 }
 
-/** Cookie parsing, the sealed session cookies, and the session service over them. */
+/** The request's cookies as plain values. */
+export function requestCookies (request: FastifyRequest): RequestCookies {
+  return { values: request.cookies, header: request.headers.cookie }
+}
+
+/** Writes a service's cookie changes onto the reply. */
+export function applyCookies (reply: FastifyReply, changes: readonly CookieChange[]): void {
+  for (const { name, value, options } of changes) {
+    if (value === null) reply.clearCookie(name, options)
+    else reply.setCookie(name, value, options)
+  }
+}
+
+/** The cookie changes onto the reply, then the value, or the error thrown for the error handler. */
+function settle<T> (reply: FastifyReply, outcome: Outcome<T>): T {
+  applyCookies(reply, outcome.cookies)
+  if (!outcome.ok) throw outcome.error
+  return outcome.value
+}
+
+function presented (request: FastifyRequest): Presented {
+  return { authorization: request.headers.authorization, cookies: requestCookies(request) }
+}
+
 export default fp(async function sessions (fastify: FastifyInstance) {
   await fastify.register(cookie)
   const { config } = fastify
   const sealer = createSealer(config.cookies.secrets)
-  fastify.decorate('sessions', createSessionService({
+  const challenges = createChallengeSessions(sealer, config.pool.clientId)
+  const service = createSessionService({
     cookies: createSessionCookies(config, sealer),
-    challenges: createChallengeSessions(sealer, config.pool.clientId),
+    challenges,
     cognito: fastify.cognito,
     verifier: fastify.tokenVerifier,
     store: fastify.store,
     sealer
-  }))
+  })
+  fastify.decorate('sessions', {
+    issue: (reply, tokens, delivery) => settle(reply, service.issue(tokens, delivery)),
+    refresh: async (request, reply, body) => settle(reply, await service.refresh(presented(request), body, request.log)),
+    end: async (request, reply, body) => settle(reply, await service.end(presented(request), body, request.log)),
+    presentedAccessToken: request => service.presentedAccessToken(presented(request), request.log),
+    presentedIdToken: request => service.presentedIdToken(presented(request), request.log),
+    challenges,
+    sealer
+  } satisfies Sessions)
 }, { name: 'sessions', dependencies: ['cognito', 'token-verifier', 'store'] })

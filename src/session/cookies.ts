@@ -8,15 +8,46 @@
  * for the refresh cookie (its narrow path rules out `__Host-`). A sibling
  * subdomain could still plant a second refresh cookie on a longer path, so a
  * session cookie whose name comes twice is not trusted at all.
+ *
+ * Plain values in and out: the cookies a request brought, and the cookie
+ * changes a response must carry. The Fastify adapter (plugins/sessions.ts)
+ * reads the request and writes Set-Cookie.
  */
-import type { CookieSerializeOptions } from '@fastify/cookie'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { BaseLogger } from 'pino'
 import type { Config } from '../config/index.js'
 import type { Tokens } from '../cognito/types.js'
 import { secondsLeft } from '../verify/claims.js'
 import type { Sealer } from './seal.js'
 
 export type CookieNames = Record<'access' | 'id' | 'refresh', string>
+
+/** Set-Cookie attributes (as the cookie plugin's setCookie and clearCookie take them). */
+export interface CookieOptions {
+  httpOnly: boolean
+  secure: boolean
+  sameSite: 'strict' | 'lax' | 'none'
+  path: string
+  /** Seconds; absent when clearing. */
+  maxAge?: number
+}
+
+/** One Set-Cookie a response must carry: a new value, or `null` to clear the cookie. */
+export interface CookieChange {
+  name: string
+  value: string | null
+  options: CookieOptions
+}
+
+/** The cookies a request brought, as plain values. */
+export interface RequestCookies {
+  /** Parsed: name to value (the first one, when a name comes twice). */
+  values: Readonly<Record<string, string | undefined>>
+  /** The raw Cookie header, to tell a name sent twice. */
+  header: string | undefined
+}
+
+/** Where a service notes what only an operator should read: the request's logger, in the app. */
+export type ServiceLog = Pick<BaseLogger, 'warn' | 'debug'>
 
 /** The names for plain-http local mode, or with the prefixes browsers enforce over https. */
 export function cookieNames (secure: boolean): CookieNames {
@@ -29,7 +60,7 @@ const REFRESH_COOKIE_PATH = '/auth'
 /** Cognito's default refresh-token lifetime; the pool may end it sooner, refresh then says SESSION_EXPIRED. */
 const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
 
-interface RefreshCookie {
+export interface RefreshCookie {
   refreshToken: string
   /** Cognito username, needed for SECRET_HASH on refresh. */
   username: string
@@ -37,15 +68,18 @@ interface RefreshCookie {
 
 export interface SessionCookies {
   names: CookieNames
-  set (reply: FastifyReply, tokens: Tokens, username: string): void
-  clear (reply: FastifyReply): void
-  accessToken (request: FastifyRequest): string | undefined
-  idToken (request: FastifyRequest): string | undefined
-  refresh (request: FastifyRequest): RefreshCookie | undefined
+  /** The session's cookies (the refresh cookie only when there is a refresh token). */
+  set (tokens: Tokens, username: string): CookieChange[]
+  /** Every session cookie cleared. */
+  clear (): CookieChange[]
+  /** Each reader: the unsealed value, or undefined when absent, sent twice (noted in `log`), tampered or sealed with an unknown key. */
+  accessToken (cookies: RequestCookies, log: ServiceLog): string | undefined
+  idToken (cookies: RequestCookies, log: ServiceLog): string | undefined
+  refresh (cookies: RequestCookies, log: ServiceLog): RefreshCookie | undefined
 }
 
 export function createSessionCookies (config: Pick<Config, 'cookies'>, sealer: Sealer): SessionCookies {
-  const base: CookieSerializeOptions = {
+  const base: CookieOptions = {
     httpOnly: true,
     secure: config.cookies.secure,
     sameSite: config.cookies.sameSite,
@@ -55,11 +89,11 @@ export function createSessionCookies (config: Pick<Config, 'cookies'>, sealer: S
   const names = cookieNames(config.cookies.secure)
 
   // The sealing purpose is the cookie's role, whatever its name, so a value cannot change roles.
-  const read = (request: FastifyRequest, role: keyof CookieNames): string | undefined => {
-    const value = request.cookies[names[role]]
+  const read = (cookies: RequestCookies, log: ServiceLog, role: keyof CookieNames): string | undefined => {
+    const value = cookies.values[names[role]]
     if (value === undefined) return undefined
-    if (occurrences(request.headers.cookie, names[role]) > 1) {
-      request.log.warn({ cookie: names[role] }, 'session cookie sent twice (planted by another subdomain?); not trusted')
+    if (occurrences(cookies.header, names[role]) > 1) {
+      log.warn({ cookie: names[role] }, 'session cookie sent twice (planted by another subdomain?); not trusted')
       return undefined
     }
     return sealer.unseal(role, value)
@@ -68,26 +102,30 @@ export function createSessionCookies (config: Pick<Config, 'cookies'>, sealer: S
   return {
     names,
 
-    set (reply, tokens, username) {
-      reply.setCookie(names.access, sealer.seal('access', tokens.accessToken), { ...base, maxAge: secondsLeft(tokens.accessToken) })
-      reply.setCookie(names.id, sealer.seal('id', tokens.idToken), { ...base, maxAge: secondsLeft(tokens.idToken) })
+    set (tokens, username) {
+      const changes: CookieChange[] = [
+        { name: names.access, value: sealer.seal('access', tokens.accessToken), options: { ...base, maxAge: secondsLeft(tokens.accessToken) } },
+        { name: names.id, value: sealer.seal('id', tokens.idToken), options: { ...base, maxAge: secondsLeft(tokens.idToken) } }
+      ]
       if (tokens.refreshToken) {
         const value: RefreshCookie = { refreshToken: tokens.refreshToken, username }
-        reply.setCookie(names.refresh, sealer.seal('refresh', JSON.stringify(value)), { ...refreshOptions, maxAge: REFRESH_MAX_AGE_SECONDS })
+        const sealed = sealer.seal('refresh', JSON.stringify(value))
+        changes.push({ name: names.refresh, value: sealed, options: { ...refreshOptions, maxAge: REFRESH_MAX_AGE_SECONDS } })
       }
+      return changes
     },
 
-    clear (reply) {
-      reply.clearCookie(names.access, base)
-      reply.clearCookie(names.id, base)
-      reply.clearCookie(names.refresh, refreshOptions)
-    },
+    clear: () => [
+      { name: names.access, value: null, options: base },
+      { name: names.id, value: null, options: base },
+      { name: names.refresh, value: null, options: refreshOptions }
+    ],
 
-    accessToken: request => read(request, 'access'),
-    idToken: request => read(request, 'id'),
+    accessToken: (cookies, log) => read(cookies, log, 'access'),
+    idToken: (cookies, log) => read(cookies, log, 'id'),
 
-    refresh (request) {
-      const raw = read(request, 'refresh')
+    refresh (cookies, log) {
+      const raw = read(cookies, log, 'refresh')
       if (raw === undefined) return undefined
       try {
         const value = JSON.parse(raw) as Partial<RefreshCookie>

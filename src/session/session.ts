@@ -3,37 +3,55 @@
  * ended, and where its tokens travel. Browsers get sealed httpOnly cookies;
  * other clients that ask for it get the tokens in the body. A session that
  * began in cookies stays in cookies: page script never sees its tokens.
- * Routes (and the hosted-UI callback) call this; none handles tokens itself.
+ * Routes (and the hosted-UI callback) call this through the Fastify adapter
+ * in plugins/sessions.ts; none handles tokens itself. Plain values in (the
+ * Authorization header, the request's cookies), plain results out (the answer
+ * and the cookie changes the response carries).
  */
 import { createHash } from 'node:crypto'
-import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import type { CognitoGateway, Tokens } from '../cognito/gateway.js'
 import { ApiError, isClientFault } from '../errors/catalog.js'
 import type { Authenticated } from '../schemas/auth.js'
 import { secondsLeft, unverifiedClaims } from '../verify/claims.js'
 import type { ChallengeSessions } from './challenge-session.js'
-import type { SessionCookies } from './cookies.js'
+import type { CookieChange, RequestCookies, ServiceLog, SessionCookies } from './cookies.js'
 import type { Sealer } from './seal.js'
 import type { SharedStore } from '../store/store.js'
 import type { TokenVerifier } from '../verify/verifier.js'
 
 export type Delivery = 'cookie' | 'body'
 
+/** What the session service reads from a request, copied out of it by the adapter. */
+export interface Presented {
+  /** The Authorization header, as received. */
+  authorization: string | undefined
+  cookies: RequestCookies
+}
+
+/**
+ * A session step's answer: the cookie changes the response carries either way
+ * (a failed refresh or logout may still clear cookies), then the value, or the
+ * error to answer with.
+ */
+export type Outcome<T> =
+  | { ok: true, value: T, cookies: CookieChange[] }
+  | { ok: false, error: unknown, cookies: CookieChange[] }
+
 export interface SessionService {
   /** A session begins (login, a challenge answered, the hosted-UI callback): cookies set, or tokens for the body. */
-  issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Authenticated
+  issue (tokens: Tokens, delivery: Delivery): Extract<Outcome<Authenticated>, { ok: true }>
   /** New tokens from the refresh cookie or a refresh token in the body. */
   refresh (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    body: { refreshToken?: string, username?: string, tokenDelivery?: Delivery }
-  ): Promise<Authenticated>
+    presented: Presented,
+    body: { refreshToken?: string, username?: string, tokenDelivery?: Delivery },
+    log: ServiceLog
+  ): Promise<Outcome<Authenticated>>
   /** Logout: cookies cleared, the presented access token refused from now on, the refresh token revoked at Cognito. */
-  end (request: FastifyRequest, reply: FastifyReply, body: { refreshToken?: string }): Promise<void>
-  /** The access token the caller presented (Bearer first, then the cookie), not yet verified. */
-  presentedAccessToken (request: FastifyRequest): string | undefined
+  end (presented: Presented, body: { refreshToken?: string }, log: ServiceLog): Promise<Outcome<undefined>>
+  /** The access token the caller presented (Bearer first, then the cookie), not yet verified; TOKEN_INVALID for a malformed header. */
+  presentedAccessToken (presented: Presented, log: ServiceLog): string | undefined
   /** The session's ID token from its cookie, not yet verified. */
-  presentedIdToken (request: FastifyRequest): string | undefined
+  presentedIdToken (presented: Presented, log: ServiceLog): string | undefined
   /** A sign-in in progress: challenge sessions sealed for the client, opened when it answers. */
   challenges: ChallengeSessions
 }
@@ -61,21 +79,19 @@ export function createSessionService (deps: {
 }): SessionService {
   const { cookies, challenges, cognito, verifier, store, sealer } = deps
 
-  function issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Authenticated {
+  function issue (tokens: Tokens, delivery: Delivery): Extract<Outcome<Authenticated>, { ok: true }> {
     const claims = unverifiedClaims(tokens.accessToken) ?? {}
     const username = String(claims.username ?? claims.sub ?? '')
     const expiresIn = secondsLeft(tokens.accessToken)
     const exp = typeof claims.exp === 'number' ? claims.exp : Math.floor(Date.now() / 1000) + expiresIn
     const body = { status: 'authenticated' as const, username, expiresAt: new Date(exp * 1000).toISOString() }
-    if (delivery === 'body') return { ...body, tokens: { ...tokens, tokenType: 'Bearer' as const, expiresIn } }
-    cookies.set(reply, tokens, username)
-    return body
+    if (delivery === 'body') return { ok: true, value: { ...body, tokens: { ...tokens, tokenType: 'Bearer' as const, expiresIn } }, cookies: [] }
+    return { ok: true, value: body, cookies: cookies.set(tokens, username) }
   }
 
-  function presentedAccessToken (request: FastifyRequest): string | undefined {
-    const header = request.headers.authorization
-    if (header !== undefined) {
-      const match = BEARER.exec(header.trim())
+  function presentedAccessToken ({ authorization, cookies: presented }: Presented, log: ServiceLog): string | undefined {
+    if (authorization !== undefined) {
+      const match = BEARER.exec(authorization.trim())
       if (!match) {
         throw new ApiError('TOKEN_INVALID', {
           detail: 'The Authorization header must be "Bearer <access token>".',
@@ -84,27 +100,25 @@ export function createSessionService (deps: {
       }
       return match[1]
     }
-    return cookies.accessToken(request)
+    return cookies.accessToken(presented, log)
   }
 
-  /**
-   * One Cognito refresh per refresh token at a time, across instances: two
-   * tabs refreshing together would otherwise present a rotated (spent) token
-   * and trip RefreshTokenReuseException. The first caller refreshes and leaves
-   * the result, sealed, for a few seconds; the others wait for it and share it.
-   */
-  /**
-   * A refresh result shared a moment ago, unless its session ended since: a sign-out everywhere (the user's
-   * or an admin's) leaves Cognito's refresh token dead, and the shared tokens must not outlive it either.
-   */
+  // A refresh result shared a moment ago, unless its session ended since: a sign-out everywhere (the user's
+  // or an admin's) leaves Cognito's refresh token dead, and the shared tokens must not outlive it either.
+  // A value that does not open (sealed under a key this instance lacks, or altered in the store) is no
+  // session either: the refresh token behind it is spent, so the caller signs in again.
   async function replay (sealed: string): Promise<Tokens> {
-    const tokens = JSON.parse(sealer.unseal(REFRESH_RESULT, sealed) ?? 'null') as Tokens
+    const tokens = parseTokens(sealer.unseal(REFRESH_RESULT, sealed))
+    if (tokens === undefined) throw new ApiError('SESSION_EXPIRED')
     const verification = await verifier.verify(tokens.accessToken, 'access')
     if (!verification.ok && verification.refusal === 'revoked') throw new ApiError('SESSION_EXPIRED')
     return tokens
   }
 
-  async function singleFlightRefresh (refreshToken: string, log: FastifyBaseLogger): Promise<Tokens> {
+  // One Cognito refresh per refresh token at a time, across instances: two tabs refreshing together would
+  // otherwise present a rotated (spent) token and trip RefreshTokenReuseException. The first caller refreshes
+  // and leaves the result, sealed, for a few seconds; the others wait for it and share it.
+  async function singleFlightRefresh (refreshToken: string, log: ServiceLog): Promise<Tokens> {
     const key = refreshKey(refreshToken)
     const deadline = Date.now() + REFRESH_WAIT_MS
     for (;;) {
@@ -136,55 +150,72 @@ export function createSessionService (deps: {
   return {
     issue,
     presentedAccessToken,
-    presentedIdToken: request => cookies.idToken(request),
+    presentedIdToken: (presented, log) => cookies.idToken(presented.cookies, log),
     challenges,
 
-    async refresh (request, reply, body) {
-      const fromCookie = body.refreshToken === undefined ? cookies.refresh(request) : undefined
+    async refresh (presented, body, log) {
+      const fromCookie = body.refreshToken === undefined ? cookies.refresh(presented.cookies, log) : undefined
       const refreshToken = body.refreshToken ?? fromCookie?.refreshToken
       if (refreshToken === undefined) {
-        throw new ApiError('UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
+        const error = new ApiError('UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
+        return { ok: false, error, cookies: [] }
       }
       // A cookie session stays a cookie session: page script must never be able to read its tokens.
       const delivery = fromCookie ? 'cookie' : body.tokenDelivery ?? 'body'
       try {
-        const tokens = await singleFlightRefresh(refreshToken, request.log)
+        const tokens = await singleFlightRefresh(refreshToken, log)
         // Without rotation the refresh token stays the same: the cookie gets it again with the new tokens.
         // With rotation it is the new one, in the cookie or the body; the old one is spent.
-        return issue(reply, { ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
-      } catch (err) {
+        return issue({ ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
+      } catch (error) {
         // A refresh token Cognito refuses is a dead session: drop its cookies too.
-        if (fromCookie && err instanceof ApiError && err.code === 'SESSION_EXPIRED') cookies.clear(reply)
-        throw err
+        const dead = fromCookie !== undefined && error instanceof ApiError && error.code === 'SESSION_EXPIRED'
+        return { ok: false, error, cookies: dead ? cookies.clear() : [] }
       }
     },
 
-    async end (request, reply, body) {
-      const refreshToken = body.refreshToken ?? cookies.refresh(request)?.refreshToken
+    async end (presented, body, log) {
+      const refreshToken = body.refreshToken ?? cookies.refresh(presented.cookies, log)?.refreshToken
       let accessToken: string | undefined
       try {
-        accessToken = presentedAccessToken(request)
+        accessToken = presentedAccessToken(presented, log)
       } catch {
         // A malformed Authorization header has nothing to revoke.
       }
-      cookies.clear(reply)
-
-      if (accessToken !== undefined) {
-        const verification = await verifier.verify(accessToken, 'access')
-        // Only a token that is still good needs refusing; an expired or foreign one already is.
-        if (verification.ok) await verifier.revoke(verification.token)
-      }
-      if (refreshToken !== undefined) {
-        // A refresh result still shared from a moment ago must not outlive the session.
-        await store.takeOnce(`refresh-result:${refreshKey(refreshToken)}`)
-        try {
-          await cognito.revokeRefreshToken(refreshToken)
-        } catch (err) {
-          // An already revoked or foreign token leaves nothing to do; an outage or throttling must be reported.
-          if (!isClientFault(err)) throw err
-          request.log.debug({ code: err.code }, 'refresh token not revoked')
+      // Cleared whatever happens next: a failure to revoke at Cognito still ends the browser's session.
+      const cleared = cookies.clear()
+      try {
+        if (accessToken !== undefined) {
+          const verification = await verifier.verify(accessToken, 'access')
+          // Only a token that is still good needs refusing; an expired or foreign one already is.
+          if (verification.ok) await verifier.revoke(verification.token)
         }
+        if (refreshToken !== undefined) {
+          // A refresh result still shared from a moment ago must not outlive the session.
+          await store.takeOnce(`refresh-result:${refreshKey(refreshToken)}`)
+          try {
+            await cognito.revokeRefreshToken(refreshToken)
+          } catch (err) {
+            // An already revoked or foreign token leaves nothing to do; an outage or throttling must be reported.
+            if (!isClientFault(err)) throw err
+            log.debug({ code: err.code }, 'refresh token not revoked')
+          }
+        }
+        return { ok: true, value: undefined, cookies: cleared }
+      } catch (error) {
+        return { ok: false, error, cookies: cleared }
       }
     }
+  }
+}
+
+/** Tokens as a shared refresh result holds them, or undefined when the text is not that. */
+function parseTokens (text: string | undefined): Tokens | undefined {
+  if (text === undefined) return undefined
+  try {
+    const value = JSON.parse(text) as Partial<Tokens> | null
+    return typeof value?.accessToken === 'string' && typeof value.idToken === 'string' ? value as Tokens : undefined
+  } catch {
+    return undefined
   }
 }

@@ -7,7 +7,11 @@
 import { createPrivateKey, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import type { FastifyRequest } from 'fastify'
 import t from 'tap'
+import type { ApiError } from '../../src/errors/catalog.js'
+import { signedIn } from '../../src/plugins/authenticate.js'
+import type { VerifiedToken } from '../../src/verify/verifier.js'
 import { buildTestApp, expectProblem } from '../helper.js'
 
 const require = createRequire(import.meta.url)
@@ -71,4 +75,15 @@ t.test('WWW-Authenticate: Bearer without a token, invalid_request for a malforme
   const basic = await app.inject({ method: 'GET', url: '/me', headers: { authorization: 'Basic Zm9vOmJhcg==' } })
   expectProblem(t, basic, 'TOKEN_INVALID', { detail: 'The Authorization header must be "Bearer <access token>".' })
   t.equal(basic.headers['www-authenticate'], 'Bearer error="invalid_request"')
+})
+
+t.test('signedIn: the caller requireUser verified, or UNAUTHENTICATED where no guard ran (never an unchecked null)', async t => {
+  const verified = { user: { sub: 'sub-1', username: 'alice' } as VerifiedToken, accessToken: 'access-token' }
+  t.same(signedIn(verified as unknown as FastifyRequest), verified)
+  const unguarded = [{ user: null, accessToken: null }, { user: verified.user, accessToken: null }, { user: null, accessToken: 'access-token' }]
+  t.equal(unguarded.length, 3)
+  for (const request of unguarded) {
+    const err = t.throws(() => signedIn(request as unknown as FastifyRequest)) as ApiError
+    t.match(err, { code: 'UNAUTHENTICATED', statusCode: 401, detail: 'Sign in, or send Authorization: Bearer <access token>.' })
+  }
 })

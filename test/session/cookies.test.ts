@@ -1,5 +1,69 @@
 import t from 'tap'
+import { createSessionCookies, type CookieChange, type RequestCookies, type ServiceLog } from '../../src/session/cookies.js'
+import { createSealer } from '../../src/session/seal.js'
 import { buildTestApp, cookieHeader, expectProblem } from '../helper.js'
+
+const KEY = 'session-cookies-test-key-of-32-chars'
+const jwt = (claims: Record<string, unknown>) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`
+const inAnHour = Math.floor(Date.now() / 1000) + 3600
+const warnings: unknown[][] = []
+const log = { warn: (...args: unknown[]) => warnings.push(args), debug: () => {} } as unknown as ServiceLog
+
+/** The request a browser sends back after these changes. */
+function sent (changes: readonly CookieChange[]): RequestCookies {
+  const values = Object.fromEntries(changes.filter(c => c.value !== null).map(c => [c.name, c.value as string]))
+  return { values, header: Object.entries(values).map(([name, value]) => `${name}=${value}`).join('; ') }
+}
+
+t.test('sealed session cookies: round trip; tampered, another key, another role, sent twice refused', async t => {
+  const cookies = createSessionCookies({ cookies: { secure: false, sameSite: 'strict', secrets: [KEY] } }, createSealer([KEY]))
+  const tokens = { accessToken: jwt({ exp: inAnHour, n: 'a' }), idToken: jwt({ exp: inAnHour, n: 'i' }), refreshToken: 'refresh-1' }
+  const set = cookies.set(tokens, 'alice')
+  const browser = sent(set)
+  t.same(cookies.accessToken(browser, log), tokens.accessToken, 'access round trip')
+  t.same(cookies.idToken(browser, log), tokens.idToken, 'ID round trip')
+  t.same(cookies.refresh(browser, log), { refreshToken: 'refresh-1', username: 'alice' }, 'refresh round trip')
+  for (const change of set) t.notMatch(change.value, /refresh-1|eyJ|e30/, `${change.name}: sealed`)
+
+  const flip = (value: string) => `${value.slice(0, -3)}${value.at(-3) === 'A' ? 'B' : 'A'}${value.slice(-2)}`
+  const only = (value: string | undefined): RequestCookies => ({ values: { bff_access: value }, header: 'bff_access=x' })
+  const rotated = createSessionCookies({ cookies: { secure: false, sameSite: 'strict', secrets: ['new-key-of-at-least-32-characters!', KEY] } },
+    createSealer(['new-key-of-at-least-32-characters!', KEY]))
+  const otherKey = createSessionCookies({ cookies: { secure: false, sameSite: 'strict', secrets: ['other-key-of-at-least-32-chars!!'] } },
+    createSealer(['other-key-of-at-least-32-chars!!']))
+  const cases: Array<[string, () => string | undefined, string | undefined]> = [
+    ['after key rotation (the old key still opens)', () => rotated.accessToken(browser, log), tokens.accessToken],
+    ['tampered', () => cookies.accessToken(only(flip(browser.values.bff_access!)), log), undefined],
+    ['sealed with another key', () => otherKey.accessToken(browser, log), undefined],
+    ['the ID cookie\'s value as the access cookie', () => cookies.accessToken(only(browser.values.bff_id), log), undefined],
+    ['not sealed at all', () => cookies.accessToken(only(tokens.accessToken), log), undefined],
+    ['sent twice', () => cookies.accessToken({ ...browser, header: `bff_access=planted; ${browser.header}` }, log), undefined],
+    ['absent', () => cookies.accessToken({ values: {}, header: undefined }, log), undefined]
+  ]
+  t.equal(cases.length, 7)
+  warnings.length = 0
+  for (const [name, read, expected] of cases) t.equal(read(), expected, name)
+  const twice = [{ cookie: 'bff_access' }, 'session cookie sent twice (planted by another subdomain?); not trusted']
+  t.same(warnings, [twice], 'only the twice-sent one is logged')
+})
+
+t.test('cookie attributes: lifetimes follow the tokens (an expired one: none), the refresh cookie on /auth, all cleared together', async t => {
+  const cookies = createSessionCookies({ cookies: { secure: true, sameSite: 'none', secrets: [KEY] } }, createSealer([KEY]))
+  const expired = { accessToken: jwt({ exp: inAnHour - 7200 }), idToken: jwt({ exp: inAnHour }), refreshToken: 'r' }
+  const set = cookies.set(expired, 'alice')
+  const attributes = set.map(c => [c.name, c.options.path, c.options.secure, c.options.httpOnly, c.options.sameSite])
+  t.same(attributes, [
+    ['__Host-bff_access', '/', true, true, 'none'],
+    ['__Host-bff_id', '/', true, true, 'none'],
+    ['__Secure-bff_refresh', '/auth', true, true, 'none']
+  ])
+  t.equal(set[0]?.options.maxAge, 0, 'an already expired access token: Max-Age 0')
+  t.ok(Math.abs((set[1]?.options.maxAge ?? 0) - 3600) <= 2, 'the ID cookie lives as long as its token')
+  t.equal(set[2]?.options.maxAge, 30 * 24 * 3600, 'the refresh cookie: Cognito\'s default refresh-token lifetime')
+  t.same(cookies.clear().map(c => [c.name, c.value, c.options.path]), [
+    ['__Host-bff_access', null, '/'], ['__Host-bff_id', null, '/'], ['__Secure-bff_refresh', null, '/auth']
+  ])
+})
 
 t.test('over https the session cookies are Secure and carry the __Host- / __Secure- prefixes', async t => {
   const { app, local } = await buildTestApp(t, { env: { PUBLIC_URL: 'https://auth.example.com' } })

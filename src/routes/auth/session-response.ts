@@ -4,7 +4,8 @@
  */
 import type { FastifyReply } from 'fastify'
 import type { AuthResult } from '../../cognito/gateway.js'
-import type { Delivery, SessionService } from '../../session/session.js'
+import type { Sessions } from '../../plugins/sessions.js'
+import type { Delivery } from '../../session/session.js'
 import type { TotpSetup } from '../../schemas/mfa.js'
 import { fieldsFor } from './challenge-responses.js'
 
@@ -21,12 +22,12 @@ const PUBLIC_PARAMETERS = new Set([
 
 /** `setup`: MFA_SETUP's enrolment (routes/auth/mfa-setup.ts), answered with the challenge. */
 export function signInAnswer (
-  sessions: SessionService, reply: FastifyReply, result: AuthResult, username: string, delivery: Delivery, setup?: TotpSetup
+  sessions: Sessions, reply: FastifyReply, result: AuthResult, username: string, delivery: Delivery, setup?: TotpSetup
 ) {
   return result.kind === 'challenge' ? challenge(sessions, result, username, setup) : sessions.issue(reply, result.tokens, delivery)
 }
 
-function challenge (sessions: SessionService, result: Extract<AuthResult, { kind: 'challenge' }>, given: string, setup?: TotpSetup) {
+function challenge (sessions: Sessions, result: Extract<AuthResult, { kind: 'challenge' }>, given: string, setup?: TotpSetup) {
   const parameters = Object.fromEntries(Object.entries(result.parameters).filter(([key]) => PUBLIC_PARAMETERS.has(key)))
   const respondWith = setup === undefined ? fieldsFor(result.name) : ['code']
   if (result.name === 'NEW_PASSWORD_REQUIRED' && parameters.requiredAttributes) {

@@ -18,6 +18,7 @@ import {
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
+import { signedIn } from '../../plugins/authenticate.js'
 
 const tags = ['me']
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
@@ -52,7 +53,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const token = request.accessToken!
+    const token = signedIn(request).accessToken
     const { attributes } = request.body
     const deliveries = await cognito.updateAttributes(token, attributes)
     const profile = await cognito.getUser(token)
@@ -85,7 +86,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { attribute } = request.body
-    const delivery = await cognito.sendAttributeCode(request.accessToken!, attribute)
+    const delivery = await cognito.sendAttributeCode(signedIn(request).accessToken, attribute)
     return reply.code(202).send({
       status: 'sent' as const,
       verification: { attribute: delivery?.attribute ?? attribute, deliveryMedium: delivery?.medium, destination: delivery?.destination }
@@ -108,9 +109,9 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { attribute, code } = request.body
-    const user = request.user!
+    const { user, accessToken } = signedIn(request)
     // Wrong codes count against the account, as for sign-up and reset codes.
-    await fastify.accountLimits.attempt('code', user.username, () => cognito.verifyAttribute(request.accessToken!, attribute, code))
+    await fastify.accountLimits.attempt('code', user.username, () => cognito.verifyAttribute(accessToken, attribute, code))
     return reply.code(204).send(null)
   })
 
@@ -130,7 +131,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    await cognito.deleteAttributes(request.accessToken!, request.body.names)
+    await cognito.deleteAttributes(signedIn(request).accessToken, request.body.names)
     return reply.code(204).send(null)
   })
 
@@ -155,8 +156,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { previousPassword, proposedPassword } = request.body
-    const user = request.user!
-    const token = request.accessToken!
+    const { user, accessToken: token } = signedIn(request)
     await fastify.accountLimits.attempt('sign-in', user.username, () => cognito.changePassword(token, previousPassword, proposedPassword))
     return reply.code(204).send(null)
   })
@@ -177,8 +177,9 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    await cognito.globalSignOut(request.accessToken!)
-    await signedOutEverywhere(store, request.user!.sub)
+    const { user, accessToken } = signedIn(request)
+    await cognito.globalSignOut(accessToken)
+    await signedOutEverywhere(store, user.sub)
     await sessions.end(request, reply, {})
     return reply.code(204).send(null)
   })
@@ -198,8 +199,9 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    await cognito.deleteUser(request.accessToken!)
-    await signedOutEverywhere(store, request.user!.sub)
+    const { user, accessToken } = signedIn(request)
+    await cognito.deleteUser(accessToken)
+    await signedOutEverywhere(store, user.sub)
     await sessions.end(request, reply, {})
     return reply.code(204).send(null)
   })

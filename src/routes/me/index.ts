@@ -5,6 +5,7 @@ import { json } from '../../schemas/responses.js'
 import account from './account.js'
 import passkeys from './passkeys.js'
 import mfa from './mfa.js'
+import { signedIn } from '../../plugins/authenticate.js'
 
 const tags = ['me']
 const USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin'
@@ -40,8 +41,8 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const user = request.user!
-    const profile = await fastify.cognito.getUser(request.accessToken!)
+    const { user, accessToken } = signedIn(request)
+    const profile = await fastify.cognito.getUser(accessToken)
     return {
       username: profile.username || user.username,
       sub: user.sub,

@@ -12,6 +12,7 @@ import { MfaPreferenceBodySchema, MfaStateSchema, TotpSetupSchema, TotpVerifyBod
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { totpSetup } from '../totp-setup.js'
+import { signedIn } from '../../plugins/authenticate.js'
 
 const tags = ['me']
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
@@ -49,7 +50,7 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
         ...problems(MFA_ROUTE, { notes: TOKEN_NOTE, headers: TOKEN_HEADERS })
       }
     }
-  }, async (request) => mfaState(await cognito.getUser(request.accessToken!)))
+  }, async (request) => mfaState(await cognito.getUser(signedIn(request).accessToken)))
 
   fastify.put('/me/mfa', {
     schema: {
@@ -71,8 +72,9 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const preferences = checkedPreferences(request.body)
-    await cognito.setMfaPreference(request.accessToken!, preferences)
-    return mfaState(await cognito.getUser(request.accessToken!))
+    const { accessToken } = signedIn(request)
+    await cognito.setMfaPreference(accessToken, preferences)
+    return mfaState(await cognito.getUser(accessToken))
   })
 
   fastify.post('/me/mfa/totp', {
@@ -92,8 +94,9 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const { secret } = await cognito.associateSoftwareToken(request.accessToken!)
-    return await totpSetup(fastify.config.mfaIssuer, request.user!.username, secret)
+    const { user, accessToken } = signedIn(request)
+    const { secret } = await cognito.associateSoftwareToken(accessToken)
+    return await totpSetup(fastify.config.mfaIssuer, user.username, secret)
   })
 
   fastify.post('/me/mfa/totp/verify', {
@@ -115,7 +118,7 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { code, deviceName } = request.body
-    await cognito.verifySoftwareToken({ accessToken: request.accessToken!, code, deviceName })
+    await cognito.verifySoftwareToken({ accessToken: signedIn(request).accessToken, code, deviceName })
     return reply.code(204).send(null)
   })
 }

@@ -14,6 +14,7 @@ import {
 } from '../../schemas/passkeys.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
+import { signedIn } from '../../plugins/authenticate.js'
 
 const tags = ['me']
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
@@ -49,7 +50,7 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const options = await cognito.startPasskeyRegistration(request.accessToken!)
+    const options = await cognito.startPasskeyRegistration(signedIn(request).accessToken)
     return { credentialCreationOptions: (options ?? {}) as Record<string, unknown> }
   })
 
@@ -68,7 +69,7 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    await cognito.completePasskeyRegistration(request.accessToken!, request.body.credential)
+    await cognito.completePasskeyRegistration(signedIn(request).accessToken, request.body.credential)
     return reply.code(204).send(null)
   })
 
@@ -83,7 +84,7 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
         ...problems([...PASSKEY_ROUTE], OPTIONS)
       }
     }
-  }, async (request) => ({ passkeys: await cognito.listPasskeys(request.accessToken!) }))
+  }, async (request) => ({ passkeys: await cognito.listPasskeys(signedIn(request).accessToken) }))
 
   fastify.delete('/me/passkeys/:credentialId', {
     schema: {
@@ -98,7 +99,7 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    await cognito.deletePasskey(request.accessToken!, request.params.credentialId)
+    await cognito.deletePasskey(signedIn(request).accessToken, request.params.credentialId)
     return reply.code(204).send(null)
   })
 }

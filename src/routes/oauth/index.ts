@@ -6,8 +6,9 @@
  * The callback is a fixed, ordered checklist; every step either passes or
  * ends the request with a problem (never a redirect off the allowlist):
  *  1. split the state at its first `_`: `<nonce>_<redirect>`;
- *  2. find this browser's login cookie for that nonce (and clear it), or, for
- *     a state a CMS built itself, accept it only when OAUTH_EXTERNAL_STATE;
+ *  2. find this browser's login cookie for that nonce (and clear it), begun
+ *     less than 5 minutes ago, or, for a state a CMS built itself, accept it
+ *     only when OAUTH_EXTERNAL_STATE;
  *  3. check the redirect against the allowlist again;
  *  4. an OAuth `error` goes back to that known-good target as ?error=;
  *  5. exchange the code (with the PKCE verifier), verify both tokens and the
@@ -19,14 +20,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
 import { createHandoffs } from '../../oauth/handoff.js'
-import { codeChallenge, createLoginCookies, newLoginAttempt, sameSecret, splitState, stateOf } from '../../oauth/login-attempt.js'
+import {
+  codeChallenge, createLoginCookies, LOGIN_ATTEMPT_SECONDS, newLoginAttempt, sameSecret, splitState, stateOf
+} from '../../oauth/login-attempt.js'
 import { checkRedirect } from '../../oauth/redirect.js'
 import { AuthenticatedSchema } from '../../schemas/auth.js'
 import { HandoffBodySchema, OAuthCallbackQuerySchema, OAuthLoginQuerySchema, OAuthLogoutQuerySchema } from '../../schemas/oauth.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { rateLimitStore } from '../../store/rate-limit-store.js'
-import { createSealer } from '../../session/seal.js'
+import { applyCookies } from '../../plugins/sessions.js'
 
 const tags = ['hosted UI']
 /** OAuth error codes (RFC 6749 4.1.2.1 and OIDC) are passed on; anything else is reported as server_error. */
@@ -38,9 +41,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const domain = config.hostedUiDomain
   if (domain === undefined) throw new Error('the hosted-UI routes need a hosted-UI domain')
   const { oauth } = config
-  const sealer = createSealer(config.cookies.secrets)
-  const logins = createLoginCookies(config, sealer)
-  const handoffs = createHandoffs(oauth.handoffSites, store, sealer)
+  const logins = createLoginCookies(config, sessions.sealer)
+  const handoffs = createHandoffs(oauth.handoffSites, store, sessions.sealer)
   const first = oauth.redirects[0]
   const defaultTarget = first === undefined ? undefined : new URL(first.pathPrefix, first.origin).href
 
@@ -84,7 +86,7 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       throw invalidFields([{ field: '/querystring/provider', message: `must be one of ${oauth.providers.join(', ')}` }])
     }
     const attempt = newLoginAttempt(allowedTarget(redirect, request.log))
-    logins.set(request, reply, attempt)
+    applyCookies(reply, logins.start(attempt, request.cookies, Date.now()))
     const authorize = new URL('/oauth2/authorize', domain)
     const params = authorize.searchParams
     params.set('response_type', 'code')
@@ -131,9 +133,16 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
     const split = state === undefined ? undefined : splitState(state)
     if (split === undefined) throw refused ?? new ApiError('OAUTH_STATE_INVALID', { detail: 'The state is missing or not <nonce>_<redirect>.' })
-    const attempt = logins.take(request, reply, split)
+    const taken = logins.take(request.cookies, split, Date.now())
+    applyCookies(reply, taken.cookies)
+    const { attempt } = taken
     if (attempt === 'tampered') {
       throw new ApiError('OAUTH_STATE_INVALID', { detail: 'The login cookie does not belong to this sign-in.' })
+    }
+    if (attempt === 'expired') {
+      throw new ApiError('OAUTH_STATE_INVALID', {
+        detail: `This sign-in began more than ${LOGIN_ATTEMPT_SECONDS / 60} minutes ago: start again at /oauth/login.`
+      })
     }
     const external = attempt === undefined
     if (external && !oauth.externalState) {

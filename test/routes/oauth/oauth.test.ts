@@ -7,10 +7,12 @@
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import type { ErrorCode } from '../../../src/errors/catalog.js'
+import { LOGIN_ATTEMPT_SECONDS } from '../../../src/oauth/login-attempt.js'
+import { createSealer } from '../../../src/session/seal.js'
 import { createMemoryStore } from '../../../src/store/memory-store.js'
 import type { SharedStore } from '../../../src/store/store.js'
 import { buildAwsApp, buildTestApp, cookieHeader, type TestApp } from '../../helper.js'
-import { signInAtHostedUi, submitHostedForm } from './hosted-ui-flow.js'
+import { signInAtHostedUi, submitHostedForm, type HostedSignIn } from './hosted-ui-flow.js'
 import { fileTimeout } from '../../helpers/timeouts.js'
 
 // Measured idle: about 48 s (many hosted-UI sign-ins against the emulator).
@@ -130,6 +132,33 @@ t.test('the callback checklist refuses what is not this browser\'s sign-in', asy
   const replay = await callback({ code, state })
   expectRefusal(t, replay, 'OAUTH_CODE_INVALID')
   t.equal(replay.headers.location, undefined, 'a replayed code (even with the old cookie) signs nobody in')
+})
+
+t.test('a sign-in begun 5 minutes ago or more is refused at the callback, though its client kept the cookie', async t => {
+  const { app, user, config } = await setUp(t)
+  // The app's own key: the attempt's cookie re-sealed as if it had begun `ageMs` earlier (Max-Age is only advice to a client).
+  const sealer = createSealer(config.cookies.secrets)
+  const aged = (flow: HostedSignIn, ageMs: number) => {
+    const [name, value] = flow.loginCookie.split('=') as [string, string]
+    const stored = JSON.parse(sealer.unseal('oauth-login', value) ?? 'null') as { startedAt: number }
+    return { name, cookie: `${name}=${sealer.seal('oauth-login', JSON.stringify({ ...stored, startedAt: stored.startedAt - ageMs }))}` }
+  }
+  const call = async (ageMs: number) => {
+    const flow = await signInAtHostedUi(app, user, '?redirect=%2Flocal%2Fdemo')
+    const { name, cookie } = aged(flow, ageMs)
+    return { name, response: await app.inject({ method: 'GET', url: flow.callback, headers: { cookie } }) }
+  }
+
+  const control = await call(LOGIN_ATTEMPT_SECONDS * 1000 - 10_000)
+  t.equal(control.response.statusCode, 302, `control: re-sealed, ten seconds before its end, it signs in: ${control.response.body}`)
+
+  for (const ageMs of [LOGIN_ATTEMPT_SECONDS * 1000, 24 * 3600 * 1000]) {
+    const { name, response } = await call(ageMs)
+    expectRefusal(t, response, 'OAUTH_STATE_INVALID', 'This sign-in began more than 5 minutes ago: start again at /oauth/login.')
+    t.equal(response.statusCode, 400)
+    t.notOk(response.cookies.some(c => c.name === 'bff_access' && c.value !== ''), `${ageMs} ms: no session`)
+    t.equal(response.cookies.find(c => c.name === name)?.value, '', `${ageMs} ms: the login cookie is cleared`)
+  }
 })
 
 t.test('an OAuth error returns to a known-good target, or is a problem', async t => {
