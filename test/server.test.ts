@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { pino } from 'pino'
 import t from 'tap'
-import { startLocalCognito } from '../src/local/local-cognito.js'
-import { createOutbox } from '../src/local/outbox.js'
+import { startLocalMode } from '../src/local/local-mode.js'
+import { createOutbox } from '@cognito-bff/local-cognito'
 import { freePort, localStart, PASSWORD, TEST_TIMEOUTS_ENV, uniqueUsername, untilReady } from './helper.js'
 import { fileTimeout, until } from './helpers/timeouts.js'
 
@@ -121,7 +121,7 @@ t.test('the production build', async t => {
 
   t.test('without the emulator, a configured pool is served: ready, and sign-in works', async t => {
     // The pool: an emulator this test runs, standing in for AWS behind COGNITO_ENDPOINT.
-    const local = await startLocalCognito(
+    const local = await startLocalMode(
       localStart({ LOCAL_DATA_DIR: await tempDir(t, 'cognito-bff-pool-') }),
       pino({ level: 'silent' }),
       createOutbox(() => {})

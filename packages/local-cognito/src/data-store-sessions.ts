@@ -15,7 +15,7 @@
  * gone from the record, so nothing about it has to be remembered.
  */
 import type { User } from 'cognito-local/lib/services/userPoolService.js'
-import { decodeJwt, nowSeconds } from './guards/jwt.js'
+import { decodeJwt, nowSeconds } from './guards/jwt.ts'
 
 /** Cognito's default maximum of token sessions per user. */
 export const MAX_SESSIONS_PER_USER = 20

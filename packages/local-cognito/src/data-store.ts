@@ -20,7 +20,14 @@ export type Prepare = (key: readonly string[], value: unknown) => unknown
 type Doc = Record<string, unknown>
 
 export class JsonFileDataStoreFactory implements DataStoreFactory {
-  constructor (private readonly directory: string, private readonly options: { prepare?: Prepare } = {}) {}
+  private readonly directory: string
+  private readonly options: { prepare?: Prepare }
+
+  // Plain fields, not parameter properties: Node's type stripping runs this file as is.
+  constructor (directory: string, options: { prepare?: Prepare } = {}) {
+    this.directory = directory
+    this.options = options
+  }
 
   async create (_ctx: Context, id: string, defaults: object): Promise<DataStore> {
     await mkdir(this.directory, { recursive: true })
@@ -36,7 +43,13 @@ export class JsonFileDataStore implements DataStore {
   private current?: Promise<void>
   private next?: Promise<void>
 
-  constructor (readonly file: string, private readonly prepare?: Prepare) {}
+  readonly file: string
+  private readonly prepare?: Prepare
+
+  constructor (file: string, prepare?: Prepare) {
+    this.file = file
+    this.prepare = prepare
+  }
 
   /** Reads the file; a missing or empty one starts from `defaults` (as StormDB does) and is written at once. */
   async load (defaults: object): Promise<void> {

@@ -29,12 +29,12 @@ import { TriggersService } from 'cognito-local/lib/services/triggers/triggers.js
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Messages } from 'cognito-local/lib/services/messages.js'
-import { prepareRecord } from './data-store-sessions.js'
-import { JsonFileDataStoreFactory } from './data-store.js'
-import { exists } from './files.js'
-import { attachHostedUi, type ExpressApp } from './hosted-ui.js'
-import { localRouter } from './local-layer.js'
-import type { Outbox } from './outbox.js'
+import { prepareRecord } from './data-store-sessions.ts'
+import { JsonFileDataStoreFactory } from './data-store.ts'
+import { exists } from './files.ts'
+import { attachHostedUi, type ExpressApp } from './hosted-ui.ts'
+import { localRouter } from './local-layer.ts'
+import type { Outbox } from './outbox.ts'
 
 export interface Emulator {
   /** http://127.0.0.1:PORT */

@@ -26,8 +26,8 @@
  * client-credentials grants, /oauth2/userInfo, /oauth2/revoke, `prompt`,
  * branding. Sessions and codes live in memory: a restart ends them.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import type { ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { CognitoError } from 'cognito-local/lib/errors.js'
 import type { Router } from 'cognito-local/lib/server/Router.js'
@@ -35,11 +35,12 @@ import type { AppClient } from 'cognito-local/lib/services/appClient.js'
 import type { Context } from 'cognito-local/lib/services/context.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService.js'
-import { escapeHtml } from '../routes/html.js'
-import { decodeJwt, nowSeconds, withClaims } from './guards/jwt.js'
+import { decodeJwt, nowSeconds, withClaims } from './guards/jwt.ts'
+import {
+  checkAuthorize, clientCredentials, codeFlowAllowed, cookie, pkceVerified, same, string, withParams, type Params, type Request
+} from './hosted-ui-checks.ts'
+import { redirect, sendForm, sendJson, sendPage, sendTokens } from './hosted-ui-pages.ts'
 
-type Params = Record<string, unknown>
-type Request = IncomingMessage & { query?: Params, body?: Params }
 type Handler = (req: Request, res: ServerResponse) => void
 
 /** The two members of cognito-local's express app used here. */
@@ -51,24 +52,11 @@ export interface ExpressApp {
 const SESSION_SECONDS = 60 * 60
 const CODE_SECONDS = 5 * 60
 const SESSION_COOKIE = 'cognito'
-/** The authorize request's parameters, carried through the form in hidden fields. */
-const AUTHORIZE_PARAMS = [
-  'client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method', 'identity_provider', 'idp_identifier'
-]
 const INCORRECT = 'Incorrect username or password.'
-const NO_PROVIDERS = 'The local stand-in for the hosted UI only has the user pool\'s own users (identity_provider=COGNITO): ' +
-  'social, SAML and OIDC providers need a real user pool.'
-/**
- * same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the page's own
- * form post, which the cross-site check then refuses. Other sites still get no referrer (nor the code).
- */
-const PAGE_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' }
 
 interface HostedSession { userPoolId: string, username: string, authTime: number, expiresAt: number }
 interface AuthRequest { clientId: string, redirectUri: string, state?: string, nonce?: string, scopes: string[], codeChallenge?: string }
 interface Grant extends AuthRequest { userPoolId: string, username: string, authTime: number, expiresAt: number }
-interface OAuthError { error: string, description: string }
 interface TokenResult { AuthenticationResult?: { AccessToken?: string, IdToken?: string, RefreshToken?: string } }
 
 /** Attaches the hosted-UI endpoints; `router` is the local layer's, which answers refresh grants. */
@@ -284,43 +272,6 @@ export function attachHostedUi (app: ExpressApp, services: Services, options: { 
   }))
 }
 
-/** The checks Cognito makes once client and redirect_uri are known; the granted scopes, or the error to send back. */
-function checkAuthorize (client: AppClient, params: Params): { scopes: string[] } | OAuthError {
-  const invalid = (description: string): OAuthError => ({ error: 'invalid_request', description })
-  const repeated = AUTHORIZE_PARAMS.find(name => Array.isArray(params[name]))
-  if (repeated !== undefined) return invalid(`${repeated} was given more than once.`)
-  const responseType = params.response_type
-  if (responseType === undefined) return invalid('response_type is missing.')
-  if (responseType === 'token' && !(client.AllowedOAuthFlows ?? []).includes('implicit')) {
-    return { error: 'unauthorized_client', description: 'The app client is not allowed the implicit grant.' }
-  }
-  if (responseType !== 'code') return { error: 'unsupported_response_type', description: 'Only response_type=code is supported here.' }
-  if (!codeFlowAllowed(client)) return { error: 'unauthorized_client', description: 'The app client is not allowed the authorization code grant.' }
-
-  const provider = params.identity_provider
-  const providers = client.SupportedIdentityProviders ?? []
-  if (params.idp_identifier !== undefined || (provider !== undefined && provider !== 'COGNITO') || !providers.includes('COGNITO')) {
-    return invalid(NO_PROVIDERS)
-  }
-  const allowed = client.AllowedOAuthScopes ?? []
-  const requested = typeof params.scope === 'string' ? [...new Set(params.scope.split(/\s+/).filter(Boolean))] : []
-  // No scope asked for: Cognito grants all the client's scopes.
-  const scopes = requested.length > 0 ? requested : allowed
-  const unknown = scopes.find(scope => !allowed.includes(scope))
-  if (unknown !== undefined) return { error: 'invalid_scope', description: `The app client is not allowed the scope ${unknown}.` }
-
-  const challenge = params.code_challenge
-  if (challenge !== undefined) {
-    if (params.code_challenge_method !== 'S256') return invalid('code_challenge_method must be S256.')
-    if (typeof challenge !== 'string' || !/^[\w-]{43}$/.test(challenge)) return invalid('code_challenge must be a base64url SHA-256 digest.')
-  }
-  return { scopes }
-}
-
-function codeFlowAllowed (client: AppClient): boolean {
-  return client.AllowedOAuthFlowsUserPoolClient === true && (client.AllowedOAuthFlows ?? []).includes('code')
-}
-
 async function appClient (services: Services, ctx: Context, clientId: unknown): Promise<AppClient | undefined> {
   if (typeof clientId !== 'string' || clientId === '') return undefined
   try {
@@ -336,111 +287,4 @@ async function findUser (pool: UserPoolService, ctx: Context, username: string):
   if (exact) return exact
   const folded = username.toLowerCase()
   return (await pool.listUsers(ctx)).find(user => user.Username.toLowerCase() === folded)
-}
-
-/**
- * The client's id and secret: HTTP Basic (client_secret_basic) or the form's
- * client_id and client_secret (client_secret_post); undefined when they
- * contradict each other, come both ways, or the header is not Basic.
- */
-function clientCredentials (header: string | undefined, body: Params): { id: string, secret?: string } | undefined {
-  const formId = string(body.client_id)
-  const formSecret = string(body.client_secret)
-  if (header === undefined) return formId === undefined ? undefined : { id: formId, secret: formSecret }
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1]
-  const decoded = basic === undefined ? '' : Buffer.from(basic, 'base64').toString('utf8')
-  const colon = decoded.indexOf(':')
-  if (colon < 0 || formSecret !== undefined) return undefined
-  const id = decoded.slice(0, colon)
-  return formId === undefined || formId === id ? { id, secret: decoded.slice(colon + 1) } : undefined
-}
-
-function pkceVerified (challenge: string | undefined, verifier: string | undefined): boolean {
-  // A verifier without a challenge is refused too: it means the challenge was stripped from the authorize request.
-  if (challenge === undefined) return verifier === undefined
-  if (verifier === undefined || !/^[\w.~-]{43,128}$/.test(verifier)) return false
-  return same(createHash('sha256').update(verifier).digest('base64url'), challenge)
-}
-
-/** Constant-time equality of two strings (compared as SHA-256 digests, so lengths do not show). */
-function same (a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest()
-  return timingSafeEqual(digest(a), digest(b))
-}
-
-function string (value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined
-}
-
-function cookie (req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const at = part.indexOf('=')
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim() || undefined
-  }
-  return undefined
-}
-
-function withParams (base: string, params: Record<string, string | undefined>): string {
-  const url = new URL(base)
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value)
-  return url.href
-}
-
-function redirect (res: ServerResponse, location: string, cookies: string[] = []): void {
-  res.writeHead(302, { ...PAGE_HEADERS, Location: location, ...(cookies.length > 0 ? { 'Set-Cookie': cookies } : {}) }).end()
-}
-
-function sendJson (res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
-  const type = { 'Content-Type': 'application/json; charset=utf-8', Pragma: 'no-cache' }
-  res.writeHead(status, { ...PAGE_HEADERS, ...type, ...headers }).end(JSON.stringify(body))
-}
-
-function sendTokens (res: ServerResponse, tokens: { access_token: string, id_token?: string, refresh_token?: string }): void {
-  const exp = decodeJwt(tokens.access_token)?.exp
-  const expiresIn = Math.max(0, (typeof exp === 'number' ? exp : 0) - nowSeconds())
-  sendJson(res, 200, { ...tokens, token_type: 'Bearer', expires_in: expiresIn })
-}
-
-function html (title: string, body: string): string {
-  const head = `<head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`
-  return `<!doctype html>\n<html lang="en">\n${head}\n<body>\n${body}\n</body>\n</html>\n`
-}
-
-/** An error page: what went wrong, and no way onward (nothing here is trusted enough to link to). */
-function sendPage (res: ServerResponse, status: number, problem: string): void {
-  res.writeHead(status, {
-    ...PAGE_HEADERS,
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': "default-src 'none'; form-action 'none'; frame-ancestors 'none'"
-  }).end(html('Error', `<h1>An error was encountered with the requested page.</h1>\n<p>${escapeHtml(problem)}</p>`))
-}
-
-/**
- * The sign-in form, carrying the authorize request's parameters. Its CSP lets
- * the form post here and the redirect that answers it go to the (registered)
- * redirect_uri: browsers apply form-action to that redirect too.
- */
-function sendForm (res: ServerResponse, params: Params, redirectUri: string, extra: { message?: string, username?: string } = {}): void {
-  // An app's own scheme (myapp://) has no origin: the scheme is the source then.
-  const target = new URL(redirectUri)
-  const formAction = `'self' ${target.origin === 'null' ? target.protocol : target.origin}`
-  const fields = AUTHORIZE_PARAMS.flatMap(name => typeof params[name] === 'string'
-    ? [`  <input type="hidden" name="${name}" value="${escapeHtml(params[name])}">`]
-    : [])
-  const body = [
-    '<h1>Sign in</h1>',
-    '<p>Local stand-in for the Cognito hosted UI: users of this user pool only.</p>',
-    ...(extra.message === undefined ? [] : [`<p role="alert">${escapeHtml(extra.message)}</p>`]),
-    '<form method="post" action="/oauth2/authorize">',
-    ...fields,
-    `  <p><label>Username <input name="username" autocomplete="username" required value="${escapeHtml(extra.username ?? '')}"></label></p>`,
-    '  <p><label>Password <input type="password" name="password" autocomplete="current-password" required></label></p>',
-    '  <p><button type="submit">Sign in</button></p>',
-    '</form>'
-  ].join('\n')
-  res.writeHead(200, {
-    ...PAGE_HEADERS,
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': `default-src 'none'; form-action ${formAction}; frame-ancestors 'none'`
-  }).end(html('Sign in', body))
 }

@@ -1,90 +1,105 @@
 /**
- * Local mode: the embedded emulator, a pool and app client that survive
- * restarts (recorded in LOCAL_DATA_DIR/state.json, with a generated cookie
- * key and the client's secret when LOCAL_CLIENT_SECRET asks for one; the
- * client's hosted-UI URLs follow PUBLIC_URL on every start), the demo user,
- * and the outbox of "sent" messages (LOCAL_DATA_DIR/messages.json). Returns
- * the completed config (the pool the emulator made) and the SDK client that
- * set it up, for the gateway to reuse.
- *
- * The emulator (the `cognito-local` package) is a development dependency,
- * loaded only here: a production install has none, and says so in one line.
+ * The local Cognito, started from plain options: the emulator, a pool and app
+ * client that survive restarts (recorded in <dataDir>/state.json, with a
+ * generated secret the caller may use as a key, and the client's secret when
+ * one is asked for; the client's hosted-UI URLs are set again on every start),
+ * the demo user and administrator, and the outbox of "sent" messages
+ * (<dataDir>/messages.json).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
-import { completeLocalConfig, type LocalConfig, type LocalStart } from '../config/index.js'
-import { createSdkClient, localCredentials, type SdkClient } from '../cognito/client.js'
-import { DEMO_ADMIN, DEMO_USER, ensureLocalAdmin, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from '../cognito/local-pool.js'
-import { applyLocalMfa } from '../cognito/local-pool.js'
-import type { Emulator } from './emulator.js'
-import { createOutbox, type Outbox } from './outbox.js'
-import { quietSdkNotices } from './quiet-sdk-notices.js'
+import type { Emulator } from './emulator.ts'
+import { applyLocalMfa, DEMO_ADMIN, DEMO_USER, ensureLocalAdmin, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from './local-pool.ts'
+import { createOutbox, type Outbox } from './outbox.ts'
+import { quietSdkNotices } from './quiet-sdk-notices.ts'
+import { emulatorSdk, type SdkClient } from './sdk.ts'
 
 interface LocalState extends LocalPool {
+  /** Generated on the first start, kept afterwards (the service's cookie key). */
   cookieSecret: string
   /** The emulator's last port: reusing it keeps the token issuer, so tokens survive a restart. */
   port?: number
 }
 
+export interface LocalCognitoOptions {
+  /** Where the pool, users, state.json and messages.json are kept (created when missing). */
+  dataDir: string
+  /** The emulator's port; 0: the previous run's port if free (tokens name it as their issuer), else any free one. */
+  port: number
+  /** The demo user's and administrator's password, set again on every start. */
+  demoPassword: string
+  /** The administrators' group, created with the demo administrator in it. */
+  adminGroup: string
+  /** Where the hosted UI may send users back to (after sign-in, after /logout). */
+  oauth: LocalOAuthUrls
+  /** Give the app client a secret (SECRET_HASH then checked on every call). Default false. */
+  clientSecret?: boolean
+  /** The pool's MFA setting, applied on every start. Default optional. */
+  mfa?: 'off' | 'optional' | 'required'
+  /** The emulator's own failures are logged here (as errors only). */
+  logger: Logger
+  /** Where messages go; default an outbox kept in dataDir and printed to stdout. */
+  outbox?: Outbox
+  /**
+   * The SDK client to set the pool up with, given the endpoint (the service passes its own, which it then serves
+   * with); default emulatorSdk. It is returned as `sdk` and left open: the caller destroys it.
+   */
+  createSdk?: (endpoint: string) => SdkClient
+}
+
 export interface LocalCognito {
-  config: LocalConfig
-  /** The SDK client pointed at the emulator; the gateway serves with it. */
+  /** http://127.0.0.1:PORT: the SDK endpoint, the hosted UI's domain, and the base of the token issuer. */
+  endpoint: string
+  /** `<endpoint>/<userPoolId>`: the tokens' iss; the JWKS is at `<issuer>/.well-known/jwks.json`. */
+  issuer: string
+  userPoolId: string
+  clientId: string
+  /** Set when the app client has a secret. */
+  clientSecret?: string
+  /** A random secret generated on the first start and kept in state.json. */
+  cookieSecret: string
+  /** The SDK client that set the pool up (createSdk's, or emulatorSdk's). */
   sdk: SdkClient
   outbox: Outbox
+  /** The emulator; its close() waits for the last messages to reach messages.json. */
   emulator: Emulator
   demoUser: { username: string, email: string, password: string }
-  /** A member of the admin group (ADMIN_GROUP), with the demo user's password. */
+  /** A member of the admin group, with the demo user's password. */
   demoAdmin: { username: string, email: string, password: string, group: string }
   /** True when this start created the pool (first start, or a wiped data dir). */
   created: boolean
 }
 
-/** Local mode was asked for, but the emulator is not installed (a production install). */
-export class EmulatorMissingError extends Error {
-  constructor () {
-    super('local mode needs the cognito-local emulator, which a production install leaves out: ' +
-      'run `npm install` (with dev dependencies), or set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID to use a real pool.')
-    this.name = 'EmulatorMissingError'
-  }
-}
-
-/**
- * Starts local mode. Messages go to `given` (tests pass their own), else to
- * an outbox kept in the data dir and printed to stdout.
- */
-export async function startLocalCognito (start: LocalStart, logger: Logger, given?: Outbox): Promise<LocalCognito> {
-  const { startEmulator } = await loadEmulator()
-  const dataDir = resolve(start.local.dataDir)
+/** Starts the local Cognito; on a failure, whatever did start is stopped again. */
+export async function startLocalCognito (options: LocalCognitoOptions): Promise<LocalCognito> {
+  quietSdkNotices()
+  const { startEmulator } = await import('./emulator.ts')
+  const dataDir = resolve(options.dataDir)
   await mkdir(dataDir, { recursive: true })
   const stateFile = join(dataDir, 'state.json')
   const previous = await readState(stateFile)
-  const outbox = given ?? createOutbox(undefined, { file: join(dataDir, 'messages.json') })
+  const outbox = options.outbox ?? createOutbox(undefined, { file: join(dataDir, 'messages.json') })
 
-  const options = {
+  const emulatorOptions = {
     dataDir: join(dataDir, 'cognito'),
     outbox,
     // The emulator logs every request at info and every refusal (a wrong code...) as a warning
-    // with a stack trace; the BFF logs those itself, so keep only the emulator's own failures.
-    logger: logger.child({ component: 'cognito-local' }, { level: 'error' })
+    // with a stack trace; the caller logs those itself, so keep only the emulator's own failures.
+    logger: options.logger.child({ component: 'cognito-local' }, { level: 'error' })
   }
-  const emulator = await startOnStablePort(start.local.cognitoPort, previous?.port, port => startEmulator({ ...options, port }))
-  const sdk = createSdkClient({
-    region: start.region,
-    endpoint: emulator.endpoint,
-    timeoutMs: start.cognito.timeoutMs,
-    credentials: localCredentials()
-  })
+  const emulator = await startOnStablePort(options.port, previous?.port, port => startEmulator({ ...emulatorOptions, port }))
+  const sdk = (options.createSdk ?? emulatorSdk)(emulator.endpoint)
   try {
     const pool = await ensureLocalPool(sdk, {
       known: previous,
-      demoPassword: start.local.demoPassword,
-      clientSecret: start.local.clientSecret,
-      oauth: hostedUiUrls(start)
+      demoPassword: options.demoPassword,
+      clientSecret: options.clientSecret ?? false,
+      oauth: options.oauth
     })
-    await applyLocalMfa(sdk, pool.userPoolId, start.local.mfa)
-    await ensureLocalAdmin(sdk, pool.userPoolId, start.admin.group, start.local.demoPassword)
+    await applyLocalMfa(sdk, pool.userPoolId, options.mfa ?? 'optional')
+    await ensureLocalAdmin(sdk, pool.userPoolId, options.adminGroup, options.demoPassword)
     const state: LocalState = {
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,
@@ -94,42 +109,22 @@ export async function startLocalCognito (start: LocalStart, logger: Logger, give
     }
     await writeFile(stateFile, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 })
     return {
-      config: completeLocalConfig(start, {
-        endpoint: emulator.endpoint,
-        userPoolId: pool.userPoolId,
-        clientId: pool.clientId,
-        clientSecret: pool.clientSecret,
-        cookieSecret: state.cookieSecret
-      }),
+      endpoint: emulator.endpoint,
+      issuer: `${emulator.endpoint}/${pool.userPoolId}`,
+      userPoolId: pool.userPoolId,
+      clientId: pool.clientId,
+      ...(pool.clientSecret === undefined ? {} : { clientSecret: pool.clientSecret }),
+      cookieSecret: state.cookieSecret,
       sdk,
       outbox,
-      // Closing waits for the last messages to reach messages.json.
       emulator: { ...emulator, close: async () => { await outbox.flush(); await emulator.close() } },
-      demoUser: { ...DEMO_USER, password: start.local.demoPassword },
-      demoAdmin: { ...DEMO_ADMIN, password: start.local.demoPassword, group: start.admin.group },
+      demoUser: { ...DEMO_USER, password: options.demoPassword },
+      demoAdmin: { ...DEMO_ADMIN, password: options.demoPassword, group: options.adminGroup },
       created: pool.created
     }
   } catch (err) {
     sdk.destroy()
     await emulator.close()
-    throw err
-  }
-}
-
-/** The app client's hosted-UI URLs: this service's callback, and the pages a sign-out may land on. */
-function hostedUiUrls (start: LocalStart): LocalOAuthUrls {
-  const origin = start.publicUrl.origin
-  return { callbackUrls: [start.oauth.callbackUrl], logoutUrls: [`${origin}/local/demo`, `${origin}/`] }
-}
-
-/** The emulator module, loaded on demand (after the SDK notices are quieted). */
-async function loadEmulator (): Promise<typeof import('./emulator.js')> {
-  quietSdkNotices()
-  try {
-    return await import('./emulator.js')
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    if (e.code === 'ERR_MODULE_NOT_FOUND' && e.message.includes('cognito-local')) throw new EmulatorMissingError()
     throw err
   }
 }

@@ -1,8 +1,9 @@
 /**
- * Local mode's pool set-up against the embedded emulator: the pool, the app
- * client and the demo user are created on first start and reused afterwards.
- * Lives here because only src/cognito/ talks to the SDK; it uses the same SDK
- * client the gateway then serves with.
+ * The local pool's set-up against the emulator: the pool, the app client and
+ * the demo user are created on first start and reused afterwards. It runs
+ * over whichever SDK client it is given (the service passes the one it then
+ * serves with). Exceptions are told apart by name, not class, so a client
+ * from another copy of the SDK works the same.
  *
  * The pool is set up as a real one would be, since local mode enforces what
  * it says: Cognito's default password policy, and the custom attributes the
@@ -21,12 +22,9 @@ import {
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   GetGroupCommand,
-  InvalidPasswordException,
-  ResourceNotFoundException,
   type SchemaAttributeType,
   SetUserPoolMfaConfigCommand,
-  UpdateUserPoolClientCommand,
-  UsernameExistsException
+  UpdateUserPoolClientCommand
 } from '@aws-sdk/client-cognito-identity-provider'
 
 export interface LocalPool {
@@ -178,13 +176,13 @@ async function createDemoUser (client: CognitoIdentityProviderClient, userPoolId
       UserAttributes: [{ Name: 'email', Value: DEMO_USER.email }, { Name: 'email_verified', Value: 'true' }]
     }))
   } catch (err) {
-    if (!(err instanceof UsernameExistsException)) throw err
+    if (!named(err, 'UsernameExistsException')) throw err
   }
   try {
     await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: DEMO_USER.username, Password: password, Permanent: true }))
   } catch (err) {
     // The local pool enforces Cognito's default policy, the demo user's password included.
-    if (err instanceof InvalidPasswordException) throw new Error(`LOCAL_DEMO_PASSWORD: ${err.message}`, { cause: err })
+    if (named(err, 'InvalidPasswordException')) throw new Error(`LOCAL_DEMO_PASSWORD: ${err.message}`, { cause: err })
     throw err
   }
 }
@@ -200,7 +198,7 @@ export async function ensureLocalAdmin (client: CognitoIdentityProviderClient, u
     try {
       await client.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName: wanted.GroupName }))
     } catch (err) {
-      if (!(err instanceof ResourceNotFoundException)) throw err
+      if (!named(err, 'ResourceNotFoundException')) throw err
       await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, ...wanted }))
     }
   }
@@ -212,7 +210,7 @@ export async function ensureLocalAdmin (client: CognitoIdentityProviderClient, u
       UserAttributes: [{ Name: 'email', Value: DEMO_ADMIN.email }, { Name: 'email_verified', Value: 'true' }]
     }))
   } catch (err) {
-    if (!(err instanceof UsernameExistsException)) throw err
+    if (!named(err, 'UsernameExistsException')) throw err
   }
   await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: DEMO_ADMIN.username, Password: password, Permanent: true }))
   await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, GroupName: group, Username: DEMO_ADMIN.username }))
@@ -231,4 +229,9 @@ export async function applyLocalMfa (client: CognitoIdentityProviderClient, user
     MfaConfiguration: setting[mfa],
     SoftwareTokenMfaConfiguration: { Enabled: mfa !== 'off' }
   }))
+}
+
+/** Whether `err` is the SDK's exception `name` (by name: any copy of the SDK). */
+function named (err: unknown, name: string): err is Error {
+  return err instanceof Error && err.name === name
 }

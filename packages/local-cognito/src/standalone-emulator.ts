@@ -6,7 +6,7 @@
  *
  * It serves what local mode's emulator serves (the local layer's guards, the
  * hosted-UI stand-in, codes printed on stdout and kept in messages.json) and
- * sets up the same pool, app client and demo user (src/cognito/local-pool.ts),
+ * sets up the same pool, app client and demo user (local-pool.ts),
  * but with FIXED ids, so the BFF's environment can name them before anything
  * has run. cognito-local generates ids itself (`local_XXXXXXXX`, 26-character
  * client ids), so on the first start (no pool file for the fixed id) the pool
@@ -42,11 +42,11 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import { pino, type Logger } from 'pino'
-import { createSdkClient, localCredentials, type SdkClient } from '../cognito/client.js'
-import { DEMO_USER, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from '../cognito/local-pool.js'
-import { exists } from './files.js'
-import { createOutbox } from './outbox.js'
-import { quietSdkNotices } from './quiet-sdk-notices.js'
+import { exists } from './files.ts'
+import { DEMO_USER, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from './local-pool.ts'
+import { createOutbox } from './outbox.ts'
+import { quietSdkNotices } from './quiet-sdk-notices.ts'
+import { emulatorSdk, type SdkClient } from './sdk.ts'
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/
 const CLIENT_ID = /^[\w+]+$/
@@ -89,7 +89,7 @@ export function standaloneSettings (env: NodeJS.ProcessEnv = process.env): Stand
     dataDir: resolve(value('COGNITO_LOCAL_DATA_DIR', '/data')),
     issuer,
     ids: { userPoolId, clientId },
-    // What local mode registers for its PUBLIC_URL (local-cognito.ts), for each of the BFF's origins.
+    // What the service's local mode registers for its PUBLIC_URL, for each of the BFF's origins.
     oauth: {
       callbackUrls: origins.map(origin => `${origin}/oauth/callback`),
       logoutUrls: origins.flatMap(origin => [`${origin}/local/demo`, `${origin}/`])
@@ -108,7 +108,7 @@ export interface StandaloneEmulator {
 /** Starts the emulator on its public address with the pool, client and demo user set up under the fixed ids. */
 export async function startStandaloneEmulator (settings: StandaloneSettings, logger: Logger): Promise<StandaloneEmulator> {
   quietSdkNotices()
-  const { startEmulator } = await import('./emulator.js')
+  const { startEmulator } = await import('./emulator.ts')
   const cognitoDir = join(settings.dataDir, 'cognito')
   await mkdir(settings.dataDir, { recursive: true })
   const outbox = createOutbox(undefined, { file: join(settings.dataDir, 'messages.json') })
@@ -147,7 +147,7 @@ export async function startStandaloneEmulator (settings: StandaloneSettings, log
 }
 
 function sdkFor (endpoint: string): SdkClient {
-  return createSdkClient({ region: REGION, endpoint, timeoutMs: 10_000, credentials: localCredentials() })
+  return emulatorSdk(endpoint, { region: REGION })
 }
 
 async function withEmulator<T> (emulator: { endpoint: string, close (): Promise<void> }, run: (sdk: SdkClient) => Promise<T>): Promise<T> {
@@ -223,5 +223,5 @@ async function main (): Promise<void> {
   ].join('\n') + '\n')
 }
 
-// Run as a program (node --import tsx src/local/standalone-emulator.ts), not when imported by a test.
+// Run as a program (node --import tsx packages/local-cognito/src/standalone-emulator.ts), not when imported by a test.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main()

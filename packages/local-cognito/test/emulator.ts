@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { pino } from 'pino'
 import type { Test } from 'tap'
-import type { LocalCognito } from '../../../src/local/local-cognito.js'
-import { uniqueUsername } from '../../helper.js'
+import type { LocalCognito } from '../src/index.ts'
+import { uniqueUsername } from './helper.ts'
 
 const quiet = pino({ level: 'silent' })
 
@@ -21,7 +21,7 @@ const quiet = pino({ level: 'silent' })
 export function sdkFor (t: { teardown (fn: () => unknown): void }, local: LocalCognito): CognitoIdentityProviderClient {
   const sdk = new CognitoIdentityProviderClient({
     region: 'us-east-1',
-    endpoint: local.config.pool.endpoint,
+    endpoint: local.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1
   })

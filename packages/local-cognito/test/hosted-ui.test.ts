@@ -15,35 +15,17 @@ import {
   SignUpCommand
 } from '@aws-sdk/client-cognito-identity-provider'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import t from 'tap'
-import { decodeJwt } from '../../src/local/guards/jwt.js'
-import { startLocalCognito, type LocalCognito } from '../../src/local/local-cognito.js'
-import { createOutbox } from '../../src/local/outbox.js'
-import { localStart, PASSWORD, uniqueUsername, type TestContext } from '../helper.js'
-import { refused } from './guards/emulator.js'
+import { decodeJwt } from '../src/guards/jwt.ts'
+import { startLocalCognito } from '../src/index.ts'
+import { PASSWORD, startLocal, tempDir, testOptions, uniqueUsername, withPool } from './helper.ts'
+import { refused } from './emulator.ts'
 
 const PUBLIC = 'http://localhost:3000'
 const CALLBACK = `${PUBLIC}/oauth/callback`
 const LOGOUT = `${PUBLIC}/local/demo`
 
-async function startLocal (t: TestContext, env: Record<string, string> = {}): Promise<LocalCognito> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-hosted-ui-'))
-  const running: { local?: LocalCognito } = {}
-  t.teardown(async () => {
-    running.local?.sdk.destroy()
-    await running.local?.emulator.close()
-    await rm(dataDir, { recursive: true, force: true })
-  })
-  const start = localStart({ LOCAL_DATA_DIR: dataDir, PUBLIC_URL: PUBLIC, ...env })
-  running.local = await startLocalCognito(start, pino({ level: 'silent' }), createOutbox(() => {}))
-  return running.local
-}
-
-const local = await startLocal(t)
+const local = await startLocal(t, { publicUrl: PUBLIC })
 const { endpoint, clientId, userPoolId } = local.config.pool as { endpoint: string, clientId: string, userPoolId: string }
 
 /** A user who can sign in (CONFIRMED, with PASSWORD). */
@@ -439,8 +421,8 @@ t.test('a form post from another site is refused (login CSRF); one without Origi
   t.equal(noOrigin.status, 302, 'a post without Origin is no browser\'s: nothing to forge')
 })
 
-t.test('with LOCAL_CLIENT_SECRET=true the token endpoint authenticates the client', async t => {
-  const secretLocal = await startLocal(t, { LOCAL_CLIENT_SECRET: 'true' })
+t.test('with a client secret the token endpoint authenticates the client', async t => {
+  const secretLocal = await startLocal(t, { publicUrl: PUBLIC, clientSecret: true })
   const pool = secretLocal.config.pool as { endpoint: string, clientId: string, clientSecret: string, userPoolId: string }
   const username = uniqueUsername('secret')
   await secretLocal.sdk.send(new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: username, MessageAction: 'SUPPRESS' }))
@@ -471,12 +453,9 @@ t.test('with LOCAL_CLIENT_SECRET=true the token endpoint authenticates the clien
   t.equal(posted.status, 200, 'the right client_secret field')
 })
 
-t.test('the app client is a hosted-UI client whose URLs follow PUBLIC_URL on every start', async t => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-hosted-ui-'))
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const quiet = pino({ level: 'silent' })
-  const startWith = (publicUrl: string) =>
-    startLocalCognito(localStart({ LOCAL_DATA_DIR: dataDir, PUBLIC_URL: publicUrl }), quiet, createOutbox(() => {}))
+t.test('the app client is a hosted-UI client whose URLs follow the oauth option on every start', async t => {
+  const dataDir = await tempDir(t)
+  const startWith = async (publicUrl: string) => withPool(await startLocalCognito(testOptions(dataDir, { publicUrl })), dataDir)
   const first = await startWith('http://localhost:3000')
   first.sdk.destroy()
   await first.emulator.close()

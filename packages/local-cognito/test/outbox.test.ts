@@ -2,12 +2,11 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider'
-import { pino } from 'pino'
 import t from 'tap'
-import { startLocalCognito } from '../../src/local/local-cognito.js'
-import { createOutbox } from '../../src/local/outbox.js'
-import { localStart, PASSWORD, uniqueUsername } from '../helper.js'
-import { sdkFor } from './guards/emulator.js'
+import { startLocalCognito } from '../src/index.ts'
+import { createOutbox } from '../src/outbox.ts'
+import { PASSWORD, testOptions, uniqueUsername } from './helper.ts'
+import { sdkFor } from './emulator.ts'
 
 async function tempDir (t: { teardown (fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cognito-bff-outbox-'))
@@ -56,10 +55,9 @@ t.test('an unreadable file starts an empty outbox', async t => {
   t.same(outbox.list(), [])
 })
 
-t.test('local mode keeps its messages in LOCAL_DATA_DIR: a code sent before a restart is listed and works after it', async t => {
+t.test('the default outbox keeps its messages in the data dir: a code sent before a restart is listed and works after it', async t => {
   const dataDir = await tempDir(t)
-  const start = localStart({ LOCAL_DATA_DIR: dataDir })
-  const quiet = pino({ level: 'silent' })
+  const start = testOptions(dataDir, { outbox: undefined })
   // The default outbox prints each message to stdout: keep those lines out of the TAP stream (and let the rest through).
   const printed: string[] = []
   const write = process.stdout.write.bind(process.stdout)
@@ -69,13 +67,13 @@ t.test('local mode keeps its messages in LOCAL_DATA_DIR: a code sent before a re
   }) as typeof process.stdout.write
   t.teardown(() => { process.stdout.write = write })
 
-  const first = await startLocalCognito(start, quiet)
+  const first = await startLocalCognito(start)
   let firstRunning = true
   t.teardown(async () => { if (firstRunning) { first.sdk.destroy(); await first.emulator.close() } })
   const username = uniqueUsername('restart')
   const sdk = sdkFor(t, first)
   await sdk.send(new SignUpCommand({
-    ClientId: first.config.pool.clientId,
+    ClientId: first.clientId,
     Username: username,
     Password: PASSWORD,
     UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }]
@@ -88,11 +86,11 @@ t.test('local mode keeps its messages in LOCAL_DATA_DIR: a code sent before a re
   t.match(printed.join(''), `SignUp code for ${username}`)
   t.equal((await stat(join(dataDir, 'messages.json'))).mode & 0o777, 0o600)
 
-  const second = await startLocalCognito(start, quiet)
+  const second = await startLocalCognito(start)
   t.teardown(async () => { second.sdk.destroy(); await second.emulator.close() })
   const code = second.outbox.list(username)[0]?.code
   t.match(code, /^\d{6}$/, 'the message survived the restart')
   const again = sdkFor(t, second)
-  await again.send(new ConfirmSignUpCommand({ ClientId: second.config.pool.clientId, Username: username, ConfirmationCode: code }))
+  await again.send(new ConfirmSignUpCommand({ ClientId: second.clientId, Username: username, ConfirmationCode: code }))
   t.pass('and its code still confirms the sign-up')
 })

@@ -8,10 +8,10 @@
  * token of this pool.
  */
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js'
-import { sessionEnded } from '../data-store-sessions.js'
-import type { LocalGuard } from '../local-layer.js'
-import { nowSeconds, verifiedJwt } from './jwt.js'
-import { poolOf, userOf } from './lookup.js'
+import { sessionEnded } from '../data-store-sessions.ts'
+import type { LocalGuard } from '../local-layer.ts'
+import { nowSeconds, verifiedJwt } from './jwt.ts'
+import { poolOf, userOf } from './lookup.ts'
 
 /** Operations that may name the user by a Session instead (MFA set-up during sign-in). */
 const OPTIONAL = new Set(['AssociateSoftwareToken', 'VerifySoftwareToken'])

@@ -5,8 +5,8 @@
  * stores `RefreshTokenRotation` on the client after the emulator has saved
  * it, where GetTokensFromRefreshToken (operations/) reads it.
  */
-import type { LocalGuard } from '../local-layer.js'
-import type { RotationSettings } from '../operations/get-tokens-from-refresh-token.js'
+import type { LocalGuard } from '../local-layer.ts'
+import type { RotationSettings } from '../operations/get-tokens-from-refresh-token.ts'
 
 interface Request extends RotationSettings { UserPoolId?: string, ClientId?: string }
 

@@ -6,8 +6,8 @@
  */
 import { InvalidParameterError } from 'cognito-local/lib/errors.js'
 import { USER_POOL_AWS_DEFAULTS } from 'cognito-local/lib/services/cognitoService.js'
-import type { LocalGuard } from '../local-layer.js'
-import { poolOf, type PoolRequest } from './lookup.js'
+import type { LocalGuard } from '../local-layer.ts'
+import { poolOf, type PoolRequest } from './lookup.ts'
 
 interface Request extends PoolRequest { UserAttributeNames?: unknown }
 

@@ -5,8 +5,8 @@
  * (The update operations answer with the other message Cognito uses there.)
  */
 import { InvalidParameterError } from 'cognito-local/lib/errors.js'
-import type { LocalGuard } from '../local-layer.js'
-import { poolOf, type PoolRequest } from './lookup.js'
+import type { LocalGuard } from '../local-layer.ts'
+import { poolOf, type PoolRequest } from './lookup.ts'
 
 /** Attributes every pool has, whatever its schema says. */
 export const STANDARD_ATTRIBUTES: ReadonlySet<string> = new Set([

@@ -11,8 +11,8 @@
  */
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
-import type { LocalGuard } from '../local-layer.js'
-import { poolOf, userOf } from './lookup.js'
+import type { LocalGuard } from '../local-layer.ts'
+import { poolOf, userOf } from './lookup.ts'
 
 /** Cognito's default AuthSessionValidity. */
 export const CHALLENGE_SESSION_MS = 3 * 60 * 1000

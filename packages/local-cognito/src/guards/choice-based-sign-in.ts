@@ -26,10 +26,10 @@ import { CodeMismatchError, InvalidParameterError, NotAuthorizedError } from 'co
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Context } from 'cognito-local/lib/services/context.js'
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService.js'
-import type { LocalGuard, Route } from '../local-layer.js'
-import { INCORRECT } from './password-sign-in.js'
-import { poolOf, userOf } from './lookup.js'
-import { tokenSessions } from './token-sessions.js'
+import type { LocalGuard, Route } from '../local-layer.ts'
+import { INCORRECT } from './password-sign-in.ts'
+import { poolOf, userOf } from './lookup.ts'
+import { tokenSessions } from './token-sessions.ts'
 
 interface Request {
   ClientId?: unknown

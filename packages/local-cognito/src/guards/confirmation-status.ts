@@ -6,8 +6,8 @@
  * CONFIRMED" for the second, which the service then hides as a wrong code.
  */
 import { NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors.js'
-import type { LocalGuard } from '../local-layer.js'
-import { poolOf, userOf } from './lookup.js'
+import type { LocalGuard } from '../local-layer.ts'
+import { poolOf, userOf } from './lookup.ts'
 
 interface Request { ClientId?: unknown, Username?: unknown }
 

@@ -5,9 +5,9 @@
  * "Incorrect username or password.".
  */
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js'
-import { decodeJwt } from './jwt.js'
-import type { LocalGuard } from '../local-layer.js'
-import { poolOf, userOf } from './lookup.js'
+import { decodeJwt } from './jwt.ts'
+import type { LocalGuard } from '../local-layer.ts'
+import { poolOf, userOf } from './lookup.ts'
 
 interface Request { AccessToken?: unknown, PreviousPassword?: unknown }
 

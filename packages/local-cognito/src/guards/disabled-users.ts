@@ -10,9 +10,9 @@
  */
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js'
 import type { User } from 'cognito-local/lib/services/userPoolService.js'
-import { revokeIssuedTokens } from '../data-store-sessions.js'
-import type { LocalGuard } from '../local-layer.js'
-import { poolOf, userOf, userOfRefreshToken } from './lookup.js'
+import { revokeIssuedTokens } from '../data-store-sessions.ts'
+import type { LocalGuard } from '../local-layer.ts'
+import { poolOf, userOf, userOfRefreshToken } from './lookup.ts'
 
 interface Request {
   ClientId?: unknown

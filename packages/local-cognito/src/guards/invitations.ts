@@ -11,7 +11,7 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { CognitoError, InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors.js'
 import type { User } from 'cognito-local/lib/services/userPoolService.js'
 import { userToResponseObject } from 'cognito-local/lib/targets/responses.js'
-import type { LocalGuard } from '../local-layer.js'
+import type { LocalGuard } from '../local-layer.ts'
 
 interface Request {
   UserPoolId?: unknown

@@ -7,7 +7,7 @@
  * refuse when tampered with, as here: InvalidParameterException.
  */
 import { InvalidParameterError } from 'cognito-local/lib/errors.js'
-import type { LocalGuard } from '../local-layer.js'
+import type { LocalGuard } from '../local-layer.ts'
 
 /** Per operation: the request's token field, the answer's token field, and the list in the answer. */
 const LISTS: Record<string, { tokenIn: string, tokenOut: string, items: string }> = {

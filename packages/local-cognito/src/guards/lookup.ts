@@ -2,7 +2,7 @@
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Context } from 'cognito-local/lib/services/context.js'
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService.js'
-import { decodeJwt } from './jwt.js'
+import { decodeJwt } from './jwt.ts'
 
 export interface PoolRequest {
   UserPoolId?: unknown

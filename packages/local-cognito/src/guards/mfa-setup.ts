@@ -25,11 +25,11 @@ import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Context } from 'cognito-local/lib/services/context.js'
 import { generateSecret, verify } from 'cognito-local/lib/services/totp.js'
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService.js'
-import type { LocalGuard, Route } from '../local-layer.js'
-import { CHALLENGE_SESSION_MS, rememberChallengeSession } from './challenge-sessions.js'
-import { decodeJwt } from './jwt.js'
-import { poolOf, userOf } from './lookup.js'
-import { tokenSessions } from './token-sessions.js'
+import type { LocalGuard, Route } from '../local-layer.ts'
+import { CHALLENGE_SESSION_MS, rememberChallengeSession } from './challenge-sessions.ts'
+import { decodeJwt } from './jwt.ts'
+import { poolOf, userOf } from './lookup.ts'
+import { tokenSessions } from './token-sessions.ts'
 
 interface Request {
   ClientId?: unknown

@@ -5,9 +5,9 @@
  * rule it breaks.
  */
 import type { Services } from 'cognito-local/lib/services/index.js'
-import type { LocalGuard } from '../local-layer.js'
-import { PasswordPolicyError } from './errors.js'
-import { poolOf } from './lookup.js'
+import type { LocalGuard } from '../local-layer.ts'
+import { PasswordPolicyError } from './errors.ts'
+import { poolOf } from './lookup.ts'
 
 export interface PasswordPolicy {
   MinimumLength?: number

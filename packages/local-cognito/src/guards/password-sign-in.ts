@@ -9,8 +9,8 @@
  * app client's default, PreventUserExistenceErrors on).
  */
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js'
-import type { LocalGuard } from '../local-layer.js'
-import { poolOf, userOf } from './lookup.js'
+import type { LocalGuard } from '../local-layer.ts'
+import { poolOf, userOf } from './lookup.ts'
 
 interface Request {
   ClientId?: unknown

@@ -5,15 +5,22 @@
  * wrong ClientSecret on the calls that take the secret itself. A client
  * without a secret is left alone (an unneeded SECRET_HASH is not refused here).
  */
-import { timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Context } from 'cognito-local/lib/services/context.js'
-import { secretHash } from '../../cognito/secret-hash.js'
-import type { LocalGuard } from '../local-layer.js'
-import { decodeJwt } from './jwt.js'
+import type { LocalGuard } from '../local-layer.ts'
+import { decodeJwt } from './jwt.ts'
 
 type Params = Record<string, unknown> | undefined
+
+/**
+ * Cognito's SECRET_HASH: Base64(HMAC-SHA256(key = client secret, message = username + client id)). The service
+ * computes its own; this one checks it independently.
+ */
+export function secretHash (username: string, clientId: string, clientSecret: string): string {
+  return createHmac('sha256', clientSecret).update(username + clientId).digest('base64')
+}
 
 interface Request {
   ClientId?: unknown

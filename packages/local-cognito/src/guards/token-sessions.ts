@@ -15,10 +15,10 @@
 import { UnsupportedError } from 'cognito-local/lib/errors.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Context } from 'cognito-local/lib/services/context.js'
-import { signOutEverywhere } from '../data-store-sessions.js'
-import type { LocalGuard, Route } from '../local-layer.js'
-import { decodeJwt, withClaims } from './jwt.js'
-import { poolOf, userOf } from './lookup.js'
+import { signOutEverywhere } from '../data-store-sessions.ts'
+import type { LocalGuard, Route } from '../local-layer.ts'
+import { decodeJwt, withClaims } from './jwt.ts'
+import { poolOf, userOf } from './lookup.ts'
 
 interface AuthResult { AccessToken?: string, IdToken?: string, RefreshToken?: string }
 

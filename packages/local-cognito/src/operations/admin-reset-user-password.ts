@@ -8,7 +8,7 @@
  */
 import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors.js'
 import type { User } from 'cognito-local/lib/services/userPoolService.js'
-import type { LocalOperation } from '../local-layer.js'
+import type { LocalOperation } from '../local-layer.ts'
 
 interface ResetRequest { UserPoolId: string, Username: string }
 

@@ -5,8 +5,8 @@
  * the token-sessions guard then refuse what was issued before.
  */
 import { UserNotFoundError } from 'cognito-local/lib/errors.js'
-import { signOutEverywhere } from '../data-store-sessions.js'
-import type { LocalOperation } from '../local-layer.js'
+import { signOutEverywhere } from '../data-store-sessions.ts'
+import type { LocalOperation } from '../local-layer.ts'
 
 interface SignOutRequest { UserPoolId: string, Username: string }
 

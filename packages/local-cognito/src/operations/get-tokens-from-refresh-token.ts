@@ -10,8 +10,8 @@
  */
 import { CognitoError, NotAuthorizedError, ResourceNotFoundError } from 'cognito-local/lib/errors.js'
 import type { AppClient } from 'cognito-local/lib/services/appClient.js'
-import type { LocalOperation } from '../local-layer.js'
-import { decodeJwt, withClaims } from '../guards/jwt.js'
+import type { LocalOperation } from '../local-layer.ts'
+import { decodeJwt, withClaims } from '../guards/jwt.ts'
 
 interface Request { ClientId: string, ClientSecret?: string, RefreshToken: string }
 

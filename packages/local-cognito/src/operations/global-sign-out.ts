@@ -6,10 +6,10 @@
  * an access token of this pool, as Cognito does, before this runs.
  */
 import { NotAuthorizedError, UserNotFoundError } from 'cognito-local/lib/errors.js'
-import { signOutEverywhere } from '../data-store-sessions.js'
-import { decodeJwt } from '../guards/jwt.js'
-import { poolOf, userOf } from '../guards/lookup.js'
-import type { LocalOperation } from '../local-layer.js'
+import { signOutEverywhere } from '../data-store-sessions.ts'
+import { decodeJwt } from '../guards/jwt.ts'
+import { poolOf, userOf } from '../guards/lookup.ts'
+import type { LocalOperation } from '../local-layer.ts'
 
 interface Request { AccessToken?: unknown }
 

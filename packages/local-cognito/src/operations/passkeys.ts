@@ -7,7 +7,7 @@
  * for every user-self call.
  */
 import { CognitoError } from 'cognito-local/lib/errors.js'
-import type { LocalOperation } from '../local-layer.js'
+import type { LocalOperation } from '../local-layer.ts'
 
 const TARGETS = ['StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials', 'DeleteWebAuthnCredential']
 

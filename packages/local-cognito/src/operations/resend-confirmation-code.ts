@@ -1,6 +1,6 @@
 /** Cognito's ResendConfirmationCode: a fresh code for an unconfirmed user, sent to the e-mail on file. */
 import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors.js'
-import type { LocalOperation } from '../local-layer.js'
+import type { LocalOperation } from '../local-layer.ts'
 
 interface ResendRequest { ClientId: string, Username: string }
 

@@ -13,10 +13,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { pino } from 'pino'
 import t from 'tap'
-import { buildTestApp, PASSWORD } from '../../helper.js'
-import { login, raw, refused, sdkFor } from './emulator.js'
+import { PASSWORD, startTestCognito } from '../helper.ts'
+import { login, raw, refused, sdkFor } from '../emulator.ts'
 
-const { local, config, confirmedUser } = await buildTestApp(t)
+const { local, config, confirmedUser } = await startTestCognito(t)
 const sdk = sdkFor(t, local)
 const { clientId: ClientId, userPoolId: UserPoolId } = config.pool
 await sdk.send(new AddCustomAttributesCommand({ UserPoolId, CustomAttributes: [{ Name: 'tenant', AttributeDataType: 'String', Mutable: false }] }))

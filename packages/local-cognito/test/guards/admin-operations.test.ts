@@ -15,10 +15,10 @@ import {
   ListUsersInGroupCommand
 } from '@aws-sdk/client-cognito-identity-provider'
 import t from 'tap'
-import { buildTestApp, PASSWORD, uniqueUsername } from '../../helper.js'
-import { login, raw, refused, sdkFor } from './emulator.js'
+import { PASSWORD, startTestCognito, uniqueUsername } from '../helper.ts'
+import { login, raw, refused, sdkFor } from '../emulator.ts'
 
-const { local, config, confirmedUser } = await buildTestApp(t)
+const { local, config, confirmedUser } = await startTestCognito(t)
 const sdk = sdkFor(t, local)
 const { clientId: ClientId, userPoolId: UserPoolId } = config.pool
 
@@ -66,9 +66,9 @@ t.test('ListUsers and ListUsersInGroup page with Limit and an opaque token', asy
   await refused(t, sdk.send(new ListUsersCommand({ UserPoolId, PaginationToken: 'garbage' })), 'InvalidParameterException',
     'Invalid pagination token.')
   // A token from another operation is not this one's.
-  const groups = await sdk.send(new ListUsersInGroupCommand({ UserPoolId, GroupName: config.admin.group, Limit: 1 }))
+  const groups = await sdk.send(new ListUsersInGroupCommand({ UserPoolId, GroupName: local.demoAdmin.group, Limit: 1 }))
   t.same(groups.Users?.map(u => u.Username), ['admin'])
-  await refused(t, sdk.send(new ListUsersInGroupCommand({ UserPoolId, GroupName: config.admin.group, NextToken: first.PaginationToken })),
+  await refused(t, sdk.send(new ListUsersInGroupCommand({ UserPoolId, GroupName: local.demoAdmin.group, NextToken: first.PaginationToken })),
     'InvalidParameterException', 'Invalid pagination token.')
 })
 

@@ -1,10 +1,10 @@
 import { InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider'
 import t from 'tap'
-import { CHALLENGE_SESSION_MS } from '../../../src/local/guards/challenge-sessions.js'
-import { buildTestApp, PASSWORD } from '../../helper.js'
-import { invitedUser, raw, refused, sdkFor } from './emulator.js'
+import { CHALLENGE_SESSION_MS } from '../../src/guards/challenge-sessions.ts'
+import { PASSWORD, startTestCognito } from '../helper.ts'
+import { invitedUser, raw, refused, sdkFor } from '../emulator.ts'
 
-const { local, config } = await buildTestApp(t)
+const { local, config } = await startTestCognito(t)
 const sdk = sdkFor(t, local)
 const { clientId: ClientId, userPoolId: UserPoolId } = config.pool
 const TEMPORARY = 'Temp-Pass-123'

@@ -1,9 +1,9 @@
 import { ConfirmSignUpCommand } from '@aws-sdk/client-cognito-identity-provider'
 import t from 'tap'
-import { buildTestApp, expectProblem, uniqueUsername } from '../../helper.js'
-import { raw, refused, sdkFor } from './emulator.js'
+import { startTestCognito, uniqueUsername } from '../helper.ts'
+import { raw, refused, sdkFor } from '../emulator.ts'
 
-const { app, local, config, confirmedUser } = await buildTestApp(t)
+const { local, config, confirmedUser } = await startTestCognito(t)
 const sdk = sdkFor(t, local)
 const ClientId = config.pool.clientId
 
@@ -15,10 +15,4 @@ t.test('confirming a confirmed user or an unknown one: Cognito\'s exceptions, no
     'NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED')
   await refused(t, sdk.send(new ConfirmSignUpCommand({ ClientId, Username: uniqueUsername('ghost'), ConfirmationCode: '123456' })),
     'UserNotFoundException', 'Username/client id combination not found.')
-
-  // Through the service both read as a wrong code: confirmation tells nobody which accounts exist.
-  const known = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: '123456' } })
-  const unknown = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username: uniqueUsername('ghost'), code: '123456' } })
-  expectProblem(t, known, 'CODE_MISMATCH')
-  expectProblem(t, unknown, 'CODE_MISMATCH')
 })

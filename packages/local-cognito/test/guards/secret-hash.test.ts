@@ -9,11 +9,11 @@ import {
   SignUpCommand
 } from '@aws-sdk/client-cognito-identity-provider'
 import t from 'tap'
-import { secretHash } from '../../../src/cognito/secret-hash.js'
-import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from '../../helper.js'
-import { login, raw, refused, sdkFor } from './emulator.js'
+import { secretHash } from '../../src/guards/secret-hash.ts'
+import { PASSWORD, startTestCognito, uniqueUsername } from '../helper.ts'
+import { login, raw, refused, sdkFor } from '../emulator.ts'
 
-const { app, local, config, latestCode, confirmedUser } = await buildTestApp(t, { env: { LOCAL_CLIENT_SECRET: 'true' } })
+const { local, config, latestCode, confirmedUser } = await startTestCognito(t, { clientSecret: true })
 const sdk = sdkFor(t, local)
 const { clientId: ClientId, userPoolId: UserPoolId } = config.pool
 const secret = config.pool.clientSecret!
@@ -26,27 +26,6 @@ t.test('LOCAL_CLIENT_SECRET=true: the local app client has a secret, and the con
   t.equal(described.UserPoolClient?.ClientSecret, secret)
   const state = JSON.parse(await readFile(join(config.local.dataDir, 'state.json'), 'utf8'))
   t.equal(state.clientSecret, secret)
-})
-
-t.test('the whole app works end to end with the secret: sign-up, confirm, login, refresh, logout', async t => {
-  const username = uniqueUsername('secret')
-  const payload = { username, password: PASSWORD, email: `${username}@example.com` }
-  const signUp = await app.inject({ method: 'POST', url: '/auth/signup', payload })
-  t.equal(signUp.statusCode, 201, signUp.body)
-  const confirm = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
-  t.equal(confirm.statusCode, 200, confirm.body)
-  const loggedIn = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
-  t.equal(loggedIn.statusCode, 200, loggedIn.body)
-  t.equal(loggedIn.json().status, 'authenticated')
-  const cookie = cookieHeader(loggedIn)
-  const me = await app.inject({ method: 'GET', url: '/me', headers: { cookie } })
-  t.equal(me.statusCode, 200, me.body)
-  const refreshed = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie } })
-  t.equal(refreshed.statusCode, 200, refreshed.body)
-  const logout = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie } })
-  t.equal(logout.statusCode, 204)
-  const again = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie } })
-  t.equal(again.statusCode, 401, 'logout revoked the refresh token (RevokeToken with the client secret worked)')
 })
 
 t.test('the emulator alone takes no hash at all; local mode refuses a missing or wrong one as Cognito does', async t => {
@@ -98,7 +77,7 @@ t.test('sign-in, refresh and revocation need the secret too', async t => {
 })
 
 t.test('a client without a secret ignores a SECRET_HASH (permissive, as documented for local mode)', async t => {
-  const plain = await buildTestApp(t)
+  const plain = await startTestCognito(t)
   const plainSdk = sdkFor(t, plain.local)
   const { username } = await plain.confirmedUser('plain')
   const out = await plainSdk.send(new InitiateAuthCommand({

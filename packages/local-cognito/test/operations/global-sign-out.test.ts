@@ -2,11 +2,11 @@
 import { GetUserCommand, GlobalSignOutCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider'
 import { UnsupportedError } from 'cognito-local/lib/errors.js'
 import t from 'tap'
-import { withClaims } from '../../../src/local/guards/jwt.js'
-import { buildTestApp, PASSWORD } from '../../helper.js'
-import { login, raw, refused, sdkFor } from '../guards/emulator.js'
+import { withClaims } from '../../src/guards/jwt.ts'
+import { PASSWORD, startTestCognito } from '../helper.ts'
+import { login, raw, refused, sdkFor } from '../emulator.ts'
 
-const { local, config, confirmedUser } = await buildTestApp(t)
+const { local, config, confirmedUser } = await startTestCognito(t)
 const sdk = sdkFor(t, local)
 const { clientId: ClientId } = config.pool
 
