@@ -93,13 +93,13 @@ t.test('npm start: local mode prints the demo user and every code Cognito would 
 t.test('the production build', async t => {
   await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root })
 
-  // What `npm ci --omit=dev` leaves: the compiled service and every package but the emulator.
+  // What `npm ci --omit=dev` leaves: the compiled service and every package but the local Cognito and its emulator.
   const install = await tempDir(t, 'cognito-bff-prod-')
   await cp(join(root, 'dist'), join(install, 'dist'), { recursive: true })
   await cp(join(root, 'package.json'), join(install, 'package.json'))
   await mkdir(join(install, 'node_modules'))
   for (const name of await readdir(join(root, 'node_modules'))) {
-    if (name !== 'cognito-local' && name !== '.bin') await symlink(join(root, 'node_modules', name), join(install, 'node_modules', name))
+    if (!['cognito-local', '@cognito-bff', '.bin'].includes(name)) await symlink(join(root, 'node_modules', name), join(install, 'node_modules', name))
   }
 
   t.test('node dist/server.js runs local mode when the emulator is installed', async t => {
