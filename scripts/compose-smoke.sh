@@ -138,7 +138,7 @@ check_image() {
     find / -xdev \( -name "cognito-local*" -o -path "*/node_modules/@cognito-bff" -o -path "*/node_modules/tsx" -o -path "*/node_modules/typescript" \
       -o -path "*/node_modules/aws-sdk" -o -path "*/node_modules/.bin/tsc" -o -path "*/node_modules/.bin/tsx" \) -print
     [ ! -e /app/src ] || echo /app/src
-    echo "-- $(du -sm /app/node_modules | cut -f1) $(node -p "Object.keys(require(\"/app/node_modules/.package-lock.json\").packages).length") $(node --version)"
+    echo "-- $(du -sm /app/node_modules | cut -f1) $(node -p "Object.keys(require(\"/app/node_modules/.package-lock.json\").packages).filter(k => k.startsWith(\"node_modules/\")).length") $(node --version)"
   ' 2>"$WORK/run.err") || { cat "$WORK/run.err" >&2; fail "could not look inside $IMAGE"; }
   local unwanted; unwanted=$(sed '/^-- /d' <<<"$out")
   [ -z "$unwanted" ] || fail "$IMAGE holds what production must not: $(tr '\n' ' ' <<<"$unwanted")"
