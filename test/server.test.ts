@@ -98,8 +98,9 @@ t.test('the production build', async t => {
   await cp(join(root, 'dist'), join(install, 'dist'), { recursive: true })
   await cp(join(root, 'package.json'), join(install, 'package.json'))
   await mkdir(join(install, 'node_modules'))
+  const devOnly = ['cognito-local', '@cognito-bff', '.bin']
   for (const name of await readdir(join(root, 'node_modules'))) {
-    if (!['cognito-local', '@cognito-bff', '.bin'].includes(name)) await symlink(join(root, 'node_modules', name), join(install, 'node_modules', name))
+    if (!devOnly.includes(name)) await symlink(join(root, 'node_modules', name), join(install, 'node_modules', name))
   }
 
   t.test('node dist/server.js runs local mode when the emulator is installed', async t => {
