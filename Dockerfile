@@ -4,25 +4,27 @@
 #   podman build --pull=never --format docker --target cognito-local -t cognito-bff-emulator .   # the emulator, for docker-compose.yml
 #
 # (--format docker keeps the HEALTHCHECK: podman's default OCI format drops it. docker build keeps it anyway.)
-# The runtime image holds the compiled service and its production dependencies only: no emulator,
-# no tsx, no TypeScript. It runs in aws mode, so it needs COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
+# The runtime image holds the compiled service and its production dependencies only: no local Cognito
+# (packages/local-cognito, a workspace the root lists as a devDependency), no emulator, no tsx, no TypeScript. It runs in aws mode, so it needs COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
 # COOKIE_SECRETS and PUBLIC_URL (see README, "Running in containers").
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# --- build: every dependency, then tsc ---------------------------------------------------------
+# --- build: every dependency (the local Cognito workspace included), then tsc of src/ alone ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
+COPY packages/local-cognito/package.json ./packages/local-cognito/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# --- cognito-local: the emulator alone (a development tool: runs the sources through tsx) -------
-# Pool, app client and demo user with fixed ids (src/local/standalone-emulator.ts); data in /data.
+# --- cognito-local: the emulator alone (a development tool: Node runs the package's TypeScript) --
+# Pool, app client and demo user with fixed ids (packages/local-cognito/src/standalone-emulator.ts); data in /data.
 FROM build AS cognito-local
+COPY packages/local-cognito/src ./packages/local-cognito/src
 RUN mkdir -p /data && chown node:node /data
 ENV NODE_ENV=development \
     COGNITO_LOCAL_HOST=0.0.0.0 \
@@ -34,10 +36,13 @@ VOLUME ["/data"]
 EXPOSE 9229
 # Healthy once the pool, client and demo user are set up (the file is written then, removed on stop).
 HEALTHCHECK --interval=2s --timeout=2s --start-period=30s --retries=3 CMD ["test", "-f", "/tmp/cognito-local-ready"]
-# node itself, not the tsx CLI (which would run node as a child process and relay signals).
-CMD ["node", "--import", "tsx", "src/local/standalone-emulator.ts"]
+# node itself (it strips the types), not the tsx CLI (which would run node as a child process and relay signals).
+CMD ["node", "packages/local-cognito/src/standalone-emulator.ts"]
 
 # --- production dependencies only ------------------------------------------------------------
+# Only the root package.json and lock: without packages/local-cognito/package.json npm has no workspace
+# to install, so the local Cognito and its emulator stay out (with it, npm would install the workspace
+# and its dependencies even under --omit=dev).
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false

@@ -12,8 +12,8 @@ import { pino } from 'pino'
 import { buildApp } from '../src/app.js'
 import { gatewayFor } from '../src/cognito/gateway.js'
 import { loadConfig } from '../src/config/index.js'
-import { startLocalCognito } from '../src/local/local-cognito.js'
-import { createOutbox } from '../src/local/outbox.js'
+import { startLocalMode } from '../src/local/local-mode.js'
+import { createOutbox } from '@cognito-bff/local-cognito'
 
 const SAMPLES = 60
 const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-timing-'))
@@ -26,7 +26,7 @@ const start = loadConfig({
   UNIFORM_ANSWER_MS: process.env.UNIFORM_ANSWER_MS ?? '250'
 })
 if (start.mode !== 'local') throw new Error('expected local mode')
-const local = await startLocalCognito(start, pino({ level: 'silent' }), createOutbox(() => {}))
+const local = await startLocalMode(start, pino({ level: 'silent' }), createOutbox(() => {}))
 const app = await buildApp(local.config, { gateway: gatewayFor(local.config, local.sdk), outbox: local.outbox })
 await app.ready()
 

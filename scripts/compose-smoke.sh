@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the container stack (docker-compose.yml), checked with curl as a client would:
 #   1. builds the service's image and the emulator's with the engine (podman: --pull=never, --format docker)
-#      and looks inside the service's: no cognito-local, tsx, TypeScript or AWS SDK v2 anywhere, no
+#      and looks inside the service's: no local Cognito package, cognito-local, tsx, TypeScript or AWS SDK v2 anywhere, no
 #      sources, runs as node on Node 24; prints its size, the size of its node_modules and the number of packages;
 #   2. per variant (single: docker-compose.yml; replicas: plus docker-compose.replicas.yml) starts the
 #      stack (single with `up -d --build`, as the README says), waits until every service is healthy, then:
@@ -135,17 +135,17 @@ check_image() {
   [ "$user" = node ] || fail "$IMAGE runs as '$user', not node"
   # As root, so that find sees everything; no network.
   out=$($ENGINE run --rm --network none --no-healthcheck --user 0 --entrypoint sh "$IMAGE" -c '
-    find / -xdev \( -name "cognito-local*" -o -path "*/node_modules/tsx" -o -path "*/node_modules/typescript" \
+    find / -xdev \( -name "cognito-local*" -o -path "*/node_modules/@cognito-bff" -o -path "*/node_modules/tsx" -o -path "*/node_modules/typescript" \
       -o -path "*/node_modules/aws-sdk" -o -path "*/node_modules/.bin/tsc" -o -path "*/node_modules/.bin/tsx" \) -print
     [ ! -e /app/src ] || echo /app/src
-    echo "-- $(du -sm /app/node_modules | cut -f1) $(node -p "Object.keys(require(\"/app/node_modules/.package-lock.json\").packages).length") $(node --version)"
+    echo "-- $(du -sm /app/node_modules | cut -f1) $(node -p "Object.keys(require(\"/app/node_modules/.package-lock.json\").packages).filter(k => k.startsWith(\"node_modules/\")).length") $(node --version)"
   ' 2>"$WORK/run.err") || { cat "$WORK/run.err" >&2; fail "could not look inside $IMAGE"; }
   local unwanted; unwanted=$(sed '/^-- /d' <<<"$out")
   [ -z "$unwanted" ] || fail "$IMAGE holds what production must not: $(tr '\n' ' ' <<<"$unwanted")"
   read -r NM_MB NM_PACKAGES NODE_VERSION < <(sed -n 's/^-- //p' <<<"$out")
   # The runtime the service ships on (package.json engines >=22; the image is 24).
   [[ "$NODE_VERSION" == v24.* ]] || fail "$IMAGE runs Node $NODE_VERSION, not 24"
-  log "ok  $IMAGE: no cognito-local, tsx, typescript, aws-sdk (v2) or src/; runs as node on Node $NODE_VERSION"
+  log "ok  $IMAGE: no local Cognito package, cognito-local, tsx, typescript, aws-sdk (v2) or src/; runs as node on Node $NODE_VERSION"
   log "image $IMAGE_MB MB; node_modules $NM_MB MB, $NM_PACKAGES packages (installed copies, nested ones included)"
 }
 

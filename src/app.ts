@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { gatewayFor, type CognitoGateway } from './cognito/gateway.js'
 import type { Config } from './config/index.js'
-import { createOutbox, type Outbox } from './local/outbox.js'
+import { emptyOutbox, type Outbox } from './local/outbox.js'
 import { destination } from 'pino'
 import { lazyRequestLogger, loggerOptions, requestLineLogger } from './logger.js'
 import accountLimits from './plugins/account-limits.js'
@@ -137,7 +137,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // Hosted-UI sign-in exists where there is a hosted UI: COGNITO_DOMAIN, or the emulator's stand-in.
   if (config.hostedUiDomain !== undefined) await app.register(oauthRoutes)
   // The config decides: local routes exist exactly when the emulator stands in for Cognito.
-  if (config.mode === 'local') await app.register(localRoutes, { outbox: deps.outbox ?? createOutbox() })
+  if (config.mode === 'local') await app.register(localRoutes, { outbox: deps.outbox ?? emptyOutbox })
 
   return app
 }

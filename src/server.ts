@@ -9,7 +9,7 @@ import { pino } from 'pino'
 import { buildApp, type AppDeps } from './app.js'
 import { ConfigError, loadConfig, type AwsConfig, type LocalStart } from './config/index.js'
 import { loggerOptions } from './logger.js'
-import type { LocalCognito } from './local/local-cognito.js'
+import type { LocalCognito } from './local/local-mode.js'
 
 /** Prints one block and exits 1: for start-up problems the operator must fix, with no stack trace. */
 function refuseToStart (message: string, hint?: string): never {
@@ -31,10 +31,10 @@ async function main (): Promise<void> {
   let local: LocalCognito | undefined
   let deps: AppDeps = {}
   if (loaded.mode === 'local') {
-    // Loaded only in local mode: the emulator is a development dependency, absent from production installs.
-    const { startLocalCognito, EmulatorMissingError } = await import('./local/local-cognito.js')
+    // Loaded only in local mode: the local Cognito is a development dependency, absent from production installs.
+    const { startLocalMode, EmulatorMissingError } = await import('./local/local-mode.js')
     try {
-      local = await startLocalCognito(loaded, logger)
+      local = await startLocalMode(loaded, logger)
     } catch (err) {
       if (err instanceof EmulatorMissingError) refuseToStart(err.message)
       throw err

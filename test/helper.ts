@@ -24,8 +24,8 @@ import { buildApp, type AppDeps } from '../src/app.js'
 import { gatewayFor, type CognitoGateway } from '../src/cognito/gateway.js'
 import { loadConfig, type AwsConfig, type LocalConfig, type LocalStart } from '../src/config/index.js'
 import { ERROR_CATALOG, type ErrorCode, type FieldError } from '../src/errors/catalog.js'
-import { startLocalCognito, type LocalCognito } from '../src/local/local-cognito.js'
-import { createOutbox } from '../src/local/outbox.js'
+import { startLocalMode, type LocalCognito } from '../src/local/local-mode.js'
+import { createOutbox } from '@cognito-bff/local-cognito'
 import { contractChecked } from './helpers/contract.js'
 import { CLIENT_ID, POOL_ID, startJwksServer, type JwksServer } from './helpers/jwks-server.js'
 import { COGNITO_TIMEOUT_MS, JWKS_TIMEOUT_MS, READY_MS, REQUEST_TIMEOUT_MS, until } from './helpers/timeouts.js'
@@ -126,7 +126,7 @@ export async function buildTestApp (
   })
   const start = localStart({ LOCAL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...UNLIMITED, ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
-  const local = running.local = await startLocalCognito(start, pino({ level: 'warn' }, logStream), createOutbox(() => {}))
+  const local = running.local = await startLocalMode(start, pino({ level: 'warn' }, logStream), createOutbox(() => {}))
   const app = running.app = contractChecked(await buildApp(local.config, {
     gateway: gatewayFor(local.config, local.sdk), outbox: local.outbox, logStream, ...options.deps
   }))

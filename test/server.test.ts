@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { pino } from 'pino'
 import t from 'tap'
-import { startLocalCognito } from '../src/local/local-cognito.js'
-import { createOutbox } from '../src/local/outbox.js'
+import { startLocalMode } from '../src/local/local-mode.js'
+import { createOutbox } from '@cognito-bff/local-cognito'
 import { freePort, localStart, PASSWORD, TEST_TIMEOUTS_ENV, uniqueUsername, untilReady } from './helper.js'
 import { fileTimeout, until } from './helpers/timeouts.js'
 
@@ -93,13 +93,14 @@ t.test('npm start: local mode prints the demo user and every code Cognito would 
 t.test('the production build', async t => {
   await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root })
 
-  // What `npm ci --omit=dev` leaves: the compiled service and every package but the emulator.
+  // What `npm ci --omit=dev` leaves: the compiled service and every package but the local Cognito and its emulator.
   const install = await tempDir(t, 'cognito-bff-prod-')
   await cp(join(root, 'dist'), join(install, 'dist'), { recursive: true })
   await cp(join(root, 'package.json'), join(install, 'package.json'))
   await mkdir(join(install, 'node_modules'))
+  const devOnly = ['cognito-local', '@cognito-bff', '.bin']
   for (const name of await readdir(join(root, 'node_modules'))) {
-    if (name !== 'cognito-local' && name !== '.bin') await symlink(join(root, 'node_modules', name), join(install, 'node_modules', name))
+    if (!devOnly.includes(name)) await symlink(join(root, 'node_modules', name), join(install, 'node_modules', name))
   }
 
   t.test('node dist/server.js runs local mode when the emulator is installed', async t => {
@@ -121,7 +122,7 @@ t.test('the production build', async t => {
 
   t.test('without the emulator, a configured pool is served: ready, and sign-in works', async t => {
     // The pool: an emulator this test runs, standing in for AWS behind COGNITO_ENDPOINT.
-    const local = await startLocalCognito(
+    const local = await startLocalMode(
       localStart({ LOCAL_DATA_DIR: await tempDir(t, 'cognito-bff-pool-') }),
       pino({ level: 'silent' }),
       createOutbox(() => {})

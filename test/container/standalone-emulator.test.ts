@@ -1,5 +1,5 @@
 /**
- * The container emulator's entry point (src/local/standalone-emulator.ts), run
+ * The container emulator's entry point (packages/local-cognito/src/standalone-emulator.ts), run
  * in this process (no container engine needed): fixed ids on the first start
  * and on every later one, the configured issuer, and the service in aws mode
  * configured against it as docker-compose.yml configures the bff container.
@@ -14,7 +14,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { createSdkClient, localCredentials } from '../../src/cognito/client.js'
 import { loadConfig, type AwsConfig } from '../../src/config/index.js'
-import { standaloneSettings, startStandaloneEmulator } from '../../src/local/standalone-emulator.js'
+import { standaloneSettings, startStandaloneEmulator } from '@cognito-bff/local-cognito/standalone'
 import { captureLines, freePort, TEST_TIMEOUTS_ENV } from '../helper.js'
 import { COGNITO_TIMEOUT_MS } from '../helpers/timeouts.js'
 

@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pino } from 'pino'
 import t, { type Test } from 'tap'
-import { startLocalCognito } from '../../src/local/local-cognito.js'
-import { createOutbox } from '../../src/local/outbox.js'
+import { startLocalMode } from '../../src/local/local-mode.js'
+import { createOutbox } from '@cognito-bff/local-cognito'
 import { freePort, localStart, TEST_TIMEOUTS_ENV, untilReady } from '../helper.js'
 import { startRedisCluster, type RedisCluster } from '../helpers/redis-cluster.js'
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js'
@@ -50,7 +50,7 @@ async function twoInstances (t: Test, backend: Backend): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-pool-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const start = localStart({ LOCAL_DATA_DIR: dataDir, PUBLIC_URL: publicUrl })
-  const local = await startLocalCognito(start, pino({ level: 'silent' }), createOutbox(() => {}))
+  const local = await startLocalMode(start, pino({ level: 'silent' }), createOutbox(() => {}))
   t.teardown(async () => {
     local.sdk.destroy()
     await local.emulator.close()

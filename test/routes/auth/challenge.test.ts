@@ -5,7 +5,7 @@ import {
 import { authenticator } from 'otplib'
 import t from 'tap'
 import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
-import { sdkFor } from '../../local/guards/emulator.js'
+import { sdkFor } from '../../helpers/emulator-sdk.js'
 
 const { app, local, latestCode, confirmedUser } = await buildTestApp(t)
 // The test plays the pool administrator directly against the emulator.

@@ -10,7 +10,7 @@ import { secretHash } from '../../../src/cognito/secret-hash.js'
 import { createSealer } from '../../../src/session/seal.js'
 import { createChallengeSessions } from '../../../src/session/challenge-session.js'
 import { buildAwsApp, buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
-import { sdkFor } from '../../local/guards/emulator.js'
+import { sdkFor } from '../../helpers/emulator-sdk.js'
 import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
 // A pool that requires MFA: a user without it sets TOTP up while signing in.

@@ -1,7 +1,7 @@
 import { ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider'
 import t from 'tap'
 import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
-import { refused, sdkFor } from '../../local/guards/emulator.js'
+import { refused, sdkFor } from '../../helpers/emulator-sdk.js'
 
 // Choice-based sign-in (LOGIN_FLOW=USER_AUTH) against the embedded emulator and its local layer; a confirmed sign-up signs in.
 const { app, local, latestCode, confirmedUser, logs } = await buildTestApp(t, { env: { LOGIN_FLOW: 'USER_AUTH', SIGN_IN_AFTER_CONFIRM: 'true' } })
