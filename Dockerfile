@@ -6,7 +6,7 @@
 # (--format docker keeps the HEALTHCHECK: podman's default OCI format drops it. docker build keeps it anyway.)
 # The runtime image holds the compiled service and its production dependencies only: no local Cognito
 # (packages/local-cognito, a workspace the root lists as a devDependency), no emulator, no tsx, no TypeScript. It runs in aws mode, so it needs COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
-# COOKIE_SECRETS and PUBLIC_URL (see README, "Running in containers").
+# COOKIE_SECRETS and PUBLIC_URL (see docs/operations.md, "Running in containers").
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 

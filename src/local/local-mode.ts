@@ -7,7 +7,7 @@
  * The package is a development dependency, loaded only here and only in local
  * mode: a production install has none, and says so in one line. Its types are
  * declared below rather than imported, so that src/ compiles without it (the
- * production build); test/local-mode.test.ts checks the package against them.
+ * production build); test/local-mode/package-contract.test.ts checks the package against them.
  */
 import type { Logger } from 'pino'
 import { createSdkClient, localCredentials, type SdkClient } from '../cognito/client.js'
