@@ -37,6 +37,9 @@ import { buildAwsApp, expectProblem, PASSWORD, type TestContext } from '../../he
 import { CLIENT_ID, POOL_ID } from '../../helpers/jwks-server.js'
 import { COGNITO_TIMEOUT_MS, fileTimeout, LATE_MS, NEVER_ANSWERS_TIMEOUT_MS } from '../../helpers/timeouts.js'
 
+// Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
+t.setTimeout(fileTimeout(30_000))
+
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 /** What Cognito puts on an error answer; the SDK copies it onto the exception. */
 const METADATA = { httpStatusCode: 400, requestId: '3f1a3c2e-0b7a-4c7e-9d2a-1d5e8f0a9b11', attempts: 1, totalRetryDelay: 0 }

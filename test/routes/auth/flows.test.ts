@@ -1,5 +1,9 @@
 import t from 'tap'
 import { buildTestApp, cookieHeader, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
+import { fileTimeout } from '../../helpers/timeouts.js'
+
+// Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
+t.setTimeout(fileTimeout(30_000))
 
 const { app, latestCode, confirmedUser } = await buildTestApp(t)
 

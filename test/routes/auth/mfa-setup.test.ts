@@ -11,7 +11,10 @@ import { createSealer } from '../../../src/session/seal.js'
 import { createChallengeSessions } from '../../../src/session/challenge-session.js'
 import { buildAwsApp, buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
 import { sdkFor } from '../../helpers/emulator-sdk.js'
-import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
+import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../helpers/timeouts.js'
+
+// Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
+t.setTimeout(fileTimeout(30_000))
 
 // A pool that requires MFA: a user without it sets TOTP up while signing in.
 const { app, local, latestCode, confirmedUser, logs } = await buildTestApp(t, { env: { LOCAL_MFA: 'required' } })

@@ -17,7 +17,10 @@ import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, buildTestApp, cookieHeader, expectProblem, PASSWORD } from '../../helper.js'
-import { COGNITO_TIMEOUT_MS, nextWholeSecond } from '../../helpers/timeouts.js'
+import { COGNITO_TIMEOUT_MS, fileTimeout, nextWholeSecond } from '../../helpers/timeouts.js'
+
+// Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
+t.setTimeout(fileTimeout(30_000))
 
 const { app, config, local, logs, latestCode, confirmedUser } = await buildTestApp(t)
 

@@ -5,7 +5,10 @@ import QRCode from 'qrcode'
 import t from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, buildTestApp, expectProblem, PASSWORD } from '../../helper.js'
-import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
+import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../helpers/timeouts.js'
+
+// Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
+t.setTimeout(fileTimeout(30_000))
 
 const { app, confirmedUser, logs } = await buildTestApp(t, { env: { MFA_ISSUER: 'Acme Portal' } })
 

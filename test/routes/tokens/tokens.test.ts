@@ -6,6 +6,10 @@
  */
 import t from 'tap'
 import { buildAwsApp, buildTestApp, cookieHeader, type TestApp } from '../../helper.js'
+import { fileTimeout } from '../../helpers/timeouts.js'
+
+// Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
+t.setTimeout(fileTimeout(30_000))
 
 const demo = (local: TestApp['local']) => ({ username: local.demoUser.username, password: local.demoUser.password })
 
