@@ -48,14 +48,16 @@ export function sendPage (res: ServerResponse, status: number, problem: string):
 }
 
 /**
- * The sign-in form, carrying the authorize request's parameters. Its CSP lets
- * the form post here and the redirect that answers it go to the (registered)
- * redirect_uri: browsers apply form-action to that redirect too.
+ * The sign-in form, carrying the authorize request's parameters. Its CSP has
+ * no form-action: browsers (Chromium) apply form-action to every redirect that
+ * answers the post, and the chain runs on past the redirect_uri (the BFF's
+ * /oauth/callback sends the browser to its redirect, a hand-off site on
+ * another origin too), to places this stand-in does not know. A form-action
+ * naming only 'self' and the redirect_uri broke a first sign-in that hands
+ * off. The page needs no form-action anyway: it has one form, posting here,
+ * no script (default-src 'none'), and every value in it is escaped.
  */
-export function sendForm (res: ServerResponse, params: Params, redirectUri: string, extra: { message?: string, username?: string } = {}): void {
-  // An app's own scheme (myapp://) has no origin: the scheme is the source then.
-  const target = new URL(redirectUri)
-  const formAction = `'self' ${target.origin === 'null' ? target.protocol : target.origin}`
+export function sendForm (res: ServerResponse, params: Params, extra: { message?: string, username?: string } = {}): void {
   const fields = AUTHORIZE_PARAMS.flatMap(name => typeof params[name] === 'string'
     ? [`  <input type="hidden" name="${name}" value="${escapeHtml(params[name])}">`]
     : [])
@@ -73,6 +75,6 @@ export function sendForm (res: ServerResponse, params: Params, redirectUri: stri
   res.writeHead(200, {
     ...PAGE_HEADERS,
     'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': `default-src 'none'; form-action ${formAction}; frame-ancestors 'none'`
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'"
   }).end(html('Sign in', body))
 }

@@ -155,7 +155,7 @@ export function attachHostedUi (app: ExpressApp, services: Services, options: { 
         return
       }
     }
-    sendForm(res, params, checked.request.redirectUri)
+    sendForm(res, params)
   }))
 
   app.post('/oauth2/authorize', handle(async (req, res) => {
@@ -172,12 +172,12 @@ export function attachHostedUi (app: ExpressApp, services: Services, options: { 
     // Compared even for an unknown user, so the answer takes as long.
     const passwordOk = same(string(params.password) ?? '', user?.Password ?? randomBytes(16).toString('hex'))
     if (!user || !passwordOk) {
-      sendForm(res, params, request.redirectUri, { message: INCORRECT, username })
+      sendForm(res, params, { message: INCORRECT, username })
       return
     }
     const refused = refusal(pool, user)
     if (refused !== undefined) {
-      sendForm(res, params, request.redirectUri, { message: refused, username })
+      sendForm(res, params, { message: refused, username })
       return
     }
     const previous = cookie(req, SESSION_COOKIE)

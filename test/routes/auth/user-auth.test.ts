@@ -15,12 +15,17 @@ function claims (jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>
 }
 
-/** Signs in `username` by e-mail code up to the EMAIL_OTP challenge; returns it and the code "sent". */
-async function emailChallenge (username: string) {
+/** Signs in `username` by e-mail code up to the EMAIL_OTP challenge; returns it. */
+async function pickEmailCode (username: string) {
   const select = await login({ username })
   const picked = await answer({ username, challenge: 'SELECT_CHALLENGE', session: select.json().session, answer: 'EMAIL_OTP' })
   t.equal(picked.statusCode, 200, 'EMAIL_OTP picked')
-  return { challenge: picked.json(), code: latestCode(username) }
+  return picked.json()
+}
+
+/** Signs in `username` by e-mail code up to the EMAIL_OTP challenge; returns it and the code "sent". */
+async function emailChallenge (username: string) {
+  return { challenge: await pickEmailCode(username), code: latestCode(username) }
 }
 
 t.test('password first: a username and password sign in; a wrong password is INVALID_CREDENTIALS', async t => {
@@ -155,6 +160,27 @@ t.test('an unknown user is led through the same steps, and nothing is sent', asy
   t.match(picked.json(), { status: 'challenge', challenge: 'EMAIL_OTP', parameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL' } })
   t.equal(messagesTo(username), 0, 'no message')
   expectProblem(t, await answer({ username, challenge: 'EMAIL_OTP', session: picked.json().session, code: '12345678' }), 'CODE_MISMATCH')
+})
+
+t.test('EMAIL_OTP: an unknown user\'s masked destination has a real one\'s form and does not follow from the username', async t => {
+  const MASK = /^[a-z]\*\*\*@[a-z]\*\*\*$/
+  const shape = (body: Record<string, unknown>) => ({ keys: Object.keys(body).sort(), parameters: Object.keys(body.parameters as object).sort() })
+  const { username: known } = await confirmedUser('ua-mask')
+  const real = (await emailChallenge(known)).challenge
+  t.match(real.parameters.CODE_DELIVERY_DESTINATION, MASK, 'a real user\'s address, masked')
+  const masks: string[] = []
+  for (let i = 0; i < 6; i++) {
+    // Every name starts "ua-nobody", as every test user's address starts "ua-": a mask built from the name would be u***@e*** each time.
+    const username = uniqueUsername('ua-nobody')
+    const picked = await pickEmailCode(username)
+    t.same(shape(picked), shape(real), 'the same answer, field for field')
+    const mask = String(picked.parameters.CODE_DELIVERY_DESTINATION)
+    t.match(mask, MASK, 'the same form as a real user\'s')
+    t.notMatch(mask, username, 'the username is not in it')
+    t.equal((await pickEmailCode(username)).parameters.CODE_DELIVERY_DESTINATION, mask, 'the same name gets the same mask, as a real user does')
+    masks.push(mask)
+  }
+  t.not(masks.filter(mask => mask === 'u***@e***').length, masks.length, `not derived from the username: ${masks.join(' ')}`)
 })
 
 t.test('SIGN_IN_AFTER_CONFIRM: confirming the sign-up signs the new user in, with the session ConfirmSignUp answered', async t => {

@@ -15,13 +15,13 @@
  * expired or re-bound sessions never reach this one. A code belongs to the
  * session it was sent with, so a code from an earlier sign-in does not work.
  * An unknown user is led through the same steps (nothing is sent), so the
- * answers do not tell who has an account.
+ * answers do not tell who has an account; its masked destination too.
  *
  * A confirmed sign-up can end signed in: ConfirmSignUp answers a Session,
  * which InitiateAuth USER_AUTH takes once, for that user and app client,
  * within 3 minutes, in place of a first factor (the code was one).
  */
-import { randomInt } from 'node:crypto'
+import { createHmac, randomBytes, randomInt } from 'node:crypto'
 import { CodeMismatchError, InvalidParameterError, NotAuthorizedError } from 'cognito-local/lib/errors.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Context } from 'cognito-local/lib/services/context.js'
@@ -155,7 +155,10 @@ async function sendCode (services: Services, ctx: Context, req: Request, usernam
   return {
     ChallengeName: 'EMAIL_OTP',
     Session: session,
-    ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL', CODE_DELIVERY_DESTINATION: masked(email ?? `${username}@example.com`) }
+    ChallengeParameters: {
+      CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL',
+      CODE_DELIVERY_DESTINATION: email !== undefined ? masked(email) : decoyMask(username)
+    }
   }
 }
 
@@ -196,6 +199,22 @@ function newSession (): string {
 function masked (email: string): string {
   const [name = '', domain = ''] = email.split('@')
   return `${name.slice(0, 1)}***@${domain.slice(0, 1)}***`
+}
+
+/** Keys the decoy masks: stable for this process, unknown outside it. */
+const DECOY_KEY = randomBytes(32)
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz'
+
+/**
+ * The masked destination shown for a user with no address (none, or no such
+ * user): the same form as a real one, its two letters drawn from a keyed hash
+ * of the username, so the same name always gets the same answer (as a real
+ * user's does) and nothing in it follows from the name (a mask built from the
+ * name, `u***@e***` for every `u…`, would tell the names without an account).
+ */
+function decoyMask (username: string): string {
+  const digest = createHmac('sha256', DECOY_KEY).update(username).digest()
+  return `${LETTERS[digest.readUInt32BE(0) % LETTERS.length]}***@${LETTERS[digest.readUInt32BE(4) % LETTERS.length]}***`
 }
 
 function expiresIn (jwt: string): number {
