@@ -17,7 +17,7 @@ import { createSessionService, type Delivery, type Outcome, type Presented } fro
 /** The session service, request and reply in hand. */
 export interface Sessions {
   /** A session begins: cookies set, or the tokens for the body. */
-  issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Authenticated
+  issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Promise<Authenticated>
   /** New tokens from the refresh cookie or a refresh token in the body. */
   refresh (
     request: FastifyRequest,
@@ -81,7 +81,7 @@ export default fp(async function sessions (fastify: FastifyInstance) {
     sealer
   })
   fastify.decorate('sessions', {
-    issue: (reply, tokens, delivery) => settle(reply, service.issue(tokens, delivery)),
+    issue: async (reply, tokens, delivery) => settle(reply, await service.issue(tokens, delivery)),
     refresh: async (request, reply, body) => settle(reply, await service.refresh(presented(request), body, request.log)),
     end: async (request, reply, body) => settle(reply, await service.end(presented(request), body, request.log)),
     presentedAccessToken: request => service.presentedAccessToken(presented(request), request.log),

@@ -134,8 +134,8 @@ export const AdminDoneSchema = Type.Object({
     description: 'What happened.'
   }),
   tokensRevoked: Type.Optional(Type.Boolean({
-    description: 'Whether the user\'s tokens issued until now are refused from now on (sign out, disable, delete, and group changes ' +
-      'unless REVOKE_ON_GROUP_CHANGE=false).'
+    description: 'Whether the user\'s tokens issued until now are refused from now on (sign out, disable, delete, password reset ' +
+      'and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false).'
   }))
 })
 

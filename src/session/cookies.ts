@@ -58,7 +58,7 @@ export function cookieNames (secure: boolean): CookieNames {
 
 const REFRESH_COOKIE_PATH = '/auth'
 /** Cognito's default refresh-token lifetime; the pool may end it sooner, refresh then says SESSION_EXPIRED. */
-const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
+export const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
 
 export interface RefreshCookie {
   refreshToken: string

@@ -14,10 +14,11 @@ import { ApiError, isClientFault } from '../errors/catalog.js'
 import type { Authenticated } from '../schemas/auth.js'
 import { secondsLeft, unverifiedClaims } from '../verify/claims.js'
 import type { ChallengeSessions } from './challenge-session.js'
-import type { CookieChange, RequestCookies, ServiceLog, SessionCookies } from './cookies.js'
+import { REFRESH_MAX_AGE_SECONDS, type CookieChange, type RequestCookies, type ServiceLog, type SessionCookies } from './cookies.js'
 import type { Sealer } from './seal.js'
 import type { SharedStore } from '../store/store.js'
 import type { TokenVerifier } from '../verify/verifier.js'
+import { LONGEST_TOKEN_SECONDS } from './signed-out.js'
 
 export type Delivery = 'cookie' | 'body'
 
@@ -38,15 +39,21 @@ export type Outcome<T> =
   | { ok: false, error: unknown, cookies: CookieChange[] }
 
 export interface SessionService {
-  /** A session begins (login, a challenge answered, the hosted-UI callback): cookies set, or tokens for the body. */
-  issue (tokens: Tokens, delivery: Delivery): Extract<Outcome<Authenticated>, { ok: true }>
+  /**
+   * A session begins (login, a challenge answered, the hosted-UI callback, a hand-off): cookies set, or tokens for
+   * the body. The store remembers the refresh token's session, so a logout with the refresh token alone ends it.
+   */
+  issue (tokens: Tokens, delivery: Delivery): Promise<Extract<Outcome<Authenticated>, { ok: true }>>
   /** New tokens from the refresh cookie or a refresh token in the body. */
   refresh (
     presented: Presented,
     body: { refreshToken?: string, username?: string, tokenDelivery?: Delivery },
     log: ServiceLog
   ): Promise<Outcome<Authenticated>>
-  /** Logout: cookies cleared, the presented access token refused from now on, the refresh token revoked at Cognito. */
+  /**
+   * Logout: cookies cleared, the session's tokens refused from now on (the presented access token's, and the refresh
+   * token's session as issuance recorded it), the refresh token revoked at Cognito.
+   */
   end (presented: Presented, body: { refreshToken?: string }, log: ServiceLog): Promise<Outcome<undefined>>
   /** The access token the caller presented (Bearer first, then the cookie), not yet verified; TOKEN_INVALID for a malformed header. */
   presentedAccessToken (presented: Presented, log: ServiceLog): string | undefined
@@ -79,7 +86,18 @@ export function createSessionService (deps: {
 }): SessionService {
   const { cookies, challenges, cognito, verifier, store, sealer } = deps
 
-  function issue (tokens: Tokens, delivery: Delivery): Extract<Outcome<Authenticated>, { ok: true }> {
+  // The refresh token's session, by a hash of the token, for as long as a refresh token may live: a logout that
+  // presents only the refresh token then ends the session's access and ID tokens too (they carry its origin_jti).
+  // The tokens come straight from Cognito, so their claims are read without verifying them again.
+  async function remember (refreshToken: string, accessToken: string): Promise<void> {
+    const claims = unverifiedClaims(accessToken)
+    if (typeof claims?.sub !== 'string' || typeof claims.origin_jti !== 'string') return
+    const keepUntil = Math.floor(Date.now() / 1000) + REFRESH_MAX_AGE_SECONDS
+    await store.linkRefreshToken(refreshKey(refreshToken), { sub: claims.sub, originJti: claims.origin_jti }, keepUntil)
+  }
+
+  async function issue (tokens: Tokens, delivery: Delivery): Promise<Extract<Outcome<Authenticated>, { ok: true }>> {
+    if (tokens.refreshToken !== undefined) await remember(tokens.refreshToken, tokens.accessToken)
     const claims = unverifiedClaims(tokens.accessToken) ?? {}
     const username = String(claims.username ?? claims.sub ?? '')
     const expiresIn = secondsLeft(tokens.accessToken)
@@ -166,7 +184,8 @@ export function createSessionService (deps: {
         const tokens = await singleFlightRefresh(refreshToken, log)
         // Without rotation the refresh token stays the same: the cookie gets it again with the new tokens.
         // With rotation it is the new one, in the cookie or the body; the old one is spent.
-        return issue({ ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
+        if (tokens.refreshToken === undefined && delivery === 'body') await remember(refreshToken, tokens.accessToken)
+        return await issue({ ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
       } catch (error) {
         // A refresh token Cognito refuses is a dead session: drop its cookies too.
         const dead = fromCookie !== undefined && error instanceof ApiError && error.code === 'SESSION_EXPIRED'
@@ -191,8 +210,14 @@ export function createSessionService (deps: {
           if (verification.ok) await verifier.revoke(verification.token)
         }
         if (refreshToken !== undefined) {
+          const key = refreshKey(refreshToken)
+          // The session's tokens, whoever holds them (a logout may present the refresh token alone).
+          const session = await store.refreshTokenSession(key)
+          if (session !== undefined) {
+            await store.revokeToken(session.sub, session.originJti, Math.floor(Date.now() / 1000) + LONGEST_TOKEN_SECONDS)
+          }
           // A refresh result still shared from a moment ago must not outlive the session.
-          await store.takeOnce(`refresh-result:${refreshKey(refreshToken)}`)
+          await store.takeOnce(`refresh-result:${key}`)
           try {
             await cognito.revokeRefreshToken(refreshToken)
           } catch (err) {

@@ -3,7 +3,7 @@
  * shared store, which the verifier checks for every token (every instance
  * refuses a token of the user issued before the mark). The user's own sign-out
  * everywhere and account deletion set it, and so do an admin's sign-out,
- * disable, delete and group change.
+ * disable, delete, password reset and set, and group change.
  */
 import type { SharedStore } from '../store/store.js'
 

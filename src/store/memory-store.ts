@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { SharedStore } from './store.js'
+import type { RefreshSession, SharedStore } from './store.js'
 
 export interface MemoryStoreOptions {
   /** Current time in epoch milliseconds; injectable for tests. Default `Date.now`. */
@@ -38,7 +38,8 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
   const counters = new Map<string, Entry<number>>()
   const once = new Map<string, Entry<string>>()
   const locks = new Map<string, Entry<string>>()
-  const spaces: Array<Map<string, Entry<unknown>>> = [revoked, signedOut, counters, once, locks]
+  const refreshSessions = new Map<string, Entry<RefreshSession>>()
+  const spaces: Array<Map<string, Entry<unknown>>> = [revoked, signedOut, counters, once, locks, refreshSessions]
   let writesUntilSweep = MIN_WRITES_BETWEEN_SWEEPS
 
   const size = (): number => spaces.reduce((n, map) => n + map.size, 0)
@@ -93,6 +94,18 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
       const until = Math.max(keepUntil * 1000, prev?.expiresAt ?? 0)
       if (until <= t) return
       write(signedOut, sub, { value, expiresAt: until }, t)
+    },
+
+    async linkRefreshToken (refreshHash, { sub, originJti }, keepUntil) {
+      assertEpoch('keepUntil', keepUntil)
+      const t = now()
+      if (keepUntil * 1000 <= t) return
+      write(refreshSessions, refreshHash, { value: { sub, originJti }, expiresAt: keepUntil * 1000 }, t)
+    },
+
+    async refreshTokenSession (refreshHash) {
+      const session = live(refreshSessions, refreshHash, now())?.value
+      return session === undefined ? undefined : { ...session }
     },
 
     async increment (key, windowMs) {

@@ -10,6 +10,7 @@
  * Layout (every key under `keyPrefix`, default `cognito-bff:`; one key space per family):
  *   signout:{<sub>}        hash { at, until }; PEXPIREAT until
  *   revoked:{<sub>}:<jti>  string: the expiry in epoch ms; PXAT that expiry
+ *   refresh:{<hash>}       JSON { sub, originJti }: a refresh token's session; PXAT keepUntil
  *   count:<key>            integer counter; PEXPIRE windowMs on the first increment
  *   once:<key>             the value; SET NX PX ttlMs
  *   lock:<key>             the holder's random token; SET NX PX ttlMs
@@ -35,7 +36,7 @@
 import { randomBytes } from 'node:crypto'
 import { answersPing, closeRedis, connectionReady, openRedis } from './redis-connection.js'
 import { defineScripts } from './redis-scripts.js'
-import { StoreUnavailableError, type SharedStore } from './store.js'
+import { StoreUnavailableError, type RefreshSession, type SharedStore } from './store.js'
 
 /** The pino/Fastify logger methods the store uses. */
 export interface RedisStoreLogger {
@@ -121,6 +122,7 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   const keys = {
     revoked: (sub: string, jti: string) => `${prefix}revoked:${userTag(sub)}:${jti}`,
     signout: (sub: string) => `${prefix}signout:${userTag(sub)}`,
+    refresh: (hash: string) => `${prefix}refresh:${ownTag(hash)}`,
     count: (key: string) => `${prefix}count:${key}`,
     once: (key: string) => `${prefix}once:${key}`,
     lock: (key: string) => `${prefix}lock:${key}`
@@ -161,6 +163,19 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
       const key = keys.signout(sub)
       const keepMs = String(Math.ceil(keepUntil * 1000))
       await run('markSignedOut', () => signOut(key, String(at), keepMs, String(Date.now())))
+    },
+
+    async linkRefreshToken (refreshHash, { sub, originJti }, keepUntil) {
+      assertEpoch('keepUntil', keepUntil)
+      const untilMs = Math.ceil(keepUntil * 1000)
+      if (untilMs <= Date.now()) return
+      const key = keys.refresh(refreshHash)
+      await run('linkRefreshToken', () => redis.set(key, JSON.stringify({ sub, originJti }), 'PXAT', untilMs))
+    },
+
+    async refreshTokenSession (refreshHash) {
+      const text = await run('refreshTokenSession', () => redis.get(keys.refresh(refreshHash)))
+      return text === null ? undefined : sessionOf(text)
     },
 
     async increment (key, windowMs) {
@@ -225,6 +240,22 @@ function userTag (sub: string): string {
   // An empty tag ("{}" or "{}...") would make Redis hash the whole key: the keys would spread over slots.
   if (sub === '' || sub.startsWith('}')) throw new RangeError('redis store: a sub must not be empty or start with }')
   return `{${sub}}`
+}
+
+/** A key alone in its slot, tagged by its own name (a hash: no braces in it). */
+function ownTag (name: string): string {
+  if (name === '' || /[{}]/.test(name)) throw new RangeError('redis store: a tagged name must not be empty or contain { or }')
+  return `{${name}}`
+}
+
+/** A kept refresh session, or undefined when the value is not one (altered in Redis). */
+function sessionOf (text: string): RefreshSession | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<RefreshSession> | null
+    return typeof value?.sub === 'string' && typeof value.originJti === 'string' ? { sub: value.sub, originJti: value.originJti } : undefined
+  } catch {
+    return undefined
+  }
 }
 
 // Only the message: ioredis errors carry the command's arguments (`err.command`).

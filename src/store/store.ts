@@ -22,6 +22,12 @@ export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError'
 }
 
+/** The session a refresh token belongs to: its user and the origin_jti of its tokens. */
+export interface RefreshSession {
+  sub: string
+  originJti: string
+}
+
 export interface SharedStore {
   /**
    * Marks the token with id `jti` of user `sub` revoked until `expiresAt`
@@ -50,6 +56,21 @@ export interface SharedStore {
    * (epoch SECONDS, the token's iat)?
    */
   isRevoked (token: { ids: readonly string[], sub: string, issuedAt: number }): Promise<boolean>
+
+  /**
+   * Remembers which session a refresh token belongs to: `refreshHash` (a hash
+   * of the refresh token, never the token itself) names the user `sub` and the
+   * session's `originJti` (the origin_jti its access and ID tokens carry), so a
+   * logout that presents only the refresh token can revoke the session's
+   * tokens. Kept until `keepUntil` (epoch SECONDS, when the refresh token
+   * expires); one already past it need not be stored. A later call for the
+   * same hash replaces the entry. In Redis it lives under its own hash tag
+   * (the hash), one key.
+   */
+  linkRefreshToken (refreshHash: string, session: RefreshSession, keepUntil: number): Promise<void>
+
+  /** The session `linkRefreshToken` recorded for `refreshHash`, or undefined when none is kept (or it expired). */
+  refreshTokenSession (refreshHash: string): Promise<RefreshSession | undefined>
 
   /**
    * Fixed-window counter (rate limiting). The first increment of `key` (or the

@@ -68,20 +68,20 @@ t.test('issue: cookies for a browser, the tokens in the body for other clients',
     ['body', withRefresh, 'body', []]
   ]
   for (const [name, given, delivery, expected] of cases) {
-    const issued = sessions.issue(given, delivery)
+    const issued = await sessions.issue(given, delivery)
     t.same(changeList(issued.cookies), expected, `${name}: cookies`)
     t.match(issued.value, { status: 'authenticated', username: 'alice', expiresAt: new Date(exp * 1000).toISOString() }, name)
     const inBody = delivery === 'body' ? given.accessToken : undefined
     t.equal(issued.value.tokens?.accessToken, inBody, `${name}: tokens in the body only for body delivery`)
   }
-  const read = sent(sessions.issue(withRefresh, 'cookie').cookies)
+  const read = sent((await sessions.issue(withRefresh, 'cookie')).cookies)
   t.equal(cookies.accessToken(read, recordingLog()), withRefresh.accessToken, 'round trip: the access cookie opens to the token')
   t.same(cookies.refresh(read, recordingLog()), { refreshToken: 'refresh-1', username: 'alice' }, 'round trip: the refresh cookie')
 })
 
 t.test('presentedAccessToken: Bearer first, then the cookie; a malformed header is TOKEN_INVALID', async t => {
   const sessions = service()
-  const browser = sent(sessions.issue(tokens('cookie'), 'cookie').cookies)
+  const browser = sent((await sessions.issue(tokens('cookie'), 'cookie')).cookies)
   const bearer = tokens('bearer').accessToken
   const cases: Array<[string, Presented, string | undefined]> = [
     ['nothing', nothing, undefined],
@@ -100,7 +100,7 @@ t.test('presentedAccessToken: Bearer first, then the cookie; a malformed header 
 
 t.test('refresh: from the cookie or the body; a dead cookie session has its cookies cleared', async t => {
   const log = recordingLog()
-  const browser = sent(service().issue({ ...tokens(), refreshToken: 'refresh-cookie' }, 'cookie').cookies)
+  const browser = sent((await service().issue({ ...tokens(), refreshToken: 'refresh-cookie' }, 'cookie')).cookies)
   const fromCookie: Presented = { authorization: undefined, cookies: browser }
 
   const none = await service().refresh(nothing, {}, log)

@@ -230,6 +230,28 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
       t.type(await store.lock(k, 1000), 'function', 'the holder\'s own release frees it')
     })
 
+    t.test('linkRefreshToken: a refresh token\'s session is read back until keepUntil, replaced by a later link', async t => {
+      const store = await open(t)
+      const [hash, other, past] = [key('hash'), key('hash'), key('hash')]
+      t.equal(await store.refreshTokenSession(hash), undefined, 'nothing linked yet')
+      await store.linkRefreshToken(hash, { sub: 'sub-1', originJti: 'origin-1' }, nowSeconds() + 3600)
+      t.same(await store.refreshTokenSession(hash), { sub: 'sub-1', originJti: 'origin-1' })
+      t.equal(await store.refreshTokenSession(other), undefined, 'another hash has no session')
+      await store.linkRefreshToken(hash, { sub: 'sub-1', originJti: 'origin-2' }, nowSeconds() + 3600)
+      t.same(await store.refreshTokenSession(hash), { sub: 'sub-1', originJti: 'origin-2' }, 'a later link replaces it')
+      await store.linkRefreshToken(past, { sub: 'sub-1', originJti: 'origin-1' }, nowSeconds() - 10)
+      t.equal(await store.refreshTokenSession(past), undefined, 'a link already past keepUntil is not kept')
+      t.equal(await store.isRevoked({ ids: ['origin-2'], sub: 'sub-1', issuedAt: nowSeconds() }), false, 'a link revokes nothing')
+
+      let deadline = nowSeconds() + 1
+      if (deadline * 1000 - Date.now() < 300) deadline++
+      const short = key('hash')
+      await store.linkRefreshToken(short, { sub: 'sub-2', originJti: 'origin-3' }, deadline)
+      t.same(await store.refreshTokenSession(short), { sub: 'sub-2', originJti: 'origin-3' }, 'kept before keepUntil')
+      await sleep(deadline * 1000 - Date.now() + 100)
+      t.equal(await store.refreshTokenSession(short), undefined, 'forgotten after keepUntil')
+    })
+
     t.test('key spaces do not collide', async t => {
       const store = await open(t)
       const k = key('same')
@@ -245,6 +267,9 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
       t.equal(await store.takeOnce(k), 'v', 'the once-value survived everything else')
       t.equal(await revoked(store, k, k), true, 'the revocation survived everything else')
       t.equal((await store.increment(k, 1000)).count, 2, 'the counter survived everything else')
+      t.equal(await store.refreshTokenSession(k), undefined, 'no other key space is a refresh session')
+      await store.linkRefreshToken(k, { sub: k, originJti: k }, later)
+      t.equal(await revoked(store, k, k), true, 'a refresh link leaves the rest as it was')
 
       const fresh = key('same')
       await store.putOnce(fresh, 'x', 1000)

@@ -35,6 +35,15 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     await signedOutEverywhere(store, sub ?? await cognito.adminUserSub(username))
   }
 
+  /**
+   * Every session of the user ends: at Cognito (AdminUserGlobalSignOut: their refresh tokens stop working, and stay
+   * dead when a disabled user is enabled again) and here (their tokens issued until now are refused).
+   */
+  async function endSessionsOf (username: string): Promise<void> {
+    await cognito.adminGlobalSignOut(username)
+    await revokeTokensOf(username)
+  }
+
   fastify.get('/admin/users', {
     config: { audit: 'user.list' },
     schema: adminRoute({
@@ -157,7 +166,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: enabled ? 'Enable a disabled user' : 'Disable a user',
         description: enabled
           ? 'The user can sign in again (with their password; they were signed out when disabled).'
-          : 'The user can no longer sign in or refresh (NOT_PERMITTED), and their tokens are refused from now on. Enable undoes it.',
+          : 'The user can no longer sign in or refresh (NOT_PERMITTED), every session of theirs ends (AdminUserGlobalSignOut) and ' +
+            'their tokens are refused from now on. Enable lets them sign in again; their old refresh tokens stay dead.',
         params: UsernameParamsSchema,
         response: { 200: done(enabled ? 'Enabled.' : 'Disabled.') },
         refusals: [...ADMIN_CHANGE, ...USER_OPERATION]
@@ -166,8 +176,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
       const { username } = request.params
       await cognito.adminSetEnabled(username, enabled)
       if (enabled) return { status: 'enabled' as const }
-      // Cognito revokes a disabled user's access tokens; this service refuses them too.
-      await revokeTokensOf(username)
+      // Disabling alone leaves the refresh tokens, which work again once the user is enabled: sign them out too.
+      await endSessionsOf(username)
       return { status: 'disabled' as const, tokensRevoked: true }
     })
   }
@@ -178,7 +188,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'adminResetPassword',
       summary: 'Reset a user\'s password (AdminResetUserPassword)',
       description: 'The password stops working and Cognito sends the user a code (to their verified phone number or e-mail): ' +
-        'their next sign-in answers PASSWORD_RESET_REQUIRED, and they set a new password with the code at POST /auth/password/reset.',
+        'their next sign-in answers PASSWORD_RESET_REQUIRED, and they set a new password with the code at POST /auth/password/reset. ' +
+        'Every session of the user ends (AdminUserGlobalSignOut) and their tokens are refused from now on.',
       params: UsernameParamsSchema,
       response: { 200: done('The password is reset; the user has a code.') },
       refusals: [...ADMIN_CHANGE, ...USER_OPERATION],
@@ -186,7 +197,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     })
   }, async (request) => {
     await cognito.adminResetPassword(request.params.username)
-    return { status: 'reset' as const }
+    await endSessionsOf(request.params.username)
+    return { status: 'reset' as const, tokensRevoked: true }
   })
 
   fastify.post('/admin/users/:username/password', {
@@ -194,6 +206,7 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: adminRoute({
       operationId: 'adminSetPassword',
       summary: 'Set a user\'s password, permanent or temporary',
+      description: 'Every session of the user ends (AdminUserGlobalSignOut) and their tokens are refused from now on.',
       params: UsernameParamsSchema,
       body: SetPasswordBodySchema,
       response: { 200: done('Set.') },
@@ -201,7 +214,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     })
   }, async (request) => {
     await cognito.adminSetPassword(request.params.username, request.body.password, request.body.permanent ?? false)
-    return { status: 'password-set' as const }
+    await endSessionsOf(request.params.username)
+    return { status: 'password-set' as const, tokensRevoked: true }
   })
 
   fastify.post('/admin/users/:username/confirm', {
@@ -230,9 +244,7 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
       refusals: [...ADMIN_CHANGE, ...USER_OPERATION]
     })
   }, async (request) => {
-    const { username } = request.params
-    await cognito.adminGlobalSignOut(username)
-    await revokeTokensOf(username)
+    await endSessionsOf(request.params.username)
     return { status: 'signed-out' as const, tokensRevoked: true }
   })
 

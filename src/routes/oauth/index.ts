@@ -177,7 +177,7 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const handoff = await handoffs.issue(site, tokens)
       return reply.redirect(withParams(target, { handoff, ...handBack }), 302)
     }
-    sessions.issue(reply, tokens, 'cookie')
+    await sessions.issue(reply, tokens, 'cookie')
     return reply.redirect(withParams(target, handBack), 302)
   })
 
@@ -249,7 +249,7 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }
     const tokens = await handoffs.redeem(request.body.code, site)
     if (tokens === undefined) throw new ApiError('HANDOFF_INVALID')
-    return sessions.issue(reply, tokens, 'body')
+    return await sessions.issue(reply, tokens, 'body')
   })
 }
 

@@ -154,7 +154,7 @@ t.test('user changes: attributes, passwords, confirmation, resend, delete', asyn
   })
 
   // Reset: the password stops working; the code Cognito sent sets a new one.
-  t.same((await send('POST', `/admin/users/${username}/reset-password`)).json(), { status: 'reset' })
+  t.same((await send('POST', `/admin/users/${username}/reset-password`)).json(), { status: 'reset', tokensRevoked: true })
   expectProblem(t, await login(username, PASSWORD), 'PASSWORD_RESET_REQUIRED')
   const reset = await app.inject({
     method: 'POST', url: '/auth/password/reset', payload: { username, code: latestCode(username), password: 'Brand-New-9!' }
@@ -165,7 +165,8 @@ t.test('user changes: attributes, passwords, confirmation, resend, delete', asyn
   // Set: permanent signs in as is; temporary asks for a new password at the next sign-in.
   await send('POST', `/admin/users/${username}/password`, { password: 'Permanent-9!', permanent: true })
   t.equal((await login(username, 'Permanent-9!')).json().status, 'authenticated')
-  t.same((await send('POST', `/admin/users/${username}/password`, { password: 'Temporary-9!' })).json(), { status: 'password-set' })
+  t.same((await send('POST', `/admin/users/${username}/password`, { password: 'Temporary-9!' })).json(),
+    { status: 'password-set', tokensRevoked: true })
   t.match((await login(username, 'Temporary-9!')).json(), { status: 'challenge', challenge: 'NEW_PASSWORD_REQUIRED' })
   expectProblem(t, await send('POST', `/admin/users/${username}/password`, { password: 'short' }), 'INVALID_PASSWORD', {
     detail: 'Password did not conform with policy: Password not long enough'
@@ -219,4 +220,27 @@ t.test('refusals in local mode: unknown user and group, duplicates, non-admins, 
   t.equal((await get('/admin/groups', other.accessToken)).statusCode, 200)
   await app.inject({ method: 'POST', url: '/auth/logout', headers: auth(other.accessToken), payload: { refreshToken: other.refreshToken } })
   expectProblem(t, await get('/admin/groups', other.accessToken), 'TOKEN_INVALID')
+})
+
+t.test('disable, reset-password and set-password end the user\'s sessions at Cognito: an old refresh token stays dead', async t => {
+  const { username, temporary } = await invite(uniqueUsername('ended'))
+  t.equal((await firstLogin(username, temporary)).json().status, 'authenticated')
+  const before = await tokensOf(username, PASSWORD)
+  t.same((await send('POST', `/admin/users/${username}/disable`)).json(), { status: 'disabled', tokensRevoked: true })
+  t.same((await send('POST', `/admin/users/${username}/enable`)).json(), { status: 'enabled' })
+  expectProblem(t, await refresh(before.refreshToken!), 'SESSION_EXPIRED')
+  await nextSecond()
+
+  const beforeReset = await tokensOf(username, PASSWORD)
+  t.same((await send('POST', `/admin/users/${username}/reset-password`)).json(), { status: 'reset', tokensRevoked: true })
+  expectProblem(t, await refresh(beforeReset.refreshToken!), 'SESSION_EXPIRED')
+  expectProblem(t, await me(beforeReset.accessToken), 'TOKEN_INVALID')
+  await send('POST', `/admin/users/${username}/password`, { password: PASSWORD, permanent: true })
+  await nextSecond()
+
+  const beforeSet = await tokensOf(username, PASSWORD)
+  t.same((await send('POST', `/admin/users/${username}/password`, { password: 'Another-Passw0rd!', permanent: true })).json(),
+    { status: 'password-set', tokensRevoked: true })
+  expectProblem(t, await refresh(beforeSet.refreshToken!), 'SESSION_EXPIRED')
+  expectProblem(t, await me(beforeSet.accessToken), 'TOKEN_INVALID')
 })

@@ -5,7 +5,7 @@ import { fileTimeout } from '../../helpers/timeouts.js'
 // Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
 t.setTimeout(fileTimeout(30_000))
 
-const { app, latestCode, confirmedUser } = await buildTestApp(t)
+const { app, local, latestCode, confirmedUser } = await buildTestApp(t)
 
 async function signUp (username: string, extra: Record<string, unknown> = {}) {
   return await app.inject({
@@ -158,6 +158,25 @@ t.test('body delivery: tokens in JSON, Bearer for /me, refresh and logout by bod
   const afterMe = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${tokens.accessToken}` } })
   t.equal(afterMe.statusCode, 401, 'the access token presented at logout is refused afterwards')
   t.equal(afterMe.json().code, 'TOKEN_INVALID')
+})
+
+t.test('logout with only the refresh token ends the session\'s access and ID tokens too', async t => {
+  const { username, password } = local.demoAdmin
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password, tokenDelivery: 'body' } })
+  const { accessToken, idToken, refreshToken } = login.json().tokens as { accessToken: string, idToken: string, refreshToken: string }
+  const bearer = { authorization: `Bearer ${accessToken}` }
+  t.equal((await app.inject({ method: 'GET', url: '/admin/users', headers: bearer })).statusCode, 200, 'an admin before logout')
+
+  const logout = await app.inject({ method: 'POST', url: '/auth/logout', payload: { refreshToken } })
+  t.equal(logout.statusCode, 204)
+  expectProblem(t, await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refreshToken } }), 'SESSION_EXPIRED')
+  for (const [name, token] of [['access', accessToken], ['ID', idToken]]) {
+    const verified = await app.inject({ method: 'POST', url: '/tokens/verify', payload: { token } })
+    t.equal(verified.statusCode, 401, `the ${name} token no longer verifies`)
+    t.equal(verified.json().reason, 'revoked')
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/tokens/check?group=admins', headers: bearer })).statusCode, 401, 'forward auth refuses it')
+  expectProblem(t, await app.inject({ method: 'GET', url: '/admin/users', headers: bearer }), 'TOKEN_INVALID')
 })
 
 t.test('cookie session: refresh renews cookies, logout revokes and clears them', async t => {
