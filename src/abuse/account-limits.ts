@@ -2,8 +2,9 @@
  * Per-account failure budgets. A password spray at one account from many
  * addresses gets past any per-address limit; so failed sign-ins, challenge
  * answers and codes are counted per username (normalised), in the shared
- * store, whatever the address. Once an account's budget for the window is
- * spent, the next attempt is refused with 429 before Cognito is asked.
+ * store, whatever the address. Each attempt reserves a unit of the budget
+ * before Cognito is asked (atomically, so parallel guesses cannot overdraw
+ * it); once it is spent for the window, the next attempt is refused with 429.
  * Unknown usernames are counted exactly like real ones, so the refusal tells
  * nothing about whether the account exists.
  */
@@ -22,7 +23,11 @@ const FAILURES: Record<AttemptKind, ReadonlySet<ErrorCode>> = {
 }
 
 export interface AccountLimits {
-  /** Runs one attempt for `username`: refused when the budget is spent, counted when it fails. */
+  /**
+   * Runs one attempt for `username`: a unit of the budget is reserved first
+   * (refused with 429 when it is spent), kept when the attempt fails and given
+   * back otherwise.
+   */
   attempt<T> (kind: AttemptKind, username: string, run: () => Promise<T>): Promise<T>
 }
 
@@ -39,15 +44,21 @@ export function createAccountLimits (store: SharedStore, budgets: AccountBudgets
   return {
     async attempt (kind, username, run) {
       const key = accountKey(kind, username)
-      const spent = await store.peekCount(key)
-      if (spent.count >= budget(kind)) {
-        throw new ApiError('TOO_MANY_ATTEMPTS', { retryAfter: Math.max(1, Math.ceil(spent.resetInMs / 1000)) })
+      // Reserved before Cognito is asked, atomically: concurrent attempts cannot all pass one check and overdraw the budget.
+      const reserved = await store.reserveCount(key, budget(kind), budgets.windowMs)
+      if (!reserved.granted) {
+        throw new ApiError('TOO_MANY_ATTEMPTS', { retryAfter: Math.max(1, Math.ceil(reserved.resetInMs / 1000)) })
       }
+      let failed = false
       try {
         return await run()
       } catch (err) {
-        if (err instanceof ApiError && FAILURES[kind].has(err.code)) await store.increment(key, budgets.windowMs)
+        failed = err instanceof ApiError && FAILURES[kind].has(err.code)
         throw err
+      } finally {
+        // Anything but a wrong guess (success, our outage, throttling) gives the unit back; a give-back the store
+        // cannot take costs the account one unit for the window, never the answer.
+        if (!failed) await store.releaseCount(key).catch(() => undefined)
       }
     }
   }

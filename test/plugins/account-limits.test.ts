@@ -30,7 +30,7 @@ t.test('200 wrong passwords at one account from 20 addresses: 429s long before C
     statuses.push(...batch.map(r => r.statusCode))
   }
   const asked = initiateAuths - before
-  t.ok(asked < 40, `Cognito was asked ${asked} times for 200 attempts`)
+  t.ok(asked <= 5, `Cognito was asked ${asked} times for 200 attempts (budget 5)`)
   t.equal(statuses.filter(s => s === 429).length, 200 - statuses.filter(s => s === 401).length, 'every attempt not refused by Cognito got 429')
   t.ok(statuses.filter(s => s === 429).length > 150, `${statuses.filter(s => s === 429).length} answered 429`)
 
@@ -42,6 +42,31 @@ t.test('200 wrong passwords at one account from 20 addresses: 429s long before C
   // Another spelling of the same username is the same account.
   const shouted = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: victim.username.toUpperCase(), password: PASSWORD } })
   t.equal(shouted.statusCode, 429, 'upper case does not open a second budget')
+})
+
+t.test('50 wrong passwords in parallel: Cognito is asked at most the budget (reserved before the attempt)', async t => {
+  const victim = await confirmedUser('parallel')
+  const before = initiateAuths
+  const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => app.inject({
+    method: 'POST',
+    url: '/auth/login',
+    payload: { username: victim.username, password: `Wrong-Guess-${i}` }
+  })))
+  const asked = initiateAuths - before
+  t.ok(asked <= 5, `Cognito was asked ${asked} times (budget 5)`)
+  t.equal(answers.filter(a => a.statusCode === 401).length, asked, 'every guess Cognito saw was a 401')
+  t.equal(answers.filter(a => a.statusCode === 429).length, 50 - asked, 'every other one a 429')
+})
+
+t.test('a success gives its reserved unit back: signing in does not spend the budget', async t => {
+  const user = await confirmedUser('regular')
+  for (let i = 0; i < 8; i++) {
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: user })).statusCode, 200, `sign-in ${i + 1}`)
+  }
+  const wrong = await Promise.all(Array.from({ length: 4 }, (_, i) =>
+    app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: `Wrong-${i}` } })))
+  t.same(wrong.map(r => r.statusCode), [401, 401, 401, 401], 'the whole budget is still there for mistakes')
+  t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: user })).statusCode, 200)
 })
 
 t.test('an unknown username is counted exactly like a real one: the 429 tells nothing', async t => {
