@@ -78,6 +78,20 @@ t.test('an unknown username is counted exactly like a real one: the 429 tells no
   t.same(answers.map(a => a.statusCode), [401, 401, 401, 401, 401, 429, 429])
 })
 
+t.test('SIGN_IN_RESTART answers (made-up challenge sessions) count against the account', async t => {
+  const user = await confirmedUser('restart')
+  const answers = []
+  for (let i = 0; i < 7; i++) {
+    answers.push(await app.inject({
+      method: 'POST',
+      url: '/auth/challenge',
+      remoteAddress: `192.0.2.${i + 1}`,
+      payload: { username: user.username, challenge: 'SOFTWARE_TOKEN_MFA', session: `made-up-${i}`, code: '123456' }
+    }))
+  }
+  t.same(answers.map(a => a.json<{ code: string }>().code), [...Array(5).fill('SIGN_IN_RESTART'), 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS'])
+})
+
 t.test('wrong confirmation codes are counted per account too', async t => {
   const username = uniqueUsername('codes')
   await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
