@@ -3,6 +3,7 @@
  * one account from many addresses is stopped before Cognito, while other
  * accounts (and unknown usernames, alike) are unaffected.
  */
+import { authenticator } from 'otplib'
 import t from 'tap'
 import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../helper.js'
 
@@ -100,5 +101,23 @@ t.test('wrong confirmation codes are counted per account too', async t => {
   t.same([(await wrong(1)).statusCode, (await wrong(2)).statusCode, (await wrong(3)).statusCode], [400, 400, 400])
   expectProblem(t, await wrong(4), 'TOO_MANY_ATTEMPTS')
   const right = await app.inject({ method: 'POST', url: '/auth/signup/confirm', payload: { username, code: latestCode(username) } })
+  expectProblem(t, right, 'TOO_MANY_ATTEMPTS')
+})
+
+t.test('wrong codes at POST /me/mfa/totp/verify are counted against the account\'s code budget', async t => {
+  const user = await confirmedUser('totp-guess')
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { ...user, tokenDelivery: 'body' } })
+  const headers = { authorization: `Bearer ${login.json<{ tokens: { accessToken: string } }>().tokens.accessToken}` }
+  const { secret } = (await app.inject({ method: 'POST', url: '/me/mfa/totp', headers })).json<{ secret: string }>()
+  // A code that is neither the current one nor one of its neighbours'.
+  const wrong = () => {
+    const near = new Set([-30_000, 0, 30_000].map(offset => authenticator.clone({ epoch: Date.now() + offset }).generate(secret)))
+    return ['000000', '111111', '222222', '333333'].find(code => !near.has(code))!
+  }
+  const answers = []
+  for (let i = 0; i < 5; i++) answers.push(await app.inject({ method: 'POST', url: '/me/mfa/totp/verify', headers, payload: { code: wrong() } }))
+  t.same(answers.map(a => a.json<{ code: string }>().code), [...Array(3).fill('CODE_MISMATCH'), 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS'])
+  t.ok(Number(answers[3]!.headers['retry-after']) > 0, 'with Retry-After')
+  const right = await app.inject({ method: 'POST', url: '/me/mfa/totp/verify', headers, payload: { code: authenticator.generate(secret) } })
   expectProblem(t, right, 'TOO_MANY_ATTEMPTS')
 })
