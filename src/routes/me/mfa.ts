@@ -125,7 +125,8 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
     const { code, deviceName } = request.body
     const { user, accessToken } = signedIn(request)
     // Wrong codes count against the account's code budget, like every other code this service takes.
-    await fastify.accountLimits.attempt('code', user.username, () => cognito.verifySoftwareToken({ accessToken, code, deviceName }))
+    const who = { username: user.username, address: request.ip }
+    await fastify.accountLimits.attempt('code', who, () => cognito.verifySoftwareToken({ accessToken, code, deviceName }))
     return reply.code(204).send(null)
   })
 }
