@@ -302,6 +302,13 @@ const MISCONFIGURATION: Array<[string, RegExp]> = [
 ]
 
 /**
+ * Cognito's own lockout after repeated wrong passwords ("Password attempts
+ * exceeded"), whatever the operation: come back later (429 with Retry-After),
+ * not a wrong password (401).
+ */
+const ATTEMPTS_EXCEEDED = /password attempts exceeded/i
+
+/**
  * Retry-After (seconds) for the codes that mean "come back later", whichever
  * way they were reached. Cognito's attempt limits last minutes, not seconds.
  */
@@ -381,6 +388,7 @@ function nameIamAction (err: unknown, operation: Operation, message: string): vo
 /** The row for an exception: a misconfiguration message first, then the operation's row, then the default. */
 function rowFor (operation: Operation, name: string, message: string): Omit<Row, 'when'> | undefined {
   if (MISCONFIGURATION.some(([n, pattern]) => n === name && pattern.test(message))) return { code: 'INTERNAL_ERROR' }
+  if (name === 'NotAuthorizedException' && ATTEMPTS_EXCEEDED.test(message)) return { code: 'TOO_MANY_ATTEMPTS' }
   const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
   return row?.when?.[0].test(message) === true ? row.when[1] : row
 }

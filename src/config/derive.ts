@@ -65,6 +65,7 @@ export function assemble (env: Env, mode: Mode, derived: Derived): AwsConfig | L
     accountLimits: {
       signInFailures: env.ACCOUNT_SIGNIN_FAILURES,
       codeFailures: env.ACCOUNT_CODE_FAILURES,
+      totalFailures: env.ACCOUNT_FAILURE_LIMIT_TOTAL,
       windowMs: env.ACCOUNT_FAILURE_WINDOW_S * 1000
     },
     uniformAnswerMs: env.UNIFORM_ANSWER_MS,

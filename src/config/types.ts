@@ -60,7 +60,9 @@ const CommonFields = {
   requestTimeoutMs: Type.Integer(),
   /** Requests per minute per client address, by route group. */
   rateLimits: Type.Object({ signUp: Type.Integer(), signIn: Type.Integer(), recovery: Type.Integer() }),
-  accountLimits: Type.Object({ signInFailures: Type.Integer(), codeFailures: Type.Integer(), windowMs: Type.Integer() }),
+  accountLimits: Type.Object({
+    signInFailures: Type.Integer(), codeFailures: Type.Integer(), totalFailures: Type.Integer(), windowMs: Type.Integer()
+  }),
   uniformAnswerMs: Type.Integer(),
   /** METRICS_TOKEN: what GET /metrics requires; unset: no /metrics route. */
   metricsToken: Type.Optional(Type.String()),

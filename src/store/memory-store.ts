@@ -126,6 +126,25 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
       return entry === undefined ? { count: 0, resetInMs: 0 } : { count: entry.value, resetInMs: entry.expiresAt - t }
     },
 
+    async reserveCount (key, limit, windowMs) {
+      assertDuration('windowMs', windowMs)
+      const t = now()
+      const entry = live(counters, key, t)
+      if (entry === undefined) {
+        if (limit < 1) return { granted: false, count: 0, resetInMs: windowMs }
+        write(counters, key, { value: 1, expiresAt: t + windowMs }, t)
+        return { granted: true, count: 1, resetInMs: windowMs }
+      }
+      const granted = entry.value < limit
+      if (granted) entry.value++
+      return { granted, count: entry.value, resetInMs: entry.expiresAt - t }
+    },
+
+    async releaseCount (key) {
+      const entry = live(counters, key, now())
+      if (entry !== undefined && entry.value > 0) entry.value--
+    },
+
     async putOnce (key, value, ttlMs) {
       assertDuration('ttlMs', ttlMs)
       const t = now()

@@ -29,6 +29,31 @@ if ttl < 1 then ttl = 1 end
 return {tonumber(count), ttl}
 `
 
+// INCREMENT only while the count is below ARGV[1] (the limit): a budget
+// reserved before the attempt, so concurrent attempts cannot overdraw it.
+const RESERVE = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+if count >= tonumber(ARGV[1]) then
+  if ttl < 1 then ttl = tonumber(ARGV[2]) end
+  return {0, count, ttl}
+end
+count = redis.call('INCR', KEYS[1])
+if count == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+if ttl < 1 then ttl = 1 end
+return {1, count, ttl}
+`
+
+// Gives a reserved unit back; DECR keeps the TTL, and an ended window stays ended.
+const RELEASE = `
+local count = tonumber(redis.call('GET', KEYS[1]))
+if count and count > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+`
+
 // The value is the expiry (epoch ms): a revocation only ever gets longer.
 const REVOKE = `
 local current = tonumber(redis.call('GET', KEYS[1]))
@@ -78,6 +103,10 @@ export interface RedisScripts {
   increment: Script
   /** (count key) -> [count, ttl ms], [0, 0] without a live window */
   peekCount: Script
+  /** (count key, limit, windowMs) -> [1 granted | 0 refused, count, ttl ms] */
+  reserve: Script
+  /** (count key) -> the count after giving one back */
+  release: Script
   /** (revoked key, until epoch ms) */
   revoke: Script
   /** (signout key, at epoch s, keepUntil epoch ms, now epoch ms) */
@@ -104,6 +133,8 @@ export function defineScripts (redis: Redis | Cluster): RedisScripts {
   return {
     increment: script('bffIncrement', INCREMENT),
     peekCount: script('bffPeekCount', PEEK_COUNT),
+    reserve: script('bffReserve', RESERVE),
+    release: script('bffRelease', RELEASE),
     revoke: script('bffRevoke', REVOKE),
     signOut: script('bffSignOut', SIGN_OUT),
     unlock: script('bffUnlock', UNLOCK),

@@ -11,7 +11,7 @@
  *   signout:{<sub>}        hash { at, until }; PEXPIREAT until
  *   revoked:{<sub>}:<jti>  string: the expiry in epoch ms; PXAT that expiry
  *   refresh:{<hash>}       JSON { sub, originJti }: a refresh token's session; PXAT keepUntil
- *   count:<key>            integer counter; PEXPIRE windowMs on the first increment
+ *   count:<key>            integer counter; PEXPIRE windowMs on the first increment (or reservation)
  *   once:<key>             the value; SET NX PX ttlMs
  *   lock:<key>             the holder's random token; SET NX PX ttlMs
  * Everything carries a TTL, so nothing accumulates. Multi-command members run as
@@ -117,7 +117,7 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   })
   redis.on('ready', back)
 
-  const { increment, peekCount, revoke, signOut, unlock, isRevoked } = defineScripts(redis)
+  const { increment, peekCount, reserve, release, revoke, signOut, unlock, isRevoked } = defineScripts(redis)
 
   const keys = {
     revoked: (sub: string, jti: string) => `${prefix}revoked:${userTag(sub)}:${jti}`,
@@ -187,6 +187,17 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
     async peekCount (key) {
       const [count, resetInMs] = await run('peekCount', () => peekCount(keys.count(key))) as [number, number]
       return { count, resetInMs }
+    },
+
+    async reserveCount (key, limit, windowMs) {
+      assertDuration('windowMs', windowMs)
+      const [granted, count, ttl] = await run('reserveCount', () =>
+        reserve(keys.count(key), String(limit), String(Math.ceil(windowMs)))) as [number, number, number]
+      return { granted: granted === 1, count, resetInMs: Math.min(ttl, windowMs) }
+    },
+
+    async releaseCount (key) {
+      await run('releaseCount', () => release(keys.count(key)))
     },
 
     async putOnce (key, value, ttlMs) {

@@ -91,6 +91,24 @@ export interface SharedStore {
   peekCount (key: string): Promise<{ count: number, resetInMs: number }>
 
   /**
+   * Reserves one unit of a budget before an attempt: an `increment` of `key`
+   * only if its count is below `limit` (the same counter `increment` and
+   * `peekCount` see; the first reservation starts a window of `windowMs`).
+   * Atomic: of N concurrent reservations at most `limit` minus the count are
+   * granted, whatever the number of instances.
+   * @returns whether granted, the count after it (or the count that refused
+   * it), and the ms until the window resets, in (0, windowMs].
+   */
+  reserveCount (key: string, limit: number, windowMs: number): Promise<{ granted: boolean, count: number, resetInMs: number }>
+
+  /**
+   * Gives back one unit `reserveCount` took (the attempt did not fail): the
+   * count goes down by one, never below zero, and the window does not move.
+   * Nothing happens when the window has ended.
+   */
+  releaseCount (key: string): Promise<void>
+
+  /**
    * Stores `value` under `key` for `ttlMs` only if the key is absent (or
    * expired): single-use codes, nonces, replay guards. Atomic: of N concurrent
    * puts of one key exactly one wins.

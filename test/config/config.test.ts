@@ -87,7 +87,7 @@ t.test('SameSite=None needs an https public URL; a malformed URL is reported, no
 t.test('proxy trust and the abuse budgets are configurable', async t => {
   t.equal(loadConfig({}).trustProxy, false)
   t.same(loadConfig({}).rateLimits, { signUp: 20, signIn: 60, recovery: 10 })
-  t.same(loadConfig({}).accountLimits, { signInFailures: 10, codeFailures: 10, windowMs: 900_000 })
+  t.same(loadConfig({}).accountLimits, { signInFailures: 10, codeFailures: 10, totalFailures: 50, windowMs: 900_000 })
   t.equal(loadConfig({}).uniformAnswerMs, 250)
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8,127.0.0.1')

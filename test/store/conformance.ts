@@ -182,6 +182,37 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
       t.same(await store.peekCount(k), { count: 0, resetInMs: 0 }, 'the window ended')
     })
 
+    t.test('reserveCount: increments only below the limit, atomically; releaseCount gives one back', async t => {
+      const store = await open(t)
+      const k = key('budget')
+      const first = await store.reserveCount(k, 2, 5000)
+      t.same({ granted: first.granted, count: first.count }, { granted: true, count: 1 })
+      t.ok(first.resetInMs > 0 && first.resetInMs <= 5000, `resetInMs ${first.resetInMs} in (0, 5000]`)
+      t.equal((await store.reserveCount(k, 2, 5000)).granted, true, 'the second unit')
+      const refused = await store.reserveCount(k, 2, 5000)
+      t.same({ granted: refused.granted, count: refused.count }, { granted: false, count: 2 }, 'the budget is spent')
+      t.ok(refused.resetInMs > 0 && refused.resetInMs <= 5000, `a refusal says when the window ends (${refused.resetInMs} ms)`)
+      t.equal((await store.peekCount(k)).count, 2, 'a refusal counts nothing; it is the counter increment and peekCount see')
+      await store.releaseCount(k)
+      t.equal((await store.peekCount(k)).count, 1, 'released one')
+      t.equal((await store.reserveCount(k, 2, 5000)).granted, true, 'the released unit can be reserved again')
+      await store.releaseCount(key('budget'))
+      t.same(await store.peekCount(key('budget')), { count: 0, resetInMs: 0 }, 'releasing an unknown counter creates nothing')
+
+      const raced = key('budget')
+      const results = await Promise.all(Array.from({ length: 50 }, () => store.reserveCount(raced, 5, 5000)))
+      t.equal(results.filter(r => r.granted).length, 5, 'of 50 concurrent reservations of a budget of 5 exactly 5 are granted')
+      t.equal((await store.peekCount(raced)).count, 5, 'and the counter never went past the limit')
+      await Promise.all(Array.from({ length: 8 }, () => store.releaseCount(raced)))
+      t.equal((await store.peekCount(raced)).count, 0, 'releases never take the count below zero')
+
+      const short = key('budget')
+      await store.reserveCount(short, 1, 150)
+      t.equal((await store.reserveCount(short, 1, 150)).granted, false)
+      await sleep(200)
+      t.equal((await store.reserveCount(short, 1, 150)).granted, true, 'a new window after the reset')
+    })
+
     t.test('peekOnce: reads a value without taking it, until it expires or is taken', async t => {
       const store = await open(t)
       const k = key('once')
@@ -281,6 +312,7 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
     t.test('durations must be positive', async t => {
       const store = await open(t)
       await t.rejects(store.increment(key('counter'), 0), RangeError, 'increment windowMs 0')
+      await t.rejects(store.reserveCount(key('counter'), 1, 0), RangeError, 'reserveCount windowMs 0')
       await t.rejects(store.putOnce(key('once'), 'v', -1), RangeError, 'putOnce ttlMs -1')
       await t.rejects(store.lock(key('lock'), Number.NaN), RangeError, 'lock ttlMs NaN')
     })

@@ -16,13 +16,21 @@ export const abuse = {
     ACCOUNT_SIGNIN_FAILURES: Type.Integer({
       minimum: 1,
       default: 10,
-      description: 'Failed sign-ins and challenge answers per account (username, from any address; unknown usernames are counted alike) within ' +
-        '`ACCOUNT_FAILURE_WINDOW_S`; then `429 TOO_MANY_ATTEMPTS` with `Retry-After` until the window ends.'
+      description: 'Failed sign-ins and challenge answers per account (username; unknown usernames are counted alike) and client address ' +
+        'within `ACCOUNT_FAILURE_WINDOW_S`; then `429 TOO_MANY_ATTEMPTS` with `Retry-After` until the window ends, for that address only.'
     }),
     ACCOUNT_CODE_FAILURES: Type.Integer({
       minimum: 1,
       default: 10,
-      description: 'Wrong confirmation and reset codes per account within `ACCOUNT_FAILURE_WINDOW_S`; then `429` until the window ends.'
+      description: 'Wrong codes (confirmation, reset, attribute verification, authenticator enrolment) per account and client address ' +
+        'within `ACCOUNT_FAILURE_WINDOW_S`; then `429` until the window ends, for that address only.'
+    }),
+    ACCOUNT_FAILURE_LIMIT_TOTAL: Type.Integer({
+      minimum: 1,
+      default: 50,
+      description: 'Failed sign-ins (and, separately, wrong codes) per account from all addresses together within ' +
+        '`ACCOUNT_FAILURE_WINDOW_S`; then `429 TOO_MANY_ATTEMPTS` for every address until the window ends. Above the per-address budgets, ' +
+        'so failures from strangers do not lock the owner out at once, while a spray from many addresses still stops here.'
     }),
     ACCOUNT_FAILURE_WINDOW_S: Type.Integer({ minimum: 1, default: 900, description: 'The window, in seconds, of the per-account failure budgets.' }),
     UNIFORM_ANSWER_MS: Type.Integer({

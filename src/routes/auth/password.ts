@@ -52,7 +52,8 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const context = userContext(request, config.publicUrl)
-    await fastify.accountLimits.attempt('code', request.body.username, () => cognito.confirmForgotPassword({ ...request.body, context }))
+    const who = { username: request.body.username, address: request.ip }
+    await fastify.accountLimits.attempt('code', who, () => cognito.confirmForgotPassword({ ...request.body, context }))
     return { status: 'reset' as const }
   })
 }

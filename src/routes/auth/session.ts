@@ -62,7 +62,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     if (preferredChallenge === 'PASSWORD' && password === undefined) {
       throw invalidFields([{ field: '/body/password', message: 'is required' }], 'preferredChallenge PASSWORD needs password.')
     }
-    const result = await fastify.accountLimits.attempt('sign-in', username, () => choice
+    const result = await fastify.accountLimits.attempt('sign-in', { username, address: request.ip }, () => choice
       ? cognito.choiceLogin({ username, password, preferredChallenge: preferredChallenge ?? passwordFirst(password), context })
       // The schema of the other flows requires the password.
       : cognito.passwordLogin({ username, password: password as string, context }))
@@ -93,7 +93,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     const responses = setUp === undefined ? challengeResponses(request.body) : {}
     const context = userContext(request, fastify.config.publicUrl)
     // A made-up session counts as a failed attempt too: it is how a takeover would be tried.
-    const result = await fastify.accountLimits.attempt('sign-in', username, async () => {
+    const result = await fastify.accountLimits.attempt('sign-in', { username, address: request.ip }, async () => {
       const cognitoSession = sessions.challenges.open(session, { username, challenge: name })
       if (setUp !== undefined) return await completeMfaSetup(fastify, { username, session: cognitoSession, ...setUp, context })
       return await cognito.respondToChallenge({ username, challenge: name, session: cognitoSession, responses, context })

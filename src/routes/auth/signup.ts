@@ -34,7 +34,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   async function confirm (request: FastifyRequest, input: { username: string, code: string }, signIn = false): Promise<AuthResult | undefined> {
     try {
       const context = userContext(request, config.publicUrl)
-      return await fastify.accountLimits.attempt('code', input.username, async () => signIn
+      return await fastify.accountLimits.attempt('code', { username: input.username, address: request.ip }, async () => signIn
         ? await cognito.confirmAndSignIn({ username: input.username, code: input.code, context })
         : await cognito.confirmSignUp({ ...input, context }).then(() => undefined))
     } catch (err) {

@@ -111,7 +111,8 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     const { attribute, code } = request.body
     const { user, accessToken } = signedIn(request)
     // Wrong codes count against the account, as for sign-up and reset codes.
-    await fastify.accountLimits.attempt('code', user.username, () => cognito.verifyAttribute(accessToken, attribute, code))
+    const who = { username: user.username, address: request.ip }
+    await fastify.accountLimits.attempt('code', who, () => cognito.verifyAttribute(accessToken, attribute, code))
     return reply.code(204).send(null)
   })
 
@@ -157,7 +158,8 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { previousPassword, proposedPassword } = request.body
     const { user, accessToken: token } = signedIn(request)
-    await fastify.accountLimits.attempt('sign-in', user.username, () => cognito.changePassword(token, previousPassword, proposedPassword))
+    const who = { username: user.username, address: request.ip }
+    await fastify.accountLimits.attempt('sign-in', who, () => cognito.changePassword(token, previousPassword, proposedPassword))
     return reply.code(204).send(null)
   })
 

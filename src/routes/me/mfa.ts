@@ -104,21 +104,29 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'verifyTotpSetup',
       summary: 'Finish enrolling an authenticator app with the first code it shows',
-      description: 'A wrong code is CODE_MISMATCH; the enrolment goes on, so send the next code. Once verified, turn TOTP on ' +
+      description: 'A wrong code is CODE_MISMATCH (counted against the account\'s code budget, ACCOUNT_CODE_FAILURES); the enrolment ' +
+        'goes on, so send the next code. Once verified, turn TOTP on ' +
         '(and make it preferred) with PUT /me/mfa.',
       security,
       body: TotpVerifyBodySchema,
       response: {
         204: empty({ description: 'The authenticator app is verified.' }),
-        ...problems([...CHANGE, ...MFA_ROUTE, 'CODE_MISMATCH', 'MFA_NOT_SET_UP'], {
-          notes: { ...TOKEN_NOTE, MFA_NOT_SET_UP: 'No enrolment was started (POST /me/mfa/totp).' },
+        ...problems([...CHANGE, ...MFA_ROUTE, 'CODE_MISMATCH', 'MFA_NOT_SET_UP', 'TOO_MANY_ATTEMPTS'], {
+          notes: {
+            ...TOKEN_NOTE,
+            MFA_NOT_SET_UP: 'No enrolment was started (POST /me/mfa/totp).',
+            TOO_MANY_ATTEMPTS: 'Too many wrong codes for this account (ACCOUNT_CODE_FAILURES); wait for Retry-After.'
+          },
           headers: TOKEN_HEADERS
         })
       }
     }
   }, async (request, reply) => {
     const { code, deviceName } = request.body
-    await cognito.verifySoftwareToken({ accessToken: signedIn(request).accessToken, code, deviceName })
+    const { user, accessToken } = signedIn(request)
+    // Wrong codes count against the account's code budget, like every other code this service takes.
+    const who = { username: user.username, address: request.ip }
+    await fastify.accountLimits.attempt('code', who, () => cognito.verifySoftwareToken({ accessToken, code, deviceName }))
     return reply.code(204).send(null)
   })
 }
