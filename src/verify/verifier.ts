@@ -4,7 +4,8 @@
  * keys from jwks-cache.ts, refetched for an unknown kid), then its claims:
  * issuer, expiry, token_use and client id (aws-jwt-verify's Cognito checks),
  * and what Cognito always does and a forger might not (RS256 only, no
- * key-carrying or crit headers, exp and iat required, nbf and iat within the
+ * key-carrying or crit headers, exp and iat required, every time claim (exp,
+ * iat, auth_time, nbf) whole seconds a Date can hold, nbf and iat within the
  * clock skew, a size limit). Then the store says whether the token was
  * revoked: its own jti, its session (origin_jti: every token minted from one
  * refresh token), or its user signed out everywhere after it was issued. The
@@ -209,11 +210,25 @@ function requireCognitoShape (header: JwtHeader, payload: JwtPayload, skewSecond
   // Keys come from the pool's JWKS only, never from the token itself.
   for (const name of KEY_HEADERS) if (name in header) throw new JwtShapeError(`the token has a ${name} header`)
   if ('crit' in header) throw new JwtShapeError('the token has a crit header')
-  if (typeof payload.exp !== 'number') throw new JwtShapeError('the token has no exp claim')
-  if (typeof payload.iat !== 'number') throw new JwtShapeError('the token has no iat claim')
+  if (!isNumericDate(payload.exp)) throw new JwtShapeError('the token has no exp claim, or not a time')
+  if (!isNumericDate(payload.iat)) throw new JwtShapeError('the token has no iat claim, or not a time')
+  if (payload.auth_time !== undefined && !isNumericDate(payload.auth_time)) throw new JwtShapeError('the token\'s auth_time is not a time')
+  if (payload.nbf !== undefined && !isNumericDate(payload.nbf)) throw new JwtShapeError('the token\'s nbf is not a time')
   const latest = Date.now() / 1000 + skewSeconds
   if (payload.iat > latest) throw new JwtShapeError('the token\'s iat is in the future')
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > latest)) throw new JwtShapeError('the token is not valid yet')
+  if (payload.nbf !== undefined && payload.nbf > latest) throw new JwtShapeError('the token is not valid yet')
+}
+
+/** The latest second a JavaScript Date can hold (8.64e15 ms after the epoch). */
+const LAST_DATE_SECONDS = 8.64e12
+
+/**
+ * A time claim as Cognito writes it: whole seconds since the epoch, not before it, and one a Date can hold. JSON
+ * allows 1e999 (Infinity once parsed), 1.5, -1 or 1e300; none of them is a time, and any would break whatever
+ * turns it into a date (a 500) or never expire.
+ */
+function isNumericDate (value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= LAST_DATE_SECONDS
 }
 
 const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']

@@ -90,6 +90,23 @@ t.test('the control for the hand-written refusals: the same claims, signed the s
   t.match(await verifier.verify(jwks.signRaw(JSON.stringify(claimsOf(jwks.accessToken('alice')))), 'access'), { ok: true })
 })
 
+/**
+ * Time claims that are not a time (issue 19): JSON text, since 1e999 has no JavaScript number to write (it parses to
+ * Infinity). Each is correctly signed; the control is the same token with the claim as Cognito writes it.
+ */
+const NOT_TIMES = ['1e13', '1e300', '1e999', '-1', '1.5', '"123"', 'null']
+const TIME_CLAIMS = ['exp', 'iat', 'auth_time', 'nbf']
+for (const claim of TIME_CLAIMS) {
+  t.test(`${claim}: a time Cognito would write is good; one a Date cannot hold, or not a whole second, is invalid`, async t => {
+    const claims = { ...claimsOf(jwks.accessToken('alice')), nbf: now - 10 }
+    t.match(await verifier.verify(jwks.signRaw(JSON.stringify(claims)), 'access'), { ok: true }, 'the control')
+    for (const text of NOT_TIMES) {
+      const token = withClaimText(claims, claim, text)
+      t.match(await verifier.verify(token, 'access'), { ok: false, refusal: 'invalid' }, `${claim}: ${text}`)
+    }
+  })
+}
+
 t.test('a little clock skew on iat is fine', async t => {
   t.match(await verifier.verify(jwks.accessToken('alice', { iat: now + 30 }), 'access'), { ok: true })
 })
@@ -224,6 +241,12 @@ t.test('a verified token is cached: no second RSA check, but revocation and expi
   t.match(later, { ok: false, refusal: 'expired' }, 'the cache entry dies with the token')
   t.ok(Date.now() / 1000 >= Number(claimsOf(shortLived).exp), 'and not before its exp')
 })
+
+/** `claims` as JSON text with `claim` written as `text` (what JSON.stringify cannot write: 1e999), signed by the pool's key. */
+function withClaimText (claims: Record<string, unknown>, claim: string, text: string): string {
+  const { [claim]: _replaced, ...rest } = claims
+  return jwks.signRaw(`${JSON.stringify(rest).slice(0, -1)},${JSON.stringify(claim)}:${text}}`)
+}
 
 /** The token's claims as JSON text with `tail` in place of the closing brace, signed by the pool's key. */
 function withRawPayload (jwt: string, tail: string): string {
