@@ -95,6 +95,8 @@ export interface VerifierOptions {
   maxTokenBytes?: number
   /** Verified tokens kept for the next presentation. */
   cacheSize?: number
+  /** Where a JWKS key this verifier ignores (RSA under 2048 bits) is reported, once per kid. */
+  log?: { warn: (details: object, message: string) => void }
 }
 
 const DEFAULT_SKEW_SECONDS = 60
@@ -108,7 +110,10 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   const clientIds = [pool.clientId, ...(options.otherClientIds ?? [])]
   const verified = new LRUCache<string, VerifiedToken>({ max: options.cacheSize ?? DEFAULT_CACHE_SIZE })
   // Refetches at most once per interval for unknown kids (failures included), refreshes on Cache-Control, serves stale keys when down.
-  const jwksCache = new PoolJwksCache({ timeoutMs })
+  const jwksCache = new PoolJwksCache({
+    timeoutMs,
+    onWeakKey: weak => options.log?.warn(weak, 'the JWKS has an RSA key shorter than 2048 bits: ignored, tokens it signed are refused')
+  })
   // The pool's issuer, and for AWS pools also the other format Cognito may sign with; each with its own JWKS URL.
   const jwksUris = new Map([pool, ...(pool.alternateIssuer ? [pool.alternateIssuer] : [])].map(({ issuer, jwksUri }) => [issuer, jwksUri]))
 
@@ -199,8 +204,10 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
 }
 
 /**
- * What aws-jwt-verify leaves optional and Cognito always sets: an `exp` (a
- * token without one would never expire) and an `iat` not in the future; and no
+ * What aws-jwt-verify leaves optional and Cognito always sets: a `sub`, an
+ * `exp` (a token without one would never expire) and an `iat` not in the
+ * future; the claims that name someone (username, client, jti...) as strings,
+ * never a number or an array another reader would coerce; and no
  * `crit` header, since this verifier understands no JWS extension (RFC 7515
  * says to refuse one it does not understand).
  */
@@ -210,6 +217,10 @@ function requireCognitoShape (header: JwtHeader, payload: JwtPayload, skewSecond
   // Keys come from the pool's JWKS only, never from the token itself.
   for (const name of KEY_HEADERS) if (name in header) throw new JwtShapeError(`the token has a ${name} header`)
   if ('crit' in header) throw new JwtShapeError('the token has a crit header')
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw new JwtShapeError('the token has no sub claim, or not a string')
+  for (const name of STRING_CLAIMS) {
+    if (payload[name] !== undefined && typeof payload[name] !== 'string') throw new JwtShapeError(`the token's ${name} is not a string`)
+  }
   if (!isNumericDate(payload.exp)) throw new JwtShapeError('the token has no exp claim, or not a time')
   if (!isNumericDate(payload.iat)) throw new JwtShapeError('the token has no iat claim, or not a time')
   if (payload.auth_time !== undefined && !isNumericDate(payload.auth_time)) throw new JwtShapeError('the token\'s auth_time is not a time')
@@ -232,6 +243,8 @@ function isNumericDate (value: unknown): value is number {
 }
 
 const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
+/** Claims that name someone or something (identity, client, revocation): Cognito writes each as a string, when it writes it. */
+const STRING_CLAIMS = ['username', 'cognito:username', 'client_id', 'token_use', 'jti', 'origin_jti']
 
 function identityOf (claims: JwtPayload): VerifiedToken {
   const tokenUse = claims.token_use as TokenUse
@@ -239,7 +252,7 @@ function identityOf (claims: JwtPayload): VerifiedToken {
   const jti = typeof claims.jti === 'string' ? claims.jti : undefined
   const originJti = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined
   return {
-    sub: String(claims.sub),
+    sub: claims.sub as string,
     username: typeof username === 'string' ? username : String(claims.sub),
     tokenUse,
     groups: Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].map(String) : [],

@@ -20,8 +20,11 @@ export interface JwksServer {
   fetches (): number
   /** A signed JWT; header defaults to RS256 with this server's kid. */
   sign (payload: Record<string, unknown>, options?: { header?: Record<string, unknown>, key?: KeyObject }): string
-  /** Header and payload as exact JSON text (what `sign` cannot write: duplicate or `__proto__` keys, non-objects), RS256-signed. */
-  signRaw (payload: string, header?: string): string
+  /**
+   * Header and payload as exact JSON text (what `sign` cannot write: duplicate or `__proto__` keys, non-objects), or
+   * exact bytes (not UTF-8), RS256-signed.
+   */
+  signRaw (payload: string | Buffer, header?: string | Buffer): string
   /** A valid access token for `username`; `claims` override any claim. */
   accessToken (username: string, claims?: Record<string, unknown>): string
 }
@@ -51,7 +54,8 @@ export async function startJwksServer (t: { teardown (fn: () => unknown): void }
   }
 
   const signRaw: JwksServer['signRaw'] = (payload, header = JSON.stringify({ alg: 'RS256', kid: KID })) => {
-    const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`
+    const encode = (part: string | Buffer) => (typeof part === 'string' ? Buffer.from(part) : part).toString('base64url')
+    const input = `${encode(header)}.${encode(payload)}`
     return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`
   }
 

@@ -107,6 +107,61 @@ for (const claim of TIME_CLAIMS) {
   })
 }
 
+/**
+ * Strict parsing (issue 19): claims that name someone or something are strings; header and payload are UTF-8 and
+ * name each member once. Each token is correctly signed; the control has the same awkward-but-valid JSON (escaped
+ * quotes and backslashes, a member name repeated in two objects of an array, escapes that spell another name).
+ */
+const base = () => ({ ...claimsOf(jwks.accessToken('alice')) })
+const json = (claims: Record<string, unknown>) => JSON.stringify(claims)
+const HEADER = '{"alg":"RS256","kid":"test-key-1"}'
+const strictControl = json(base()).slice(0, -1) + ',"note":"ends in a backslash\\\\","q\\"uote":"a\\":b","list":[{"k":1},{"k":2}],"\\u0073u":1}'
+/** The good claims as JSON text with `before`, the raw `bytes` and `after` in place of the closing brace. */
+const withBytes = (before: string, bytes: number[], after: string) =>
+  Buffer.concat([Buffer.from(json(base()).slice(0, -1) + before), Buffer.from(bytes), Buffer.from(after)])
+const strictRefusals: Array<[string, string | Buffer, (string | Buffer)?]> = [
+  ['sub a number', json({ ...base(), sub: 42 })],
+  ['sub null', json({ ...base(), sub: null })],
+  ['sub an array', json({ ...base(), sub: ['a', 'b'] })],
+  ['sub missing', json({ ...base(), sub: undefined })],
+  ['sub empty', json({ ...base(), sub: '' })],
+  ['username a number', json({ ...base(), username: 1 })],
+  ['username an array', json({ ...base(), username: ['admin'] })],
+  ['cognito:username an object', json({ ...base(), 'cognito:username': { name: 'admin' } })],
+  ['client_id a number (ID token, where aud is the client)',
+    json({ ...base(), token_use: 'id', aud: CLIENT_ID, client_id: 7, 'cognito:username': 'alice', username: undefined })],
+  ['token_use an array', json({ ...base(), token_use: ['access'] })],
+  ['jti a number', json({ ...base(), jti: 12345 })],
+  ['jti null', json({ ...base(), jti: null })],
+  ['origin_jti an object', json({ ...base(), origin_jti: { session: 1 } })],
+  ['origin_jti an array', json({ ...base(), origin_jti: ['s1', 's2'] })],
+  ['payload not UTF-8 (0xFF in a claim)', withBytes(',"note":"a', [0xff], 'b"}')],
+  ['payload not UTF-8 (overlong "/")', withBytes(',"note":"a', [0xc0, 0xaf], 'b"}')],
+  ['payload not UTF-8 (an encoded surrogate)', withBytes(',"note":"', [0xed, 0xa0, 0x80], '"}')],
+  ['payload not UTF-8 (truncated sequence in a name)', withBytes(',"n', [0xe2, 0x82], '":1}')],
+  ['header not UTF-8', json(base()), Buffer.concat([Buffer.from('{"alg":"RS256","kid":"test-key-1","x":"'), Buffer.from([0xfe]), Buffer.from('"}')])],
+  ['a BOM before the payload', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json(base()))])],
+  ['sub twice (the last one wins in JSON.parse)', json(base()).slice(0, -1) + ',"sub":"someone-else"}'],
+  ['username twice', json(base()).slice(0, -1) + ',"username":"admin"}'],
+  ['exp twice', json(base()).slice(0, -1) + ',"exp":99999999999}'],
+  ['a name twice, once escaped', json(base()).slice(0, -1) + ',"\\u0073ub":"someone-else"}'],
+  ['a name twice in a nested object', json(base()).slice(0, -1) + ',"address":{"street":"a","street":"b"}}'],
+  ['a name twice in an object inside an array', json(base()).slice(0, -1) + ',"list":[{"k":1,"k":2}]}'],
+  ['a name twice with whitespace around the colon', json(base()).slice(0, -1) + ' , "username" \n : "admin" }'],
+  ['alg twice in the header', json(base()), '{"alg":"none","kid":"test-key-1","alg":"RS256"}'],
+  ['kid twice in the header', json(base()), '{"alg":"RS256","kid":"another-key","kid":"test-key-1"}']
+]
+
+t.test('strict parsing, the control: awkward but valid JSON, correctly signed, is good', async t => {
+  t.match(await verifier.verify(jwks.signRaw(strictControl, HEADER), 'access'), { ok: true, token: { username: 'alice' } })
+})
+
+for (const [name, payload, header] of strictRefusals) {
+  t.test(`strict parsing, refused as invalid: ${name}`, async t => {
+    t.match(await verifier.verify(jwks.signRaw(payload, header ?? HEADER)), { ok: false, refusal: 'invalid' })
+  })
+}
+
 t.test('a little clock skew on iat is fine', async t => {
   t.match(await verifier.verify(jwks.accessToken('alice', { iat: now + 30 }), 'access'), { ok: true })
 })

@@ -148,6 +148,28 @@ t.test('time claims a Date cannot hold are invalid at every route that verifies 
   }
 })
 
+t.test('strict parsing at every route that verifies: a claim of the wrong type, bytes that are not UTF-8, a name given twice', async t => {
+  const { app, jwks } = await buildAwsApp(t)
+  const claims = claimsOf(jwks.accessToken('alice', { scope: 'openid' }))
+  const text = JSON.stringify(claims).slice(0, -1)
+  const routes = routesThatVerify(app)
+  for (const [name, answer] of Object.entries(await routes(jwks.signRaw(`${text},"note":"caf\u00e9"}`)))) {
+    t.equal(answer.statusCode, name === '/me' ? 403 : 200, `the control, ${name}`)
+  }
+  const refused: Array<[string, string | Buffer]> = [
+    ['username a number', JSON.stringify({ ...claims, username: 42 })],
+    ['jti an array', JSON.stringify({ ...claims, jti: ['a', 'b'] })],
+    ['not UTF-8', Buffer.concat([Buffer.from(`${text},"note":"caf`), Buffer.from([0xe9]), Buffer.from('"}')])],
+    ['sub twice', `${text},"sub":"someone-else"}`]
+  ]
+  for (const [what, payload] of refused) {
+    for (const [name, answer] of Object.entries(await routes(jwks.signRaw(payload)))) {
+      t.equal(answer.statusCode, 401, `${what}: ${name}`)
+      t.match(answer.json(), { code: 'TOKEN_INVALID', ...(name === '/tokens/verify' ? { reason: 'invalid' } : {}) }, `${what}: ${name}`)
+    }
+  }
+})
+
 /** A token's answers from POST /tokens/verify, GET /tokens/check and the signed-in guard (GET /me). */
 function routesThatVerify (app: TestApp['app']) {
   return async (token: string) => {
