@@ -110,6 +110,17 @@ export class PoolJwksCache implements JwksCache {
     return jwk
   }
 
+  /**
+   * The key `kid` of the current set, without a fetch: what a token verified earlier needs still to be published. A
+   * stale set is refreshed in the background, as by any other lookup. Undefined when the set lacks it (or was never loaded).
+   */
+  publishedJwk (jwksUri: string, kid: string): JwkWithKid | undefined {
+    const entry = this.entries.get(jwksUri)
+    if (!entry?.jwks) return undefined
+    this.refreshIfStale(jwksUri, entry)
+    return findJwkInJwks(entry.jwks, kid) as JwkWithKid | undefined
+  }
+
   addJwks (jwksUri: string, jwks: Jwks): void {
     Object.assign(this.entry(jwksUri), { jwks: this.usableKeys(jwksUri, jwks), loadedAt: this.now(), maxAgeMs: this.defaultMaxAgeMs, failing: false })
   }

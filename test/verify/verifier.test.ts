@@ -336,3 +336,41 @@ function withoutClaim (jwt: string, name: string): Record<string, unknown> {
 function claimsOf (jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString())
 }
+
+t.test('a cached token whose key is withdrawn from the JWKS is refused once the set is refreshed; one whose key stays is kept', async t => {
+  // The JWKS says max-age=60; the cache's clock is the test's, so the minute passes without waiting.
+  const server = await startJwksServer(t, { maxAgeSeconds: 60 })
+  const clock = { now: Date.now() }
+  const rotating = createTokenVerifier({
+    pool: { issuer: server.issuer, jwksUri: `${server.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
+    timeoutMs: JWKS_TIMEOUT_MS,
+    store: createMemoryStore(),
+    jwks: { now: () => clock.now }
+  })
+  const old = server.accessToken('frank')
+  const first = await rotating.verify(old, 'access')
+  const again = await rotating.verify(old, 'access')
+  t.ok(first.ok && again.ok && first.token === again.token, 'verified, then answered from the cache')
+
+  const oldKid = (JSON.parse(Buffer.from(old.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid
+  server.rotate()
+  const fresh = server.accessToken('frank')
+  clock.now += 61_000
+  t.match(await rotating.verify(old, 'access'), { ok: true }, 'past max-age: still good while the set is refreshed in the background')
+  await until(() => server.fetches() === 2, { what: 'the refresh' })
+  await until(async () => await rotating.verify(fresh, 'access').then(result => result.ok), { what: 'the new key in use' })
+  t.equal(server.fetches(), 2, 'the new key came with the refresh, not a fetch of its own')
+  const kept = await rotating.verify(old, 'access')
+  t.ok(kept.ok && first.ok && kept.token === first.token, 'the control: a key still published keeps its tokens cached (no RSA again)')
+
+  server.withdraw(oldKid)
+  clock.now += 61_000
+  const refused = await until(async () => {
+    const result = await rotating.verify(old, 'access')
+    return !result.ok && result
+  }, { what: 'the token of the withdrawn key refused' })
+  t.match(refused, { ok: false, refusal: 'invalid' }, 'withdrawn: the cached token is refused')
+  t.equal(server.fetches(), 3, 'after one more refresh')
+  t.match(await rotating.verify(old, 'access'), { ok: false, refusal: 'invalid' }, 'and stays refused')
+  t.match(await rotating.verify(fresh, 'access'), { ok: true }, 'the new key\'s tokens are good')
+})
