@@ -21,7 +21,8 @@ export default fp(async function tokenVerifier (fastify: FastifyInstance) {
     timeoutMs: tokens.jwksTimeoutMs,
     store: fastify.store,
     clockSkewSeconds: tokens.clockSkewSeconds,
-    maxTokenBytes: tokens.maxBytes
+    maxTokenBytes: tokens.maxBytes,
+    log: fastify.log
   })
   fastify.decorate('tokenVerifier', verifier)
   fastify.addHook('onReady', async () => {

@@ -39,6 +39,8 @@ export interface PoolJwksCacheOptions {
   defaultMaxAgeMs?: number
   now?: () => number
   fetch?: typeof fetch
+  /** Told once per kid (per cache) of an RSA key in the set shorter than 2048 bits, which is left out. */
+  onWeakKey?: (weak: { jwksUri: string, kid: string, bits: number }) => void
 }
 
 interface DecomposedJwt { header: JwtHeader, payload: JwtPayload }
@@ -64,6 +66,8 @@ export class PoolJwksCache implements JwksCache {
   private readonly defaultMaxAgeMs: number
   private readonly now: () => number
   private readonly fetch: typeof fetch
+  private readonly onWeakKey: (weak: { jwksUri: string, kid: string, bits: number }) => void
+  private readonly weakKidsTold = new Set<string>()
   private fetches = 0
   private failures = 0
 
@@ -75,6 +79,7 @@ export class PoolJwksCache implements JwksCache {
     this.defaultMaxAgeMs = options.defaultMaxAgeMs ?? 3600_000
     this.now = options.now ?? Date.now
     this.fetch = options.fetch ?? (async (input, init) => await fetch(input, init))
+    this.onWeakKey = options.onWeakKey ?? (() => {})
   }
 
   async getJwk (jwksUri: string, decomposedJwt: DecomposedJwt): Promise<JwkWithKid> {
@@ -105,8 +110,19 @@ export class PoolJwksCache implements JwksCache {
     return jwk
   }
 
+  /**
+   * The key `kid` of the current set, without a fetch: what a token verified earlier needs still to be published. A
+   * stale set is refreshed in the background, as by any other lookup. Undefined when the set lacks it (or was never loaded).
+   */
+  publishedJwk (jwksUri: string, kid: string): JwkWithKid | undefined {
+    const entry = this.entries.get(jwksUri)
+    if (!entry?.jwks) return undefined
+    this.refreshIfStale(jwksUri, entry)
+    return findJwkInJwks(entry.jwks, kid) as JwkWithKid | undefined
+  }
+
   addJwks (jwksUri: string, jwks: Jwks): void {
-    Object.assign(this.entry(jwksUri), { jwks: usableKeys(jwks), loadedAt: this.now(), maxAgeMs: this.defaultMaxAgeMs, failing: false })
+    Object.assign(this.entry(jwksUri), { jwks: this.usableKeys(jwksUri, jwks), loadedAt: this.now(), maxAgeMs: this.defaultMaxAgeMs, failing: false })
   }
 
   /** Fetches now (sharing a fetch under way) and caches the result. */
@@ -182,7 +198,27 @@ export class PoolJwksCache implements JwksCache {
       throw new FetchError(jwksUri, describe(err, this.timeoutMs))
     }
     if (!response.ok) throw new FetchError(jwksUri, `HTTP ${response.status}`)
-    return { jwks: parseJwks(body), maxAgeMs: this.maxAgeOf(response.headers.get('cache-control')) }
+    return { jwks: this.usableKeys(jwksUri, parseJwks(body)), maxAgeMs: this.maxAgeOf(response.headers.get('cache-control')) }
+  }
+
+  /**
+   * Only what Cognito signs with: RSA keys of 2048 bits or more with a kid, for signatures, RS256 if an alg is named.
+   * A shorter RSA key is left out (and told once per kid). None left is an invalid set.
+   */
+  private usableKeys (jwksUri: string, jwks: Jwks): Jwks {
+    const keys = jwks.keys.filter((jwk): jwk is JwkWithKid => {
+      if (!(jwk.kty === 'RSA' && typeof jwk.kid === 'string' && jwk.kid !== '' && typeof jwk.n === 'string' && jwk.n !== '' &&
+        Boolean(jwk.e) && (jwk.use === undefined || jwk.use === 'sig') && (jwk.alg === undefined || jwk.alg === 'RS256'))) return false
+      const bits = modulusBits(jwk.n)
+      if (bits >= MIN_RSA_BITS) return true
+      if (!this.weakKidsTold.has(jwk.kid)) {
+        this.weakKidsTold.add(jwk.kid)
+        this.onWeakKey({ jwksUri, kid: jwk.kid, bits })
+      }
+      return false
+    })
+    if (keys.length === 0) throw new JwksValidationError('JWKS has no RSA signing key of 2048 bits or more with a kid')
+    return { keys }
   }
 
   private maxAgeOf (cacheControl: string | null): number {
@@ -215,17 +251,21 @@ function parseJwks (body: string): Jwks {
   try {
     const jwks = safeJsonParse(body)
     assertIsJwks(jwks)
-    return usableKeys(jwks)
+    return jwks
   } catch (err) {
     if (err instanceof JwksValidationError) throw err
     throw new JwksValidationError(`JWKS is not valid: ${(err as Error).message}`)
   }
 }
 
-/** Only what Cognito signs with: RSA keys with a kid, for signatures, RS256 if an alg is named. None is an invalid set. */
-function usableKeys (jwks: Jwks): Jwks {
-  const keys = jwks.keys.filter((jwk): jwk is JwkWithKid => jwk.kty === 'RSA' && typeof jwk.kid === 'string' && jwk.kid !== '' &&
-    Boolean(jwk.n) && Boolean(jwk.e) && (jwk.use === undefined || jwk.use === 'sig') && (jwk.alg === undefined || jwk.alg === 'RS256'))
-  if (keys.length === 0) throw new JwksValidationError('JWKS has no RSA signing key with a kid')
-  return { keys }
+/** NIST SP 800-131A: RSA signatures need 2048 bits at least. Cognito's keys have 2048. */
+const MIN_RSA_BITS = 2048
+
+/** The bit length of a base64url modulus (leading zero bytes and bits not counted). */
+function modulusBits (n: string): number {
+  const bytes = Buffer.from(n, 'base64url')
+  let first = 0
+  while (first < bytes.length && bytes[first] === 0) first += 1
+  if (first === bytes.length) return 0
+  return (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first]!))
 }

@@ -4,7 +4,8 @@
  * keys from jwks-cache.ts, refetched for an unknown kid), then its claims:
  * issuer, expiry, token_use and client id (aws-jwt-verify's Cognito checks),
  * and what Cognito always does and a forger might not (RS256 only, no
- * key-carrying or crit headers, exp and iat required, nbf and iat within the
+ * key-carrying or crit headers, exp and iat required, every time claim (exp,
+ * iat, auth_time, nbf) whole seconds a Date can hold, nbf and iat within the
  * clock skew, a size limit). Then the store says whether the token was
  * revoked: its own jti, its session (origin_jti: every token minted from one
  * refresh token), or its user signed out everywhere after it was issued. The
@@ -13,7 +14,9 @@
  *
  * Verified tokens are cached (by a hash of the token, until it expires), so a
  * token presented again costs no RSA; revocation is still looked up on every
- * use, and refusals are never cached.
+ * use, the key that signed it must still be in the pool's current JWKS (a
+ * withdrawn key's tokens are refused once the set is refreshed), and refusals
+ * are never cached.
  */
 import * as crypto from 'node:crypto'
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier'
@@ -23,7 +26,7 @@ import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model'
 import { LRUCache } from 'lru-cache'
 import type { Pool } from '../config/index.js'
 import type { SharedStore } from '../store/store.js'
-import { PoolJwksCache, type JwksStatus } from './jwks-cache.js'
+import { PoolJwksCache, type JwksStatus, type PoolJwksCacheOptions } from './jwks-cache.js'
 import { LONGEST_TOKEN_SECONDS } from '../session/signed-out.js'
 import { decodeJwt, hasRs256Signature, JwtShapeError, type DecodedJwt } from './jws.js'
 
@@ -79,6 +82,13 @@ export interface TokenVerifier {
   observe (listener: (result: VerificationResult) => void): () => void
 }
 
+/** A verified token, and the key that signed it (which must still be published for the token to stay good). */
+interface CachedToken {
+  token: VerifiedToken
+  jwksUri: string
+  jwk: JwkWithKid
+}
+
 /** What a verification came to: 'ok', or the refusal. */
 export type VerificationResult = 'ok' | TokenRefusal
 
@@ -94,6 +104,10 @@ export interface VerifierOptions {
   maxTokenBytes?: number
   /** Verified tokens kept for the next presentation. */
   cacheSize?: number
+  /** The JWKS cache's clock and intervals (tests). */
+  jwks?: Pick<PoolJwksCacheOptions, 'now' | 'minRefetchIntervalMs' | 'maxAgeFloorMs'>
+  /** Where a JWKS key this verifier ignores (RSA under 2048 bits) is reported, once per kid. */
+  log?: { warn: (details: object, message: string) => void }
 }
 
 const DEFAULT_SKEW_SECONDS = 60
@@ -105,14 +119,18 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   const skew = options.clockSkewSeconds ?? DEFAULT_SKEW_SECONDS
   const maxBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES
   const clientIds = [pool.clientId, ...(options.otherClientIds ?? [])]
-  const verified = new LRUCache<string, VerifiedToken>({ max: options.cacheSize ?? DEFAULT_CACHE_SIZE })
+  const verified = new LRUCache<string, CachedToken>({ max: options.cacheSize ?? DEFAULT_CACHE_SIZE })
   // Refetches at most once per interval for unknown kids (failures included), refreshes on Cache-Control, serves stale keys when down.
-  const jwksCache = new PoolJwksCache({ timeoutMs })
+  const jwksCache = new PoolJwksCache({
+    ...options.jwks,
+    timeoutMs,
+    onWeakKey: weak => options.log?.warn(weak, 'the JWKS has an RSA key shorter than 2048 bits: ignored, tokens it signed are refused')
+  })
   // The pool's issuer, and for AWS pools also the other format Cognito may sign with; each with its own JWKS URL.
   const jwksUris = new Map([pool, ...(pool.alternateIssuer ? [pool.alternateIssuer] : [])].map(({ issuer, jwksUri }) => [issuer, jwksUri]))
 
-  /** The claims of a token seen for the first time, or the error that refuses it. */
-  async function verifySignature (raw: string): Promise<JwtPayload> {
+  /** The claims of a token seen for the first time and the key that signed it, or the error that refuses it. */
+  async function verifySignature (raw: string): Promise<{ claims: JwtPayload, jwksUri: string, jwk: JwkWithKid }> {
     const jwt = decodeJwt(raw)
     const { header, payload } = jwt
     requireCognitoShape(header, payload, skew)
@@ -124,7 +142,20 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     // Checked once the signature holds: a forger learns nothing from "expired".
     if ((payload.exp as number) < Date.now() / 1000) throw new JwtExpiredError('the token has expired', payload.exp)
     validateCognitoJwtFields(payload, { tokenUse: null, clientId: clientIds })
-    return payload
+    return { claims: payload, jwksUri, jwk }
+  }
+
+  /**
+   * Whether the key that signed a cached token is still in the pool's current set (which this refreshes when stale,
+   * as any verification does). A refetched set has new objects: the same kid with the same modulus and exponent is
+   * the same key, kept for the next time.
+   */
+  function stillPublished (cached: CachedToken): boolean {
+    const current = jwksCache.publishedJwk(cached.jwksUri, cached.jwk.kid)
+    if (current === cached.jwk) return true
+    if (current === undefined || current.n !== cached.jwk.n || current.e !== cached.jwk.e) return false
+    cached.jwk = current
+    return true
   }
 
   /** The key from the cached set without a promise in between (the usual case); undefined when it must be fetched. */
@@ -141,21 +172,27 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   async function check (raw: string, tokenUse: TokenUse | undefined): Promise<Verification> {
     if (raw.length > maxBytes) return { ok: false, refusal: 'invalid', cause: new JwtShapeError('the token is too long') }
     const key = digestOf(raw)
-    let token = verified.get(key)
-    if (token === undefined) {
-      let claims: JwtPayload
+    let cached = verified.get(key)
+    if (cached !== undefined && cached.token.exp * 1000 <= Date.now()) {
+      verified.delete(key)
+      return { ok: false, refusal: 'expired' }
+    }
+    // A key withdrawn from the JWKS takes the tokens it signed with it: checked again in full, they are refused.
+    if (cached !== undefined && !stillPublished(cached)) {
+      verified.delete(key)
+      cached = undefined
+    }
+    if (cached === undefined) {
       try {
-        claims = await verifySignature(raw)
+        const { claims, jwksUri, jwk } = await verifySignature(raw)
+        cached = { token: identityOf(claims), jwksUri, jwk }
       } catch (err) {
         if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
         return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
       }
-      token = identityOf(claims)
-      verified.set(key, token, { ttl: Math.max(1, token.exp * 1000 - Date.now()) })
-    } else if (token.exp * 1000 <= Date.now()) {
-      verified.delete(key)
-      return { ok: false, refusal: 'expired' }
+      verified.set(key, cached, { ttl: Math.max(1, cached.token.exp * 1000 - Date.now()) })
     }
+    const { token } = cached
     if (tokenUse !== undefined && token.tokenUse !== tokenUse) {
       return { ok: false, refusal: 'invalid', cause: new JwtShapeError(`not an ${tokenUse} token`) }
     }
@@ -198,8 +235,10 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
 }
 
 /**
- * What aws-jwt-verify leaves optional and Cognito always sets: an `exp` (a
- * token without one would never expire) and an `iat` not in the future; and no
+ * What aws-jwt-verify leaves optional and Cognito always sets: a `sub`, an
+ * `exp` (a token without one would never expire) and an `iat` not in the
+ * future; the claims that name someone (username, client, jti...) as strings,
+ * never a number or an array another reader would coerce; and no
  * `crit` header, since this verifier understands no JWS extension (RFC 7515
  * says to refuse one it does not understand).
  */
@@ -209,14 +248,34 @@ function requireCognitoShape (header: JwtHeader, payload: JwtPayload, skewSecond
   // Keys come from the pool's JWKS only, never from the token itself.
   for (const name of KEY_HEADERS) if (name in header) throw new JwtShapeError(`the token has a ${name} header`)
   if ('crit' in header) throw new JwtShapeError('the token has a crit header')
-  if (typeof payload.exp !== 'number') throw new JwtShapeError('the token has no exp claim')
-  if (typeof payload.iat !== 'number') throw new JwtShapeError('the token has no iat claim')
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw new JwtShapeError('the token has no sub claim, or not a string')
+  for (const name of STRING_CLAIMS) {
+    if (payload[name] !== undefined && typeof payload[name] !== 'string') throw new JwtShapeError(`the token's ${name} is not a string`)
+  }
+  if (!isNumericDate(payload.exp)) throw new JwtShapeError('the token has no exp claim, or not a time')
+  if (!isNumericDate(payload.iat)) throw new JwtShapeError('the token has no iat claim, or not a time')
+  if (payload.auth_time !== undefined && !isNumericDate(payload.auth_time)) throw new JwtShapeError('the token\'s auth_time is not a time')
+  if (payload.nbf !== undefined && !isNumericDate(payload.nbf)) throw new JwtShapeError('the token\'s nbf is not a time')
   const latest = Date.now() / 1000 + skewSeconds
   if (payload.iat > latest) throw new JwtShapeError('the token\'s iat is in the future')
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > latest)) throw new JwtShapeError('the token is not valid yet')
+  if (payload.nbf !== undefined && payload.nbf > latest) throw new JwtShapeError('the token is not valid yet')
+}
+
+/** The latest second a JavaScript Date can hold (8.64e15 ms after the epoch). */
+const LAST_DATE_SECONDS = 8.64e12
+
+/**
+ * A time claim as Cognito writes it: whole seconds since the epoch, not before it, and one a Date can hold. JSON
+ * allows 1e999 (Infinity once parsed), 1.5, -1 or 1e300; none of them is a time, and any would break whatever
+ * turns it into a date (a 500) or never expire.
+ */
+function isNumericDate (value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= LAST_DATE_SECONDS
 }
 
 const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
+/** Claims that name someone or something (identity, client, revocation): Cognito writes each as a string, when it writes it. */
+const STRING_CLAIMS = ['username', 'cognito:username', 'client_id', 'token_use', 'jti', 'origin_jti']
 
 function identityOf (claims: JwtPayload): VerifiedToken {
   const tokenUse = claims.token_use as TokenUse
@@ -224,7 +283,7 @@ function identityOf (claims: JwtPayload): VerifiedToken {
   const jti = typeof claims.jti === 'string' ? claims.jti : undefined
   const originJti = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined
   return {
-    sub: String(claims.sub),
+    sub: claims.sub as string,
     username: typeof username === 'string' ? username : String(claims.sub),
     tokenUse,
     groups: Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].map(String) : [],

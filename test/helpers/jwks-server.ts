@@ -20,20 +20,36 @@ export interface JwksServer {
   fetches (): number
   /** A signed JWT; header defaults to RS256 with this server's kid. */
   sign (payload: Record<string, unknown>, options?: { header?: Record<string, unknown>, key?: KeyObject }): string
-  /** Header and payload as exact JSON text (what `sign` cannot write: duplicate or `__proto__` keys, non-objects), RS256-signed. */
-  signRaw (payload: string, header?: string): string
+  /**
+   * Header and payload as exact JSON text (what `sign` cannot write: duplicate or `__proto__` keys, non-objects), or
+   * exact bytes (not UTF-8), RS256-signed.
+   */
+  signRaw (payload: string | Buffer, header?: string | Buffer): string
   /** A valid access token for `username`; `claims` override any claim. */
   accessToken (username: string, claims?: Record<string, unknown>): string
+  /** Publishes a new key (another kid) beside the others; it signs from now on. Returns its kid. */
+  rotate (): string
+  /** Takes the key `kid` out of the published set. */
+  withdraw (kid: string): void
 }
 
-export async function startJwksServer (t: { teardown (fn: () => unknown): void }): Promise<JwksServer> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }
+/** `maxAgeSeconds`: sent as Cache-Control max-age (none by default). */
+export async function startJwksServer (t: { teardown (fn: () => unknown): void }, options: { maxAgeSeconds?: number } = {}): Promise<JwksServer> {
+  const newKey = (kid: string) => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } }
+  }
+  const first = newKey(KID)
+  const jwk = first.jwk
+  let privateKey = first.privateKey
+  let kid = KID
+  const published = [jwk]
+  const cacheControl = options.maxAgeSeconds === undefined ? {} : { 'cache-control': `max-age=${options.maxAgeSeconds}` }
   let fetches = 0
   const server = createServer((request, response) => {
     if (request.url?.endsWith(`/${POOL_ID}/.well-known/jwks.json`) !== true) return response.writeHead(404).end()
     fetches += 1
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
+    response.writeHead(200, { 'content-type': 'application/json', ...cacheControl }).end(JSON.stringify({ keys: published }))
   })
   t.teardown(() => new Promise<void>(resolve => {
     server.closeAllConnections()
@@ -43,15 +59,16 @@ export async function startJwksServer (t: { teardown (fn: () => unknown): void }
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${POOL_ID}`
 
   const sign: JwksServer['sign'] = (payload, options = {}) => {
-    const header = { alg: 'RS256', kid: KID, ...options.header }
+    const header = { alg: 'RS256', kid, ...options.header }
     const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url')
     const input = `${encode(header)}.${encode(payload)}`
     const signature = header.alg === 'none' ? '' : createSign('RSA-SHA256').update(input).sign(options.key ?? privateKey).toString('base64url')
     return `${input}.${signature}`
   }
 
-  const signRaw: JwksServer['signRaw'] = (payload, header = JSON.stringify({ alg: 'RS256', kid: KID })) => {
-    const input = `${Buffer.from(header).toString('base64url')}.${Buffer.from(payload).toString('base64url')}`
+  const signRaw: JwksServer['signRaw'] = (payload, header = JSON.stringify({ alg: 'RS256', kid })) => {
+    const encode = (part: string | Buffer) => (typeof part === 'string' ? Buffer.from(part) : part).toString('base64url')
+    const input = `${encode(header)}.${encode(payload)}`
     return `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`
   }
 
@@ -76,6 +93,17 @@ export async function startJwksServer (t: { teardown (fn: () => unknown): void }
         iss: issuer,
         ...claims
       })
+    },
+    rotate () {
+      const next = newKey(`test-key-${published.length + 1}`)
+      published.push(next.jwk)
+      privateKey = next.privateKey
+      kid = next.jwk.kid
+      return kid
+    },
+    withdraw (withdrawn) {
+      const at = published.findIndex(key => key.kid === withdrawn)
+      if (at !== -1) published.splice(at, 1)
     }
   }
 }

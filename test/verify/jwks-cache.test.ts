@@ -386,3 +386,35 @@ t.test('getCachedJwk answers from the cache only (verifySync)', async t => {
   t.type(thrown(() => verifier.verifySync(forged())), KidNotFoundInJwksError)
   t.equal(endpoint.requests, 1)
 })
+
+t.test('RSA keys under 2048 bits are left out of the set, reported once per kid; a set of only such keys is invalid', async t => {
+  const weak = (kid: string, modulusLength: number): Key => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength })
+    return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } }
+  }
+  const key1024 = weak('weak-1024', 1024)
+  const key2047 = weak('weak-2047', 2047)
+  const told: Array<{ jwksUri: string, kid: string, bits: number }> = []
+  const onWeakKey = (weakKey: { jwksUri: string, kid: string, bits: number }) => told.push(weakKey)
+  const { endpoint, clock, cache, verifier, token } = await setUp(t, { onWeakKey }, [key1024.jwk, key2047.jwk, keyA.jwk])
+
+  t.ok(await verifier.verify(token(keyA)), 'the control: the 2048-bit key of the same set verifies')
+  t.type(await rejection(verifier.verify(token(key1024))), KidNotFoundInJwksError, 'a token signed by the 1024-bit key is refused')
+  t.type(await rejection(verifier.verify(token(key2047))), KidNotFoundInJwksError, 'and by the 2047-bit key')
+  t.same(told, [
+    { jwksUri: endpoint.jwksUri, kid: 'weak-1024', bits: 1024 },
+    { jwksUri: endpoint.jwksUri, kid: 'weak-2047', bits: 2047 }
+  ], 'each reported, with its size')
+
+  endpoint.keys = [key1024.jwk, key2047.jwk, keyA.jwk, keyB.jwk]
+  clock.now += 2 * HOUR // past the default max-age: the next verification refreshes the set
+  await verifier.verify(token(keyA))
+  await until(() => thrown(() => cache.getCachedJwk(endpoint.jwksUri, { header: { kid: keyB.kid }, payload: {} })) === 'returned', {
+    what: 'the refreshed set (key B added) in the cache'
+  })
+  t.type(await rejection(verifier.verify(token(key1024))), KidNotFoundInJwksError, 'still refused after a refresh')
+  t.equal(told.length, 2, 'and not reported again')
+
+  const onlyWeak = new PoolJwksCache({ timeoutMs: JWKS_TIMEOUT_MS })
+  t.type(thrown(() => onlyWeak.addJwks(endpoint.jwksUri, { keys: [key1024.jwk as Jwks['keys'][number]] })), JwksValidationError, 'no key left')
+})

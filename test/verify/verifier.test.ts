@@ -90,6 +90,78 @@ t.test('the control for the hand-written refusals: the same claims, signed the s
   t.match(await verifier.verify(jwks.signRaw(JSON.stringify(claimsOf(jwks.accessToken('alice')))), 'access'), { ok: true })
 })
 
+/**
+ * Time claims that are not a time (issue 19): JSON text, since 1e999 has no JavaScript number to write (it parses to
+ * Infinity). Each is correctly signed; the control is the same token with the claim as Cognito writes it.
+ */
+const NOT_TIMES = ['1e13', '1e300', '1e999', '-1', '1.5', '"123"', 'null']
+const TIME_CLAIMS = ['exp', 'iat', 'auth_time', 'nbf']
+for (const claim of TIME_CLAIMS) {
+  t.test(`${claim}: a time Cognito would write is good; one a Date cannot hold, or not a whole second, is invalid`, async t => {
+    const claims = { ...claimsOf(jwks.accessToken('alice')), nbf: now - 10 }
+    t.match(await verifier.verify(jwks.signRaw(JSON.stringify(claims)), 'access'), { ok: true }, 'the control')
+    for (const text of NOT_TIMES) {
+      const token = withClaimText(claims, claim, text)
+      t.match(await verifier.verify(token, 'access'), { ok: false, refusal: 'invalid' }, `${claim}: ${text}`)
+    }
+  })
+}
+
+/**
+ * Strict parsing (issue 19): claims that name someone or something are strings; header and payload are UTF-8 and
+ * name each member once. Each token is correctly signed; the control has the same awkward-but-valid JSON (escaped
+ * quotes and backslashes, a member name repeated in two objects of an array, escapes that spell another name).
+ */
+const base = () => ({ ...claimsOf(jwks.accessToken('alice')) })
+const json = (claims: Record<string, unknown>) => JSON.stringify(claims)
+const HEADER = '{"alg":"RS256","kid":"test-key-1"}'
+const strictControl = json(base()).slice(0, -1) + ',"note":"ends in a backslash\\\\","q\\"uote":"a\\":b","list":[{"k":1},{"k":2}],"\\u0073u":1}'
+/** The good claims as JSON text with `before`, the raw `bytes` and `after` in place of the closing brace. */
+const withBytes = (before: string, bytes: number[], after: string) =>
+  Buffer.concat([Buffer.from(json(base()).slice(0, -1) + before), Buffer.from(bytes), Buffer.from(after)])
+const strictRefusals: Array<[string, string | Buffer, (string | Buffer)?]> = [
+  ['sub a number', json({ ...base(), sub: 42 })],
+  ['sub null', json({ ...base(), sub: null })],
+  ['sub an array', json({ ...base(), sub: ['a', 'b'] })],
+  ['sub missing', json({ ...base(), sub: undefined })],
+  ['sub empty', json({ ...base(), sub: '' })],
+  ['username a number', json({ ...base(), username: 1 })],
+  ['username an array', json({ ...base(), username: ['admin'] })],
+  ['cognito:username an object', json({ ...base(), 'cognito:username': { name: 'admin' } })],
+  ['client_id a number (ID token, where aud is the client)',
+    json({ ...base(), token_use: 'id', aud: CLIENT_ID, client_id: 7, 'cognito:username': 'alice', username: undefined })],
+  ['token_use an array', json({ ...base(), token_use: ['access'] })],
+  ['jti a number', json({ ...base(), jti: 12345 })],
+  ['jti null', json({ ...base(), jti: null })],
+  ['origin_jti an object', json({ ...base(), origin_jti: { session: 1 } })],
+  ['origin_jti an array', json({ ...base(), origin_jti: ['s1', 's2'] })],
+  ['payload not UTF-8 (0xFF in a claim)', withBytes(',"note":"a', [0xff], 'b"}')],
+  ['payload not UTF-8 (overlong "/")', withBytes(',"note":"a', [0xc0, 0xaf], 'b"}')],
+  ['payload not UTF-8 (an encoded surrogate)', withBytes(',"note":"', [0xed, 0xa0, 0x80], '"}')],
+  ['payload not UTF-8 (truncated sequence in a name)', withBytes(',"n', [0xe2, 0x82], '":1}')],
+  ['header not UTF-8', json(base()), Buffer.concat([Buffer.from('{"alg":"RS256","kid":"test-key-1","x":"'), Buffer.from([0xfe]), Buffer.from('"}')])],
+  ['a BOM before the payload', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json(base()))])],
+  ['sub twice (the last one wins in JSON.parse)', json(base()).slice(0, -1) + ',"sub":"someone-else"}'],
+  ['username twice', json(base()).slice(0, -1) + ',"username":"admin"}'],
+  ['exp twice', json(base()).slice(0, -1) + ',"exp":99999999999}'],
+  ['a name twice, once escaped', json(base()).slice(0, -1) + ',"\\u0073ub":"someone-else"}'],
+  ['a name twice in a nested object', json(base()).slice(0, -1) + ',"address":{"street":"a","street":"b"}}'],
+  ['a name twice in an object inside an array', json(base()).slice(0, -1) + ',"list":[{"k":1,"k":2}]}'],
+  ['a name twice with whitespace around the colon', json(base()).slice(0, -1) + ' , "username" \n : "admin" }'],
+  ['alg twice in the header', json(base()), '{"alg":"none","kid":"test-key-1","alg":"RS256"}'],
+  ['kid twice in the header', json(base()), '{"alg":"RS256","kid":"another-key","kid":"test-key-1"}']
+]
+
+t.test('strict parsing, the control: awkward but valid JSON, correctly signed, is good', async t => {
+  t.match(await verifier.verify(jwks.signRaw(strictControl, HEADER), 'access'), { ok: true, token: { username: 'alice' } })
+})
+
+for (const [name, payload, header] of strictRefusals) {
+  t.test(`strict parsing, refused as invalid: ${name}`, async t => {
+    t.match(await verifier.verify(jwks.signRaw(payload, header ?? HEADER)), { ok: false, refusal: 'invalid' })
+  })
+}
+
 t.test('a little clock skew on iat is fine', async t => {
   t.match(await verifier.verify(jwks.accessToken('alice', { iat: now + 30 }), 'access'), { ok: true })
 })
@@ -225,6 +297,12 @@ t.test('a verified token is cached: no second RSA check, but revocation and expi
   t.ok(Date.now() / 1000 >= Number(claimsOf(shortLived).exp), 'and not before its exp')
 })
 
+/** `claims` as JSON text with `claim` written as `text` (what JSON.stringify cannot write: 1e999), signed by the pool's key. */
+function withClaimText (claims: Record<string, unknown>, claim: string, text: string): string {
+  const { [claim]: _replaced, ...rest } = claims
+  return jwks.signRaw(`${JSON.stringify(rest).slice(0, -1)},${JSON.stringify(claim)}:${text}}`)
+}
+
 /** The token's claims as JSON text with `tail` in place of the closing brace, signed by the pool's key. */
 function withRawPayload (jwt: string, tail: string): string {
   return jwks.signRaw(JSON.stringify(claimsOf(jwt)).slice(0, -1) + tail)
@@ -258,3 +336,41 @@ function withoutClaim (jwt: string, name: string): Record<string, unknown> {
 function claimsOf (jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString())
 }
+
+t.test('a cached token whose key is withdrawn from the JWKS is refused once the set is refreshed; one whose key stays is kept', async t => {
+  // The JWKS says max-age=60; the cache's clock is the test's, so the minute passes without waiting.
+  const server = await startJwksServer(t, { maxAgeSeconds: 60 })
+  const clock = { now: Date.now() }
+  const rotating = createTokenVerifier({
+    pool: { issuer: server.issuer, jwksUri: `${server.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
+    timeoutMs: JWKS_TIMEOUT_MS,
+    store: createMemoryStore(),
+    jwks: { now: () => clock.now }
+  })
+  const old = server.accessToken('frank')
+  const first = await rotating.verify(old, 'access')
+  const again = await rotating.verify(old, 'access')
+  t.ok(first.ok && again.ok && first.token === again.token, 'verified, then answered from the cache')
+
+  const oldKid = (JSON.parse(Buffer.from(old.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid
+  server.rotate()
+  const fresh = server.accessToken('frank')
+  clock.now += 61_000
+  t.match(await rotating.verify(old, 'access'), { ok: true }, 'past max-age: still good while the set is refreshed in the background')
+  await until(() => server.fetches() === 2, { what: 'the refresh' })
+  await until(async () => await rotating.verify(fresh, 'access').then(result => result.ok), { what: 'the new key in use' })
+  t.equal(server.fetches(), 2, 'the new key came with the refresh, not a fetch of its own')
+  const kept = await rotating.verify(old, 'access')
+  t.ok(kept.ok && first.ok && kept.token === first.token, 'the control: a key still published keeps its tokens cached (no RSA again)')
+
+  server.withdraw(oldKid)
+  clock.now += 61_000
+  const refused = await until(async () => {
+    const result = await rotating.verify(old, 'access')
+    return !result.ok && result
+  }, { what: 'the token of the withdrawn key refused' })
+  t.match(refused, { ok: false, refusal: 'invalid' }, 'withdrawn: the cached token is refused')
+  t.equal(server.fetches(), 3, 'after one more refresh')
+  t.match(await rotating.verify(old, 'access'), { ok: false, refusal: 'invalid' }, 'and stays refused')
+  t.match(await rotating.verify(fresh, 'access'), { ok: true }, 'the new key\'s tokens are good')
+})

@@ -133,3 +133,58 @@ t.test('token checks are for servers and proxies: no CORS, and only the security
   t.equal(me.headers['access-control-allow-origin'], 'https://app.example.com')
   t.equal(me.headers['x-frame-options'], 'SAMEORIGIN')
 })
+
+t.test('time claims a Date cannot hold are invalid at every route that verifies (a 500 and a token that never expires before)', async t => {
+  const { app, jwks } = await buildAwsApp(t)
+  // Without the user-admin scope, /me answers 403 once its guard has accepted the token, before anything is asked of Cognito.
+  const claims = claimsOf(jwks.accessToken('alice', { scope: 'openid' }))
+  const routes = routesThatVerify(app)
+  for (const [name, answer] of Object.entries(await routes(jwks.signRaw(JSON.stringify(claims))))) {
+    t.equal(answer.statusCode, name === '/me' ? 403 : 200, `the control, ${name}`)
+  }
+  for (const text of ['1e13', '1e300', '1e999', '1.5']) {
+    const { exp: _exp, ...rest } = claims
+    const token = jwks.signRaw(`${JSON.stringify(rest).slice(0, -1)},"exp":${text}}`)
+    for (const [name, answer] of Object.entries(await routes(token))) {
+      t.equal(answer.statusCode, 401, `exp ${text}: ${name}`)
+      t.match(answer.json(), { code: 'TOKEN_INVALID', ...(name === '/tokens/verify' ? { reason: 'invalid' } : {}) }, `exp ${text}: ${name}`)
+    }
+  }
+})
+
+t.test('strict parsing at every route that verifies: a claim of the wrong type, bytes that are not UTF-8, a name given twice', async t => {
+  const { app, jwks } = await buildAwsApp(t)
+  const claims = claimsOf(jwks.accessToken('alice', { scope: 'openid' }))
+  const text = JSON.stringify(claims).slice(0, -1)
+  const routes = routesThatVerify(app)
+  for (const [name, answer] of Object.entries(await routes(jwks.signRaw(`${text},"note":"caf\u00e9"}`)))) {
+    t.equal(answer.statusCode, name === '/me' ? 403 : 200, `the control, ${name}`)
+  }
+  const refused: Array<[string, string | Buffer]> = [
+    ['username a number', JSON.stringify({ ...claims, username: 42 })],
+    ['jti an array', JSON.stringify({ ...claims, jti: ['a', 'b'] })],
+    ['not UTF-8', Buffer.concat([Buffer.from(`${text},"note":"caf`), Buffer.from([0xe9]), Buffer.from('"}')])],
+    ['sub twice', `${text},"sub":"someone-else"}`]
+  ]
+  for (const [what, payload] of refused) {
+    for (const [name, answer] of Object.entries(await routes(jwks.signRaw(payload)))) {
+      t.equal(answer.statusCode, 401, `${what}: ${name}`)
+      t.match(answer.json(), { code: 'TOKEN_INVALID', ...(name === '/tokens/verify' ? { reason: 'invalid' } : {}) }, `${what}: ${name}`)
+    }
+  }
+})
+
+/** A token's answers from POST /tokens/verify, GET /tokens/check and the signed-in guard (GET /me). */
+function routesThatVerify (app: TestApp['app']) {
+  return async (token: string) => {
+    return {
+      '/tokens/verify': await app.inject({ method: 'POST', url: '/tokens/verify', payload: { token } }),
+      '/tokens/check': await app.inject({ method: 'GET', url: '/tokens/check', headers: { authorization: `Bearer ${token}` } }),
+      '/me': await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } })
+    }
+  }
+}
+
+function claimsOf (jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>
+}
