@@ -301,11 +301,7 @@ const MISCONFIGURATION: Array<[string, RegExp]> = [
   ['InvalidParameterException', /rotation/i]
 ]
 
-/**
- * Cognito's own lockout after repeated wrong passwords ("Password attempts
- * exceeded"), whatever the operation: come back later (429 with Retry-After),
- * not a wrong password (401).
- */
+/** Cognito's own lockout ("Password attempts exceeded"), any operation: come back later (429), not a wrong password (401). */
 const ATTEMPTS_EXCEEDED = /password attempts exceeded/i
 
 /**
