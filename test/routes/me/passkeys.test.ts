@@ -16,7 +16,10 @@ import { mockClient } from 'aws-sdk-client-mock'
 import t, { type Test } from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, buildTestApp, expectProblem } from '../../helper.js'
-import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
+import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../helpers/timeouts.js'
+
+// Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
+t.setTimeout(fileTimeout(30_000))
 
 const FAULT = { httpStatusCode: 400, requestId: 'f00dcafe-0000-4000-8000-000000000000', attempts: 1, totalRetryDelay: 0 }
 
