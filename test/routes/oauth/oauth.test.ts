@@ -351,3 +351,22 @@ t.test('a browser keeps at most three sign-ins in progress, each cookie small wh
   expectRefusal(t, await finish(0), 'OAUTH_STATE_INVALID')
   t.equal((await finish(4)).statusCode, 302, 'the newest completes')
 })
+
+t.test('an ID token carrying another nonce, or none, is refused at the callback', async t => {
+  const { app, user } = await setUp(t)
+  // The browser's sign-in, but the authorize request Cognito sees names another OIDC nonce (or none): the emulator's token
+  // endpoint then returns an ID token, signed by the pool's key the verifier trusts, with that nonce.
+  for (const nonce of ['another-nonce-of-the-attacker', undefined]) {
+    const start = await app.inject({ method: 'GET', url: '/oauth/login?redirect=%2Flocal%2Fdemo' })
+    const authorize = new URL(String(start.headers.location))
+    if (nonce === undefined) authorize.searchParams.delete('nonce')
+    else authorize.searchParams.set('nonce', nonce)
+    const posted = await submitHostedForm(authorize, user)
+    const callback = new URL(String(posted.headers.get('location')))
+    const response = await app.inject({ method: 'GET', url: callback.pathname + callback.search, headers: { cookie: cookieHeader(start) } })
+    expectRefusal(t, response, 'OAUTH_STATE_INVALID', 'The ID token was not issued for this sign-in (nonce).')
+    t.equal(response.statusCode, 400)
+    t.notOk(response.cookies.some(c => c.name.startsWith('bff_') && !c.name.startsWith('bff_oauth_') && c.value !== ''),
+      `nonce ${String(nonce)}: no session`)
+  }
+})
