@@ -9,7 +9,8 @@
  *  2. find this browser's login cookie for that nonce (and clear it), begun
  *     less than 5 minutes ago, or, for a state a CMS built itself, accept it
  *     only when OAUTH_EXTERNAL_STATE;
- *  3. check the redirect against the allowlist again;
+ *  3. check the redirect against the allowlist again; a state without the
+ *     login cookie must return to a hand-off site (never session cookies);
  *  4. an OAuth `error` goes back to that known-good target as ?error=;
  *  5. exchange the code (with the PKCE verifier), verify both tokens and the
  *     ID token's nonce;
@@ -107,7 +108,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'oauthCallback',
       summary: 'Where the hosted UI sends the user back (register it as the app client\'s callback URL)',
       description: 'Splits `state` at the first underscore, matches its nonce with this browser\'s login cookie (or, with OAUTH_EXTERNAL_STATE, ' +
-        'accepts a CMS\'s own state and hands its nonce back as ?bff_state=), checks the redirect against the allowlist again, exchanges the code ' +
+        'accepts a CMS\'s own state returning to a hand-off site and hands its nonce back as ?bff_state=), checks the redirect against the ' +
+        'allowlist again, exchanges the code ' +
         '(PKCE), verifies the tokens and the ID token\'s nonce, sets the session cookies and redirects. ' +
         'A hand-off site gets ?handoff=<code> instead of cookies. An OAuth error returns to the target as ?error=.',
       querystring: OAuthCallbackQuerySchema,
@@ -151,6 +153,15 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       })
     }
     const target = allowedTarget(split.redirect, request.log)
+    const site = handoffs.siteFor(target)
+    // Without this browser's login cookie, nothing ties the code to this browser: a code the attacker got for their own
+    // account would sign the victim in as the attacker (login CSRF). Only a hand-off site, which checks its own nonce
+    // (bff_state) against its own cookie before it redeems the code, may complete such a sign-in; no cookie is set here.
+    if (external && site === undefined) {
+      throw refused ?? new ApiError('OAUTH_STATE_INVALID', {
+        detail: 'No sign-in was started here in this browser: a state this service did not make may only return to a hand-off site (HANDOFF_SITES).'
+      })
+    }
     // A CMS that built its own state checks its own CSRF cookie against the nonce it gets back.
     const handBack: Record<string, string> = external ? { bff_state: split.nonce } : {}
     if (error !== undefined) {
@@ -172,7 +183,6 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       throw new ApiError('OAUTH_STATE_INVALID', { detail: 'The ID token was not issued for this sign-in (nonce).' })
     }
 
-    const site = handoffs.siteFor(target)
     if (site !== undefined) {
       const handoff = await handoffs.issue(site, tokens)
       return reply.redirect(withParams(target, { handoff, ...handBack }), 302)

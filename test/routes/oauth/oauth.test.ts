@@ -370,3 +370,40 @@ t.test('an ID token carrying another nonce, or none, is refused at the callback'
       `nonce ${String(nonce)}: no session`)
   }
 })
+
+t.test('external state: a callback without this browser\'s login cookie sets no session; only a hand-off site completes', async t => {
+  const { app, user, config } = await setUp(t, { OAUTH_EXTERNAL_STATE: 'true' })
+  // The attacker signs in at the hosted UI as themselves, with a state of their own, and keeps the code.
+  const attackerCode = async (state: string) => {
+    const authorize = new URL('/oauth2/authorize', config.hostedUiDomain)
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: config.pool.clientId,
+      redirect_uri: config.oauth.callbackUrl,
+      scope: 'openid aws.cognito.signin.user.admin',
+      state
+    }).toString()
+    const posted = await submitHostedForm(authorize, user)
+    return String(new URL(String(posted.headers.get('location'))).searchParams.get('code'))
+  }
+  // The victim's browser is sent to the callback with that code: no login cookie of this service.
+  for (const state of ['anything_/local/demo', `${'0'.repeat(32)}_/local/demo`, 'anything_http://localhost:3000/local/demo']) {
+    const code = await attackerCode(state)
+    const response = await app.inject({ method: 'GET', url: '/oauth/callback?' + new URLSearchParams({ code, state }).toString() })
+    expectRefusal(t, response, 'OAUTH_STATE_INVALID',
+      'No sign-in was started here in this browser: a state this service did not make may only return to a hand-off site (HANDOFF_SITES).')
+    t.equal(response.statusCode, 400)
+    t.same(response.cookies, [], `${state}: no cookie at all`)
+  }
+  const error = await app.inject({ method: 'GET', url: '/oauth/callback?error=access_denied&state=anything_%2Flocal%2Fdemo' })
+  expectRefusal(t, error, 'OAUTH_ERROR', 'The hosted UI answered access_denied.')
+
+  const cmsState = `cms-nonce-1_${CMS}/done`
+  const handoff = await app.inject({
+    method: 'GET',
+    url: '/oauth/callback?' + new URLSearchParams({ code: await attackerCode(cmsState), state: cmsState }).toString()
+  })
+  t.equal(handoff.statusCode, 302, 'the control: a hand-off site completes')
+  t.ok(new URL(String(handoff.headers.location)).searchParams.get('handoff'), 'with a hand-off code')
+  t.same(handoff.cookies, [], 'and no cookie')
+})
