@@ -407,3 +407,36 @@ t.test('external state: a callback without this browser\'s login cookie sets no 
   t.ok(new URL(String(handoff.headers.location)).searchParams.get('handoff'), 'with a hand-off code')
   t.same(handoff.cookies, [], 'and no cookie')
 })
+
+t.test('logout CSRF: a cross-site navigation to a logout URL ends nothing and gets a page whose button POSTs', async t => {
+  const { app, user } = await setUp(t)
+  const flow = await signInAtHostedUi(app, user, '?redirect=%2Flocal%2Fdemo')
+  const session = cookieHeader(await app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.loginCookie } }))
+  const crossSite = { cookie: session, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }
+
+  for (const url of ['/oauth/logout?redirect=%2Flocal%2Fdemo', '/auth/logout/hosted?redirect=%2Flocal%2Fdemo']) {
+    const page = await app.inject({ method: 'GET', url, headers: crossSite })
+    t.equal(page.statusCode, 200, `${url}: a page`)
+    t.equal(page.headers['content-type'], 'text/html; charset=utf-8')
+    t.equal(page.headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
+    t.equal(page.headers.location, undefined, `${url}: no redirect`)
+    t.same(page.cookies, [], `${url}: no cookie cleared`)
+    t.match(page.body, '<form method="post" action="/auth/logout/hosted?redirect=http%3A%2F%2Flocalhost%3A3000%2Flocal%2Fdemo">')
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/me', headers: { cookie: session } })).statusCode, 200, 'still signed in')
+
+  const foreign = await app.inject({
+    method: 'POST', url: '/auth/logout/hosted?redirect=%2Flocal%2Fdemo', headers: { cookie: session, origin: 'https://evil.example' }
+  })
+  expectRefusal(t, foreign, 'ORIGIN_NOT_ALLOWED')
+  const button = await app.inject({
+    method: 'POST',
+    url: '/auth/logout/hosted?redirect=http%3A%2F%2Flocalhost%3A3000%2Flocal%2Fdemo',
+    headers: { cookie: session, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' }
+  })
+  t.equal(button.statusCode, 302, button.body)
+  t.match(String(button.headers.location), /\/logout\?client_id=/)
+  t.same(button.cookies.filter(c => c.value !== '').map(c => c.name), [], 'the button signs out')
+  const sameSite = await app.inject({ method: 'GET', url: '/oauth/logout?redirect=%2Flocal%2Fdemo', headers: { 'sec-fetch-site': 'same-origin' } })
+  t.equal(sameSite.statusCode, 302, 'a same-origin navigation still goes straight through')
+})
