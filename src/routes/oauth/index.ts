@@ -242,8 +242,17 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     logout.searchParams.set('logout_uri', target)
     return reply.redirect(logout.href, 302)
   }
-  for (const method of ['GET', 'POST'] as const) {
-    fastify.route({
+  // The button's form: an empty urlencoded body, accepted in this one scope (the rest of the API takes JSON only).
+  await fastify.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      if (body === '') done(null, undefined)
+      else done(new ApiError('UNSUPPORTED_MEDIA_TYPE', { detail: 'Send no body.' }), undefined)
+    })
+    scope.route({ ...hostedLogoutRoute('POST'), handler: hostedLogout })
+  })
+  fastify.route({ ...hostedLogoutRoute('GET'), handler: hostedLogout })
+  function hostedLogoutRoute (method: 'GET' | 'POST') {
+    return {
       method,
       url: '/auth/logout/hosted',
       schema: {
@@ -257,12 +266,12 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           200: CONFIRM_PAGE,
           302: empty({ description: 'To the hosted UI\'s /logout, which returns to the redirect.', headers: ['ClearSessionCookies', 'Location'] }),
           ...problems([
-            ...QUERY_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, ...(method === 'POST' ? ORIGIN_REFUSALS : []), 'REDIRECT_NOT_ALLOWED'
+            ...(method === 'POST' ? [...BODY_REFUSALS, ...ORIGIN_REFUSALS] : QUERY_REFUSALS), ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES,
+            'REDIRECT_NOT_ALLOWED'
           ])
         }
-      },
-      handler: hostedLogout
-    })
+      }
+    }
   }
 
   fastify.post('/oauth/handoff', {
