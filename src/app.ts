@@ -24,6 +24,7 @@ import securityHeaders from './plugins/security-headers.js'
 import sessions from './plugins/sessions.js'
 import store from './plugins/store.js'
 import tokenVerifier from './plugins/token-verifier.js'
+import adminAudit from './routes/admin/audit.js'
 import adminRoutes from './routes/admin/index.js'
 import authRoutes from './routes/auth/index.js'
 import localRoutes from './routes/local/index.js'
@@ -132,6 +133,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(accountLimits)
   await app.register(authRoutes)
   await app.register(meRoutes)
+  // A hook on the whole app: requests under /admin that no admin route matches are audited too.
+  await app.register(adminAudit)
   await app.register(adminRoutes)
   await app.register(tokenRoutes)
   // Hosted-UI sign-in exists where there is a hosted UI: COGNITO_DOMAIN, or the emulator's stand-in.

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { MAX_REDIRECT_LENGTH } from '../oauth/redirect.js'
 
 const Redirect = Type.String({
@@ -27,6 +27,7 @@ export const OAuthCallbackQuerySchema = Type.Object({
 })
 
 export const OAuthLogoutQuerySchema = Type.Object({ redirect: Type.Optional(Redirect) }, { additionalProperties: false })
+export type OAuthLogoutQuery = Static<typeof OAuthLogoutQuerySchema>
 
 export const HandoffBodySchema = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 256, description: 'The `handoff` query parameter the user arrived with.' })

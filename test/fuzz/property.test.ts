@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import { assertContract, type ContractResponse } from '../helpers/contract.js'
 import { readOperations } from './operations.js'
-import { fuzzOperation, type PropertyOptions, type Send } from './property.js'
+import { fuzzOperation, opaqueOriginChange, type PropertyOptions, type Send } from './property.js'
 import { requestFor, type FuzzContext, type FuzzRequest } from './requests.js'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020
@@ -50,9 +50,15 @@ function problem (status: number, code: string, extra: Record<string, unknown> =
   }
 }
 
-/** Routes like the service: the login path answers `answer`, anything else the not-found problem. */
-function fakeLogin (answer: (request: FuzzRequest) => ContractResponse): Send {
-  return async request => pathOf(request.url) === '/auth/login' ? answer(request) : problem(404, 'NOT_FOUND')
+/**
+ * Routes like the service: a cookie-carrying POST from an opaque origin is refused first (the CSRF check runs
+ * before routing), then the login path answers `answer`, anything else the not-found problem.
+ */
+function fakeLogin (answer: (request: FuzzRequest) => ContractResponse, csrf = true): Send {
+  return async request => {
+    if (csrf && opaqueOriginChange(request)) return problem(403, 'ORIGIN_NOT_ALLOWED')
+    return pathOf(request.url) === '/auth/login' ? answer(request) : problem(404, 'NOT_FOUND')
+  }
 }
 
 async function reported (t: Test, send: Send, expected: RegExp, options: PropertyOptions = {}): Promise<string> {
@@ -72,11 +78,21 @@ async function reported (t: Test, send: Send, expected: RegExp, options: Propert
 t.test('an honest fake passes: every answer declared, a problem, no secret in it', async t => {
   const run = await fuzzOperation(login, fakeLogin(() => problem(401, 'INVALID_CREDENTIALS')), { seed: SEED, runs: RUNS, context })
   t.equal(run.requests, RUNS, 'every generated request was sent')
-  t.same([...run.statuses.keys()].sort(), [401, 404])
+  t.same([...run.statuses.keys()].sort(), [401, 403, 404], '403: the cookie-carrying POSTs from an opaque origin')
 })
 
 t.test('a 500 is reported', async t => {
   await reported(t, fakeLogin(() => problem(500, 'INTERNAL_ERROR')), /a server error: 500 INTERNAL_ERROR/)
+})
+
+t.test('a cookie-carrying POST from Origin: null that is not refused is reported', async t => {
+  let sent = 0
+  const send: Send = async request => {
+    if (opaqueOriginChange(request)) sent += 1
+    return await fakeLogin(() => problem(401, 'INVALID_CREDENTIALS'), false)(request)
+  }
+  await reported(t, send, /a cookie-carrying POST from Origin (null|file:\/\/) was not refused with 403 ORIGIN_NOT_ALLOWED/)
+  t.ok(sent > 0, 'the generator sends such requests')
 })
 
 t.test('a 503 UPSTREAM_UNAVAILABLE is reported, unless the run allows it (a service whose Cognito may be down)', async t => {

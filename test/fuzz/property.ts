@@ -12,7 +12,11 @@
  * - a 4xx is a problem document (application/problem+json) whose status is
  *   the answer's;
  * - no secret the request sent (a password, a code, a token, a cookie value)
- *   comes back, in the body or in any header.
+ *   comes back, in the body or in any header;
+ * - a state-changing request (not GET, HEAD or OPTIONS) that carries cookies
+ *   and an opaque origin (`Origin: null`, or one like `file://` whose origin
+ *   is "null") is refused: 403 ORIGIN_NOT_ALLOWED, routed path or not (or,
+ *   before any hook runs, 400 for a URL that is not validly percent-encoded).
  */
 import fc from 'fast-check'
 import { committedContract, type Contract, type ContractResponse } from '../helpers/contract.js'
@@ -72,6 +76,23 @@ function appearances (secret: string): string[] {
   return [...forms].filter(form => form.length >= MIN_SECRET_LENGTH)
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** The origin a browser would send as `null`: the literal, or a URL whose origin is opaque. */
+function opaqueOrigin (origin: string | undefined): boolean {
+  if (origin === undefined) return false
+  try {
+    return new URL(origin).origin === 'null'
+  } catch {
+    return origin === 'null'
+  }
+}
+
+/** Whether `request` is a cookie-carrying state change from an opaque origin, which the CSRF check must refuse. */
+export function opaqueOriginChange (request: FuzzRequest): boolean {
+  return opaqueOrigin(request.headers.origin) && request.headers.cookie !== undefined && !SAFE_METHODS.has(request.method)
+}
+
 /** What is wrong with `response` as the answer to `request`; empty when nothing is. */
 export function answerViolations (request: FuzzRequest, response: ContractResponse, options: PropertyOptions = {}): string[] {
   const violations: string[] = []
@@ -84,6 +105,11 @@ export function answerViolations (request: FuzzRequest, response: ContractRespon
   }
 
   violations.push(...(options.contract ?? committedContract()).check(request, response))
+
+  const badUrl = status === 400 && code === 'VALIDATION_FAILED' && (body as { detail?: unknown }).detail === 'The URL is not valid.'
+  if (opaqueOriginChange(request) && !(status === 403 && code === 'ORIGIN_NOT_ALLOWED') && !badUrl) {
+    violations.push(`a cookie-carrying ${request.method} from Origin ${request.headers.origin} was not refused with 403 ORIGIN_NOT_ALLOWED`)
+  }
 
   if (status >= 400) {
     const type = mediaType(response)

@@ -164,6 +164,7 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   oauthCallback: { operations: [] },
   oauthLogout: { operations: [] },
   oauthLogoutHosted: { operations: ['RevokeToken'], passes: code => ERROR_CATALOG[code].status === 429 || ERROR_CATALOG[code].status >= 500 },
+  oauthLogoutHostedPost: { operations: ['RevokeToken'], passes: code => ERROR_CATALOG[code].status === 429 || ERROR_CATALOG[code].status >= 500 },
   oauthHandoff: { operations: [] },
   verifyToken: { operations: [] },
   checkToken: { operations: [] },

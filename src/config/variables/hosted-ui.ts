@@ -35,7 +35,8 @@ export const hostedUi = {
     OAUTH_EXTERNAL_STATE: Type.Boolean({
       default: false,
       description: 'Accept a hosted-UI callback whose state a CMS built itself (`<nonce>_<redirect>`, no login cookie of this service): the ' +
-        'redirect is still checked, and the nonce is handed back as `?bff_state=` for the CMS to check against its own cookie.'
+        'redirect is still checked and must be a hand-off site (`HANDOFF_SITES`; such a callback never sets session cookies, anything else ' +
+        'is refused), and the nonce is handed back as `?bff_state=` for the CMS to check against its own cookie.'
     }),
     HANDOFF_SITES: Type.String({
       default: '',

@@ -2,7 +2,9 @@
  * The admin API. Everything here sits in one encapsulated scope whose
  * onRequest hooks are the guard: requireUser (a verified access token), then
  * requireAdmin (ADMIN_GROUP, or an admin service client's scope). Every
- * request in the scope, refused or not, writes one audit line.
+ * request under /admin, refused, unrouted or not, writes one audit line
+ * (./audit.ts, a hook on the whole app: an unrouted request never enters
+ * this scope).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { invalidFields } from '../../errors/catalog.js'
@@ -25,26 +27,6 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   })
   fastify.addHook('onRequest', fastify.requireUser)
   fastify.addHook('onRequest', requireAdmin(fastify.config.admin))
-
-  // One line per admin request: who, what, on whom, and how it ended. Never a body (passwords travel there).
-  fastify.addHook('onResponse', async (request, reply) => {
-    const params = (request.params ?? {}) as { username?: string, group?: string }
-    const body = request.body as { username?: unknown } | undefined
-    const username = params.username ?? (typeof body?.username === 'string' && reply.statusCode < 400 ? body.username : undefined)
-    request.log.info({
-      audit: {
-        actor: request.user === null ? null : { sub: request.user.sub, username: request.user.username, clientId: request.user.clientId },
-        action: request.routeOptions.config.audit ?? 'unknown',
-        target: {
-          ...(username === undefined ? {} : { user: username }),
-          ...(params.group === undefined ? {} : { group: params.group })
-        },
-        // The problem's code (set by problem-details) for a refusal.
-        result: reply.statusCode < 400 ? 'ok' : request.problem?.code ?? String(reply.statusCode),
-        status: reply.statusCode
-      }
-    }, 'admin action')
-  })
 
   await fastify.register(users)
   await fastify.register(groups)

@@ -9,7 +9,8 @@
  *  2. find this browser's login cookie for that nonce (and clear it), begun
  *     less than 5 minutes ago, or, for a state a CMS built itself, accept it
  *     only when OAUTH_EXTERNAL_STATE;
- *  3. check the redirect against the allowlist again;
+ *  3. check the redirect against the allowlist again; a state without the
+ *     login cookie must return to a hand-off site (never session cookies);
  *  4. an OAuth `error` goes back to that known-good target as ?error=;
  *  5. exchange the code (with the PKCE verifier), verify both tokens and the
  *     ID token's nonce;
@@ -17,7 +18,7 @@
  */
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
 import { createHandoffs } from '../../oauth/handoff.js'
 import {
@@ -25,11 +26,14 @@ import {
 } from '../../oauth/login-attempt.js'
 import { checkRedirect } from '../../oauth/redirect.js'
 import { AuthenticatedSchema } from '../../schemas/auth.js'
-import { HandoffBodySchema, OAuthCallbackQuerySchema, OAuthLoginQuerySchema, OAuthLogoutQuerySchema } from '../../schemas/oauth.js'
+import {
+  HandoffBodySchema, OAuthCallbackQuerySchema, OAuthLoginQuerySchema, OAuthLogoutQuerySchema, type OAuthLogoutQuery
+} from '../../schemas/oauth.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
-import { empty, json } from '../../schemas/responses.js'
+import { empty, html, json } from '../../schemas/responses.js'
 import { rateLimitStore } from '../../store/rate-limit-store.js'
 import { applyCookies } from '../../plugins/sessions.js'
+import { escapeHtml, htmlPage } from '../html.js'
 
 const tags = ['hosted UI']
 /** OAuth error codes (RFC 6749 4.1.2.1 and OIDC) are passed on; anything else is reported as server_error. */
@@ -107,7 +111,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'oauthCallback',
       summary: 'Where the hosted UI sends the user back (register it as the app client\'s callback URL)',
       description: 'Splits `state` at the first underscore, matches its nonce with this browser\'s login cookie (or, with OAUTH_EXTERNAL_STATE, ' +
-        'accepts a CMS\'s own state and hands its nonce back as ?bff_state=), checks the redirect against the allowlist again, exchanges the code ' +
+        'accepts a CMS\'s own state returning to a hand-off site and hands its nonce back as ?bff_state=), checks the redirect against the ' +
+        'allowlist again, exchanges the code ' +
         '(PKCE), verifies the tokens and the ID token\'s nonce, sets the session cookies and redirects. ' +
         'A hand-off site gets ?handoff=<code> instead of cookies. An OAuth error returns to the target as ?error=.',
       querystring: OAuthCallbackQuerySchema,
@@ -151,6 +156,15 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       })
     }
     const target = allowedTarget(split.redirect, request.log)
+    const site = handoffs.siteFor(target)
+    // Without this browser's login cookie, nothing ties the code to this browser: a code the attacker got for their own
+    // account would sign the victim in as the attacker (login CSRF). Only a hand-off site, which checks its own nonce
+    // (bff_state) against its own cookie before it redeems the code, may complete such a sign-in; no cookie is set here.
+    if (external && site === undefined) {
+      throw refused ?? new ApiError('OAUTH_STATE_INVALID', {
+        detail: 'No sign-in was started here in this browser: a state this service did not make may only return to a hand-off site (HANDOFF_SITES).'
+      })
+    }
     // A CMS that built its own state checks its own CSRF cookie against the nonce it gets back.
     const handBack: Record<string, string> = external ? { bff_state: split.nonce } : {}
     if (error !== undefined) {
@@ -172,7 +186,6 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       throw new ApiError('OAUTH_STATE_INVALID', { detail: 'The ID token was not issued for this sign-in (nonce).' })
     }
 
-    const site = handoffs.siteFor(target)
     if (site !== undefined) {
       const handoff = await handoffs.issue(site, tokens)
       return reply.redirect(withParams(target, { handoff, ...handBack }), 302)
@@ -181,6 +194,20 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return reply.redirect(withParams(target, handBack), 302)
   })
 
+  /**
+   * Logout CSRF: a cross-site page must not end the session by sending the browser to a logout URL. A cross-site
+   * top-level navigation (Sec-Fetch-Site: cross-site) gets a page with a button instead, which POSTs, same-origin,
+   * to /auth/logout/hosted (the origin check refuses a cross-site POST there).
+   */
+  function confirmPage (reply: FastifyReply, target: string): string {
+    const action = new URL('/auth/logout/hosted', config.publicUrl)
+    action.searchParams.set('redirect', target)
+    return htmlPage(reply.code(200), 'Sign out?', '<p>A page on another site asked to sign you out.</p>' +
+      `<form method="post" action="${escapeHtml(action.pathname + action.search)}"><button type="submit">Sign out</button></form>`)
+  }
+  const crossSite = (request: FastifyRequest) => request.headers['sec-fetch-site'] === 'cross-site'
+  const CONFIRM_PAGE = html({ description: 'A cross-site navigation (Sec-Fetch-Site: cross-site): a page whose button signs out (POST).' })
+
   fastify.get('/oauth/logout', {
     schema: {
       tags,
@@ -188,39 +215,64 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Sign out here and at the hosted UI',
       description: 'Checks the redirect, then goes through /auth/logout/hosted (where the refresh cookie is sent): the session is ended as ' +
         'POST /auth/logout does, then Cognito\'s /logout ends the hosted-UI session and returns to the redirect, ' +
-        'which must also be one of the app client\'s sign-out URLs.',
+        'which must also be one of the app client\'s sign-out URLs. A cross-site navigation (Sec-Fetch-Site: cross-site) ends nothing: ' +
+        'it gets a page whose button POSTs to /auth/logout/hosted.',
       querystring: OAuthLogoutQuerySchema,
       response: {
+        200: CONFIRM_PAGE,
         302: empty({ description: 'To /auth/logout/hosted with the checked redirect.', headers: ['Location'] }),
         ...problems([...QUERY_REFUSALS, ...RATE_LIMIT_REFUSALS, 'REDIRECT_NOT_ALLOWED'])
       }
     }
   }, async (request, reply) => {
+    const target = allowedTarget(request.query.redirect, request.log)
+    if (crossSite(request)) return confirmPage(reply, target)
     const next = new URL('/auth/logout/hosted', config.publicUrl)
-    next.searchParams.set('redirect', allowedTarget(request.query.redirect, request.log))
+    next.searchParams.set('redirect', target)
     return reply.redirect(next.href, 302)
   })
 
   // The second hop of /oauth/logout, under /auth so that the refresh cookie (Path=/auth) comes along to be revoked.
-  fastify.get('/auth/logout/hosted', {
-    schema: {
-      tags,
-      operationId: 'oauthLogoutHosted',
-      summary: 'Hosted logout, second hop: end the session, then Cognito\'s /logout',
-      querystring: OAuthLogoutQuerySchema,
-      response: {
-        302: empty({ description: 'To the hosted UI\'s /logout, which returns to the redirect.', headers: ['ClearSessionCookies', 'Location'] }),
-        ...problems([...QUERY_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, 'REDIRECT_NOT_ALLOWED'])
-      }
-    }
-  }, async (request, reply) => {
+  const hostedLogout = async (request: FastifyRequest<{ Querystring: OAuthLogoutQuery }>, reply: FastifyReply) => {
     const target = allowedTarget(request.query.redirect, request.log)
+    if (crossSite(request)) return confirmPage(reply, target)
     await sessions.end(request, reply, {})
     const logout = new URL('/logout', domain)
     logout.searchParams.set('client_id', config.pool.clientId)
     logout.searchParams.set('logout_uri', target)
     return reply.redirect(logout.href, 302)
+  }
+  // The button's form: an empty urlencoded body, accepted in this one scope (the rest of the API takes JSON only).
+  await fastify.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      if (body === '') done(null, undefined)
+      else done(new ApiError('UNSUPPORTED_MEDIA_TYPE', { detail: 'Send no body.' }), undefined)
+    })
+    scope.route({ ...hostedLogoutRoute('POST'), handler: hostedLogout })
   })
+  fastify.route({ ...hostedLogoutRoute('GET'), handler: hostedLogout })
+  function hostedLogoutRoute (method: 'GET' | 'POST') {
+    return {
+      method,
+      url: '/auth/logout/hosted',
+      schema: {
+        tags,
+        operationId: method === 'GET' ? 'oauthLogoutHosted' : 'oauthLogoutHostedPost',
+        summary: method === 'GET'
+          ? 'Hosted logout, second hop: end the session, then Cognito\'s /logout'
+          : 'Hosted logout from the sign-out page\'s button (same-origin POST): end the session, then Cognito\'s /logout',
+        querystring: OAuthLogoutQuerySchema,
+        response: {
+          200: CONFIRM_PAGE,
+          302: empty({ description: 'To the hosted UI\'s /logout, which returns to the redirect.', headers: ['ClearSessionCookies', 'Location'] }),
+          ...problems([
+            ...(method === 'POST' ? [...BODY_REFUSALS, ...ORIGIN_REFUSALS] : QUERY_REFUSALS), ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES,
+            'REDIRECT_NOT_ALLOWED'
+          ])
+        }
+      }
+    }
+  }
 
   fastify.post('/oauth/handoff', {
     schema: {

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import { ApiError, ERROR_CATALOG, ERROR_CODES, problemType, type ErrorCode } from '../../errors/catalog.js'
 import { problems } from '../../schemas/problem.js'
 import { ProblemPageParamsSchema } from '../../schemas/problems.js'
 import { html } from '../../schemas/responses.js'
-import { escapeHtml, withCode } from '../html.js'
+import { escapeHtml, htmlPage as page, withCode } from '../html.js'
 
 const tags = ['operations']
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
 
 /**
  * The pages a problem's `type` names: what each code means and what a client
@@ -48,12 +46,6 @@ const problemPages: FastifyPluginAsyncTypebox = async (fastify) => {
     return page(reply, code, `<p><code>${code}</code>, HTTP ${status}: ${escapeHtml(title)}</p>` +
       `<h2>What to do</h2><p>${withCode(advice)}</p><p><a href="/problems">Every code</a> · <a href="/docs">API reference</a></p>`)
   })
-}
-
-function page (reply: FastifyReply, title: string, body: string): string {
-  reply.header('content-security-policy', CSP).type('text/html; charset=utf-8')
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>${escapeHtml(title)} · cognito-bff</title>` +
-    `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
 }
 
 export default problemPages

@@ -351,3 +351,94 @@ t.test('a browser keeps at most three sign-ins in progress, each cookie small wh
   expectRefusal(t, await finish(0), 'OAUTH_STATE_INVALID')
   t.equal((await finish(4)).statusCode, 302, 'the newest completes')
 })
+
+t.test('an ID token carrying another nonce, or none, is refused at the callback', async t => {
+  const { app, user } = await setUp(t)
+  // The browser's sign-in, but the authorize request Cognito sees names another OIDC nonce (or none): the emulator's token
+  // endpoint then returns an ID token, signed by the pool's key the verifier trusts, with that nonce.
+  for (const nonce of ['another-nonce-of-the-attacker', undefined]) {
+    const start = await app.inject({ method: 'GET', url: '/oauth/login?redirect=%2Flocal%2Fdemo' })
+    const authorize = new URL(String(start.headers.location))
+    if (nonce === undefined) authorize.searchParams.delete('nonce')
+    else authorize.searchParams.set('nonce', nonce)
+    const posted = await submitHostedForm(authorize, user)
+    const callback = new URL(String(posted.headers.get('location')))
+    const response = await app.inject({ method: 'GET', url: callback.pathname + callback.search, headers: { cookie: cookieHeader(start) } })
+    expectRefusal(t, response, 'OAUTH_STATE_INVALID', 'The ID token was not issued for this sign-in (nonce).')
+    t.equal(response.statusCode, 400)
+    t.notOk(response.cookies.some(c => c.name.startsWith('bff_') && !c.name.startsWith('bff_oauth_') && c.value !== ''),
+      `nonce ${String(nonce)}: no session`)
+  }
+})
+
+t.test('external state: a callback without this browser\'s login cookie sets no session; only a hand-off site completes', async t => {
+  const { app, user, config } = await setUp(t, { OAUTH_EXTERNAL_STATE: 'true' })
+  // The attacker signs in at the hosted UI as themselves, with a state of their own, and keeps the code.
+  const attackerCode = async (state: string) => {
+    const authorize = new URL('/oauth2/authorize', config.hostedUiDomain)
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: config.pool.clientId,
+      redirect_uri: config.oauth.callbackUrl,
+      scope: 'openid aws.cognito.signin.user.admin',
+      state
+    }).toString()
+    const posted = await submitHostedForm(authorize, user)
+    return String(new URL(String(posted.headers.get('location'))).searchParams.get('code'))
+  }
+  // The victim's browser is sent to the callback with that code: no login cookie of this service.
+  for (const state of ['anything_/local/demo', `${'0'.repeat(32)}_/local/demo`, 'anything_http://localhost:3000/local/demo']) {
+    const code = await attackerCode(state)
+    const response = await app.inject({ method: 'GET', url: '/oauth/callback?' + new URLSearchParams({ code, state }).toString() })
+    expectRefusal(t, response, 'OAUTH_STATE_INVALID',
+      'No sign-in was started here in this browser: a state this service did not make may only return to a hand-off site (HANDOFF_SITES).')
+    t.equal(response.statusCode, 400)
+    t.same(response.cookies, [], `${state}: no cookie at all`)
+  }
+  const error = await app.inject({ method: 'GET', url: '/oauth/callback?error=access_denied&state=anything_%2Flocal%2Fdemo' })
+  expectRefusal(t, error, 'OAUTH_ERROR', 'The hosted UI answered access_denied.')
+
+  const cmsState = `cms-nonce-1_${CMS}/done`
+  const handoff = await app.inject({
+    method: 'GET',
+    url: '/oauth/callback?' + new URLSearchParams({ code: await attackerCode(cmsState), state: cmsState }).toString()
+  })
+  t.equal(handoff.statusCode, 302, 'the control: a hand-off site completes')
+  t.ok(new URL(String(handoff.headers.location)).searchParams.get('handoff'), 'with a hand-off code')
+  t.same(handoff.cookies, [], 'and no cookie')
+})
+
+t.test('logout CSRF: a cross-site navigation to a logout URL ends nothing and gets a page whose button POSTs', async t => {
+  const { app, user } = await setUp(t)
+  const flow = await signInAtHostedUi(app, user, '?redirect=%2Flocal%2Fdemo')
+  const session = cookieHeader(await app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.loginCookie } }))
+  const crossSite = { cookie: session, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }
+
+  for (const url of ['/oauth/logout?redirect=%2Flocal%2Fdemo', '/auth/logout/hosted?redirect=%2Flocal%2Fdemo']) {
+    const page = await app.inject({ method: 'GET', url, headers: crossSite })
+    t.equal(page.statusCode, 200, `${url}: a page`)
+    t.equal(page.headers['content-type'], 'text/html; charset=utf-8')
+    t.equal(page.headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
+    t.equal(page.headers.location, undefined, `${url}: no redirect`)
+    t.same(page.cookies, [], `${url}: no cookie cleared`)
+    t.match(page.body, '<form method="post" action="/auth/logout/hosted?redirect=http%3A%2F%2Flocalhost%3A3000%2Flocal%2Fdemo">')
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/me', headers: { cookie: session } })).statusCode, 200, 'still signed in')
+
+  const foreign = await app.inject({
+    method: 'POST', url: '/auth/logout/hosted?redirect=%2Flocal%2Fdemo', headers: { cookie: session, origin: 'https://evil.example' }
+  })
+  expectRefusal(t, foreign, 'ORIGIN_NOT_ALLOWED')
+  const button = await app.inject({
+    method: 'POST',
+    url: '/auth/logout/hosted?redirect=http%3A%2F%2Flocalhost%3A3000%2Flocal%2Fdemo',
+    // What the button sends: an empty urlencoded body.
+    headers: { cookie: session, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: ''
+  })
+  t.equal(button.statusCode, 302, button.body)
+  t.match(String(button.headers.location), /\/logout\?client_id=/)
+  t.same(button.cookies.filter(c => c.value !== '').map(c => c.name), [], 'the button signs out')
+  const sameSite = await app.inject({ method: 'GET', url: '/oauth/logout?redirect=%2Flocal%2Fdemo', headers: { 'sec-fetch-site': 'same-origin' } })
+  t.equal(sameSite.statusCode, 302, 'a same-origin navigation still goes straight through')
+})

@@ -1,0 +1,55 @@
+/**
+ * The admin audit: one log line for every request whose path starts with
+ * /admin, in any case, routed or not, refused or not (a 404 included). It is
+ * a hook on the whole app, not on the admin scope: a request no admin route
+ * matches (/admin/, /ADMIN/users, a method or a trailing slash no route has,
+ * /admin/../x) never enters that scope, and would leave no trace.
+ */
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/**
+ * Whether a request URL is under /admin: its path as sent, percent-decoded,
+ * with runs of slashes collapsed, or with its dot segments resolved.
+ */
+export function isAdminPath (url: string): boolean {
+  const raw = url.split(/[?#]/, 1)[0] ?? ''
+  const forms = [raw, raw.replace(/\/{2,}/g, '/')]
+  try {
+    forms.push(decodeURIComponent(raw))
+  } catch {
+    // Not validly percent-encoded: the path as sent is judged.
+  }
+  for (const form of [...forms]) {
+    try {
+      forms.push(new URL(form.replace(/\\/g, '/'), 'http://bff.invalid').pathname)
+    } catch {
+      // A path no URL parser takes: judged as sent.
+    }
+  }
+  return forms.some(form => form.toLowerCase().startsWith('/admin'))
+}
+
+export default fp(async function adminAudit (fastify: FastifyInstance) {
+  // Who, what, on whom, and how it ended. Never a body (passwords travel there).
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (!isAdminPath(request.url)) return
+    const params = (request.params ?? {}) as { username?: string, group?: string }
+    const body = request.body as { username?: unknown } | undefined
+    const username = params.username ?? (typeof body?.username === 'string' && reply.statusCode < 400 ? body.username : undefined)
+    request.log.info({
+      audit: {
+        actor: request.user === null ? null : { sub: request.user.sub, username: request.user.username, clientId: request.user.clientId },
+        // No admin route matched: 'unrouted' (the result says how it ended, NOT_FOUND most often).
+        action: request.routeOptions.config.audit ?? (request.is404 ? 'unrouted' : 'unknown'),
+        target: {
+          ...(typeof username === 'string' ? { user: username } : {}),
+          ...(typeof params.group === 'string' ? { group: params.group } : {})
+        },
+        // The problem's code (set by problem-details) for a refusal.
+        result: reply.statusCode < 400 ? 'ok' : request.problem?.code ?? String(reply.statusCode),
+        status: reply.statusCode
+      }
+    }, 'admin action')
+  })
+}, { name: 'admin-audit', dependencies: ['authenticate'] })
