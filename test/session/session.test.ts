@@ -68,20 +68,20 @@ t.test('issue: cookies for a browser, the tokens in the body for other clients',
     ['body', withRefresh, 'body', []]
   ]
   for (const [name, given, delivery, expected] of cases) {
-    const issued = await sessions.issue(given, delivery)
+    const issued = await sessions.issue(given, delivery, Date.now())
     t.same(changeList(issued.cookies), expected, `${name}: cookies`)
     t.match(issued.value, { status: 'authenticated', username: 'alice', expiresAt: new Date(exp * 1000).toISOString() }, name)
     const inBody = delivery === 'body' ? given.accessToken : undefined
     t.equal(issued.value.tokens?.accessToken, inBody, `${name}: tokens in the body only for body delivery`)
   }
-  const read = sent((await sessions.issue(withRefresh, 'cookie')).cookies)
+  const read = sent((await sessions.issue(withRefresh, 'cookie', Date.now())).cookies)
   t.equal(cookies.accessToken(read, recordingLog()), withRefresh.accessToken, 'round trip: the access cookie opens to the token')
   t.same(cookies.refresh(read, recordingLog()), { refreshToken: 'refresh-1', username: 'alice' }, 'round trip: the refresh cookie')
 })
 
 t.test('presentedAccessToken: Bearer first, then the cookie; a malformed header is TOKEN_INVALID', async t => {
   const sessions = service()
-  const browser = sent((await sessions.issue(tokens('cookie'), 'cookie')).cookies)
+  const browser = sent((await sessions.issue(tokens('cookie'), 'cookie', Date.now())).cookies)
   const bearer = tokens('bearer').accessToken
   const cases: Array<[string, Presented, string | undefined]> = [
     ['nothing', nothing, undefined],
@@ -100,16 +100,16 @@ t.test('presentedAccessToken: Bearer first, then the cookie; a malformed header 
 
 t.test('refresh: from the cookie or the body; a dead cookie session has its cookies cleared', async t => {
   const log = recordingLog()
-  const browser = sent((await service().issue({ ...tokens(), refreshToken: 'refresh-cookie' }, 'cookie')).cookies)
+  const browser = sent((await service().issue({ ...tokens(), refreshToken: 'refresh-cookie' }, 'cookie', Date.now())).cookies)
   const fromCookie: Presented = { authorization: undefined, cookies: browser }
 
-  const none = await service().refresh(nothing, {}, log)
+  const none = await service().refresh(nothing, {}, log, Date.now())
   t.match(failure(none), { code: 'UNAUTHENTICATED' }, 'no refresh token anywhere')
   t.same(none.cookies, [])
 
   const asked: string[] = []
   const renewed = await service({ refresh: async ({ refreshToken }) => { asked.push(refreshToken); return tokens('new') } })
-    .refresh(fromCookie, { tokenDelivery: 'body' }, log)
+    .refresh(fromCookie, { tokenDelivery: 'body' }, log, Date.now())
   t.ok(renewed.ok)
   t.same(asked, ['refresh-cookie'], 'the cookie\'s refresh token was used')
   t.equal(renewed.ok && renewed.value.tokens, undefined, 'a cookie session stays in cookies, whatever tokenDelivery says')
@@ -117,14 +117,14 @@ t.test('refresh: from the cookie or the body; a dead cookie session has its cook
   t.same(kept, { refreshToken: 'refresh-cookie', username: 'alice' }, 'without rotation the cookie keeps the token')
 
   const expired = async () => { throw new ApiError('SESSION_EXPIRED') }
-  const deadCookie = await service({ refresh: expired }).refresh(fromCookie, {}, log)
+  const deadCookie = await service({ refresh: expired }).refresh(fromCookie, {}, log, Date.now())
   t.match(failure(deadCookie), { code: 'SESSION_EXPIRED' })
   t.same(changeList(deadCookie.cookies), [['bff_access', 'cleared', '/'], ['bff_id', 'cleared', '/'], ['bff_refresh', 'cleared', '/auth']])
-  const deadBody = await service({ refresh: expired }).refresh(nothing, { refreshToken: 'refresh-body' }, log)
+  const deadBody = await service({ refresh: expired }).refresh(nothing, { refreshToken: 'refresh-body' }, log, Date.now())
   t.match(failure(deadBody), { code: 'SESSION_EXPIRED' })
   t.same(deadBody.cookies, [], 'a body client\'s failure touches no cookies')
 
-  const outage = await service({ refresh: async () => { throw new ApiError('UPSTREAM_UNAVAILABLE') } }).refresh(fromCookie, {}, log)
+  const outage = await service({ refresh: async () => { throw new ApiError('UPSTREAM_UNAVAILABLE') } }).refresh(fromCookie, {}, log, Date.now())
   t.match(failure(outage), { code: 'UPSTREAM_UNAVAILABLE' })
   t.same(outage.cookies, [], 'an outage does not end the session')
 })
