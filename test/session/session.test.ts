@@ -12,6 +12,7 @@ import { createChallengeSessions } from '../../src/session/challenge-session.js'
 import { createSessionCookies, type CookieChange, type RequestCookies, type ServiceLog } from '../../src/session/cookies.js'
 import { createSealer } from '../../src/session/seal.js'
 import { createSessionService, type Outcome, type Presented } from '../../src/session/session.js'
+import { signedOutEverywhere } from '../../src/session/signed-out.js'
 import { createMemoryStore } from '../../src/store/memory-store.js'
 import type { TokenVerifier } from '../../src/verify/verifier.js'
 
@@ -45,13 +46,13 @@ function sent (changes: readonly CookieChange[]): RequestCookies {
 }
 const nothing: Presented = { authorization: undefined, cookies: { values: {}, header: undefined } }
 
-function service (cognito: Partial<CognitoGateway> = {}, verifier: Partial<TokenVerifier> = {}) {
+function service (cognito: Partial<CognitoGateway> = {}, verifier: Partial<TokenVerifier> = {}, store = createMemoryStore()) {
   return createSessionService({
     cookies,
     challenges: createChallengeSessions(sealer, 'client-1'),
     cognito: cognito as CognitoGateway,
     verifier: verifier as TokenVerifier,
-    store: createMemoryStore(),
+    store,
     sealer
   })
 }
@@ -77,6 +78,38 @@ t.test('issue: cookies for a browser, the tokens in the body for other clients',
   const read = sent((await sessions.issue(withRefresh, 'cookie', Date.now())).cookies)
   t.equal(cookies.accessToken(read, recordingLog()), withRefresh.accessToken, 'round trip: the access cookie opens to the token')
   t.same(cookies.refresh(read, recordingLog()), { refreshToken: 'refresh-1', username: 'alice' }, 'round trip: the refresh cookie')
+})
+
+t.test('issue: tokens of a sign-out mark\'s own second get through it only for a sign-in that began after the mark', async t => {
+  const store = createMemoryStore()
+  const sessions = service({}, {}, store)
+  const markMs = Date.now()
+  await signedOutEverywhere(store, 'sub-1', markMs)
+  const iat = Math.floor(markMs / 1000) // the mark's second: the mark itself is the next one
+  let n = 0
+  const signedIn = (): Tokens & { jtis: string[] } => {
+    const jtis = [`access-${++n}`, `id-${n}`]
+    return {
+      accessToken: jwt({ sub: 'sub-1', username: 'alice', iat, exp, token_use: 'access', jti: jtis[0] }),
+      idToken: jwt({ sub: 'sub-1', iat, exp, token_use: 'id', jti: jtis[1] }),
+      jtis
+    }
+  }
+  const refused = async (jti: string) => await store.isRevoked({ ids: [jti], sub: 'sub-1', issuedAt: iat })
+
+  const racing = signedIn()
+  await sessions.issue(racing, 'body', markMs - 1)
+  for (const jti of racing.jtis) t.equal(await refused(jti), true, `a sign-in that began before the mark: ${jti} refused`)
+  const handedOff = signedIn()
+  await sessions.issue(handedOff, 'body', 0)
+  for (const jti of handedOff.jtis) t.equal(await refused(jti), true, `tokens another request obtained (a hand-off): ${jti} refused`)
+  const after = signedIn()
+  await sessions.issue(after, 'body', markMs + 1)
+  for (const jti of after.jtis) t.equal(await refused(jti), false, `a sign-in that began after the mark: ${jti} let through`)
+  t.equal(await refused('issued-before'), true, 'any other token of that second is still refused')
+
+  await signedOutEverywhere(store, 'sub-1', markMs + 2)
+  for (const jti of after.jtis) t.equal(await refused(jti), true, `a newer mark in the same second: ${jti} refused again`)
 })
 
 t.test('presentedAccessToken: Bearer first, then the cookie; a malformed header is TOKEN_INVALID', async t => {
