@@ -16,8 +16,14 @@ import { createSessionService, type Delivery, type Outcome, type Presented } fro
 
 /** The session service, request and reply in hand. */
 export interface Sessions {
-  /** A session begins: cookies set, or the tokens for the body. */
-  issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery): Promise<Authenticated>
+  /**
+   * A session begins: cookies set, or the tokens for the body. `obtainedAfterMs` (epoch ms): an instant before the
+   * Cognito call that produced `tokens`; default the request's arrival. 0 for tokens another request obtained (a
+   * hand-off): they get no allowance through a sign-out mark of their second here.
+   */
+  issue (reply: FastifyReply, tokens: Tokens, delivery: Delivery, obtainedAfterMs?: number): Promise<Authenticated>
+  /** Tokens this request just obtained, to be verified before `issue` (the hosted-UI callback): see SessionService.admit. */
+  admit (reply: FastifyReply, tokens: Tokens): Promise<void>
   /** New tokens from the refresh cookie or a refresh token in the body. */
   refresh (
     request: FastifyRequest,
@@ -63,6 +69,11 @@ function settle<T> (reply: FastifyReply, outcome: Outcome<T>): T {
   return outcome.value
 }
 
+/** When the request arrived (epoch ms): before any Cognito call it makes. */
+function arrival (reply: FastifyReply): number {
+  return Date.now() - reply.elapsedTime
+}
+
 function presented (request: FastifyRequest): Presented {
   return { authorization: request.headers.authorization, cookies: requestCookies(request) }
 }
@@ -81,8 +92,10 @@ export default fp(async function sessions (fastify: FastifyInstance) {
     sealer
   })
   fastify.decorate('sessions', {
-    issue: async (reply, tokens, delivery) => settle(reply, await service.issue(tokens, delivery)),
-    refresh: async (request, reply, body) => settle(reply, await service.refresh(presented(request), body, request.log)),
+    issue: async (reply, tokens, delivery, obtainedAfterMs = arrival(reply)) =>
+      settle(reply, await service.issue(tokens, delivery, obtainedAfterMs)),
+    admit: async (reply, tokens) => await service.admit(tokens, arrival(reply)),
+    refresh: async (request, reply, body) => settle(reply, await service.refresh(presented(request), body, request.log, arrival(reply))),
     end: async (request, reply, body) => settle(reply, await service.end(presented(request), body, request.log)),
     presentedAccessToken: request => service.presentedAccessToken(presented(request), request.log),
     presentedIdToken: request => service.presentedIdToken(presented(request), request.log),

@@ -43,12 +43,19 @@ export interface SessionService {
    * A session begins (login, a challenge answered, the hosted-UI callback, a hand-off): cookies set, or tokens for
    * the body. The store remembers the refresh token's session, so a logout with the refresh token alone ends it.
    */
-  issue (tokens: Tokens, delivery: Delivery): Promise<Extract<Outcome<Authenticated>, { ok: true }>>
+  issue (tokens: Tokens, delivery: Delivery, obtainedAfterMs: number): Promise<Extract<Outcome<Authenticated>, { ok: true }>>
+  /**
+   * Tokens a sign-in obtained from Cognito after `obtainedAfterMs` (epoch ms, taken before the call): when the user
+   * has a sign-out mark whose second they share (so the mark would refuse them) and the mark's instant is before
+   * `obtainedAfterMs`, they are allowed through that mark (a sign-in racing the mark is not). `issue` does this too.
+   */
+  admit (tokens: Tokens, obtainedAfterMs: number): Promise<void>
   /** New tokens from the refresh cookie or a refresh token in the body. */
   refresh (
     presented: Presented,
     body: { refreshToken?: string, username?: string, tokenDelivery?: Delivery },
-    log: ServiceLog
+    log: ServiceLog,
+    obtainedAfterMs: number
   ): Promise<Outcome<Authenticated>>
   /**
    * Logout: cookies cleared, the session's tokens refused from now on (the presented access token's, and the refresh
@@ -96,7 +103,20 @@ export function createSessionService (deps: {
     await store.linkRefreshToken(refreshKey(refreshToken), { sub: claims.sub, originJti: claims.origin_jti }, keepUntil)
   }
 
-  async function issue (tokens: Tokens, delivery: Delivery): Promise<Extract<Outcome<Authenticated>, { ok: true }>> {
+  async function admit (tokens: Tokens, obtainedAfterMs: number): Promise<void> {
+    const sub = unverifiedClaims(tokens.accessToken)?.sub
+    if (typeof sub !== 'string') return
+    const mark = await store.signedOutMark(sub)
+    if (mark === undefined || obtainedAfterMs <= mark.atMs) return
+    for (const token of [tokens.accessToken, tokens.idToken]) {
+      const claims = unverifiedClaims(token)
+      if (claims?.sub !== sub || typeof claims.jti !== 'string' || typeof claims.iat !== 'number' || typeof claims.exp !== 'number') continue
+      if (claims.iat < mark.at) await store.allowAfterMark(sub, claims.jti, mark.atMs, claims.exp)
+    }
+  }
+
+  async function issue (tokens: Tokens, delivery: Delivery, obtainedAfterMs: number): Promise<Extract<Outcome<Authenticated>, { ok: true }>> {
+    await admit(tokens, obtainedAfterMs)
     if (tokens.refreshToken !== undefined) await remember(tokens.refreshToken, tokens.accessToken)
     const claims = unverifiedClaims(tokens.accessToken) ?? {}
     const username = String(claims.username ?? claims.sub ?? '')
@@ -167,11 +187,12 @@ export function createSessionService (deps: {
 
   return {
     issue,
+    admit,
     presentedAccessToken,
     presentedIdToken: (presented, log) => cookies.idToken(presented.cookies, log),
     challenges,
 
-    async refresh (presented, body, log) {
+    async refresh (presented, body, log, obtainedAfterMs) {
       const fromCookie = body.refreshToken === undefined ? cookies.refresh(presented.cookies, log) : undefined
       const refreshToken = body.refreshToken ?? fromCookie?.refreshToken
       if (refreshToken === undefined) {
@@ -185,7 +206,8 @@ export function createSessionService (deps: {
         // Without rotation the refresh token stays the same: the cookie gets it again with the new tokens.
         // With rotation it is the new one, in the cookie or the body; the old one is spent.
         if (tokens.refreshToken === undefined && delivery === 'body') await remember(refreshToken, tokens.accessToken)
-        return await issue({ ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }, delivery)
+        const issued = { ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }
+        return await issue(issued, delivery, obtainedAfterMs)
       } catch (error) {
         // A refresh token Cognito refuses is a dead session: drop its cookies too.
         const dead = fromCookie !== undefined && error instanceof ApiError && error.code === 'SESSION_EXPIRED'

@@ -14,10 +14,11 @@ export const LONGEST_TOKEN_SECONDS = 24 * 3600
  * Every token of user `sub` issued until now is refused from now on. JWT times
  * are whole seconds and the store refuses tokens issued strictly before the
  * mark, so the mark is the next whole second: a token another device got in
- * this same second is refused too (and so, for under a second, is a sign-in
- * right after this one).
+ * this same second is refused too. The mark also keeps its instant in ms: a
+ * sign-in that begins after it, in that same second, has its tokens allowed
+ * through the mark at issuance (the session service's `admit`).
  */
 export async function signedOutEverywhere (store: SharedStore, sub: string, nowMs = Date.now()): Promise<void> {
   const at = Math.floor(nowMs / 1000) + 1
-  await store.markSignedOut(sub, at, at + LONGEST_TOKEN_SECONDS)
+  await store.markSignedOut(sub, at, at + LONGEST_TOKEN_SECONDS, nowMs)
 }

@@ -34,12 +34,13 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
 
   // One map per key space: the memory equivalent of a key prefix.
   const revoked = new Map<string, Entry<null>>()
-  const signedOut = new Map<string, Entry<number>>()
+  const signedOut = new Map<string, Entry<{ at: number, atMs: number }>>()
+  const allowed = new Map<string, Entry<number>>()
   const counters = new Map<string, Entry<number>>()
   const once = new Map<string, Entry<string>>()
   const locks = new Map<string, Entry<string>>()
   const refreshSessions = new Map<string, Entry<RefreshSession>>()
-  const spaces: Array<Map<string, Entry<unknown>>> = [revoked, signedOut, counters, once, locks, refreshSessions]
+  const spaces: Array<Map<string, Entry<unknown>>> = [revoked, signedOut, allowed, counters, once, locks, refreshSessions]
   let writesUntilSweep = MIN_WRITES_BETWEEN_SWEEPS
 
   const size = (): number => spaces.reduce((n, map) => n + map.size, 0)
@@ -80,20 +81,35 @@ export function createMemoryStore (options: MemoryStoreOptions = {}): MemoryStor
     async isRevoked ({ ids, sub, issuedAt }) {
       const t = now()
       for (const id of ids) if (live(revoked, revokedKey(sub, id), t) !== undefined) return true
-      const signedOutAt = live(signedOut, sub, t)?.value
-      return signedOutAt !== undefined && issuedAt < signedOutAt
+      const mark = live(signedOut, sub, t)?.value
+      if (mark === undefined || issuedAt >= mark.at) return false
+      return !ids.some(id => live(allowed, revokedKey(sub, id), t)?.value === mark.atMs)
     },
 
-    async markSignedOut (sub, at, keepUntil) {
+    async markSignedOut (sub, at, keepUntil, atMs = at * 1000) {
       assertEpoch('at', at)
       assertEpoch('keepUntil', keepUntil)
+      assertEpoch('atMs', atMs)
       const t = now()
       const prev = live(signedOut, sub, t)
       // Forward only, and never shorten retention: instances may race.
-      const value = Math.max(at, prev?.value ?? at)
+      const value = { at: Math.max(at, prev?.value.at ?? at), atMs: Math.max(atMs, prev?.value.atMs ?? atMs) }
       const until = Math.max(keepUntil * 1000, prev?.expiresAt ?? 0)
       if (until <= t) return
       write(signedOut, sub, { value, expiresAt: until }, t)
+    },
+
+    async signedOutMark (sub) {
+      const mark = live(signedOut, sub, now())?.value
+      return mark === undefined ? undefined : { ...mark }
+    },
+
+    async allowAfterMark (sub, jti, markAtMs, keepUntil) {
+      assertEpoch('markAtMs', markAtMs)
+      assertEpoch('keepUntil', keepUntil)
+      const t = now()
+      if (keepUntil * 1000 <= t) return
+      write(allowed, revokedKey(sub, jti), { value: markAtMs, expiresAt: keepUntil * 1000 }, t)
     },
 
     async linkRefreshToken (refreshHash, { sub, originJti }, keepUntil) {

@@ -62,32 +62,40 @@ redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[1])
 return 1
 `
 
-// ARGV: at (epoch s), keepUntil (epoch ms), now (epoch ms). The mark only
-// moves forward and its retention is never shortened (instances may race);
-// with no previous mark, one already past keepUntil is not stored.
+// ARGV: at (epoch s), keepUntil (epoch ms), now (epoch ms), atMs (epoch ms).
+// The mark only moves forward and its retention is never shortened (instances
+// may race); with no previous mark, one already past keepUntil is not stored.
 const SIGN_OUT = `
-local at, keep = ARGV[1], ARGV[2]
-local prev = redis.call('HMGET', KEYS[1], 'at', 'until')
+local at, keep, ms = ARGV[1], ARGV[2], ARGV[4]
+local prev = redis.call('HMGET', KEYS[1], 'at', 'until', 'ms')
 if prev[1] then
   if tonumber(prev[1]) > tonumber(at) then at = prev[1] end
   if prev[2] and tonumber(prev[2]) > tonumber(keep) then keep = prev[2] end
+  if prev[3] and tonumber(prev[3]) > tonumber(ms) then ms = prev[3] end
 elseif tonumber(keep) <= tonumber(ARGV[3]) then
   return 0
 end
-redis.call('HSET', KEYS[1], 'at', at, 'until', keep)
+redis.call('HSET', KEYS[1], 'at', at, 'until', keep, 'ms', ms)
 redis.call('PEXPIREAT', KEYS[1], keep)
 return 1
 `
 
 // A token check's one question. KEYS (one slot: the user's hash tag): the user's signed-out mark, then the revocations of
-// the token's ids; ARGV[1]: its iat.
+// the token's ids, then their allowances after a mark; ARGV[1]: its iat, ARGV[2]: its number of ids. Under the mark,
+// an allowance counts only when made against this very mark (its ms).
 const IS_REVOKED = `
-for i = 2, #KEYS do
+local n = tonumber(ARGV[2])
+for i = 2, n + 1 do
   if redis.call('EXISTS', KEYS[i]) == 1 then return 1 end
 end
-local at = redis.call('HGET', KEYS[1], 'at')
-if at and tonumber(ARGV[1]) < tonumber(at) then return 1 end
-return 0
+local mark = redis.call('HMGET', KEYS[1], 'at', 'ms')
+if not mark[1] or tonumber(ARGV[1]) >= tonumber(mark[1]) then return 0 end
+if mark[2] then
+  for i = n + 2, 2 * n + 1 do
+    if redis.call('GET', KEYS[i]) == mark[2] then return 0 end
+  end
+end
+return 1
 `
 
 // Compare-and-delete: only the acquisition holding this token releases.
@@ -109,11 +117,11 @@ export interface RedisScripts {
   release: Script
   /** (revoked key, until epoch ms) */
   revoke: Script
-  /** (signout key, at epoch s, keepUntil epoch ms, now epoch ms) */
+  /** (signout key, at epoch s, keepUntil epoch ms, now epoch ms, atMs epoch ms) */
   signOut: Script
   /** (lock key, holder's token) */
   unlock: Script
-  /** (number of keys, signout key, ...revoked keys, iat) -> 1 when revoked */
+  /** (number of keys, signout key, ...revoked keys, ...allowed keys, iat, number of ids) -> 1 when revoked */
   isRevoked: (...args: Array<string | number>) => Promise<number>
 }
 

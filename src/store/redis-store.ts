@@ -8,8 +8,9 @@
  * redis-connection.ts; the Lua scripts are in redis-scripts.ts.
  *
  * Layout (every key under `keyPrefix`, default `cognito-bff:`; one key space per family):
- *   signout:{<sub>}        hash { at, until }; PEXPIREAT until
+ *   signout:{<sub>}        hash { at, until, ms }; PEXPIREAT until
  *   revoked:{<sub>}:<jti>  string: the expiry in epoch ms; PXAT that expiry
+ *   allowed:{<sub>}:<jti>  string: the mark's ms it was allowed after; PXAT the token's exp
  *   refresh:{<hash>}       JSON { sub, originJti }: a refresh token's session; PXAT keepUntil
  *   count:<key>            integer counter; PEXPIRE windowMs on the first increment (or reservation)
  *   once:<key>             the value; SET NX PX ttlMs
@@ -122,6 +123,7 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
   const keys = {
     revoked: (sub: string, jti: string) => `${prefix}revoked:${userTag(sub)}:${jti}`,
     signout: (sub: string) => `${prefix}signout:${userTag(sub)}`,
+    allowed: (sub: string, jti: string) => `${prefix}allowed:${userTag(sub)}:${jti}`,
     refresh: (hash: string) => `${prefix}refresh:${ownTag(hash)}`,
     count: (key: string) => `${prefix}count:${key}`,
     once: (key: string) => `${prefix}once:${key}`,
@@ -153,16 +155,31 @@ export function createRedisStore (options: RedisStoreOptions): RedisStore {
     },
 
     async isRevoked ({ ids, sub, issuedAt }) {
-      const keyList = [keys.signout(sub), ...ids.map(id => keys.revoked(sub, id))]
-      return await run('isRevoked', () => isRevoked(keyList.length, ...keyList, String(issuedAt))) === 1
+      const keyList = [keys.signout(sub), ...ids.map(id => keys.revoked(sub, id)), ...ids.map(id => keys.allowed(sub, id))]
+      return await run('isRevoked', () => isRevoked(keyList.length, ...keyList, String(issuedAt), String(ids.length))) === 1
     },
 
-    async markSignedOut (sub, at, keepUntil) {
+    async markSignedOut (sub, at, keepUntil, atMs = at * 1000) {
       assertEpoch('at', at)
       assertEpoch('keepUntil', keepUntil)
+      assertEpoch('atMs', atMs)
       const key = keys.signout(sub)
       const keepMs = String(Math.ceil(keepUntil * 1000))
-      await run('markSignedOut', () => signOut(key, String(at), keepMs, String(Date.now())))
+      await run('markSignedOut', () => signOut(key, String(at), keepMs, String(Date.now()), String(Math.floor(atMs))))
+    },
+
+    async signedOutMark (sub) {
+      const [at, ms] = await run('signedOutMark', () => redis.hmget(keys.signout(sub), 'at', 'ms'))
+      if (at === null || at === undefined) return undefined
+      return { at: Number(at), atMs: ms === null || ms === undefined ? Number(at) * 1000 : Number(ms) }
+    },
+
+    async allowAfterMark (sub, jti, markAtMs, keepUntil) {
+      assertEpoch('markAtMs', markAtMs)
+      assertEpoch('keepUntil', keepUntil)
+      const untilMs = Math.ceil(keepUntil * 1000)
+      if (untilMs <= Date.now()) return
+      await run('allowAfterMark', () => redis.set(keys.allowed(sub, jti), String(Math.floor(markAtMs)), 'PXAT', untilMs))
     },
 
     async linkRefreshToken (refreshHash, { sub, originJti }, keepUntil) {

@@ -46,14 +46,30 @@ export interface SharedStore {
    * forward: a call with an older `at` keeps the newer one (two instances may
    * race). It is forgotten after `keepUntil` (epoch SECONDS, typically when the
    * last token issued before `at` expires); a later call never shortens that.
+   * `atMs` (epoch ms, default `at * 1000`) is the instant the user was signed
+   * out, in the second before `at`: a sign-in that began after it may be let
+   * through (`allowAfterMark`). It only moves forward too.
    */
-  markSignedOut (sub: string, at: number, keepUntil: number): Promise<void>
+  markSignedOut (sub: string, at: number, keepUntil: number, atMs?: number): Promise<void>
+
+  /** The user's current mark (`at` epoch SECONDS, `atMs` epoch ms), or undefined when none is kept. */
+  signedOutMark (sub: string): Promise<{ at: number, atMs: number } | undefined>
+
+  /**
+   * A token with id `jti` of user `sub`, issued in the mark's own second by a
+   * sign-in that began after the mark's `atMs` (`markAtMs`, as `signedOutMark`
+   * returned it): `isRevoked` lets it through the mark, as long as the mark's
+   * `atMs` is still that one (a newer mark refuses it again). Kept until
+   * `keepUntil` (epoch SECONDS, the token's exp). Lives under the user's hash
+   * tag, like the revocations.
+   */
+  allowAfterMark (sub: string, jti: string, markAtMs: number, keepUntil: number): Promise<void>
 
   /**
    * The question every token check asks, in one call (one round trip to
    * Redis, on one server or a cluster): is any of `ids` (the token's jti and
    * origin_jti) revoked for `sub`, or was `sub` signed out after `issuedAt`
-   * (epoch SECONDS, the token's iat)?
+   * (epoch SECONDS, the token's iat) and none of `ids` allowed after that mark?
    */
   isRevoked (token: { ids: readonly string[], sub: string, issuedAt: number }): Promise<boolean>
 

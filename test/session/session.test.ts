@@ -12,6 +12,7 @@ import { createChallengeSessions } from '../../src/session/challenge-session.js'
 import { createSessionCookies, type CookieChange, type RequestCookies, type ServiceLog } from '../../src/session/cookies.js'
 import { createSealer } from '../../src/session/seal.js'
 import { createSessionService, type Outcome, type Presented } from '../../src/session/session.js'
+import { signedOutEverywhere } from '../../src/session/signed-out.js'
 import { createMemoryStore } from '../../src/store/memory-store.js'
 import type { TokenVerifier } from '../../src/verify/verifier.js'
 
@@ -45,13 +46,13 @@ function sent (changes: readonly CookieChange[]): RequestCookies {
 }
 const nothing: Presented = { authorization: undefined, cookies: { values: {}, header: undefined } }
 
-function service (cognito: Partial<CognitoGateway> = {}, verifier: Partial<TokenVerifier> = {}) {
+function service (cognito: Partial<CognitoGateway> = {}, verifier: Partial<TokenVerifier> = {}, store = createMemoryStore()) {
   return createSessionService({
     cookies,
     challenges: createChallengeSessions(sealer, 'client-1'),
     cognito: cognito as CognitoGateway,
     verifier: verifier as TokenVerifier,
-    store: createMemoryStore(),
+    store,
     sealer
   })
 }
@@ -68,20 +69,52 @@ t.test('issue: cookies for a browser, the tokens in the body for other clients',
     ['body', withRefresh, 'body', []]
   ]
   for (const [name, given, delivery, expected] of cases) {
-    const issued = await sessions.issue(given, delivery)
+    const issued = await sessions.issue(given, delivery, Date.now())
     t.same(changeList(issued.cookies), expected, `${name}: cookies`)
     t.match(issued.value, { status: 'authenticated', username: 'alice', expiresAt: new Date(exp * 1000).toISOString() }, name)
     const inBody = delivery === 'body' ? given.accessToken : undefined
     t.equal(issued.value.tokens?.accessToken, inBody, `${name}: tokens in the body only for body delivery`)
   }
-  const read = sent((await sessions.issue(withRefresh, 'cookie')).cookies)
+  const read = sent((await sessions.issue(withRefresh, 'cookie', Date.now())).cookies)
   t.equal(cookies.accessToken(read, recordingLog()), withRefresh.accessToken, 'round trip: the access cookie opens to the token')
   t.same(cookies.refresh(read, recordingLog()), { refreshToken: 'refresh-1', username: 'alice' }, 'round trip: the refresh cookie')
 })
 
+t.test('issue: tokens of a sign-out mark\'s own second get through it only for a sign-in that began after the mark', async t => {
+  const store = createMemoryStore()
+  const sessions = service({}, {}, store)
+  const markMs = Date.now()
+  await signedOutEverywhere(store, 'sub-1', markMs)
+  const iat = Math.floor(markMs / 1000) // the mark's second: the mark itself is the next one
+  let n = 0
+  const signedIn = (): Tokens & { jtis: string[] } => {
+    const jtis = [`access-${++n}`, `id-${n}`]
+    return {
+      accessToken: jwt({ sub: 'sub-1', username: 'alice', iat, exp, token_use: 'access', jti: jtis[0] }),
+      idToken: jwt({ sub: 'sub-1', iat, exp, token_use: 'id', jti: jtis[1] }),
+      jtis
+    }
+  }
+  const refused = async (jti: string) => await store.isRevoked({ ids: [jti], sub: 'sub-1', issuedAt: iat })
+
+  const racing = signedIn()
+  await sessions.issue(racing, 'body', markMs - 1)
+  for (const jti of racing.jtis) t.equal(await refused(jti), true, `a sign-in that began before the mark: ${jti} refused`)
+  const handedOff = signedIn()
+  await sessions.issue(handedOff, 'body', 0)
+  for (const jti of handedOff.jtis) t.equal(await refused(jti), true, `tokens another request obtained (a hand-off): ${jti} refused`)
+  const after = signedIn()
+  await sessions.issue(after, 'body', markMs + 1)
+  for (const jti of after.jtis) t.equal(await refused(jti), false, `a sign-in that began after the mark: ${jti} let through`)
+  t.equal(await refused('issued-before'), true, 'any other token of that second is still refused')
+
+  await signedOutEverywhere(store, 'sub-1', markMs + 2)
+  for (const jti of after.jtis) t.equal(await refused(jti), true, `a newer mark in the same second: ${jti} refused again`)
+})
+
 t.test('presentedAccessToken: Bearer first, then the cookie; a malformed header is TOKEN_INVALID', async t => {
   const sessions = service()
-  const browser = sent((await sessions.issue(tokens('cookie'), 'cookie')).cookies)
+  const browser = sent((await sessions.issue(tokens('cookie'), 'cookie', Date.now())).cookies)
   const bearer = tokens('bearer').accessToken
   const cases: Array<[string, Presented, string | undefined]> = [
     ['nothing', nothing, undefined],
@@ -100,16 +133,16 @@ t.test('presentedAccessToken: Bearer first, then the cookie; a malformed header 
 
 t.test('refresh: from the cookie or the body; a dead cookie session has its cookies cleared', async t => {
   const log = recordingLog()
-  const browser = sent((await service().issue({ ...tokens(), refreshToken: 'refresh-cookie' }, 'cookie')).cookies)
+  const browser = sent((await service().issue({ ...tokens(), refreshToken: 'refresh-cookie' }, 'cookie', Date.now())).cookies)
   const fromCookie: Presented = { authorization: undefined, cookies: browser }
 
-  const none = await service().refresh(nothing, {}, log)
+  const none = await service().refresh(nothing, {}, log, Date.now())
   t.match(failure(none), { code: 'UNAUTHENTICATED' }, 'no refresh token anywhere')
   t.same(none.cookies, [])
 
   const asked: string[] = []
   const renewed = await service({ refresh: async ({ refreshToken }) => { asked.push(refreshToken); return tokens('new') } })
-    .refresh(fromCookie, { tokenDelivery: 'body' }, log)
+    .refresh(fromCookie, { tokenDelivery: 'body' }, log, Date.now())
   t.ok(renewed.ok)
   t.same(asked, ['refresh-cookie'], 'the cookie\'s refresh token was used')
   t.equal(renewed.ok && renewed.value.tokens, undefined, 'a cookie session stays in cookies, whatever tokenDelivery says')
@@ -117,14 +150,14 @@ t.test('refresh: from the cookie or the body; a dead cookie session has its cook
   t.same(kept, { refreshToken: 'refresh-cookie', username: 'alice' }, 'without rotation the cookie keeps the token')
 
   const expired = async () => { throw new ApiError('SESSION_EXPIRED') }
-  const deadCookie = await service({ refresh: expired }).refresh(fromCookie, {}, log)
+  const deadCookie = await service({ refresh: expired }).refresh(fromCookie, {}, log, Date.now())
   t.match(failure(deadCookie), { code: 'SESSION_EXPIRED' })
   t.same(changeList(deadCookie.cookies), [['bff_access', 'cleared', '/'], ['bff_id', 'cleared', '/'], ['bff_refresh', 'cleared', '/auth']])
-  const deadBody = await service({ refresh: expired }).refresh(nothing, { refreshToken: 'refresh-body' }, log)
+  const deadBody = await service({ refresh: expired }).refresh(nothing, { refreshToken: 'refresh-body' }, log, Date.now())
   t.match(failure(deadBody), { code: 'SESSION_EXPIRED' })
   t.same(deadBody.cookies, [], 'a body client\'s failure touches no cookies')
 
-  const outage = await service({ refresh: async () => { throw new ApiError('UPSTREAM_UNAVAILABLE') } }).refresh(fromCookie, {}, log)
+  const outage = await service({ refresh: async () => { throw new ApiError('UPSTREAM_UNAVAILABLE') } }).refresh(fromCookie, {}, log, Date.now())
   t.match(failure(outage), { code: 'UPSTREAM_UNAVAILABLE' })
   t.same(outage.cookies, [], 'an outage does not end the session')
 })

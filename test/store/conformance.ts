@@ -90,6 +90,37 @@ export function storeConformance (t: Test, name: string, create: () => Promise<S
       t.equal(await store.isRevoked({ ids: [jti], sub, issuedAt: 1000 }), false, 'a revocation already expired counts for nothing')
     })
 
+    t.test('allowAfterMark: a token of the mark\'s own second let through that mark only; a newer mark refuses it again', async t => {
+      const store = await open(t)
+      const later = nowSeconds() + 3600
+      const [sub, other, jti, origin, stranger] = [key('sub'), key('sub'), key('jti'), key('origin'), key('jti')]
+      t.equal(await store.signedOutMark(sub), undefined, 'no mark yet')
+      await store.markSignedOut(sub, 1000, later, 999_400)
+      t.same(await store.signedOutMark(sub), { at: 1000, atMs: 999_400 }, 'the mark and its instant')
+      await store.markSignedOut(other, 1000, later)
+      t.same(await store.signedOutMark(other), { at: 1000, atMs: 1_000_000 }, 'without an instant: the whole second before it is covered')
+      const token = { ids: [jti, origin], sub, issuedAt: 999 }
+      t.equal(await store.isRevoked(token), true, 'control: issued in the mark\'s second, refused')
+      await store.allowAfterMark(sub, jti, 999_400, later)
+      t.equal(await store.isRevoked(token), false, 'allowed after this mark: let through')
+      t.equal(await store.isRevoked({ ids: [stranger, origin], sub, issuedAt: 999 }), true, 'another token of that second is still refused')
+      t.equal(await store.isRevoked({ ids: [jti], sub: other, issuedAt: 999 }), true, 'the allowance counts for its user only')
+      await store.revokeToken(sub, origin, later)
+      t.equal(await store.isRevoked(token), true, 'an allowed token whose session is revoked is refused')
+
+      const [sub2, jti2] = [key('sub'), key('jti')]
+      await store.markSignedOut(sub2, 1000, later, 999_400)
+      await store.allowAfterMark(sub2, jti2, 999_400, later)
+      await store.markSignedOut(sub2, 1000, later, 999_300)
+      t.same(await store.signedOutMark(sub2), { at: 1000, atMs: 999_400 }, 'an earlier instant does not move the mark back')
+      t.equal(await store.isRevoked({ ids: [jti2], sub: sub2, issuedAt: 999 }), false, 'so the allowance stands')
+      await store.markSignedOut(sub2, 1000, later, 999_700)
+      t.equal(await store.isRevoked({ ids: [jti2], sub: sub2, issuedAt: 999 }), true, 'a newer mark in the same second refuses it again')
+      await store.allowAfterMark(sub2, jti2, 999_400, nowSeconds() - 10)
+      await store.allowAfterMark(key('sub'), key('jti'), 999_400, nowSeconds() - 10)
+      t.equal(await store.isRevoked({ ids: [jti2], sub: sub2, issuedAt: 1000 }), false, 'a token of the mark\'s second or later needs no allowance')
+    })
+
     t.test('revocation and signed-out marks expire at their epoch-second deadlines', async t => {
       const store = await open(t)
       // A deadline at least 300 ms away (and at most 1.3 s), so "still there" is not a race.

@@ -174,6 +174,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (code === undefined) throw new ApiError('OAUTH_CODE_INVALID', { detail: 'The callback carries neither a code nor an error.' })
 
     const tokens = await cognito.exchangeAuthorizationCode({ code, redirectUri: oauth.callbackUrl, codeVerifier: attempt?.codeVerifier })
+    // A sign-in just after a sign-out mark, in its second: let its tokens through the mark before checking them.
+    await sessions.admit(reply, tokens)
     const [id, access] = await Promise.all([tokenVerifier.verify(tokens.idToken, 'id'), tokenVerifier.verify(tokens.accessToken, 'access')])
     for (const verification of [id, access]) {
       if (!verification.ok) {
@@ -301,7 +303,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     }
     const tokens = await handoffs.redeem(request.body.code, site)
     if (tokens === undefined) throw new ApiError('HANDOFF_INVALID')
-    return await sessions.issue(reply, tokens, 'body')
+    // The callback that obtained them admitted them; this request did not obtain them.
+    return await sessions.issue(reply, tokens, 'body', 0)
   })
 }
 

@@ -442,3 +442,31 @@ t.test('logout CSRF: a cross-site navigation to a logout URL ends nothing and ge
   const sameSite = await app.inject({ method: 'GET', url: '/oauth/logout?redirect=%2Flocal%2Fdemo', headers: { 'sec-fetch-site': 'same-origin' } })
   t.equal(sameSite.statusCode, 302, 'a same-origin navigation still goes straight through')
 })
+
+t.test('a hosted-UI sign-in (cookies or a hand-off) right after a sign-out everywhere works, in the mark\'s own second too', async t => {
+  const { app, user } = await setUp(t)
+  const PASSWORD_LOGIN = { username: user.username, password: user.password, tokenDelivery: 'body' }
+  let sameSecond = 0
+  for (let round = 1; round <= 6; round++) {
+    const login = await app.inject({ method: 'POST', url: '/auth/login', payload: PASSWORD_LOGIN })
+    const before = { authorization: `Bearer ${String(login.json().tokens.accessToken)}` }
+    t.equal((await app.inject({ method: 'POST', url: '/me/signout-everywhere', headers: before })).statusCode, 204, `round ${round}: signed out`)
+    const markSecond = Math.floor(Date.now() / 1000)
+    const handOff = round % 2 === 0
+    const flow = await signInAtHostedUi(app, user, handOff ? '?redirect=' + encodeURIComponent(`${CMS}/welcome`) : '')
+    const callback = await app.inject({ method: 'GET', url: flow.callback, headers: { cookie: flow.loginCookie } })
+    if (Math.floor(Date.now() / 1000) === markSecond) sameSecond++
+    t.equal(callback.statusCode, 302, `round ${round}: the callback takes the new sign-in's tokens: ${callback.body}`)
+    let headers: Record<string, string> = { cookie: cookieHeader(callback) }
+    if (handOff) {
+      const code = String(new URL(String(callback.headers.location)).searchParams.get('handoff'))
+      const redeemed = await app.inject({ method: 'POST', url: '/oauth/handoff', payload: { code }, headers: { authorization: `Bearer ${CMS_SECRET}` } })
+      t.equal(redeemed.statusCode, 200, `round ${round}: redeemed`)
+      headers = { authorization: `Bearer ${String(redeemed.json().tokens.accessToken)}` }
+    }
+    t.equal((await app.inject({ method: 'GET', url: '/me', headers })).statusCode, 200, `round ${round}: ${handOff ? 'hand-off' : 'cookies'}: the new session works`)
+    t.equal((await app.inject({ method: 'GET', url: '/me', headers: before })).statusCode, 401, `round ${round}: the token from before the mark is refused`)
+  }
+  t.comment(`${sameSecond} of 6 callbacks were in the mark's second`)
+  t.ok(sameSecond > 0, 'at least one callback fell in the mark\'s own second')
+})
