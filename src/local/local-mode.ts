@@ -57,18 +57,12 @@ export interface LocalCognitoPackage {
   startLocalCognito: (options: LocalCognitoOptions) => Promise<StartedLocalCognito>
 }
 
-export interface LocalCognito {
+/**
+ * Local mode as the service holds it: the package's answer with the completed config. The SDK client is the
+ * gateway's to destroy; `emulator.close()` stops the emulator after the last messages reach messages.json.
+ */
+export type LocalCognito = Pick<StartedLocalCognito, 'sdk' | 'outbox' | 'emulator' | 'demoUser' | 'demoAdmin' | 'created'> & {
   config: LocalConfig
-  /** The SDK client pointed at the emulator; the gateway serves with it. */
-  sdk: SdkClient
-  outbox: LocalOutbox
-  /** Stops the emulator (after the last messages reach messages.json); the SDK client is the gateway's to destroy. */
-  emulator: { endpoint: string, close (): Promise<void> }
-  demoUser: { username: string, email: string, password: string }
-  /** A member of the admin group (ADMIN_GROUP), with the demo user's password. */
-  demoAdmin: { username: string, email: string, password: string, group: string }
-  /** True when this start created the pool (first start, or a wiped data dir). */
-  created: boolean
 }
 
 /** Local mode was asked for, but the local Cognito is not installed (a production install). */

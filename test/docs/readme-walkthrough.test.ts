@@ -9,11 +9,11 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import t from 'tap'
+import { freePort } from '../helper.js'
 import { COGNITO_TIMEOUT_MS, CONDITION_MS, fileTimeout, JWKS_TIMEOUT_MS, READY_MS, REQUEST_TIMEOUT_MS, until } from '../helpers/timeouts.js'
 
 /*
@@ -91,17 +91,6 @@ function missingLines (expected: readonly string[], output: string): string[] {
 t.setTimeout(fileTimeout(15_000))
 
 const root = new URL('../..', import.meta.url).pathname
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function exists (path: string): Promise<boolean> {
   return await stat(path).then(() => true, () => false)
