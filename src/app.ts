@@ -24,6 +24,7 @@ import securityHeaders from './plugins/security-headers.js'
 import sessions from './plugins/sessions.js'
 import store from './plugins/store.js'
 import tokenVerifier from './plugins/token-verifier.js'
+import userPool from './plugins/user-pool.js'
 import adminAudit from './routes/admin/audit.js'
 import adminRoutes from './routes/admin/index.js'
 import authRoutes from './routes/auth/index.js'
@@ -120,6 +121,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(loadShedding)
 
   await app.register(cognito, { gateway: deps.gateway ?? gatewayFor(config) })
+  await app.register(userPool)
   await app.register(store, { store: deps.store })
   await app.register(tokenVerifier)
   await app.register(sessions)

@@ -12,15 +12,17 @@ import { hostedUiIntents, type HostedUiIntents } from './oauth-token.js'
 import { passkeyIntents, type PasskeyIntents } from './passkeys.js'
 import { passwordResetIntents, type PasswordResetIntents } from './password-reset.js'
 import { passwordlessIntents, type PasswordlessIntents } from './passwordless.js'
+import { poolIntents, type PoolIntents } from './pool.js'
 import { profileIntents, type ProfileIntents } from './profile.js'
 import { sessionIntents, type SessionIntents } from './sessions.js'
 import { signUpIntents, type SignUpIntents } from './sign-up.js'
 
 export type { CallListener, CognitoCall } from './client.js'
+export type { PoolDescription } from './pool.js'
 export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
 export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents,
-  AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents {
+  AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents, PoolIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */
   readonly hasClientSecret: boolean
   /**
@@ -69,6 +71,7 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
     ...adminIntents(context),
     ...accountIntents(context),
     ...mfaIntents(context),
+    ...poolIntents(context),
     ...hostedUiIntents(context, { domain: options.domain, timeoutMs: options.timeoutMs, report }),
     hasClientSecret: pool.clientSecret !== undefined,
     observe (listener) {

@@ -49,7 +49,9 @@ const CommonFields = {
   logLevel: StringEnum(LOG_LEVELS),
   cognito: Type.Object({
     loginFlow: StringEnum(LOGIN_FLOWS),
-    timeoutMs: Type.Integer()
+    timeoutMs: Type.Integer(),
+    /** Seconds between reads of the pool's settings; 0: at start only. */
+    poolRefreshSeconds: Type.Integer()
   }),
   corsOrigins: Type.Array(Type.String()),
   signupConfirmedUrl: Type.Optional(Type.String()),

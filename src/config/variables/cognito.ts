@@ -66,6 +66,13 @@ export const cognito = {
         'trigger 5 s and up to three attempts, so a call behind a slow trigger can take 15 s and still succeed; a shorter timeout would report a ' +
         'failure for something that happened. Only `GetUser` and `RevokeToken`, which are safe to repeat, are retried (three attempts, jittered ' +
         'backoff); a sign-up, confirmation or challenge answer is never sent twice.'
+    }),
+    POOL_REFRESH_SECONDS: Type.Integer({
+      minimum: 0,
+      default: 600,
+      description: 'How often the service reads the pool\'s settings again (DescribeUserPool, DescribeUserPoolClient, GetUserPoolMfaConfig; ' +
+        'read once at start too), so a change made in the console is followed without a restart. `0`: only at start. When the reads are ' +
+        'not allowed (IAM), the service runs on its configured values and says so once.'
     })
   }
 }
