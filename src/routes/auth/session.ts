@@ -66,6 +66,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
       ? cognito.choiceLogin({ username, password, preferredChallenge: preferredChallenge ?? passwordFirst(password), context })
       // The schema of the other flows requires the password.
       : cognito.passwordLogin({ username, password: password as string, context }))
+    // Outside the budget: a SIGN_IN_RESTART here is Cognito refusing the session it gave this request, never a caller's guess.
     const step = await withMfaSetup(fastify, result, username)
     return signInAnswer(sessions, reply, step.result, username, tokenDelivery, step.setup)
   })
