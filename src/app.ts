@@ -137,7 +137,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(meRoutes)
   // A hook on the whole app: requests under /admin that no admin route matches are audited too.
   await app.register(adminAudit)
-  await app.register(adminRoutes)
+  // ADMIN_API: off, /admin/... is an unknown route (a 404, audited all the same).
+  if (config.admin.enabled) await app.register(adminRoutes)
   await app.register(tokenRoutes)
   // Hosted-UI sign-in exists where there is a hosted UI: COGNITO_DOMAIN, or the emulator's stand-in.
   if (config.hostedUiDomain !== undefined) await app.register(oauthRoutes)

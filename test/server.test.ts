@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { pino } from 'pino'
 import t from 'tap'
+import { iamPolicy } from '../src/cognito/iam-policy.js'
 import { startLocalMode } from '../src/local/local-mode.js'
 import { createOutbox } from '@cognito-bff/local-cognito'
 import { freePort, localStart, PASSWORD, TEST_TIMEOUTS_ENV, uniqueUsername, untilReady } from './helper.js'
@@ -118,6 +119,15 @@ t.test('the production build', async t => {
     t.equal(await exited, 1)
     t.equal(output.stderr, 'cognito-bff: local mode needs the cognito-local emulator, which a production install leaves out: ' +
       'run `npm install` (with dev dependencies), or set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID to use a real pool.\n')
+  })
+
+  t.test('node dist/iam-policy.js prints the IAM policy in a production install', async t => {
+    const env = { COGNITO_USER_POOL_ID: 'eu-west-1_AbC123', COGNITO_CLIENT_ID: 'abc', COOKIE_SECRETS: 'x'.repeat(32), PUBLIC_URL: 'https://a.example' }
+    const run = promisify(execFile)
+    const { stdout } = await run(process.execPath, ['dist/iam-policy.js'], { cwd: install, env: { PATH: process.env.PATH ?? '', ...env } })
+    t.same(JSON.parse(stdout), iamPolicy({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC123', accountId: '*' }, {
+      loginFlow: 'USER_PASSWORD_AUTH', adminApi: false
+    }))
   })
 
   t.test('without the emulator, a configured pool is served: ready, and sign-in works', async t => {

@@ -75,6 +75,8 @@ export function assemble (env: Env, mode: Mode, derived: Derived): AwsConfig | L
     oauth: derived.oauth,
     ...(redis === undefined ? {} : { redis }),
     admin: {
+      // Off by default against AWS: the admin calls need IAM credentials a deployment may not have.
+      enabled: env.ADMIN_API ?? mode === 'local',
       group: env.ADMIN_GROUP,
       scopes: env.ADMIN_SCOPES.split(' ').filter(Boolean),
       clientIds: env.ADMIN_CLIENT_IDS.split(',').filter(Boolean),

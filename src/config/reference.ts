@@ -32,7 +32,8 @@ export function configurationReference (): string {
       'bound to loopback unless `LOCAL_EXPOSE` says otherwise.',
     '',
     'The AWS SDK also reads its own standard variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE`, …) ' +
-      'for the admin login flow; they are not part of this service\'s configuration.',
+      'for the calls AWS signs (the pool\'s settings, the admin login flow, the admin API: `npm run iam-policy` prints the policy they need); ' +
+      'they are not part of this service\'s configuration.',
     '',
     ...ENV_GROUPS.map(group => `- [${group.title}](#${anchor(group.title)})`)
   ]

@@ -74,6 +74,8 @@ const CommonFields = {
   mfaIssuer: Type.String(),
   /** Who may call /admin/*, and what a membership change does. */
   admin: Type.Object({
+    /** ADMIN_API: whether /admin/* is mounted (default: in local mode only). */
+    enabled: Type.Boolean(),
     group: Type.String(),
     scopes: Type.Array(Type.String()),
     /** Machine-to-machine clients whose tokens may carry an admin scope. */

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../src/config/index.js'
 import { isAdmin, type AdminSettings } from '../../src/plugins/admin-guard.js'
 import type { VerifiedToken } from '../../src/verify/verifier.js'
 
-const settings: AdminSettings = { group: 'admins', scopes: ['bff/admin'], clientIds: ['svc'], revokeOnGroupChange: true }
+const settings: AdminSettings = { enabled: true, group: 'admins', scopes: ['bff/admin'], clientIds: ['svc'], revokeOnGroupChange: true }
 
 function token (fields: Partial<VerifiedToken>): VerifiedToken {
   return {
@@ -32,7 +32,7 @@ t.test('the admin settings from the environment', async t => {
   const set = loadConfig({
     ...base, ADMIN_GROUP: 'ops', ADMIN_SCOPES: 'bff/admin bff/root', ADMIN_CLIENT_IDS: 'svc1,svc2', REVOKE_ON_GROUP_CHANGE: 'false'
   })
-  t.same(set.admin, { group: 'ops', scopes: ['bff/admin', 'bff/root'], clientIds: ['svc1', 'svc2'], revokeOnGroupChange: false })
+  t.same(set.admin, { enabled: true, group: 'ops', scopes: ['bff/admin', 'bff/root'], clientIds: ['svc1', 'svc2'], revokeOnGroupChange: false })
   t.same(set.tokens.otherClientIds, ['svc1', 'svc2'], 'admin clients\' tokens are verified like other accepted clients\'')
   t.throws(() => loadConfig({ ...base, ADMIN_SCOPES: 'bff/admin' }), ConfigError, 'a scope without the clients that may carry it')
   t.throws(() => loadConfig({ ...base, ADMIN_CLIENT_IDS: 'svc' }), ConfigError, 'clients without a scope')

@@ -3,8 +3,14 @@ import { Type } from '@sinclair/typebox'
 
 export const admin = {
   title: 'Admin API',
-  about: 'Who may call `/admin/*`: a group\'s members, and optionally clients with an admin scope.',
+  about: 'Whether `/admin/*` exists, and who may call it: a group\'s members, and optionally clients with an admin scope.',
   variables: {
+    ADMIN_API: Type.Optional(Type.Boolean({
+      defaultText: 'local mode: `true`; AWS mode: `false`',
+      description: 'Mounts the admin API (`/admin/*`). Its calls are signed with the service\'s AWS credentials and need the admin actions of ' +
+        '`npm run iam-policy`; off, `/admin/...` answers `404 NOT_FOUND` like any unknown route (still audited), and the policy leaves the ' +
+        'admin actions out.'
+    })),
     ADMIN_GROUP: Type.String({
       default: 'admins',
       pattern: '^[^\\s,]{1,128}$',

@@ -37,7 +37,7 @@ async function mockedApp (t: Test, env: Record<string, string> = {}) {
   const cognito = mockClient(client)
   t.teardown(() => cognito.restore())
   const built = await buildAwsApp(t, {
-    env: { ADMIN_SCOPES: 'bff/admin', ADMIN_CLIENT_IDS: SERVICE_CLIENT, TOKEN_CLIENT_IDS: OTHER_CLIENT, ...env },
+    env: { ADMIN_API: 'true', ADMIN_SCOPES: 'bff/admin', ADMIN_CLIENT_IDS: SERVICE_CLIENT, TOKEN_CLIENT_IDS: OTHER_CLIENT, ...env },
     gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
   const { jwks } = built
