@@ -57,8 +57,7 @@ export const GATEWAY_COMMANDS: readonly DeclaredCommands[] = [
       'AdminUserGlobalSignOut', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup', 'AdminListGroupsForUser', 'ListUsers', 'ListGroups',
       'ListUsersInGroup']
   },
-  // Issue 20 item 1 reads these at start, in a module of its own (landing on another branch).
-  { module: 'pool-settings.ts', feature: 'poolSettings', operations: ['DescribeUserPool', 'DescribeUserPoolClient', 'GetUserPoolMfaConfig'] }
+  { module: 'pool.ts', feature: 'poolSettings', operations: ['DescribeUserPool', 'DescribeUserPoolClient', 'GetUserPoolMfaConfig'] }
 ]
 
 /** What a deployment has turned on. */
