@@ -6,6 +6,7 @@
  */
 import { CognitoIdentityProviderClient, type CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider'
 import type { LoginFlow, Pool } from '../config/index.js'
+import { isDailyEmailQuota } from './cognito-messages.js'
 import { cognitoRequestHandler } from './connections.js'
 import { toApiError, type Operation } from './error-table.js'
 import { isNetworkError } from './network-errors.js'
@@ -51,6 +52,8 @@ export interface CognitoCall {
   /** 'ok', or what failed: the exception's name (NotAuthorizedException, TimeoutError) or the OAuth error. */
   outcome: string
   seconds: number
+  /** The call failed on the daily e-mail limit of Cognito's own sender (a LimitExceededException that is not about attempts). */
+  dailyEmailQuota?: true
 }
 
 export type CallListener = (call: CognitoCall) => void
@@ -70,7 +73,9 @@ export function observeSdk (sdk: SdkClient, report: CallListener, listening: () 
       report({ operation, outcome: 'ok', seconds: (performance.now() - started) / 1000 })
       return result
     } catch (err) {
-      report({ operation, outcome: (err as Error | undefined)?.name ?? 'Error', seconds: (performance.now() - started) / 1000 })
+      const { name = 'Error', message = '' } = (err ?? {}) as Partial<Error>
+      const quota = isDailyEmailQuota(name, String(message)) ? { dailyEmailQuota: true as const } : {}
+      report({ operation, outcome: name, seconds: (performance.now() - started) / 1000, ...quota })
       throw err
     }
   }, { step: 'initialize', priority: 'high' })

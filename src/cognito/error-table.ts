@@ -11,6 +11,7 @@
  * and fails unless each has a row here or is on FALLS_TO_DEFAULT.
  */
 import { ApiError, type ErrorCode } from '../errors/catalog.js'
+import { emailQuotaDetail, isDailyEmailQuota, SENDS_CODES, triggerMessage } from './cognito-messages.js'
 import { isNetworkError } from './network-errors.js'
 
 export type Operation =
@@ -81,12 +82,7 @@ export const SIGNED_COMMANDS: ReadonlySet<string> = new Set([
     .flatMap(operation => OPERATION_COMMANDS[operation])
 ])
 
-/**
- * Exceptions the SDK declares for a command in OPERATION_COMMANDS that
- * deliberately have no row: they fall to the generic answer (UPSTREAM_ERROR,
- * or UPSTREAM_UNAVAILABLE for a 5xx). Each entry says why. Empty today: every
- * declared exception has a row.
- */
+/** Declared exceptions deliberately without a row (the generic answer), each with why. Empty: every one has a row. */
 export const FALLS_TO_DEFAULT: Readonly<Record<string, string>> = {}
 
 interface Row {
@@ -97,12 +93,11 @@ interface Row {
   detail?: string
   /** ...except where it only tells the client what to fix (which password rule failed). */
   passMessage?: boolean
+  /** Our own wording, sent even on a 5xx. */
+  publicDetail?: boolean
 }
 
-/**
- * Not in Cognito's model: AWS refusing the BFF's own credentials or IAM policy,
- * or the SDK finding no credentials to sign with. Only signed calls meet these.
- */
+/** Not in Cognito's model: AWS refusing the BFF's credentials or IAM policy, or no credentials. Only signed calls meet these. */
 const CREDENTIAL_FAILURES: ReadonlySet<string> = new Set([
   'AccessDeniedException', // "User: arn:... is not authorized to perform: cognito-idp:AdminInitiateAuth on resource: ..."
   'CredentialsProviderError', // the SDK's "Could not load credentials from any providers"
@@ -130,6 +125,7 @@ const DEFAULT_ROWS: Record<string, Row> = {
   UserNotConfirmedException: { code: 'USER_NOT_CONFIRMED' },
   UserNotFoundException: { code: 'USER_NOT_FOUND' },
   UsernameExistsException: { code: 'USERNAME_EXISTS' },
+  // A trigger's own message, when it wrote one, replaces this detail (see rowFor).
   UserLambdaValidationException: { code: 'INVALID_PARAMETER', detail: 'The request was refused by the user pool\'s validation.' },
   InvalidLambdaResponseException: { code: 'UPSTREAM_ERROR' },
   UnexpectedLambdaException: { code: 'UPSTREAM_ERROR' },
@@ -141,7 +137,8 @@ const DEFAULT_ROWS: Record<string, Row> = {
   InvalidEmailRoleAccessPolicyException: { code: 'CODE_DELIVERY_FAILED' },
   UnsupportedOperationException: { code: 'UPSTREAM_ERROR' },
   InternalErrorException: { code: 'UPSTREAM_UNAVAILABLE' },
-  ForbiddenException: { code: 'UPSTREAM_ERROR' },
+  // "AWS WAF blocked the request": the user pool's web ACL refused it.
+  ForbiddenException: { code: 'REQUEST_BLOCKED' },
   MFAMethodNotFoundException: { code: 'MFA_NOT_SET_UP' },
   SoftwareTokenMFANotFoundException: { code: 'MFA_NOT_SET_UP' },
   // The operator's to fix; every INTERNAL_ERROR from a Cognito call names its IAM action in the log (see nameIamAction).
@@ -304,11 +301,10 @@ const MISCONFIGURATION: Array<[string, RegExp]> = [
 /** Cognito's own lockout ("Password attempts exceeded"), any operation: come back later (429), not a wrong password (401). */
 const ATTEMPTS_EXCEEDED = /password attempts exceeded/i
 
-/**
- * Retry-After (seconds) for the codes that mean "come back later", whichever
- * way they were reached. Cognito's attempt limits last minutes, not seconds.
- */
-const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { UPSTREAM_THROTTLED: 1, UPSTREAM_UNAVAILABLE: 1, TOO_MANY_ATTEMPTS: 60 }
+/** Retry-After (s) for "come back later", however reached: attempt limits last minutes; a code not sent (daily e-mail limit), hours. */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = {
+  UPSTREAM_THROTTLED: 1, UPSTREAM_UNAVAILABLE: 1, TOO_MANY_ATTEMPTS: 60, CODE_DELIVERY_FAILED: 3600
+}
 
 /** Own rows only: the name comes off the wire, and "constructor" or "toString" must not find Object.prototype. */
 function rowOf (rows: Record<string, Row> | undefined, name: string): Row | undefined {
@@ -331,11 +327,7 @@ export function toApiError (operation: Operation, err: unknown): ApiError {
   return apiError({ code: status >= 500 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR' }, err)
 }
 
-/**
- * What the table says `exceptionName` means for `operation`, when the gateway
- * itself has to refuse (Cognito answered, but not with something usable).
- * Names the table does not know are an unexpected upstream answer.
- */
+/** What `exceptionName` means at `operation` when the gateway itself refuses (Cognito's answer unusable); unknown: UPSTREAM_ERROR. */
 export function errorFor (operation: Operation, exceptionName: string): ApiError {
   return apiError(rowFor(operation, exceptionName, '') ?? { code: 'UPSTREAM_ERROR' }, undefined)
 }
@@ -354,6 +346,7 @@ export function hasRow (operation: Operation, name: string): boolean {
 export function possibleCodes (operation: Operation, name: string): ErrorCode[] {
   const codes = new Set<ErrorCode>()
   if (MISCONFIGURATION.some(([n]) => n === name)) codes.add('INTERNAL_ERROR')
+  if (name === 'LimitExceededException' && SENDS_CODES.has(operation)) codes.add('CODE_DELIVERY_FAILED')
   const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
   if (row === undefined) {
     codes.add('UPSTREAM_ERROR').add('UPSTREAM_UNAVAILABLE')
@@ -385,6 +378,11 @@ function nameIamAction (err: unknown, operation: Operation, message: string): vo
 function rowFor (operation: Operation, name: string, message: string): Omit<Row, 'when'> | undefined {
   if (MISCONFIGURATION.some(([n, pattern]) => n === name && pattern.test(message))) return { code: 'INTERNAL_ERROR' }
   if (name === 'NotAuthorizedException' && ATTEMPTS_EXCEEDED.test(message)) return { code: 'TOO_MANY_ATTEMPTS' }
+  if (isDailyEmailQuota(name, message) && SENDS_CODES.has(operation)) {
+    return { code: 'CODE_DELIVERY_FAILED', publicDetail: true, detail: emailQuotaDetail(operation) }
+  }
+  const trigger = name === 'UserLambdaValidationException' ? triggerMessage(message) : undefined
+  if (trigger !== undefined) return { code: 'INVALID_PARAMETER', detail: trigger }
   const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
   return row?.when?.[0].test(message) === true ? row.when[1] : row
 }
@@ -393,6 +391,7 @@ function apiError (row: Omit<Row, 'when'>, err: unknown): ApiError {
   return new ApiError(row.code, {
     detail: row.detail ?? (row.passMessage === true ? (err as Error).message : undefined),
     cause: err,
-    retryAfter: RETRY_AFTER[row.code]
+    retryAfter: RETRY_AFTER[row.code],
+    publicDetail: row.publicDetail
   })
 }
