@@ -2,7 +2,8 @@
  * Cognito's answers that only a real pool gives, over a mocked SDK client
  * (AWS mode, tokens from a real JWKS server), with the SDK's own exception
  * classes and Cognito's own messages: the daily e-mail limit of Cognito's
- * default sender, a WAF web ACL's block, and a Lambda trigger's refusal.
+ * default sender, a WAF web ACL's block, a Lambda trigger's refusal, and
+ * SELECT_MFA_TYPE's offer.
  */
 import {
   AdminCreateUserCommand,
@@ -13,6 +14,7 @@ import {
   InitiateAuthCommand,
   LimitExceededException,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
   UserLambdaValidationException
 } from '@aws-sdk/client-cognito-identity-provider'
@@ -172,4 +174,33 @@ t.test('(mocked SDK: Lambda trigger) the team\'s own message reaches the user: 4
   const crash = await post('/auth/signup', { username: 'crash', password: PASSWORD })
   expectProblem(t, crash, 'INVALID_PARAMETER', { detail: 'The request was refused by the user pool\'s validation.' })
   t.notMatch(crash.body, /RequestId|Runtime/, 'a crash report is not the team\'s message')
+})
+
+t.test('(mocked SDK: SELECT_MFA_TYPE) the answer offers what Cognito offers; another choice is refused before Cognito is asked', async t => {
+  const { cognito, post } = await mockedApp(t)
+  cognito.on(InitiateAuthCommand).resolves({
+    ChallengeName: 'SELECT_MFA_TYPE',
+    Session: 'cognito-session',
+    ChallengeParameters: { USER_ID_FOR_SRP: 'alice', MFAS_CAN_CHOOSE: '["SMS_MFA","EMAIL_OTP"]' }
+  })
+  cognito.on(RespondToAuthChallengeCommand).resolves({
+    ChallengeName: 'EMAIL_OTP', Session: 'cognito-session-2', ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL' }
+  })
+  const login = await post('/auth/login', { username: 'alice', password: PASSWORD })
+  t.equal(login.statusCode, 200)
+  t.match(login.json(), { status: 'challenge', challenge: 'SELECT_MFA_TYPE', respondWith: ['mfaType'], mfaTypes: ['SMS_MFA', 'EMAIL_OTP'] })
+  const { session } = login.json()
+
+  const notOffered = await post('/auth/challenge', { username: 'alice', challenge: 'SELECT_MFA_TYPE', session, mfaType: 'SOFTWARE_TOKEN_MFA' })
+  expectProblem(t, notOffered, 'VALIDATION_FAILED', {
+    detail: 'Choose one of the MFA types offered (mfaTypes).',
+    errors: [{ field: '/body/mfaType', message: 'must be one of SMS_MFA, EMAIL_OTP' }]
+  })
+  t.equal(cognito.commandCalls(RespondToAuthChallengeCommand).length, 0, 'Cognito is not asked')
+
+  const offered = await post('/auth/challenge', { username: 'alice', challenge: 'SELECT_MFA_TYPE', session, mfaType: 'EMAIL_OTP' })
+  t.match(offered.json(), { status: 'challenge', challenge: 'EMAIL_OTP', respondWith: ['code'] })
+  t.match(cognito.commandCalls(RespondToAuthChallengeCommand)[0]?.args[0].input, {
+    ChallengeName: 'SELECT_MFA_TYPE', Session: 'cognito-session', ChallengeResponses: { ANSWER: 'EMAIL_OTP', USERNAME: 'alice' }
+  })
 })
