@@ -127,6 +127,11 @@ function isRetryable (err: unknown): boolean {
   return RETRYABLE.has(e?.name ?? '') || isNetworkError(err) || (e?.$metadata?.httpStatusCode ?? 0) >= 500
 }
 
+/** ClientMetadata for Lambda triggers: undefined when there is none, so nothing empty is sent. */
+export function clientMetadata (metadata: Record<string, string> | undefined): Record<string, string> | undefined {
+  return metadata === undefined || Object.keys(metadata).length === 0 ? undefined : metadata
+}
+
 /** UserContextData for the public operations. */
 export function userContextData (context: UserContext | undefined): { IpAddress: string, EncodedData?: string } | undefined {
   return context === undefined ? undefined : { IpAddress: context.ipAddress, EncodedData: context.encodedData }

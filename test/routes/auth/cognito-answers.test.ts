@@ -3,7 +3,7 @@
  * (AWS mode, tokens from a real JWKS server), with the SDK's own exception
  * classes and Cognito's own messages: the daily e-mail limit of Cognito's
  * default sender, a WAF web ACL's block, a Lambda trigger's refusal, and
- * SELECT_MFA_TYPE's offer.
+ * SELECT_MFA_TYPE's offer; and the ClientMetadata the triggers are sent.
  */
 import {
   AdminCreateUserCommand,
@@ -204,3 +204,41 @@ t.test('(mocked SDK: SELECT_MFA_TYPE) the answer offers what Cognito offers; ano
     ChallengeName: 'SELECT_MFA_TYPE', Session: 'cognito-session', ChallengeResponses: { ANSWER: 'EMAIL_OTP', USERNAME: 'alice' }
   })
 })
+
+t.test('(mocked SDK: trigger context) every call that sends a code carries ClientMetadata: locale and calling site; a hostile locale is dropped',
+  async t => {
+    const site = 'https://auth.example.com'
+    const { cognito, app, jwks } = await mockedApp(t, { PUBLIC_URL: site })
+    const delivery = { DeliveryMedium: 'EMAIL' as const, Destination: 'a***@e***.com', AttributeName: 'email' }
+    cognito.on(SignUpCommand).resolves({ UserSub: 'sub-1', UserConfirmed: false, CodeDeliveryDetails: delivery })
+    cognito.on(ResendConfirmationCodeCommand).resolves({ CodeDeliveryDetails: delivery })
+    cognito.on(ForgotPasswordCommand).resolves({ CodeDeliveryDetails: delivery })
+    cognito.on(GetUserAttributeVerificationCodeCommand).resolves({ CodeDeliveryDetails: delivery })
+    cognito.on(AdminCreateUserCommand).resolves({ User: { Username: 'bob', UserStatus: 'FORCE_CHANGE_PASSWORD', Enabled: true } })
+    const send = (url: string, payload: object, language: string, token?: string) => app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { origin: site, 'accept-language': language, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }
+    })
+    const calls = async (language: string) => {
+      t.equal((await send('/auth/signup', { username: 'alice', password: PASSWORD }, language)).statusCode, 201)
+      t.equal((await send('/auth/signup/resend', { username: 'alice' }, language)).statusCode, 202)
+      t.equal((await send('/auth/password/forgot', { username: 'alice' }, language)).statusCode, 202)
+      t.equal((await send('/me/attributes/verify/send', { attribute: 'email' }, language, jwks.accessToken('alice'))).statusCode, 202)
+      const admin = jwks.accessToken('root', { 'cognito:groups': ['admins'] })
+      t.equal((await send('/admin/users', { username: 'bob', attributes: { email: 'bob@example.com' } }, language, admin)).statusCode, 201)
+    }
+    const metadataOf = (at: number) => [
+      cognito.commandCalls(SignUpCommand)[at]?.args[0].input.ClientMetadata,
+      cognito.commandCalls(ResendConfirmationCodeCommand)[at]?.args[0].input.ClientMetadata,
+      cognito.commandCalls(ForgotPasswordCommand)[at]?.args[0].input.ClientMetadata,
+      cognito.commandCalls(GetUserAttributeVerificationCodeCommand)[at]?.args[0].input.ClientMetadata,
+      cognito.commandCalls(AdminCreateUserCommand)[at]?.args[0].input.ClientMetadata
+    ]
+
+    await calls('pt-BR,pt;q=0.9,en;q=0.5')
+    t.same(metadataOf(0), Array(5).fill({ bff_locale: 'pt-BR', bff_origin: site }), 'SignUp, Resend, Forgot, attribute code, AdminCreateUser')
+    await calls('"><img src=x onerror=alert(1)>, fr')
+    t.same(metadataOf(1), Array(5).fill({ bff_origin: site }), 'a first tag that is not a language tag is dropped, not repaired')
+  })
