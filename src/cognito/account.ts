@@ -12,14 +12,14 @@ import {
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand
 } from '@aws-sdk/client-cognito-identity-provider'
-import { call, codeDelivery, type CognitoContext } from './client.js'
+import { call, clientMetadata, codeDelivery, type CognitoContext } from './client.js'
 import type { CodeDelivery } from './types.js'
 
 export interface AccountIntents {
   /** Sets attributes; answers where verification codes went (a changed e-mail or phone number). */
   updateAttributes (accessToken: string, attributes: Record<string, string>): Promise<CodeDelivery[]>
   /** Sends a code to verify `attribute` (email or phone_number); answers where it went. */
-  sendAttributeCode (accessToken: string, attribute: string): Promise<CodeDelivery | undefined>
+  sendAttributeCode (accessToken: string, attribute: string, metadata?: Record<string, string>): Promise<CodeDelivery | undefined>
   verifyAttribute (accessToken: string, attribute: string, code: string): Promise<void>
   deleteAttributes (accessToken: string, names: readonly string[]): Promise<void>
   changePassword (accessToken: string, previousPassword: string, proposedPassword: string): Promise<void>
@@ -38,10 +38,11 @@ export function accountIntents ({ sdk }: CognitoContext): AccountIntents {
       return (out.CodeDeliveryDetailsList ?? []).map(details => codeDelivery(details)).filter(d => d !== undefined)
     },
 
-    async sendAttributeCode (accessToken, attribute) {
+    async sendAttributeCode (accessToken, attribute, metadata) {
       const out = await call('GetUserAttributeVerificationCode', () => sdk.send(new GetUserAttributeVerificationCodeCommand({
         AccessToken: accessToken,
-        AttributeName: attribute
+        AttributeName: attribute,
+        ClientMetadata: clientMetadata(metadata)
       })))
       return codeDelivery(out.CodeDeliveryDetails)
     },

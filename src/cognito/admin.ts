@@ -26,7 +26,7 @@ import {
   type UserType
 } from '@aws-sdk/client-cognito-identity-provider'
 import { ApiError } from '../errors/catalog.js'
-import { call, type CognitoContext } from './client.js'
+import { call, clientMetadata, type CognitoContext } from './client.js'
 
 /** How an invitation reaches the user: Cognito's e-mail or SMS, or not at all (the admin hands over the password). */
 export type InviteDelivery = 'EMAIL' | 'SMS' | 'NONE'
@@ -70,6 +70,8 @@ export interface AdminIntents {
     attributes: Record<string, string>
     temporaryPassword?: string
     delivery: InviteDelivery
+    /** ClientMetadata for the pool's Lambda triggers (routes/trigger-context.ts). */
+    metadata?: Record<string, string>
   }): Promise<AdminUserSummary>
   /** Sends the invitation again (a new temporary password unless one is given); only for a user still in FORCE_CHANGE_PASSWORD. */
   adminResendInvite (username: string, delivery: Exclude<InviteDelivery, 'NONE'>): Promise<void>
@@ -114,13 +116,14 @@ export function adminIntents ({ sdk, pool }: CognitoContext): AdminIntents {
   }
 
   return {
-    async adminInvite ({ username, attributes, temporaryPassword, delivery }) {
+    async adminInvite ({ username, attributes, temporaryPassword, delivery, metadata }) {
       const out = await call('AdminCreateUser', () => sdk.send(new AdminCreateUserCommand({
         UserPoolId,
         Username: username,
         UserAttributes: attributeList(attributes),
         TemporaryPassword: temporaryPassword,
-        ...(delivery === 'NONE' ? { MessageAction: 'SUPPRESS' } : { DesiredDeliveryMediums: [delivery] })
+        ...(delivery === 'NONE' ? { MessageAction: 'SUPPRESS' } : { DesiredDeliveryMediums: [delivery] }),
+        ClientMetadata: clientMetadata(metadata)
       })))
       return summaryOf(out.User ?? { Username: username })
     },

@@ -6,8 +6,10 @@
  */
 import { CognitoIdentityProviderClient, type CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider'
 import type { LoginFlow, Pool } from '../config/index.js'
+import { isDailyEmailQuota } from './cognito-messages.js'
 import { cognitoRequestHandler } from './connections.js'
-import { toApiError, type Operation } from './error-table.js'
+import { toApiError } from './error-table.js'
+import type { Operation } from './operations.js'
 import { isNetworkError } from './network-errors.js'
 import { secretHash } from './secret-hash.js'
 import type { CodeDelivery, UserContext } from './types.js'
@@ -51,6 +53,8 @@ export interface CognitoCall {
   /** 'ok', or what failed: the exception's name (NotAuthorizedException, TimeoutError) or the OAuth error. */
   outcome: string
   seconds: number
+  /** The call failed on the daily e-mail limit of Cognito's own sender (a LimitExceededException that is not about attempts). */
+  dailyEmailQuota?: true
 }
 
 export type CallListener = (call: CognitoCall) => void
@@ -70,7 +74,9 @@ export function observeSdk (sdk: SdkClient, report: CallListener, listening: () 
       report({ operation, outcome: 'ok', seconds: (performance.now() - started) / 1000 })
       return result
     } catch (err) {
-      report({ operation, outcome: (err as Error | undefined)?.name ?? 'Error', seconds: (performance.now() - started) / 1000 })
+      const { name = 'Error', message = '' } = (err ?? {}) as Partial<Error>
+      const quota = isDailyEmailQuota(name, String(message)) ? { dailyEmailQuota: true as const } : {}
+      report({ operation, outcome: name, seconds: (performance.now() - started) / 1000, ...quota })
       throw err
     }
   }, { step: 'initialize', priority: 'high' })
@@ -120,6 +126,11 @@ export async function call<T> (operation: Operation, run: () => Promise<T>): Pro
 function isRetryable (err: unknown): boolean {
   const e = err as { name?: string, $metadata?: { httpStatusCode?: number } }
   return RETRYABLE.has(e?.name ?? '') || isNetworkError(err) || (e?.$metadata?.httpStatusCode ?? 0) >= 500
+}
+
+/** ClientMetadata for Lambda triggers: undefined when there is none, so nothing empty is sent. */
+export function clientMetadata (metadata: Record<string, string> | undefined): Record<string, string> | undefined {
+  return metadata === undefined || Object.keys(metadata).length === 0 ? undefined : metadata
 }
 
 /** UserContextData for the public operations. */

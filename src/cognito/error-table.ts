@@ -11,83 +11,14 @@
  * and fails unless each has a row here or is on FALLS_TO_DEFAULT.
  */
 import { ApiError, type ErrorCode } from '../errors/catalog.js'
+import { emailQuotaDetail, isDailyEmailQuota, SENDS_CODES, triggerMessage } from './cognito-messages.js'
+import { isSigned } from './commands.js'
 import { isNetworkError } from './network-errors.js'
+import { OPERATION_COMMANDS, type Operation } from './operations.js'
 
-export type Operation =
-  | 'StartWebAuthnRegistration' | 'CompleteWebAuthnRegistration' | 'ListWebAuthnCredentials' | 'DeleteWebAuthnCredential'
-  | 'SignUp' | 'ConfirmSignUp' | 'ResendConfirmationCode'
-  | 'Login' | 'RespondToAuthChallenge' | 'Refresh' | 'RevokeToken' | 'GetUser'
-  | 'ForgotPassword' | 'ConfirmForgotPassword'
-  | 'UpdateUserAttributes' | 'GetUserAttributeVerificationCode' | 'VerifyUserAttribute' | 'DeleteUserAttributes'
-  | 'ChangePassword' | 'GlobalSignOut' | 'DeleteUser'
-  | 'AdminCreateUser' | 'AdminUser' | 'AdminConfirmSignUp' | 'ListUsers' | 'AdminGroups'
-  | 'AssociateSoftwareToken' | 'VerifySoftwareToken' | 'SetUserMFAPreference' | 'MfaSetupAssociate' | 'MfaSetupVerify' | 'DescribePool'
+export { OPERATION_COMMANDS, type Operation } from './operations.js'
 
-/**
- * The SDK commands behind each Operation: what the completeness test reads the
- * SDK's model for, and the IAM actions a 500 names in the log. Refresh is
- * InitiateAuth (REFRESH_TOKEN_AUTH) or GetTokensFromRefreshToken. A new
- * Operation needs its entry here, and then rows for what its commands throw.
- */
-export const OPERATION_COMMANDS: Record<Operation, readonly string[]> = {
-  SignUp: ['SignUp'],
-  ConfirmSignUp: ['ConfirmSignUp'],
-  ResendConfirmationCode: ['ResendConfirmationCode'],
-  Login: ['InitiateAuth', 'AdminInitiateAuth'],
-  RespondToAuthChallenge: ['RespondToAuthChallenge', 'AdminRespondToAuthChallenge'],
-  Refresh: ['GetTokensFromRefreshToken', 'InitiateAuth'],
-  RevokeToken: ['RevokeToken'],
-  // Passkey registration and management (cognito/passkeys.ts), each called with the user's access token.
-  StartWebAuthnRegistration: ['StartWebAuthnRegistration'],
-  CompleteWebAuthnRegistration: ['CompleteWebAuthnRegistration'],
-  ListWebAuthnCredentials: ['ListWebAuthnCredentials'],
-  DeleteWebAuthnCredential: ['DeleteWebAuthnCredential'],
-  GetUser: ['GetUser'],
-  ForgotPassword: ['ForgotPassword'],
-  ConfirmForgotPassword: ['ConfirmForgotPassword'],
-  // The signed-in user's own account (cognito/account.ts), each called with their access token.
-  UpdateUserAttributes: ['UpdateUserAttributes'],
-  GetUserAttributeVerificationCode: ['GetUserAttributeVerificationCode'],
-  VerifyUserAttribute: ['VerifyUserAttribute'],
-  DeleteUserAttributes: ['DeleteUserAttributes'],
-  ChangePassword: ['ChangePassword'],
-  GlobalSignOut: ['GlobalSignOut'],
-  DeleteUser: ['DeleteUser'],
-  // The admin API (cognito/admin.ts): invite and resend; one user's account; confirming; searching; groups.
-  AdminCreateUser: ['AdminCreateUser'],
-  AdminUser: [
-    'AdminGetUser', 'AdminListGroupsForUser', 'AdminUpdateUserAttributes', 'AdminDeleteUserAttributes', 'AdminDisableUser',
-    'AdminEnableUser', 'AdminDeleteUser', 'AdminResetUserPassword', 'AdminSetUserPassword', 'AdminUserGlobalSignOut'
-  ],
-  AdminConfirmSignUp: ['AdminConfirmSignUp'],
-  ListUsers: ['ListUsers'],
-  AdminGroups: ['ListGroups', 'ListUsersInGroup', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
-  // TOTP (cognito/mfa.ts): with the user's access token (/me/mfa), or with the sign-in's session (MFA_SETUP).
-  AssociateSoftwareToken: ['AssociateSoftwareToken'],
-  VerifySoftwareToken: ['VerifySoftwareToken'],
-  SetUserMFAPreference: ['SetUserMFAPreference'],
-  MfaSetupAssociate: ['AssociateSoftwareToken'],
-  MfaSetupVerify: ['VerifySoftwareToken'],
-  // The pool's settings (cognito/pool.ts), read with the service's credentials.
-  DescribePool: ['DescribeUserPool', 'DescribeUserPoolClient', 'GetUserPoolMfaConfig']
-}
-
-/**
- * The only commands above the SDK signs with AWS credentials; the rest are
- * public (unsigned) Cognito APIs, so a credential or IAM refusal can only
- * come from these.
- */
-export const SIGNED_COMMANDS: ReadonlySet<string> = new Set([
-  'AdminInitiateAuth', 'AdminRespondToAuthChallenge',
-  ...(['AdminCreateUser', 'AdminUser', 'AdminConfirmSignUp', 'ListUsers', 'AdminGroups', 'DescribePool'] as const)
-    .flatMap(operation => OPERATION_COMMANDS[operation])
-])
-
-/**
- * Exceptions the SDK declares for a command in OPERATION_COMMANDS that
- * deliberately have no row: they fall to the generic answer (UPSTREAM_ERROR,
- * or UPSTREAM_UNAVAILABLE for a 5xx). Each entry says why. Empty today.
- */
+/** Declared exceptions deliberately without a row (the generic answer), each with why. Empty: every one has a row. */
 export const FALLS_TO_DEFAULT: Readonly<Record<string, string>> = {}
 
 interface Row {
@@ -98,12 +29,11 @@ interface Row {
   detail?: string
   /** ...except where it only tells the client what to fix (which password rule failed). */
   passMessage?: boolean
+  /** Our own wording, sent even on a 5xx. */
+  publicDetail?: boolean
 }
 
-/**
- * Not in Cognito's model: AWS refusing the BFF's own credentials or IAM policy,
- * or the SDK finding no credentials to sign with. Only signed calls meet these.
- */
+/** Not in Cognito's model: AWS refusing the BFF's credentials or IAM policy, or no credentials. Only signed calls meet these. */
 const CREDENTIAL_FAILURES: ReadonlySet<string> = new Set([
   'AccessDeniedException', // "User: arn:... is not authorized to perform: cognito-idp:AdminInitiateAuth on resource: ..."
   'CredentialsProviderError', // the SDK's "Could not load credentials from any providers"
@@ -131,6 +61,7 @@ const DEFAULT_ROWS: Record<string, Row> = {
   UserNotConfirmedException: { code: 'USER_NOT_CONFIRMED' },
   UserNotFoundException: { code: 'USER_NOT_FOUND' },
   UsernameExistsException: { code: 'USERNAME_EXISTS' },
+  // A trigger's own message, when it wrote one, replaces this detail (see rowFor).
   UserLambdaValidationException: { code: 'INVALID_PARAMETER', detail: 'The request was refused by the user pool\'s validation.' },
   InvalidLambdaResponseException: { code: 'UPSTREAM_ERROR' },
   UnexpectedLambdaException: { code: 'UPSTREAM_ERROR' },
@@ -142,7 +73,8 @@ const DEFAULT_ROWS: Record<string, Row> = {
   InvalidEmailRoleAccessPolicyException: { code: 'CODE_DELIVERY_FAILED' },
   UnsupportedOperationException: { code: 'UPSTREAM_ERROR' },
   InternalErrorException: { code: 'UPSTREAM_UNAVAILABLE' },
-  ForbiddenException: { code: 'UPSTREAM_ERROR' },
+  // "AWS WAF blocked the request": the user pool's web ACL refused it.
+  ForbiddenException: { code: 'REQUEST_BLOCKED' },
   MFAMethodNotFoundException: { code: 'MFA_NOT_SET_UP' },
   SoftwareTokenMFANotFoundException: { code: 'MFA_NOT_SET_UP' },
   // The operator's to fix; every INTERNAL_ERROR from a Cognito call names its IAM action in the log (see nameIamAction).
@@ -306,11 +238,10 @@ const MISCONFIGURATION: Array<[string, RegExp]> = [
 /** Cognito's own lockout ("Password attempts exceeded"), any operation: come back later (429), not a wrong password (401). */
 const ATTEMPTS_EXCEEDED = /password attempts exceeded/i
 
-/**
- * Retry-After (seconds) for the codes that mean "come back later", whichever
- * way they were reached. Cognito's attempt limits last minutes, not seconds.
- */
-const RETRY_AFTER: Partial<Record<ErrorCode, number>> = { UPSTREAM_THROTTLED: 1, UPSTREAM_UNAVAILABLE: 1, TOO_MANY_ATTEMPTS: 60 }
+/** Retry-After (s) for "come back later", however reached: attempt limits last minutes; a code not sent (daily e-mail limit), hours. */
+const RETRY_AFTER: Partial<Record<ErrorCode, number>> = {
+  UPSTREAM_THROTTLED: 1, UPSTREAM_UNAVAILABLE: 1, TOO_MANY_ATTEMPTS: 60, CODE_DELIVERY_FAILED: 3600
+}
 
 /** Own rows only: the name comes off the wire, and "constructor" or "toString" must not find Object.prototype. */
 function rowOf (rows: Record<string, Row> | undefined, name: string): Row | undefined {
@@ -333,11 +264,7 @@ export function toApiError (operation: Operation, err: unknown): ApiError {
   return apiError({ code: status >= 500 ? 'UPSTREAM_UNAVAILABLE' : 'UPSTREAM_ERROR' }, err)
 }
 
-/**
- * What the table says `exceptionName` means for `operation`, when the gateway
- * itself has to refuse (Cognito answered, but not with something usable).
- * Names the table does not know are an unexpected upstream answer.
- */
+/** What `exceptionName` means at `operation` when the gateway itself refuses (Cognito's answer unusable); unknown: UPSTREAM_ERROR. */
 export function errorFor (operation: Operation, exceptionName: string): ApiError {
   return apiError(rowFor(operation, exceptionName, '') ?? { code: 'UPSTREAM_ERROR' }, undefined)
 }
@@ -356,6 +283,7 @@ export function hasRow (operation: Operation, name: string): boolean {
 export function possibleCodes (operation: Operation, name: string): ErrorCode[] {
   const codes = new Set<ErrorCode>()
   if (MISCONFIGURATION.some(([n]) => n === name)) codes.add('INTERNAL_ERROR')
+  if (name === 'LimitExceededException' && SENDS_CODES.has(operation)) codes.add('CODE_DELIVERY_FAILED')
   const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
   if (row === undefined) {
     codes.add('UPSTREAM_ERROR').add('UPSTREAM_UNAVAILABLE')
@@ -378,7 +306,7 @@ function nameIamAction (err: unknown, operation: Operation, message: string): vo
   // An action, not the resource ARN ("arn:aws:cognito-idp:us-east-1:..."): actions are capitalised.
   const named = /\bcognito-idp:[A-Z][A-Za-z]+/.exec(message)?.[0]
   const commands = OPERATION_COMMANDS[operation]
-  const signed = commands.filter(command => SIGNED_COMMANDS.has(command))
+  const signed = commands.filter(isSigned)
   const candidates = CREDENTIAL_FAILURES.has((err as Error).name) && signed.length > 0 ? signed : commands
   Object.assign(err, { iamAction: named ?? candidates.map(command => `cognito-idp:${command}`).join(' or ') })
 }
@@ -387,6 +315,11 @@ function nameIamAction (err: unknown, operation: Operation, message: string): vo
 function rowFor (operation: Operation, name: string, message: string): Omit<Row, 'when'> | undefined {
   if (MISCONFIGURATION.some(([n, pattern]) => n === name && pattern.test(message))) return { code: 'INTERNAL_ERROR' }
   if (name === 'NotAuthorizedException' && ATTEMPTS_EXCEEDED.test(message)) return { code: 'TOO_MANY_ATTEMPTS' }
+  if (isDailyEmailQuota(name, message) && SENDS_CODES.has(operation)) {
+    return { code: 'CODE_DELIVERY_FAILED', publicDetail: true, detail: emailQuotaDetail(operation) }
+  }
+  const trigger = name === 'UserLambdaValidationException' ? triggerMessage(message) : undefined
+  if (trigger !== undefined) return { code: 'INVALID_PARAMETER', detail: trigger }
   const row = rowOf(OPERATION_ROWS[operation], name) ?? rowOf(DEFAULT_ROWS, name)
   return row?.when?.[0].test(message) === true ? row.when[1] : row
 }
@@ -395,6 +328,7 @@ function apiError (row: Omit<Row, 'when'>, err: unknown): ApiError {
   return new ApiError(row.code, {
     detail: row.detail ?? (row.passMessage === true ? (err as Error).message : undefined),
     cause: err,
-    retryAfter: RETRY_AFTER[row.code]
+    retryAfter: RETRY_AFTER[row.code],
+    publicDetail: row.publicDetail
   })
 }

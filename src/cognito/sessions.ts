@@ -13,7 +13,8 @@ import {
   type ChallengeNameType
 } from '@aws-sdk/client-cognito-identity-provider'
 import { adminContextData, call, userContextData, type CognitoContext } from './client.js'
-import { errorFor, type Operation } from './error-table.js'
+import { errorFor } from './error-table.js'
+import type { Operation } from './operations.js'
 import type { AuthResult, Tokens, UserContext } from './types.js'
 
 export interface SessionIntents {

@@ -138,6 +138,12 @@ export const ERROR_CATALOG = {
     title: 'The request origin is not allowed.',
     advice: 'Call from the service\'s own origin or one listed in CORS_ORIGINS; an operator adds trusted origins there.'
   },
+  REQUEST_BLOCKED: {
+    status: 403,
+    title: 'The request was blocked by the user pool\'s firewall.',
+    advice: 'AWS WAF rules on the user pool refused the request (its address, rate or content); sending it again as is will not help. ' +
+      'The operator reviews the pool\'s web ACL.'
+  },
   NOT_PERMITTED: {
     status: 403,
     title: 'The user pool does not allow this.',
@@ -241,9 +247,11 @@ export const ERROR_CATALOG = {
     advice: 'Cognito answered unexpectedly (for example a failing Lambda trigger): retry later; report the request id if it persists.'
   },
   CODE_DELIVERY_FAILED: {
-    status: 502,
-    title: 'The code could not be delivered.',
-    advice: 'The code could not be sent: retry later, or check the address; the operator checks the pool\'s e-mail/SMS set-up.'
+    status: 503,
+    title: 'The code could not be sent.',
+    advice: 'Nothing is wrong with the request; ask for a new code later (resend, forgot), or check the address. At sign-up the account ' +
+      'was created: do not sign up again. The detail says which. The operator checks the pool\'s e-mail/SMS set-up (Cognito\'s own ' +
+      'sender allows only a few e-mails a day; a pool that sends with Amazon SES does not run out).'
   },
   STORE_UNAVAILABLE: {
     status: 503,
@@ -286,6 +294,8 @@ export interface ApiErrorOptions {
   headers?: Record<string, string>
   /** Why a token was refused, coarsely (POST /tokens/verify). */
   reason?: 'expired' | 'invalid' | 'revoked'
+  /** The detail is this service's own wording, never upstream text: sent even on a 5xx. */
+  publicDetail?: boolean
 }
 
 /** An error with a catalog code; the only kind handlers throw on purpose. */
@@ -297,6 +307,7 @@ export class ApiError extends Error {
   readonly retryAfter?: number
   readonly headers?: Record<string, string>
   readonly reason?: 'expired' | 'invalid' | 'revoked'
+  readonly publicDetail: boolean
 
   constructor (code: ErrorCode, options: ApiErrorOptions = {}) {
     super(options.detail ?? ERROR_CATALOG[code].title, { cause: options.cause })
@@ -308,6 +319,7 @@ export class ApiError extends Error {
     this.retryAfter = options.retryAfter
     this.headers = options.headers
     this.reason = options.reason
+    this.publicDetail = options.publicDetail === true
   }
 }
 

@@ -7,7 +7,7 @@
  * - requests: one histogram observation per response (onResponse), labelled
  *   by the route pattern (never the raw URL), method and status;
  * - Cognito calls: the gateway's `observe` (an SDK middleware on its client,
- *   and the hosted UI's token endpoint);
+ *   and the hosted UI's token endpoint), the daily e-mail limit among them;
  * - token verifications: the verifier's `observe`;
  * - JWKS fetches: read from the verifier when scraped;
  * - store errors: the responses answered STORE_UNAVAILABLE, by route;
@@ -52,6 +52,13 @@ export default fp(async function metrics (fastify: FastifyInstance) {
     buckets: COGNITO_BUCKETS,
     registers: [register]
   })
+  const emailQuota = new Counter({
+    name: `${PREFIX}email_quota_exceeded_total`,
+    help: 'Calls to Cognito refused because its own e-mail sender reached its daily limit (no code was sent), by operation. ' +
+      'Configure the pool to send with Amazon SES.',
+    labelNames: ['operation'] as const,
+    registers: [register]
+  })
   const verifications = new Counter({
     name: `${PREFIX}token_verifications_total`,
     help: 'Token verifications, by result: ok, expired, invalid, revoked or unavailable (no signing keys).',
@@ -80,6 +87,7 @@ export default fp(async function metrics (fastify: FastifyInstance) {
   const stopCognito = fastify.cognito.observe?.(call => {
     cognitoCalls.inc({ operation: call.operation, outcome: call.outcome })
     cognitoSeconds.observe({ operation: call.operation }, call.seconds)
+    if (call.dailyEmailQuota === true) emailQuota.inc({ operation: call.operation })
   })
   const stopVerifier = tokenVerifier.observe(result => verifications.inc({ result }))
   fastify.addHook('onClose', async () => {

@@ -36,8 +36,8 @@ function problemBody (requestId: string, error: ApiError): Problem {
     title,
     status,
     code: error.code,
-    // Only 4xx details leave the process.
-    ...(status < 500 && error.detail !== undefined ? { detail: error.detail } : {}),
+    // Only 4xx details leave the process, and our own wording of a 5xx (publicDetail).
+    ...((status < 500 || error.publicDetail) && error.detail !== undefined ? { detail: error.detail } : {}),
     instance: `urn:request:${requestId}`,
     ...(error.reason ? { reason: error.reason } : {}),
     ...(error.errors ? { errors: error.errors } : {})

@@ -115,6 +115,10 @@ const ChallengeSchema = Type.Object({
     description: 'Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION, or (WEB_AUTHN) ' +
       'CREDENTIAL_REQUEST_OPTIONS: the JSON for navigator.credentials.get(), as Cognito sent it.'
   }),
+  mfaTypes: Type.Optional(Type.Array(Type.String(), {
+    description: 'SELECT_MFA_TYPE: the MFA types Cognito offers this user (its MFAS_CAN_CHOOSE), e.g. ["SMS_MFA","EMAIL_OTP"]; ' +
+      'send one as mfaType. Any other answer is refused (400) before Cognito is asked.'
+  })),
   availableChallenges: Type.Optional(Type.Array(Type.String(), {
     description: 'SELECT_CHALLENGE (LOGIN_FLOW=USER_AUTH): the first factors this user may choose from ' +
       '(PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN...); send the choice as answer.'
@@ -154,7 +158,9 @@ export const ChallengeBodySchema = Type.Object({
   }),
   newPassword: Type.Optional(Password),
   code: Type.Optional(Type.String({ pattern: '^\\d{6,8}$', description: 'MFA or OTP code.' })),
-  mfaType: Type.Optional(StringEnum(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'], { description: 'The answer to SELECT_MFA_TYPE.' })),
+  mfaType: Type.Optional(StringEnum(['SOFTWARE_TOKEN_MFA', 'SMS_MFA', 'EMAIL_OTP'], {
+    description: 'The answer to SELECT_MFA_TYPE: one of the challenge\'s mfaTypes.'
+  })),
   answer: Type.Optional(Type.String({
     minLength: 1,
     maxLength: 2048,

@@ -57,13 +57,21 @@ export const HEADER_COMPONENTS = {
   },
   AuthRequestUser: {
     name: 'X-Auth-Request-User',
-    description: 'The verified caller\'s username (forward-auth: pass it on to the upstream).',
-    required: true,
+    description: 'The verified caller\'s username (forward-auth: pass it on to the upstream); absent for a service\'s ' +
+      'client-credentials token, which names no user (X-Auth-Request-Client instead).',
+    required: false,
+    schema: { type: 'string' }
+  },
+  AuthRequestClient: {
+    name: 'X-Auth-Request-Client',
+    description: 'Only for a client-credentials (machine-to-machine) access token: the app client id of the calling service, ' +
+      'which is also its sub. Such a caller is no user: there is no X-Auth-Request-User, and it is in no group.',
+    required: false,
     schema: { type: 'string' }
   },
   AuthRequestSub: {
     name: 'X-Auth-Request-Sub',
-    description: 'The verified caller\'s sub: the user\'s permanent id.',
+    description: 'The verified caller\'s sub: the user\'s permanent id (for a service\'s token, its client id).',
     required: true,
     schema: { type: 'string' }
   },

@@ -35,8 +35,8 @@ export const QUERY_REFUSALS = ['VALIDATION_FAILED'] as const
 export const ORIGIN_REFUSALS = ['ORIGIN_NOT_ALLOWED'] as const
 /** The per-client rate limit on every /auth route (app.ts). */
 export const RATE_LIMIT_REFUSALS = ['RATE_LIMITED'] as const
-/** Any call to Cognito: throttled, an unexpected answer, unreachable, or this service misconfigured (a 500 for the operator). */
-export const COGNITO_FAILURES = ['UPSTREAM_THROTTLED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR'] as const
+/** Any call to Cognito: throttled, an unexpected answer, unreachable, this service misconfigured (a 500), or blocked by the pool's WAF. */
+export const COGNITO_FAILURES = ['UPSTREAM_THROTTLED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR', 'REQUEST_BLOCKED'] as const
 
 const STATUS_MEANING: Record<number, string> = {
   400: 'The request is not valid.',
@@ -48,8 +48,8 @@ const STATUS_MEANING: Record<number, string> = {
   415: 'The content type is not supported; send application/json.',
   429: 'Too many requests; wait as long as Retry-After says.',
   500: 'Unexpected failure: a generic body; the details are in the log under the request id.',
-  502: 'Cognito answered unexpectedly, or could not deliver a code.',
-  503: 'Cognito, or its signing keys, unavailable, or this instance overloaded; retry after Retry-After.'
+  502: 'Cognito answered unexpectedly.',
+  503: 'Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.'
 }
 
 export interface ProblemOptions {

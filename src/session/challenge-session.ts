@@ -24,18 +24,23 @@ interface Sealed {
   a: string
   /** Expiry, epoch ms. */
   e: number
+  /** SELECT_MFA_TYPE: the MFA types Cognito offered (MFAS_CAN_CHOOSE), the only answers accepted. */
+  o?: string[]
 }
 
 export interface ChallengeSessions {
-  seal (input: { session: string, username: string, challenge: string }): string
+  seal (input: { session: string, username: string, challenge: string, offered?: readonly string[] }): string
   /** Cognito's session inside `sealed`, if it was issued for this user and challenge and has not expired; else SIGN_IN_RESTART. */
   open (sealed: string, expected: { username: string, challenge: string }): string
+  /** The choices sealed with the session (SELECT_MFA_TYPE's offer); undefined when none, or the value is not ours. */
+  offered (sealed: string): readonly string[] | undefined
 }
 
 export function createChallengeSessions (sealer: Sealer, clientId: string, now: () => number = Date.now): ChallengeSessions {
   return {
-    seal ({ session, username, challenge }) {
+    seal ({ session, username, challenge, offered }) {
       const value: Sealed = { s: session, u: username, c: challenge, a: clientId, e: now() + CHALLENGE_LIFETIME_MS }
+      if (offered !== undefined) value.o = [...offered]
       return sealer.seal(PURPOSE, JSON.stringify(value))
     },
 
@@ -45,6 +50,10 @@ export function createChallengeSessions (sealer: Sealer, clientId: string, now: 
         throw new ApiError('SIGN_IN_RESTART', { detail: 'The sign-in session is invalid or expired; start the sign-in again.' })
       }
       return value.s
+    },
+    offered (sealed) {
+      const offered = parse(sealer.unseal(PURPOSE, sealed))?.o
+      return Array.isArray(offered) && offered.every(choice => typeof choice === 'string') ? offered : undefined
     }
   }
 }

@@ -24,6 +24,7 @@ import { ORIGIN_REFUSALS } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
 import { checkedFilter } from './filter.js'
+import { triggerContext } from '../trigger-context.js'
 
 const done = (description: string) => json(AdminDoneSchema, { description })
 
@@ -84,7 +85,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     })
   }, async (request, reply) => {
     const { username, attributes = {}, temporaryPassword, delivery = 'EMAIL' } = request.body
-    const user = await cognito.adminInvite({ username, attributes, temporaryPassword, delivery })
+    const metadata = triggerContext(request, fastify.config)
+    const user = await cognito.adminInvite({ username, attributes, temporaryPassword, delivery, metadata })
     return await reply.code(201).send(user)
   })
 

@@ -30,7 +30,20 @@ export function fieldsFor (challenge: string): string[] {
   return row ? [row.field] : []
 }
 
-export function challengeResponses (body: ChallengeBody): Record<string, string> {
+/** The MFA types SELECT_MFA_TYPE offers, from Cognito's MFAS_CAN_CHOOSE (a JSON array, e.g. ["SMS_MFA","EMAIL_OTP"]). */
+export function mfaChoices (parameters: Record<string, string>): string[] | undefined {
+  const raw = parameters.MFAS_CAN_CHOOSE
+  if (raw === undefined || raw.length > 1000) return undefined
+  try {
+    const list: unknown = JSON.parse(raw)
+    return Array.isArray(list) ? list.filter((c): c is string => typeof c === 'string' && /^[A-Z_]{1,40}$/.test(c)).slice(0, 10) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `offered`: SELECT_MFA_TYPE's choices as sealed with the session; an answer outside them never reaches Cognito. */
+export function challengeResponses (body: ChallengeBody, offered?: readonly string[]): Record<string, string> {
   const row = ROWS[body.challenge]
   if (!row) {
     throw invalidFields(
@@ -51,6 +64,10 @@ export function challengeResponses (body: ChallengeBody): Record<string, string>
       if (body.password === undefined) throw invalidFields([{ field: '/body/password', message: 'is required' }], 'Answer PASSWORD needs password.')
       responses.PASSWORD = body.password
     }
+  }
+  if (body.challenge === 'SELECT_MFA_TYPE' && offered !== undefined && !offered.includes(String(value))) {
+    const field = { field: '/body/mfaType', message: `must be one of ${offered.join(', ')}` }
+    throw invalidFields([field], 'Choose one of the MFA types offered (mfaTypes).')
   }
   if (body.challenge === 'NEW_PASSWORD_REQUIRED') {
     for (const [name, attribute] of Object.entries(body.attributes ?? {})) responses[`userAttributes.${name}`] = attribute

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { CodeDelivery } from '../../cognito/gateway.js'
-import { isClientFault } from '../../errors/catalog.js'
+import { ApiError, isClientFault } from '../../errors/catalog.js'
 
 /**
  * Sends a code and answers the same whether or not the user exists, so the
@@ -11,6 +11,11 @@ import { isClientFault } from '../../errors/catalog.js'
  * answer also waits for a floor (UNIFORM_ANSWER_MS), since Cognito takes a
  * little longer to send a code than to find no one to send it to. With
  * REVEAL_USER_EXISTENCE the real answer and the delivery details come through.
+ * A code that could not be sent (CODE_DELIVERY_FAILED: Cognito's daily e-mail
+ * limit, a broken SMS set-up) is about an account that exists, so it answers
+ * as sent too, with an error-level line for the operator; a request the
+ * pool's firewall blocked (REQUEST_BLOCKED) is not about the account and
+ * comes through.
  */
 export async function codeSent (
   options: { reveal: boolean, floorMs: number, log: FastifyBaseLogger },
@@ -26,7 +31,11 @@ export async function codeSent (
     const codeDelivery = await send()
     return options.reveal ? { status: 'sent', codeDelivery } : await uniform({ status: 'sent' })
   } catch (err) {
-    if (options.reveal || !isClientFault(err)) throw err
+    if (!options.reveal && err instanceof ApiError && err.code === 'CODE_DELIVERY_FAILED') {
+      options.log.error({ err: err.cause ?? err, code: err.code }, 'code not sent; answered as sent so the account stays private')
+      return await uniform({ status: 'sent' })
+    }
+    if (options.reveal || !isClientFault(err) || err.code === 'REQUEST_BLOCKED') throw err
     options.log.debug({ code: err.code }, 'code not sent; answered as sent so the account stays private')
     return await uniform({ status: 'sent' })
   }

@@ -4,6 +4,7 @@ import { ForgotBodySchema, ResetBodySchema, StatusResponseSchema } from '../../s
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
 import { codeSent } from './code-sent.js'
+import { triggerContext } from '../trigger-context.js'
 import { userContext } from './user-context.js'
 
 const tags = ['password']
@@ -33,7 +34,8 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const context = userContext(request, config.publicUrl)
     const uniform = { reveal: config.revealUserExistence, floorMs: config.uniformAnswerMs, log: request.log }
-    const answer = await codeSent(uniform, async () => await cognito.forgotPassword({ ...request.body, context }))
+    const metadata = triggerContext(request, config)
+    const answer = await codeSent(uniform, async () => await cognito.forgotPassword({ ...request.body, context, metadata }))
     return reply.code(202).send(answer)
   })
 

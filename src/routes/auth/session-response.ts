@@ -7,7 +7,7 @@ import type { AuthResult } from '../../cognito/gateway.js'
 import type { Sessions } from '../../plugins/sessions.js'
 import type { Delivery } from '../../session/session.js'
 import type { TotpSetup } from '../../schemas/mfa.js'
-import { fieldsFor } from './challenge-responses.js'
+import { fieldsFor, mfaChoices } from './challenge-responses.js'
 
 /** Challenge parameters a client may see (never SRP material or user attributes blobs). */
 const PUBLIC_PARAMETERS = new Set([
@@ -36,14 +36,16 @@ function challenge (sessions: Sessions, result: Extract<AuthResult, { kind: 'cha
   }
   // Cognito's own name for the user (an alias or e-mail login resolves to it): what the answer must name.
   const username = result.parameters.USER_ID_FOR_SRP ?? given
+  const mfaTypes = result.name === 'SELECT_MFA_TYPE' ? mfaChoices(result.parameters) : undefined
   return {
     status: 'challenge' as const,
     challenge: result.name,
     username,
-    session: sessions.challenges.seal({ session: result.session ?? '', username, challenge: result.name }),
+    session: sessions.challenges.seal({ session: result.session ?? '', username, challenge: result.name, offered: mfaTypes }),
     respondWith,
     parameters,
     ...(result.available === undefined ? {} : { availableChallenges: result.available }),
+    ...(mfaTypes === undefined ? {} : { mfaTypes }),
     ...(setup === undefined ? {} : { setup })
   }
 }

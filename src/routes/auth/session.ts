@@ -91,7 +91,7 @@ const session: FastifyPluginAsyncTypebox = async (fastify) => {
     const { username, challenge: name, session, tokenDelivery = 'cookie' } = request.body
     // MFA_SETUP is answered in steps of its own (routes/auth/mfa-setup.ts), with the first code of the new authenticator.
     const setUp = name === 'MFA_SETUP' ? mfaSetupAnswer(request.body) : undefined
-    const responses = setUp === undefined ? challengeResponses(request.body) : {}
+    const responses = setUp === undefined ? challengeResponses(request.body, sessions.challenges.offered(session)) : {}
     const context = userContext(request, fastify.config.publicUrl)
     // A made-up session counts as a failed attempt too: it is how a takeover would be tried.
     const result = await fastify.accountLimits.attempt('sign-in', { username, address: request.ip }, async () => {

@@ -11,6 +11,7 @@ import { signInAnswer } from './session-response.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
 import { codeSent } from './code-sent.js'
+import { triggerContext } from '../trigger-context.js'
 import { userContext } from './user-context.js'
 
 const tags = ['sign-up']
@@ -69,7 +70,8 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       username,
       password,
       attributes: email === undefined ? attributes : { ...attributes, email },
-      context: userContext(request, config.publicUrl)
+      context: userContext(request, config.publicUrl),
+      metadata: triggerContext(request, config)
     })
     return reply.code(201).send({ username, userSub: result.userSub, confirmed: result.confirmed, codeDelivery: result.codeDelivery })
   })
@@ -154,7 +156,8 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const context = userContext(request, config.publicUrl)
     const uniform = { reveal: config.revealUserExistence, floorMs: config.uniformAnswerMs, log: request.log }
-    return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context })))
+    const metadata = triggerContext(request, config)
+    return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context, metadata })))
   })
 }
 

@@ -19,6 +19,7 @@ import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems } from '../.
 import { empty, json } from '../../schemas/responses.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
 import { signedIn } from '../../plugins/authenticate.js'
+import { triggerContext } from '../trigger-context.js'
 
 const tags = ['me']
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
@@ -86,7 +87,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { attribute } = request.body
-    const delivery = await cognito.sendAttributeCode(signedIn(request).accessToken, attribute)
+    const delivery = await cognito.sendAttributeCode(signedIn(request).accessToken, attribute, triggerContext(request, fastify.config))
     return reply.code(202).send({
       status: 'sent' as const,
       verification: { attribute: delivery?.attribute ?? attribute, deliveryMedium: delivery?.medium, destination: delivery?.destination }

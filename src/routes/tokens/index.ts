@@ -86,17 +86,22 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         200: empty({
           description: 'The caller is signed in (and meets the requirements).',
-          headers: ['AuthRequestUser', 'AuthRequestSub', 'AuthRequestEmail', 'AuthRequestGroups']
+          headers: ['AuthRequestUser', 'AuthRequestClient', 'AuthRequestSub', 'AuthRequestEmail', 'AuthRequestGroups']
         }),
         ...problems([...QUERY_REFUSALS, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'NOT_PERMITTED', 'INSUFFICIENT_SCOPE', 'UPSTREAM_UNAVAILABLE'], {
-          notes: { NOT_PERMITTED: 'The caller is not in `group`.', INSUFFICIENT_SCOPE: 'The access token lacks `scope`.' }
+          notes: {
+            NOT_PERMITTED: 'The caller is not in `group` (a service\'s client-credentials token never is).',
+            INSUFFICIENT_SCOPE: 'The access token lacks `scope`.'
+          }
         })
       }
     }
   }, async (request, reply) => {
     const { token, email } = await presented(request)
     const { group, scope } = request.query
-    if (group !== undefined && !token.groups.includes(group)) {
+    const service = isClientCredentials(token)
+    // A service is in no group, whatever claims a token customisation may have added.
+    if (group !== undefined && (service || !token.groups.includes(group))) {
       throw new ApiError('NOT_PERMITTED', { detail: `Members of ${group} only.` })
     }
     if (scope !== undefined && !token.scope.includes(scope)) {
@@ -105,9 +110,10 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` }
       })
     }
-    reply.header('x-auth-request-user', token.username)
+    if (service) reply.header('x-auth-request-client', token.clientId)
+    else reply.header('x-auth-request-user', token.username)
     reply.header('x-auth-request-sub', token.sub)
-    reply.header('x-auth-request-groups', token.groups.join(','))
+    reply.header('x-auth-request-groups', service ? '' : token.groups.join(','))
     if (email !== undefined) reply.header('x-auth-request-email', email)
     // No body at all (a proxy reads only the status and headers); the schema's null would be sent as "null".
     return reply.code(200).send(undefined as never)
@@ -133,6 +139,16 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const email = idToken?.claims.email
     return { token, ...(typeof email === 'string' ? { email } : {}) }
   }
+}
+
+/**
+ * A client-credentials (machine-to-machine) access token: Cognito issues it
+ * to an app client, not a user, so it names no username and its sub is the
+ * client id.
+ */
+function isClientCredentials (token: VerifiedToken): boolean {
+  return token.tokenUse === 'access' && token.claims.username === undefined && token.claims['cognito:username'] === undefined &&
+    token.sub === token.clientId
 }
 
 export default tokenRoutes

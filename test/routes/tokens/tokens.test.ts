@@ -188,3 +188,29 @@ function routesThatVerify (app: TestApp['app']) {
 function claimsOf (jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>
 }
+
+t.test('forward-auth: a service\'s client-credentials token names its client, no user, and satisfies no group', async t => {
+  const service = 'svc7reports0client00000000'
+  const { app, jwks } = await buildAwsApp(t, { env: { TOKEN_CLIENT_IDS: service } })
+  // As Cognito issues one: no username, the client as sub; the groups claim as a token customisation might add it.
+  const token = jwks.accessToken('ignored', {
+    sub: service, client_id: service, username: undefined, scope: 'reports/read', 'cognito:groups': ['admins']
+  })
+  const check = (url: string, bearer = token) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } })
+
+  const good = await check('/tokens/check?scope=reports/read')
+  t.equal(good.statusCode, 200)
+  t.equal(good.headers['x-auth-request-client'], service)
+  t.equal(good.headers['x-auth-request-user'], undefined, 'no user to name')
+  t.equal(good.headers['x-auth-request-sub'], service)
+  t.equal(good.headers['x-auth-request-groups'], '')
+  const group = await check('/tokens/check?group=admins')
+  t.equal(group.statusCode, 403)
+  t.equal(group.json().code, 'NOT_PERMITTED')
+
+  // The control: a user's token from the same client, with the same claims otherwise, is a user.
+  const user = await check('/tokens/check?group=admins', jwks.accessToken('alice', { client_id: service, 'cognito:groups': ['admins'] }))
+  t.equal(user.statusCode, 200)
+  t.equal(user.headers['x-auth-request-user'], 'alice')
+  t.equal(user.headers['x-auth-request-client'], undefined)
+})
