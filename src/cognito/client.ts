@@ -98,13 +98,16 @@ export function cognitoContext (sdk: CognitoIdentityProviderClient, pool: Pool, 
 /** Operations that change nothing, or nothing more when repeated: the only ones retried. */
 const IDEMPOTENT: ReadonlySet<Operation> = new Set(['GetUser', 'RevokeToken'])
 const ATTEMPTS = 3
-const RETRYABLE = new Set(['TooManyRequestsException', 'ThrottlingException', 'InternalErrorException', 'TimeoutError', 'RequestTimeout'])
+// Throttling is never retried: a retry is more load exactly when Cognito pushes back (the pool's quota
+// is the account's, shared by every instance); the caller gets 429 with Retry-After instead.
+const RETRYABLE = new Set(['InternalErrorException', 'TimeoutError', 'RequestTimeout'])
+const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException'])
 
 /**
  * Runs one SDK call; anything it throws becomes an ApiError for `operation`.
- * Idempotent operations are tried up to three times on throttling, outages
- * and timeouts, with full-jitter backoff (so many instances do not retry in
- * step); everything else is tried once.
+ * Idempotent operations are tried up to three times on outages and timeouts,
+ * with full-jitter backoff (so many instances do not retry in step); never on
+ * throttling; everything else is tried once.
  */
 export async function call<T> (operation: Operation, run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -119,6 +122,7 @@ export async function call<T> (operation: Operation, run: () => Promise<T>): Pro
 
 function isRetryable (err: unknown): boolean {
   const e = err as { name?: string, $metadata?: { httpStatusCode?: number } }
+  if (THROTTLING.has(e?.name ?? '')) return false
   return RETRYABLE.has(e?.name ?? '') || isNetworkError(err) || (e?.$metadata?.httpStatusCode ?? 0) >= 500
 }
 

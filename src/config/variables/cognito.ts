@@ -64,8 +64,8 @@ export const cognito = {
       default: 16000,
       description: 'Per-request timeout for calls to Cognito, in milliseconds (the JWKS has its own, `JWKS_TIMEOUT_MS`). Cognito gives a Lambda ' +
         'trigger 5 s and up to three attempts, so a call behind a slow trigger can take 15 s and still succeed; a shorter timeout would report a ' +
-        'failure for something that happened. Only `GetUser` and `RevokeToken`, which are safe to repeat, are retried (three attempts, jittered ' +
-        'backoff); a sign-up, confirmation or challenge answer is never sent twice.'
+        'failure for something that happened. Only `GetUser` and `RevokeToken`, which are safe to repeat, are retried on timeouts and ' +
+        'outages (three attempts, jittered backoff), never on throttling; a sign-up, confirmation or challenge answer is never sent twice.'
     })
   }
 }
