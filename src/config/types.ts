@@ -49,7 +49,11 @@ const CommonFields = {
   logLevel: StringEnum(LOG_LEVELS),
   cognito: Type.Object({
     loginFlow: StringEnum(LOGIN_FLOWS),
-    timeoutMs: Type.Integer()
+    timeoutMs: Type.Integer(),
+    /** USER_CACHE_SECONDS, in ms (0: no cache). */
+    userCacheMs: Type.Integer(),
+    /** COGNITO_QUOTAS: requests per second per quota category; a category absent is not limited. */
+    quotas: Type.Record(Type.String(), Type.Integer())
   }),
   corsOrigins: Type.Array(Type.String()),
   signupConfirmedUrl: Type.Optional(Type.String()),
