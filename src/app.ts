@@ -14,6 +14,7 @@ import { lazyRequestLogger, loggerOptions, requestLineLogger } from './logger.js
 import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
+import cognitoQuotas from './plugins/cognito-quotas.js'
 import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
 import userProfiles from './plugins/user-profiles.js'
@@ -123,6 +124,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(cognito, { gateway: deps.gateway ?? gatewayFor(config) })
   await app.register(store, { store: deps.store })
   await app.register(userProfiles)
+  await app.register(cognitoQuotas)
   await app.register(tokenVerifier)
   await app.register(sessions)
   await app.register(authenticate)

@@ -56,14 +56,23 @@ export interface CognitoCall {
 export type CallListener = (call: CognitoCall) => void
 
 /**
+ * Asked before every call to Cognito, with the operation (as CognitoCall
+ * names it): resolves to let it go, or throws (an ApiError) to refuse it
+ * without sending anything. The quota limiter (plugins/cognito-quotas.ts).
+ */
+export type Admission = (operation: string) => Promise<void>
+
+/**
  * Reports every command the SDK client sends, attempt by attempt, with its
  * outcome and duration: one middleware on the client, so no intent module
  * has to remember. Costs nothing beyond a clock read while nobody listens.
  */
-export function observeSdk (sdk: SdkClient, report: CallListener, listening: () => boolean): void {
+export function observeSdk (sdk: SdkClient, report: CallListener, listening: () => boolean, admit?: () => Admission | undefined): void {
   sdk.middlewareStack.add((next, context) => async args => {
-    if (!listening()) return await next(args)
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '')
+    // A refused call is not a call to Cognito: it is neither sent nor reported.
+    await admit?.()?.(operation)
+    if (!listening()) return await next(args)
     const started = performance.now()
     try {
       const result = await next(args)

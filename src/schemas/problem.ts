@@ -36,7 +36,7 @@ export const ORIGIN_REFUSALS = ['ORIGIN_NOT_ALLOWED'] as const
 /** The per-client rate limit on every /auth route (app.ts). */
 export const RATE_LIMIT_REFUSALS = ['RATE_LIMITED'] as const
 /** Any call to Cognito: throttled, an unexpected answer, unreachable, or this service misconfigured (a 500 for the operator). */
-export const COGNITO_FAILURES = ['UPSTREAM_THROTTLED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR'] as const
+export const COGNITO_FAILURES = ['UPSTREAM_THROTTLED', 'COGNITO_QUOTA_REACHED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR'] as const
 
 const STATUS_MEANING: Record<number, string> = {
   400: 'The request is not valid.',

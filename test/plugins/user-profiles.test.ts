@@ -66,8 +66,8 @@ t.test('USER_CACHE_SECONDS=0: every read asks Cognito (the control)', async t =>
 })
 
 t.test('our own writes are seen at once: PATCH /me, PUT /me/mfa, an admin update, on this instance and on a second sharing the store', async t => {
-  // A second instance: the same pool and emulator, the same (shared) store.
-  const second = await buildApp(app.config, { gateway: gatewayFor(local.config, local.sdk), store })
+  // A second instance: the same pool and emulator (its own SDK client), the same (shared) store.
+  const second = await buildApp(app.config, { gateway: gatewayFor(local.config), store })
   t.teardown(() => second.close())
   await second.ready()
   const { username } = await confirmedUser('writes')

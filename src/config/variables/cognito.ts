@@ -19,8 +19,7 @@ export const QUOTA_CATEGORIES = {
   UserRead: 120,
   UserUpdate: 25,
   UserList: 30,
-  UserResourceRead: 50,
-  ClientAuthentication: 150
+  UserResourceRead: 50
 } as const
 export type QuotaCategory = keyof typeof QUOTA_CATEGORIES
 
