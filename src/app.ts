@@ -14,8 +14,10 @@ import { lazyRequestLogger, loggerOptions, requestLineLogger } from './logger.js
 import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
+import cognitoQuotas from './plugins/cognito-quotas.js'
 import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
+import userProfiles from './plugins/user-profiles.js'
 import openapi from './plugins/openapi.js'
 import originCheck from './plugins/origin-check.js'
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js'
@@ -123,6 +125,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(cognito, { gateway: deps.gateway ?? gatewayFor(config) })
   await app.register(userPool)
   await app.register(store, { store: deps.store })
+  await app.register(userProfiles)
+  await app.register(cognitoQuotas)
   await app.register(tokenVerifier)
   await app.register(sessions)
   await app.register(authenticate)

@@ -60,14 +60,23 @@ export interface CognitoCall {
 export type CallListener = (call: CognitoCall) => void
 
 /**
+ * Asked before every call to Cognito, with the operation (as CognitoCall
+ * names it): resolves to let it go, or throws (an ApiError) to refuse it
+ * without sending anything. The quota limiter (plugins/cognito-quotas.ts).
+ */
+export type Admission = (operation: string) => Promise<void>
+
+/**
  * Reports every command the SDK client sends, attempt by attempt, with its
  * outcome and duration: one middleware on the client, so no intent module
  * has to remember. Costs nothing beyond a clock read while nobody listens.
  */
-export function observeSdk (sdk: SdkClient, report: CallListener, listening: () => boolean): void {
+export function observeSdk (sdk: SdkClient, report: CallListener, listening: () => boolean, admit?: () => Admission | undefined): void {
   sdk.middlewareStack.add((next, context) => async args => {
-    if (!listening()) return await next(args)
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '')
+    // A refused call is not a call to Cognito: it is neither sent nor reported.
+    await admit?.()?.(operation)
+    if (!listening()) return await next(args)
     const started = performance.now()
     try {
       const result = await next(args)
@@ -104,13 +113,16 @@ export function cognitoContext (sdk: CognitoIdentityProviderClient, pool: Pool, 
 /** Operations that change nothing, or nothing more when repeated: the only ones retried. */
 const IDEMPOTENT: ReadonlySet<Operation> = new Set(['GetUser', 'RevokeToken'])
 const ATTEMPTS = 3
-const RETRYABLE = new Set(['TooManyRequestsException', 'ThrottlingException', 'InternalErrorException', 'TimeoutError', 'RequestTimeout'])
+// Throttling is never retried: a retry is more load exactly when Cognito pushes back (the pool's quota
+// is the account's, shared by every instance); the caller gets 429 with Retry-After instead.
+const RETRYABLE = new Set(['InternalErrorException', 'TimeoutError', 'RequestTimeout'])
+const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException'])
 
 /**
  * Runs one SDK call; anything it throws becomes an ApiError for `operation`.
- * Idempotent operations are tried up to three times on throttling, outages
- * and timeouts, with full-jitter backoff (so many instances do not retry in
- * step); everything else is tried once.
+ * Idempotent operations are tried up to three times on outages and timeouts,
+ * with full-jitter backoff (so many instances do not retry in step); never on
+ * throttling; everything else is tried once.
  */
 export async function call<T> (operation: Operation, run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -125,6 +137,7 @@ export async function call<T> (operation: Operation, run: () => Promise<T>): Pro
 
 function isRetryable (err: unknown): boolean {
   const e = err as { name?: string, $metadata?: { httpStatusCode?: number } }
+  if (THROTTLING.has(e?.name ?? '')) return false
   return RETRYABLE.has(e?.name ?? '') || isNetworkError(err) || (e?.$metadata?.httpStatusCode ?? 0) >= 500
 }
 

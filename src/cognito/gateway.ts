@@ -6,7 +6,9 @@
 import type { Config, LoginFlow, Pool } from '../config/index.js'
 import { adminIntents, type AdminIntents } from './admin.js'
 import { accountIntents, type AccountIntents } from './account.js'
-import { cognitoContext, createSdkClient, localCredentials, observeSdk, type CallListener, type CognitoCall, type SdkClient } from './client.js'
+import {
+  cognitoContext, createSdkClient, localCredentials, observeSdk, type Admission, type CallListener, type CognitoCall, type SdkClient
+} from './client.js'
 import { mfaIntents, type MfaIntents } from './mfa.js'
 import { hostedUiIntents, type HostedUiIntents } from './oauth-token.js'
 import { passkeyIntents, type PasskeyIntents } from './passkeys.js'
@@ -17,7 +19,7 @@ import { profileIntents, type ProfileIntents } from './profile.js'
 import { sessionIntents, type SessionIntents } from './sessions.js'
 import { signUpIntents, type SignUpIntents } from './sign-up.js'
 
-export type { CallListener, CognitoCall } from './client.js'
+export type { Admission, CallListener, CognitoCall } from './client.js'
 export type { PoolDescription } from './pool.js'
 export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
@@ -31,6 +33,8 @@ export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordR
    * a gateway a test writes need not be observable.
    */
   observe? (listener: CallListener): () => void
+  /** Puts `admission` in front of every call to Cognito from now on (one at a time: a second replaces the first). Optional, like observe. */
+  admitWith? (admission: Admission): void
   /** Releases the SDK client's sockets. */
   close (): void
 }
@@ -60,7 +64,8 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
   const report = (call: CognitoCall) => {
     for (const listener of listeners) listener(call)
   }
-  observeSdk(sdk, report, () => listeners.size > 0)
+  let admission: Admission | undefined
+  observeSdk(sdk, report, () => listeners.size > 0, () => admission)
   return {
     ...signUpIntents(context),
     ...sessionIntents(context),
@@ -72,11 +77,16 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
     ...accountIntents(context),
     ...mfaIntents(context),
     ...poolIntents(context),
-    ...hostedUiIntents(context, { domain: options.domain, timeoutMs: options.timeoutMs, report }),
+    ...hostedUiIntents(context, {
+      domain: options.domain, timeoutMs: options.timeoutMs, report, admit: async operation => await admission?.(operation)
+    }),
     hasClientSecret: pool.clientSecret !== undefined,
     observe (listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    admitWith (next) {
+      admission = next
     },
     close: () => sdk.destroy()
   }

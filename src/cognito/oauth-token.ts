@@ -16,7 +16,7 @@
  * hosted-UI sign-in and a pooled connection lives 4 s.
  */
 import { ApiError } from '../errors/catalog.js'
-import type { CallListener, CognitoContext } from './client.js'
+import type { Admission, CallListener, CognitoContext } from './client.js'
 import type { Tokens } from './types.js'
 
 export interface AuthorizationCodeExchange {
@@ -38,7 +38,7 @@ interface TokenAnswer { access_token?: unknown, id_token?: unknown, refresh_toke
 
 export function hostedUiIntents (
   context: CognitoContext,
-  options: { domain?: string, timeoutMs: number, report?: CallListener }
+  options: { domain?: string, timeoutMs: number, report?: CallListener, admit?: Admission }
 ): HostedUiIntents {
   const { clientId, clientSecret } = context.pool
   return {
@@ -53,7 +53,8 @@ export function hostedUiIntents (
         headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`
       }
 
-      // Reported like an SDK call (CognitoGateway.observe), as operation OAuthToken.
+      // Admitted and reported like an SDK call (CognitoGateway.admitWith, observe), as operation OAuthToken.
+      await options.admit?.('OAuthToken')
       const started = performance.now()
       const report = (outcome: string) => options.report?.({ operation: 'OAuthToken', outcome, seconds: (performance.now() - started) / 1000 })
       let response: Response

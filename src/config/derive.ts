@@ -53,7 +53,13 @@ export function assemble (env: Env, mode: Mode, derived: Derived): AwsConfig | L
     host: env.HOST,
     publicUrl,
     logLevel: env.LOG_LEVEL,
-    cognito: { loginFlow: env.LOGIN_FLOW, timeoutMs: env.COGNITO_TIMEOUT_MS, poolRefreshSeconds: env.POOL_REFRESH_SECONDS },
+    cognito: {
+      loginFlow: env.LOGIN_FLOW,
+      timeoutMs: env.COGNITO_TIMEOUT_MS,
+      poolRefreshSeconds: env.POOL_REFRESH_SECONDS,
+      userCacheMs: env.USER_CACHE_SECONDS * 1000,
+      quotas: Object.fromEntries(env.COGNITO_QUOTAS.split(',').filter(Boolean).map(entry => entry.split('=')).map(([c, n]) => [c, Number(n)]))
+    },
     corsOrigins: derived.corsOrigins,
     // Local mode has its own landing page; elsewhere, no page means a JSON answer.
     signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),

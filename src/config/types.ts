@@ -51,7 +51,11 @@ const CommonFields = {
     loginFlow: StringEnum(LOGIN_FLOWS),
     timeoutMs: Type.Integer(),
     /** Seconds between reads of the pool's settings; 0: at start only. */
-    poolRefreshSeconds: Type.Integer()
+    poolRefreshSeconds: Type.Integer(),
+    /** USER_CACHE_SECONDS, in ms (0: no cache). */
+    userCacheMs: Type.Integer(),
+    /** COGNITO_QUOTAS: requests per second per quota category; a category absent is not limited. */
+    quotas: Type.Record(Type.String(), Type.Integer())
   }),
   corsOrigins: Type.Array(Type.String()),
   signupConfirmedUrl: Type.Optional(Type.String()),

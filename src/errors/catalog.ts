@@ -236,6 +236,11 @@ export const ERROR_CATALOG = {
     title: 'Cognito is throttling requests; retry later.',
     advice: 'Retry after Retry-After seconds, with backoff.'
   },
+  COGNITO_QUOTA_REACHED: {
+    status: 429,
+    title: 'This service is holding requests to Cognito within the pool\'s quota; retry shortly.',
+    advice: 'Retry after Retry-After seconds: this service sends Cognito at most its configured rate (COGNITO_QUOTAS) and was at it.'
+  },
   INTERNAL_ERROR: {
     status: 500,
     title: 'Something went wrong on our side.',

@@ -71,6 +71,12 @@ export default fp(async function metrics (fastify: FastifyInstance) {
     labelNames: ['route'] as const,
     registers: [register]
   })
+  const quotaDecisions = new Counter({
+    name: `${PREFIX}cognito_quota_decisions_total`,
+    help: 'Calls of a COGNITO_QUOTAS category, by category and outcome: admitted (sent to Cognito) or refused (429 COGNITO_QUOTA_REACHED).',
+    labelNames: ['category', 'outcome'] as const,
+    registers: [register]
+  })
   const { tokenVerifier } = fastify
   const counterOf = (name: string, help: string, read: () => number) => new Counter({
     name: `${PREFIX}${name}`,
@@ -90,9 +96,11 @@ export default fp(async function metrics (fastify: FastifyInstance) {
     if (call.dailyEmailQuota === true) emailQuota.inc({ operation: call.operation })
   })
   const stopVerifier = tokenVerifier.observe(result => verifications.inc({ result }))
+  const stopQuotas = fastify.cognitoQuotas.observe(decision => quotaDecisions.inc(decision))
   fastify.addHook('onClose', async () => {
     stopCognito?.()
     stopVerifier()
+    stopQuotas()
   })
 
   fastify.addHook('onResponse', async (request, reply) => {
@@ -121,4 +129,4 @@ export default fp(async function metrics (fastify: FastifyInstance) {
     }
     return reply.type(register.contentType).send(await register.metrics())
   })
-}, { name: 'metrics', dependencies: ['cognito', 'token-verifier', 'request-log'] })
+}, { name: 'metrics', dependencies: ['cognito', 'cognito-quotas', 'token-verifier', 'request-log'] })

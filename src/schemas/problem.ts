@@ -35,8 +35,13 @@ export const QUERY_REFUSALS = ['VALIDATION_FAILED'] as const
 export const ORIGIN_REFUSALS = ['ORIGIN_NOT_ALLOWED'] as const
 /** The per-client rate limit on every /auth route (app.ts). */
 export const RATE_LIMIT_REFUSALS = ['RATE_LIMITED'] as const
-/** Any call to Cognito: throttled, an unexpected answer, unreachable, this service misconfigured (a 500), or blocked by the pool's WAF. */
-export const COGNITO_FAILURES = ['UPSTREAM_THROTTLED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR', 'REQUEST_BLOCKED'] as const
+/**
+ * Any call to Cognito: throttled (by Cognito, or by this service for the pool's quota), an unexpected answer, unreachable,
+ * this service misconfigured (a 500), or blocked by the pool's WAF.
+ */
+export const COGNITO_FAILURES = [
+  'UPSTREAM_THROTTLED', 'COGNITO_QUOTA_REACHED', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'INTERNAL_ERROR', 'REQUEST_BLOCKED'
+] as const
 
 const STATUS_MEANING: Record<number, string> = {
   400: 'The request is not valid.',

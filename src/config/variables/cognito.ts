@@ -6,6 +6,25 @@ export const LOGIN_FLOWS = ['USER_PASSWORD_AUTH', 'ADMIN_USER_PASSWORD_AUTH', 'U
 // eu-west-1, us-gov-west-1, and the European Sovereign Cloud's eusc-de-east-1.
 export const REGION = '(?:eusc-[a-z]{2}|[a-z]{2})(-[a-z]+)+-\\d'
 
+/**
+ * Cognito's request-rate quota categories for user pools, with their documented default rates (requests per
+ * second, per account and region, all pools together): https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html
+ * Which category each operation the gateway sends counts against: src/cognito/quota-categories.ts.
+ */
+export const QUOTA_CATEGORIES = {
+  UserAuthentication: 120,
+  UserCreation: 50,
+  UserFederation: 25,
+  UserAccountRecovery: 30,
+  UserRead: 120,
+  UserUpdate: 25,
+  UserList: 30,
+  UserResourceRead: 50
+} as const
+export type QuotaCategory = keyof typeof QUOTA_CATEGORIES
+
+const QUOTA_ENTRY = `(?:${Object.keys(QUOTA_CATEGORIES).join('|')})=[1-9]\\d{0,5}`
+
 export const cognito = {
   title: 'Cognito',
   about: 'The user pool and app client. Without `COGNITO_USER_POOL_ID`: local mode, on an embedded emulator.',
@@ -51,6 +70,24 @@ export const cognito = {
         '`preferredChallenge`, e.g. `EMAIL_OTP`; e-mail and SMS codes, passkeys; the app client needs `ALLOW_USER_AUTH`, the pool a sign-in ' +
         'policy). See "Passwordless sign-in" in docs/sessions-and-clients.md.'
     }),
+    COGNITO_QUOTAS: Type.String({
+      pattern: `^(?:${QUOTA_ENTRY}(?:,${QUOTA_ENTRY})*)?$`,
+      default: '',
+      defaultText: 'unset: no limit of this service\'s own',
+      description: 'Requests per second this service sends Cognito at most, per quota category, all instances sharing the store together: ' +
+        '`UserAuthentication=120,UserRead=120`. Beyond the rate a request answers `429 COGNITO_QUOTA_REACHED` with `Retry-After` at once, ' +
+        'instead of sending Cognito a burst it would throttle. Categories: ' + Object.keys(QUOTA_CATEGORIES).map(c => `\`${c}\``).join(', ') +
+        '; a category not named is not limited here. Cognito\'s quotas are per account and region (every pool and app in it), so set ' +
+        'this service\'s share, at most the quota (see "Cognito quotas" in docs/operations.md).'
+    }),
+    USER_CACHE_SECONDS: Type.Integer({
+      minimum: 0,
+      maximum: 3600,
+      default: 30,
+      description: 'How long `GET /me` and `GET /me/mfa` answer from this instance\'s copy of the user (Cognito\'s GetUser) before asking ' +
+        'again. The service\'s own changes (`PATCH /me`, attribute verification, MFA, the admin API, deletion) are seen at once, on every ' +
+        'instance sharing the store; a change made elsewhere (the console, another app) within this many seconds. `0`: ask every time.'
+    }),
     MFA_ISSUER: Type.String({
       minLength: 1,
       maxLength: 64,
@@ -64,8 +101,8 @@ export const cognito = {
       default: 16000,
       description: 'Per-request timeout for calls to Cognito, in milliseconds (the JWKS has its own, `JWKS_TIMEOUT_MS`). Cognito gives a Lambda ' +
         'trigger 5 s and up to three attempts, so a call behind a slow trigger can take 15 s and still succeed; a shorter timeout would report a ' +
-        'failure for something that happened. Only `GetUser` and `RevokeToken`, which are safe to repeat, are retried (three attempts, jittered ' +
-        'backoff); a sign-up, confirmation or challenge answer is never sent twice.'
+        'failure for something that happened. Only `GetUser` and `RevokeToken`, which are safe to repeat, are retried on timeouts and ' +
+        'outages (three attempts, jittered backoff), never on throttling; a sign-up, confirmation or challenge answer is never sent twice.'
     }),
     POOL_REFRESH_SECONDS: Type.Integer({
       minimum: 0,

@@ -31,6 +31,14 @@ const done = (description: string) => json(AdminDoneSchema, { description })
 const users: FastifyPluginAsyncTypebox = async (fastify) => {
   const { cognito, store } = fastify
 
+  // A change to a user (anything but a read) makes the copies `GET /me` keeps of them stale: also when it failed
+  // midway (a PATCH may have set attributes before its deletions failed), but not when the caller was refused.
+  fastify.addHook('onSend', async (request, reply) => {
+    const { username } = request.params as { username?: unknown }
+    if (request.method === 'GET' || typeof username !== 'string' || reply.statusCode === 401 || reply.statusCode === 403) return
+    await fastify.userProfiles.changed(username)
+  })
+
   /** The user's tokens issued until now are refused by this service from now on. */
   async function revokeTokensOf (username: string, sub?: string): Promise<void> {
     await signedOutEverywhere(store, sub ?? await cognito.adminUserSub(username))

@@ -114,7 +114,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
         303: empty({ description: 'To the configured page, with ?status=confirmed or ?error=<code>.', headers: ['Location'] }),
         ...problems([...QUERY_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, ...CONFIRM_CODES], {
           notes: {
-            ...Object.fromEntries([...CONFIRM_CODES, 'UPSTREAM_THROTTLED'].map(code => [code, ON_THE_PAGE])),
+            ...Object.fromEntries([...CONFIRM_CODES, 'UPSTREAM_THROTTLED', 'COGNITO_QUOTA_REACHED'].map(code => [code, ON_THE_PAGE])),
             ALREADY_CONFIRMED: `${CONFIRM_NOTES.ALREADY_CONFIRMED} ${ON_THE_PAGE}`
           }
         })

@@ -32,7 +32,7 @@ const TOKEN_HEADERS = { 401: ['WwwAuthenticate' as const], 403: ['WwwAuthenticat
 const TOKEN_NOTE = { TOKEN_INVALID: 'Refused by this service (with WWW-Authenticate), or by Cognito (revoked there, or the user is gone).' }
 
 const account: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { cognito, sessions, store } = fastify
+  const { cognito, sessions, store, userProfiles } = fastify
 
   fastify.patch('/me', {
     schema: {
@@ -54,10 +54,10 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const token = signedIn(request).accessToken
+    const caller = signedIn(request)
     const { attributes } = request.body
-    const deliveries = await cognito.updateAttributes(token, attributes)
-    const profile = await cognito.getUser(token)
+    const deliveries = await userProfiles.changing(caller.user.username, () => cognito.updateAttributes(caller.accessToken, attributes))
+    const profile = await userProfiles.read(caller)
     return {
       attributes: profile.attributes,
       verification: deliveries.map(d => ({
@@ -113,7 +113,8 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     const { user, accessToken } = signedIn(request)
     // Wrong codes count against the account, as for sign-up and reset codes.
     const who = { username: user.username, address: request.ip }
-    await fastify.accountLimits.attempt('code', who, () => cognito.verifyAttribute(accessToken, attribute, code))
+    await userProfiles.changing(user.username, () =>
+      fastify.accountLimits.attempt('code', who, () => cognito.verifyAttribute(accessToken, attribute, code)))
     return reply.code(204).send(null)
   })
 
@@ -133,7 +134,8 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    await cognito.deleteAttributes(signedIn(request).accessToken, request.body.names)
+    const { user, accessToken } = signedIn(request)
+    await userProfiles.changing(user.username, () => cognito.deleteAttributes(accessToken, request.body.names))
     return reply.code(204).send(null)
   })
 
@@ -203,7 +205,7 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { user, accessToken } = signedIn(request)
-    await cognito.deleteUser(accessToken)
+    await userProfiles.changing(user.username, () => cognito.deleteUser(accessToken))
     await signedOutEverywhere(store, user.sub)
     await sessions.end(request, reply, {})
     return reply.code(204).send(null)

@@ -41,8 +41,9 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const { user, accessToken } = signedIn(request)
-    const profile = await fastify.cognito.getUser(accessToken)
+    const caller = signedIn(request)
+    const { user } = caller
+    const profile = await fastify.userProfiles.read(caller)
     return {
       username: profile.username || user.username,
       sub: user.sub,

@@ -37,7 +37,7 @@ function mfaState (profile: UserProfile): { enabled: MfaFactor[], preferred?: Mf
 }
 
 const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { cognito } = fastify
+  const { cognito, userProfiles } = fastify
 
   fastify.get('/me/mfa', {
     schema: {
@@ -50,7 +50,7 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
         ...problems(MFA_ROUTE, { notes: TOKEN_NOTE, headers: TOKEN_HEADERS })
       }
     }
-  }, async (request) => mfaState(await cognito.getUser(signedIn(request).accessToken)))
+  }, async (request) => mfaState(await userProfiles.read(signedIn(request))))
 
   fastify.put('/me/mfa', {
     schema: {
@@ -72,9 +72,9 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const preferences = checkedPreferences(request.body)
-    const { accessToken } = signedIn(request)
-    await cognito.setMfaPreference(accessToken, preferences)
-    return mfaState(await cognito.getUser(accessToken))
+    const caller = signedIn(request)
+    await userProfiles.changing(caller.user.username, () => cognito.setMfaPreference(caller.accessToken, preferences))
+    return mfaState(await userProfiles.read(caller))
   })
 
   fastify.post('/me/mfa/totp', {
@@ -126,7 +126,8 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
     const { user, accessToken } = signedIn(request)
     // Wrong codes count against the account's code budget, like every other code this service takes.
     const who = { username: user.username, address: request.ip }
-    await fastify.accountLimits.attempt('code', who, () => cognito.verifySoftwareToken({ accessToken, code, deviceName }))
+    await userProfiles.changing(user.username, () =>
+      fastify.accountLimits.attempt('code', who, () => cognito.verifySoftwareToken({ accessToken, code, deviceName })))
     return reply.code(204).send(null)
   })
 }
