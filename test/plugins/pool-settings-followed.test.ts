@@ -13,15 +13,22 @@ import {
   VerifySoftwareTokenCommand,
   type UpdateUserPoolClientCommandInput
 } from '@aws-sdk/client-cognito-identity-provider'
+import { Redis } from 'ioredis'
+import { createHash } from 'node:crypto'
 import { authenticator } from 'otplib'
 import t from 'tap'
 import { buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../helper.js'
 import { sdkFor } from '../helpers/emulator-sdk.js'
+import { startRedisServer } from '../helpers/redis-server.js'
 import { fileTimeout } from '../helpers/timeouts.js'
 
 t.setTimeout(fileTimeout(30_000))
 
-const { app, local, config, latestCode, confirmedUser } = await buildTestApp(t)
+const redis = await startRedisServer(t)
+// A real Redis store, so that a refresh token's store entry can be seen with its expiry.
+const { app, local, config, latestCode, confirmedUser } = await buildTestApp(t, { env: { REDIS_URL: redis.url } })
+const inspector = new Redis(redis.url)
+t.teardown(() => inspector.quit())
 const admin = sdkFor(t, local)
 const { userPoolId: UserPoolId, clientId: ClientId } = config.pool
 
@@ -59,11 +66,15 @@ t.test('AuthSessionValidity 10 min: the challenge session handed out is good for
   t.equal(answer.statusCode, 200)
 })
 
-t.test('refresh validity 2 days: the refresh cookie lives 2 days', async t => {
+t.test('refresh validity 2 days: the refresh cookie, and the refresh token\'s store entry, live 2 days', async t => {
   await setClient(t, { RefreshTokenValidity: 2, TokenValidityUnits: { RefreshToken: 'days' } }, { RefreshTokenValidity: 30 })
   const { username } = await confirmedUser('refresh')
   const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD } })
   t.equal(login.cookies.find(c => c.name === 'bff_refresh')?.maxAge, 172_800)
+  const { refreshToken } = await tokensOf(username)
+  const hash = createHash('sha256').update(refreshToken).digest('base64url')
+  const ttl = await inspector.ttl(`cognito-bff:refresh:{${hash}}`)
+  t.ok(ttl > 172_800 - 60 && ttl <= 172_800, `the entry expires in 2 days (${ttl} s)`)
 })
 
 t.test('token revocation off: logout answers 204 without RevokeToken, and the access token is refused all the same', async t => {
