@@ -201,6 +201,11 @@ export const ERROR_CATALOG = {
     advice: 'Only a user who has not yet signed in with the temporary password (status FORCE_CHANGE_PASSWORD) can be sent the invitation again; ' +
       'for anyone else, reset the password instead.'
   },
+  MFA_REQUIRED_BY_POOL: {
+    status: 409,
+    title: 'The user pool requires MFA: the last factor cannot be turned off.',
+    advice: 'Keep at least one factor on (enable another one first to switch); the pool\'s administrator decides whether MFA is required.'
+  },
   REQUEST_TIMEOUT: {
     status: 408,
     title: 'The request did not arrive in time.',

@@ -82,9 +82,12 @@ export default fp(async function sessions (fastify: FastifyInstance) {
   await fastify.register(cookie)
   const { config } = fastify
   const sealer = createSealer(config.cookies.secrets)
-  const challenges = createChallengeSessions(sealer, config.pool.clientId)
+  // The pool's settings as last read (POOL_REFRESH_SECONDS): a change in the console is followed without a restart.
+  const pool = () => fastify.userPool.settings
+  const challenges = createChallengeSessions(sealer, config.pool.clientId, Date.now, () => pool().challengeLifetimeMs)
   const service = createSessionService({
-    cookies: createSessionCookies(config, sealer),
+    cookies: createSessionCookies(config, sealer, () => pool().refreshLifetimeSeconds),
+    pool,
     challenges,
     cognito: fastify.cognito,
     verifier: fastify.tokenVerifier,
@@ -102,4 +105,4 @@ export default fp(async function sessions (fastify: FastifyInstance) {
     challenges,
     sealer
   } satisfies Sessions)
-}, { name: 'sessions', dependencies: ['cognito', 'token-verifier', 'store'] })
+}, { name: 'sessions', dependencies: ['cognito', 'user-pool', 'token-verifier', 'store'] })

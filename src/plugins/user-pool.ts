@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { PoolDescription } from '../cognito/gateway.js'
+import { ASSUMED, settingsFrom, type PoolSettings } from '../session/pool-settings.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,6 +15,8 @@ export interface UserPool {
   readonly description: PoolDescription | undefined
   /** Why the last read failed (an IAM refusal, an outage); undefined after a success. */
   readonly failure: string | undefined
+  /** What the service runs on, derived from the last description (the assumed values until a read succeeds). */
+  readonly settings: PoolSettings
   /** Reads the pool again now; never throws (a failure keeps the last description). */
   refresh (): Promise<void>
   /** Calls `listener` after every successful read; returns the function that stops it. */
@@ -31,6 +34,7 @@ export default fp(async function userPool (fastify: FastifyInstance) {
   const { cognito, config } = fastify
   let description: PoolDescription | undefined
   let failure: string | undefined
+  let settings = ASSUMED
   const listeners = new Set<(description: PoolDescription) => void>()
 
   async function refresh (): Promise<void> {
@@ -49,12 +53,14 @@ export default fp(async function userPool (fastify: FastifyInstance) {
     }
     if (failure !== undefined) fastify.log.info('read the user pool\'s settings again')
     failure = undefined
+    settings = settingsFrom(description)
     for (const listener of listeners) listener(description)
   }
 
   fastify.decorate<UserPool>('userPool', {
     get description () { return description },
     get failure () { return failure },
+    get settings () { return settings },
     refresh,
     onRead (listener) {
       listeners.add(listener)

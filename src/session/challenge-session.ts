@@ -1,7 +1,8 @@
 /**
  * Challenge sessions handed to clients are ours: Cognito's opaque session
  * sealed together with the username, the challenge name, the app client and
- * an expiry (Cognito's own session lives 3 minutes). POST /auth/challenge
+ * an expiry (Cognito's own session lives as long as the app client's
+ * AuthSessionValidity: 3 minutes by default, up to 15). POST /auth/challenge
  * accepts only such a value, for that user and that challenge, before it
  * asks Cognito anything: a made-up, altered, expired or re-bound session
  * never reaches Cognito (where an emulator, or a lenient flow, might take it).
@@ -9,7 +10,7 @@
 import { ApiError } from '../errors/catalog.js'
 import type { Sealer } from './seal.js'
 
-/** Cognito ends a challenge session after 3 minutes. */
+/** Cognito ends a challenge session after 3 minutes, unless the app client says otherwise (AuthSessionValidity). */
 export const CHALLENGE_LIFETIME_MS = 3 * 60 * 1000
 const PURPOSE = 'challenge-session'
 
@@ -36,10 +37,16 @@ export interface ChallengeSessions {
   offered (sealed: string): readonly string[] | undefined
 }
 
-export function createChallengeSessions (sealer: Sealer, clientId: string, now: () => number = Date.now): ChallengeSessions {
+export function createChallengeSessions (
+  sealer: Sealer,
+  clientId: string,
+  now: () => number = Date.now,
+  /** The app client's AuthSessionValidity, as last read. */
+  lifetimeMs: () => number = () => CHALLENGE_LIFETIME_MS
+): ChallengeSessions {
   return {
     seal ({ session, username, challenge, offered }) {
-      const value: Sealed = { s: session, u: username, c: challenge, a: clientId, e: now() + CHALLENGE_LIFETIME_MS }
+      const value: Sealed = { s: session, u: username, c: challenge, a: clientId, e: now() + lifetimeMs() }
       if (offered !== undefined) value.o = [...offered]
       return sealer.seal(PURPOSE, JSON.stringify(value))
     },

@@ -57,7 +57,7 @@ export function cookieNames (secure: boolean): CookieNames {
 }
 
 const REFRESH_COOKIE_PATH = '/auth'
-/** Cognito's default refresh-token lifetime; the pool may end it sooner, refresh then says SESSION_EXPIRED. */
+/** Cognito's default refresh-token lifetime, until the app client's is read; the pool may end it sooner, refresh then says SESSION_EXPIRED. */
 export const REFRESH_MAX_AGE_SECONDS = 30 * 24 * 3600
 
 export interface RefreshCookie {
@@ -78,7 +78,12 @@ export interface SessionCookies {
   refresh (cookies: RequestCookies, log: ServiceLog): RefreshCookie | undefined
 }
 
-export function createSessionCookies (config: Pick<Config, 'cookies'>, sealer: Sealer): SessionCookies {
+export function createSessionCookies (
+  config: Pick<Config, 'cookies'>,
+  sealer: Sealer,
+  /** The app client's refresh-token validity, as last read. */
+  refreshMaxAge: () => number = () => REFRESH_MAX_AGE_SECONDS
+): SessionCookies {
   const base: CookieOptions = {
     httpOnly: true,
     secure: config.cookies.secure,
@@ -110,7 +115,7 @@ export function createSessionCookies (config: Pick<Config, 'cookies'>, sealer: S
       if (tokens.refreshToken) {
         const value: RefreshCookie = { refreshToken: tokens.refreshToken, username }
         const sealed = sealer.seal('refresh', JSON.stringify(value))
-        changes.push({ name: names.refresh, value: sealed, options: { ...refreshOptions, maxAge: REFRESH_MAX_AGE_SECONDS } })
+        changes.push({ name: names.refresh, value: sealed, options: { ...refreshOptions, maxAge: refreshMaxAge() } })
       }
       return changes
     },

@@ -14,11 +14,12 @@ import { ApiError, isClientFault } from '../errors/catalog.js'
 import type { Authenticated } from '../schemas/auth.js'
 import { secondsLeft, unverifiedClaims } from '../verify/claims.js'
 import type { ChallengeSessions } from './challenge-session.js'
-import { REFRESH_MAX_AGE_SECONDS, type CookieChange, type RequestCookies, type ServiceLog, type SessionCookies } from './cookies.js'
+import { ASSUMED, type PoolSettings } from './pool-settings.js'
+import { type CookieChange, type RequestCookies, type ServiceLog, type SessionCookies } from './cookies.js'
 import type { Sealer } from './seal.js'
 import type { SharedStore } from '../store/store.js'
 import type { TokenVerifier } from '../verify/verifier.js'
-import { LONGEST_TOKEN_SECONDS } from './signed-out.js'
+import { LONGEST_TOKEN_SECONDS, signedOutEverywhere } from './signed-out.js'
 
 export type Delivery = 'cookie' | 'body'
 
@@ -90,8 +91,10 @@ export function createSessionService (deps: {
   store: SharedStore
   /** Seals what the store keeps for a moment (a shared refresh result): tokens never sit there in the clear. */
   sealer: Sealer
+  /** The pool's settings as last read (refresh-token validity, revocation); what the service assumed before, by default. */
+  pool?: () => Pick<PoolSettings, 'refreshLifetimeSeconds' | 'revocation'>
 }): SessionService {
-  const { cookies, challenges, cognito, verifier, store, sealer } = deps
+  const { cookies, challenges, cognito, verifier, store, sealer, pool = () => ASSUMED } = deps
 
   // The refresh token's session, by a hash of the token, for as long as a refresh token may live: a logout that
   // presents only the refresh token then ends the session's access and ID tokens too (they carry its origin_jti).
@@ -99,7 +102,7 @@ export function createSessionService (deps: {
   async function remember (refreshToken: string, accessToken: string): Promise<void> {
     const claims = unverifiedClaims(accessToken)
     if (typeof claims?.sub !== 'string' || typeof claims.origin_jti !== 'string') return
-    const keepUntil = Math.floor(Date.now() / 1000) + REFRESH_MAX_AGE_SECONDS
+    const keepUntil = Math.floor(Date.now() / 1000) + pool().refreshLifetimeSeconds
     await store.linkRefreshToken(refreshKey(refreshToken), { sub: claims.sub, originJti: claims.origin_jti }, keepUntil)
   }
 
@@ -228,8 +231,10 @@ export function createSessionService (deps: {
       try {
         if (accessToken !== undefined) {
           const verification = await verifier.verify(accessToken, 'access')
-          // Only a token that is still good needs refusing; an expired or foreign one already is.
-          if (verification.ok) await verifier.revoke(verification.token)
+          // Only a token that is still good needs refusing; an expired or foreign one already is. A token without
+          // jti or origin_jti (a client without token revocation) can only be refused by a sign-out mark on its user.
+          if (verification.ok && verification.token.revocationIds.length > 0) await verifier.revoke(verification.token)
+          else if (verification.ok) await signedOutEverywhere(store, verification.token.sub)
         }
         if (refreshToken !== undefined) {
           const key = refreshKey(refreshToken)
@@ -240,6 +245,12 @@ export function createSessionService (deps: {
           }
           // A refresh result still shared from a moment ago must not outlive the session.
           await store.takeOnce(`refresh-result:${key}`)
+          // Without token revocation on the client, Cognito answers RevokeToken with UnsupportedOperationException:
+          // the refresh token lives on there (its life is the client's refresh validity); the marks above are all there is.
+          if (!pool().revocation) {
+            log.debug('token revocation is off for the app client: refresh token not revoked at Cognito')
+            return { ok: true, value: undefined, cookies: cleared }
+          }
           try {
             await cognito.revokeRefreshToken(refreshToken)
           } catch (err) {

@@ -46,8 +46,11 @@ function sent (changes: readonly CookieChange[]): RequestCookies {
 }
 const nothing: Presented = { authorization: undefined, cookies: { values: {}, header: undefined } }
 
-function service (cognito: Partial<CognitoGateway> = {}, verifier: Partial<TokenVerifier> = {}, store = createMemoryStore()) {
+function service (
+  cognito: Partial<CognitoGateway> = {}, verifier: Partial<TokenVerifier> = {}, store = createMemoryStore(), revocation = true
+) {
   return createSessionService({
+    pool: () => ({ refreshLifetimeSeconds: 30 * 86_400, revocation }),
     cookies,
     challenges: createChallengeSessions(sealer, 'client-1'),
     cognito: cognito as CognitoGateway,
@@ -180,4 +183,17 @@ t.test('end: cookies cleared whatever happens; an outage at Cognito is reported,
     t.same(changeList(ended.cookies), cleared, `${name}: cookies cleared`)
   }
   t.same(revoked, ['refresh-1'])
+})
+
+t.test('end, the client without token revocation: Cognito not asked; a token without jti refused by a sign-out mark', async t => {
+  const store = createMemoryStore()
+  const asked: string[] = []
+  const token = { sub: 'sub-1', exp, iat: exp - 3600, revocationIds: [] as string[] }
+  const verifier = { verify: async () => ({ ok: true as const, token }), revoke: async () => { asked.push('revoke') } }
+  const presented: Presented = { authorization: `Bearer ${tokens().accessToken}`, cookies: nothing.cookies }
+  const revokeRefreshToken = async () => { asked.push('RevokeToken') }
+  const ended = await service({ revokeRefreshToken }, verifier as never, store, false).end(presented, { refreshToken: 'refresh-1' }, recordingLog())
+  t.equal(ended.ok, true, '204: nothing failed')
+  t.same(asked, [], 'neither RevokeToken (UnsupportedOperationException) nor a jti revocation (the token has none)')
+  t.ok(await store.signedOutMark('sub-1'), 'the user\'s tokens issued until now are refused')
 })

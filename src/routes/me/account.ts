@@ -17,6 +17,8 @@ import {
 } from '../../schemas/account.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
+import { invalidFields } from '../../errors/catalog.js'
+import { notWritable, readableOnly } from '../../session/pool-settings.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
 import { signedIn } from '../../plugins/authenticate.js'
 import { triggerContext } from '../trigger-context.js'
@@ -43,7 +45,8 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
         'has them afterwards. A changed e-mail or phone number needs verifying: `verification` says where the code went ' +
         '(verify with POST /me/attributes/verify). Where the pool keeps original values until verification, the old value stays ' +
         'in `attributes`, and usable for sign-in, until then (`appliesAfterVerification: true`). An attribute the pool does not ' +
-        'define, or that is immutable or not writable by the client, is refused with INVALID_PARAMETER naming it.',
+        'define or that is immutable is refused with INVALID_PARAMETER naming it; one the app client may not write (its WriteAttributes) ' +
+        'with VALIDATION_FAILED naming each, before Cognito is asked. `attributes` shows those the client may read.',
       security,
       body: UpdateAttributesBodySchema,
       response: {
@@ -56,10 +59,15 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => {
     const caller = signedIn(request)
     const { attributes } = request.body
+    // Refused here, naming each one, rather than by Cognito's one-at-a-time message.
+    const refused = notWritable(fastify.userPool.settings, Object.keys(attributes))
+    if (refused.length > 0) {
+      throw invalidFields(refused.map(name => ({ field: `/body/attributes/${name}`, message: 'not writable by this app client' })))
+    }
     const deliveries = await userProfiles.changing(caller.user.username, () => cognito.updateAttributes(caller.accessToken, attributes))
     const profile = await userProfiles.read(caller)
     return {
-      attributes: profile.attributes,
+      attributes: readableOnly(fastify.userPool.settings, profile.attributes),
       verification: deliveries.map(d => ({
         attribute: d.attribute ?? '',
         deliveryMedium: d.medium,

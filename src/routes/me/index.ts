@@ -6,6 +6,7 @@ import account from './account.js'
 import passkeys from './passkeys.js'
 import mfa from './mfa.js'
 import { signedIn } from '../../plugins/authenticate.js'
+import { readableOnly } from '../../session/pool-settings.js'
 
 const tags = ['me']
 const USER_ADMIN_SCOPE = 'aws.cognito.signin.user.admin'
@@ -49,7 +50,8 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       sub: user.sub,
       groups: user.groups,
       scope: user.scope,
-      attributes: profile.attributes,
+      // Only what the app client may read (its ReadAttributes), as Cognito's own answer to the client would be.
+      attributes: readableOnly(fastify.userPool.settings, profile.attributes),
       mfa: profile.mfa,
       tokenExpiresAt: new Date(user.exp * 1000).toISOString()
     }

@@ -7,7 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { MfaPreferences } from '../../cognito/mfa.js'
 import type { UserProfile } from '../../cognito/types.js'
-import { invalidFields } from '../../errors/catalog.js'
+import { ApiError, invalidFields } from '../../errors/catalog.js'
 import { MfaPreferenceBodySchema, MfaStateSchema, TotpSetupSchema, TotpVerifyBodySchema, type MfaFactor } from '../../schemas/mfa.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems } from '../../schemas/problem.js'
 import { empty, json } from '../../schemas/responses.js'
@@ -28,6 +28,7 @@ const TOKEN_NOTE = { TOKEN_INVALID: 'Refused by this service (with WWW-Authentic
 
 /** Cognito's names for the factors, both ways. */
 const COGNITO_NAMES: Record<MfaFactor, string> = { TOTP: 'SOFTWARE_TOKEN_MFA', SMS: 'SMS_MFA', EMAIL: 'EMAIL_OTP' }
+const FACTOR_FIELDS: Record<MfaFactor, 'totp' | 'sms' | 'email'> = { TOTP: 'totp', SMS: 'sms', EMAIL: 'email' }
 const FACTORS = Object.fromEntries(Object.entries(COGNITO_NAMES).map(([factor, name]) => [name, factor])) as Record<string, MfaFactor>
 
 function mfaState (profile: UserProfile): { enabled: MfaFactor[], preferred?: MfaFactor } {
@@ -59,12 +60,13 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Turn MFA factors on or off, and choose the preferred one',
       description: 'Factors left out stay as they are. TOTP can be turned on only after an authenticator app was enrolled ' +
         '(POST /me/mfa/totp, then /me/mfa/totp/verify): before that, MFA_NOT_SET_UP. At most one factor may be preferred, ' +
-        'and a preferred factor must be enabled. Answers the user\'s MFA factors afterwards.',
+        'and a preferred factor must be enabled. When the pool requires MFA, the last factor on cannot be turned off ' +
+        '(MFA_REQUIRED_BY_POOL). Answers the user\'s MFA factors afterwards.',
       security,
       body: MfaPreferenceBodySchema,
       response: {
         200: json(MfaStateSchema, { description: 'The user\'s MFA factors afterwards.' }),
-        ...problems([...CHANGE, ...MFA_ROUTE, 'MFA_NOT_SET_UP'], {
+        ...problems([...CHANGE, ...MFA_ROUTE, 'MFA_NOT_SET_UP', 'MFA_REQUIRED_BY_POOL'], {
           notes: { ...TOKEN_NOTE, MFA_NOT_SET_UP: 'TOTP before an authenticator app was verified, or a factor the pool or user lacks.' },
           headers: TOKEN_HEADERS
         })
@@ -73,6 +75,14 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request) => {
     const preferences = checkedPreferences(request.body)
     const caller = signedIn(request)
+    if (fastify.userPool.settings.mfaRequired && Object.values(preferences).some(setting => setting?.enabled === false)) {
+      const { enabled } = mfaState(await userProfiles.read(caller))
+      const left = enabled.filter(factor => preferences[FACTOR_FIELDS[factor]]?.enabled !== false)
+      const added = Object.values(preferences).some(setting => setting?.enabled === true)
+      if (left.length === 0 && !added) {
+        throw new ApiError('MFA_REQUIRED_BY_POOL', { detail: 'The user pool requires MFA: turn another factor on before turning this one off.' })
+      }
+    }
     await userProfiles.changing(caller.user.username, () => cognito.setMfaPreference(caller.accessToken, preferences))
     return mfaState(await userProfiles.read(caller))
   })

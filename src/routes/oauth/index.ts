@@ -239,10 +239,25 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const target = allowedTarget(request.query.redirect, request.log)
     if (crossSite(request)) return confirmPage(reply, target)
     await sessions.end(request, reply, {})
+    const returnTo = registeredSignOut(target, request.log)
+    // No page of ours is a registered sign-out URL: Cognito would show its error page; the session here is ended anyway.
+    if (returnTo === undefined) return reply.redirect(target, 302)
     const logout = new URL('/logout', domain)
     logout.searchParams.set('client_id', config.pool.clientId)
-    logout.searchParams.set('logout_uri', target)
+    logout.searchParams.set('logout_uri', returnTo)
     return reply.redirect(logout.href, 302)
+  }
+  /**
+   * Where Cognito's /logout may send the browser back: only to one of the app client's sign-out URLs (LogoutURLs),
+   * else it shows its own error page. The target when it is one (or when the pool was not read: the service cannot
+   * tell), else the service's own page (PUBLIC_URL's root, or the first allowed redirect) when that is one.
+   */
+  function registeredSignOut (target: string, log: FastifyBaseLogger): string | undefined {
+    const registered = fastify.userPool.settings.signOutUrls
+    if (registered === undefined || registered.includes(target)) return target
+    const own = [new URL('/', config.publicUrl).href, defaultTarget].find(url => url !== undefined && registered.includes(url))
+    log.warn({ returnTo: own }, 'hosted logout target is not one of the app client\'s sign-out URLs (LogoutURLs); add it there')
+    return own
   }
   // The button's form: an empty urlencoded body, accepted in this one scope (the rest of the API takes JSON only).
   await fastify.register(async (scope) => {

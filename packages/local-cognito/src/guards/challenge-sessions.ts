@@ -2,7 +2,7 @@
  * Challenge sessions. cognito-local hands out a Session with every challenge
  * and accepts any Session in the answer. Cognito accepts only the session it
  * issued, for that user, that challenge and that app client, within its
- * validity (3 minutes by default), and only once: the answer that succeeds
+ * validity (the client's AuthSessionValidity, 3 minutes by default), and only once: the answer that succeeds
  * uses it up (a wrong code may be retried with it). Anything else is
  * NotAuthorizedException "Invalid session for the user, session is expired."
  *
@@ -11,11 +11,19 @@
  */
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
+import type { Context } from 'cognito-local/lib/services/context.js'
 import type { LocalGuard } from '../local-layer.ts'
+import { clientSettings } from './app-client-settings.ts'
 import { poolOf, userOf } from './lookup.ts'
 
 /** Cognito's default AuthSessionValidity. */
 export const CHALLENGE_SESSION_MS = 3 * 60 * 1000
+
+/** The client's AuthSessionValidity (minutes), or Cognito's default. */
+async function lifetimeMs (services: Services, ctx: Context, clientId: unknown): Promise<number> {
+  const minutes = (await clientSettings(services, ctx, clientId))?.AuthSessionValidity
+  return typeof minutes === 'number' ? minutes * 60 * 1000 : CHALLENGE_SESSION_MS
+}
 
 interface Pending {
   username: string
@@ -94,7 +102,8 @@ export const challengeSessions: LocalGuard = {
       for (const [session, pending] of book) if (pending.expiresAt <= now) book.delete(session)
       const named = out.ChallengeParameters?.USER_ID_FOR_SRP ?? req.AuthParameters?.USERNAME ?? req.ChallengeResponses?.USERNAME
       if (typeof named === 'string') {
-        book.set(out.Session, { username: named, challenge: out.ChallengeName, clientId: req.ClientId, expiresAt: now + CHALLENGE_SESSION_MS })
+        const lifetime = await lifetimeMs(services, ctx, req.ClientId)
+        book.set(out.Session, { username: named, challenge: out.ChallengeName, clientId: req.ClientId, expiresAt: now + lifetime })
       }
     }
     return out
