@@ -18,6 +18,7 @@ import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import originCheck from './plugins/origin-check.js'
+import poolChecks from './plugins/pool-checks.js'
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js'
 import requestLog from './plugins/request-log.js'
 import securityHeaders from './plugins/security-headers.js'
@@ -122,6 +123,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   await app.register(cognito, { gateway: deps.gateway ?? gatewayFor(config) })
   await app.register(userPool)
+  // Before listening: a pool setting that makes the service unusable stops the start (PoolMisconfiguredError).
+  await app.register(poolChecks)
   await app.register(store, { store: deps.store })
   await app.register(tokenVerifier)
   await app.register(sessions)

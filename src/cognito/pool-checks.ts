@@ -60,8 +60,8 @@ export function worstStatus (checks: readonly Check[]): CheckStatus {
   return checks.some(check => check.status === 'warn') ? 'warn' : 'ok'
 }
 
-/** One line for a failing check: the setting, what is wrong, and the fix. */
-export function describeFailure (check: Check): string {
+/** One line for a check that is not ok: the setting, its value, what the service does, and the fix. */
+export function describeCheck (check: Check): string {
   return `${check.setting} is ${check.poolValue}: ${check.whatTheServiceDoes} Fix: ${check.fix}`
 }
 
@@ -69,7 +69,7 @@ export function describeFailure (check: Check): string {
 export class PoolMisconfiguredError extends Error {
   readonly failures: readonly Check[]
   constructor (failures: readonly Check[]) {
-    super(`the user pool's settings make the service unusable: ${failures.map(describeFailure).join(' | ')}`)
+    super(`the user pool's settings make the service unusable: ${failures.map(describeCheck).join(' | ')}`)
     this.name = 'PoolMisconfiguredError'
     this.failures = failures
   }
