@@ -8,8 +8,6 @@
  * Cognito's endpoint.
  */
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import {
   CognitoIdentityProviderClient,
   DescribeUserPoolClientCommand,
@@ -23,6 +21,7 @@ import t, { type Test } from 'tap'
 import { createCognitoGateway } from '../../src/cognito/gateway.js'
 import { PoolMisconfiguredError } from '../../src/cognito/pool-checks.js'
 import { buildAwsApp, buildTestApp, freePort, TEST_TIMEOUTS_ENV } from '../helper.js'
+import { fakeCognito } from '../helpers/fake-cognito.js'
 import { CLIENT_ID, POOL_ID } from '../helpers/jwks-server.js'
 import { COGNITO_TIMEOUT_MS, fileTimeout, READY_MS } from '../helpers/timeouts.js'
 
@@ -105,28 +104,9 @@ t.test('local mode, every LOGIN_FLOW: the local pool passes (the e-mail sender w
   }
 })
 
-/** A stand-in for Cognito's endpoint that answers the three Describe calls (and 400 to anything else). */
-async function fakeCognito (t: Test, pool: UserPoolType, client: UserPoolClientType): Promise<string> {
-  const answers: Record<string, unknown> = {
-    DescribeUserPool: { UserPool: pool },
-    DescribeUserPoolClient: { UserPoolClient: client },
-    GetUserPoolMfaConfig: { MfaConfiguration: 'OFF' }
-  }
-  const server = createServer((request, response) => {
-    request.resume().on('end', () => {
-      const target = String(request.headers['x-amz-target'] ?? '').replace('AWSCognitoIdentityProviderService.', '')
-      const answer = answers[target]
-      response.writeHead(answer === undefined ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' })
-      response.end(JSON.stringify(answer ?? { __type: 'InvalidParameterException', message: `not answered here: ${target}` }))
-    })
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise(resolve => server.close(resolve)))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
 t.test('npm start against a pool whose client lacks the configured flow: exit 1 with one line naming the setting and the fix', async t => {
-  const endpoint = await fakeCognito(t, HEALTHY_POOL, { ...HEALTHY_CLIENT, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })
+  const client: UserPoolClientType = { ...HEALTHY_CLIENT, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }
+  const endpoint = await fakeCognito(t, { pool: HEALTHY_POOL, client })
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: {
