@@ -20,6 +20,7 @@ import metrics from './plugins/metrics.js'
 import userProfiles from './plugins/user-profiles.js'
 import openapi from './plugins/openapi.js'
 import originCheck from './plugins/origin-check.js'
+import poolChecks from './plugins/pool-checks.js'
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/problem-details.js'
 import requestLog from './plugins/request-log.js'
 import securityHeaders from './plugins/security-headers.js'
@@ -124,6 +125,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   await app.register(cognito, { gateway: deps.gateway ?? gatewayFor(config) })
   await app.register(userPool)
+  // Before listening: a pool setting that makes the service unusable stops the start (PoolMisconfiguredError).
+  await app.register(poolChecks)
   await app.register(store, { store: deps.store })
   await app.register(userProfiles)
   await app.register(cognitoQuotas)

@@ -7,6 +7,7 @@ import './node-version.js'
 import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { buildApp, type AppDeps } from './app.js'
+import { PoolMisconfiguredError } from './cognito/pool-checks.js'
 import { ConfigError, loadConfig, type AwsConfig, type LocalStart } from './config/index.js'
 import { loggerOptions } from './logger.js'
 import type { LocalCognito } from './local/local-mode.js'
@@ -54,7 +55,12 @@ async function main (): Promise<void> {
     await app.close().finally(() => clearInterval(idle))
     await local?.emulator.close()
   })
-  await app.listen({ port: config.port, host: config.host })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    if (!(err instanceof PoolMisconfiguredError)) throw err
+    refuseToStart(err.message, 'Run `npm run doctor` for every check of the pool (docs/operations.md, "Before you deploy").')
+  }
 
   if (local) {
     const base = config.publicUrl.origin

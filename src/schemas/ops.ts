@@ -11,6 +11,11 @@ export const ReadySchema = Type.Object({
     }),
     store: StringEnum(['memory', 'ok', 'unavailable'], {
       description: 'Shared state: memory (one instance), ok (Redis answers) or unavailable (Redis does not: not ready).'
+    }),
+    pool: StringEnum(['ok', 'warn', 'fail', 'unread'], {
+      description: 'The user pool\'s settings against what the service does (`npm run doctor` prints each): ok, warn (logged at start), ' +
+        'fail (a setting changed since the start that breaks a flow: logged at error level; the instance stays ready), or unread ' +
+        '(the Describe calls were refused: the service runs on its configured values). Does not change readiness.'
     })
   })
 })

@@ -70,8 +70,11 @@ export interface LocalOAuthUrls {
 /** The app client's settings, applied when it is created and again on every start (PUBLIC_URL or PORT may have changed). */
 function localClientSettings (oauth: LocalOAuthUrls) {
   return {
-    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    // Every flow the local layer serves (USER_AUTH is the choice-based sign-in guard's), so any LOGIN_FLOW passes the service's pool checks.
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     EnableTokenRevocation: true,
+    // The local layer answers unknown users as Cognito does with this on (see guards/password-sign-in.ts).
+    PreventUserExistenceErrors: 'ENABLED',
     // A hosted-UI (managed login) client: authorization code grant, the pool's own users only.
     AllowedOAuthFlows: ['code'],
     AllowedOAuthFlowsUserPoolClient: true,

@@ -473,8 +473,9 @@ t.test('the app client is a hosted-UI client whose URLs follow the oauth option 
     SupportedIdentityProviders: ['COGNITO'],
     CallbackURLs: ['http://127.0.0.1:4000/oauth/callback'],
     LogoutURLs: ['http://127.0.0.1:4000/local/demo', 'http://127.0.0.1:4000/'],
-    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    EnableTokenRevocation: true
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    EnableTokenRevocation: true,
+    PreventUserExistenceErrors: 'ENABLED'
   })
   const old = await fetch(`${second.config.pool.endpoint}/oauth2/authorize?${new URLSearchParams({
     client_id: second.config.pool.clientId, redirect_uri: CALLBACK, response_type: 'code'

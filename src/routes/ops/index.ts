@@ -39,7 +39,7 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (tokenVerifier.jwksStatus() === 'missing') await tokenVerifier.hydrate().catch(() => {})
     const jwks = tokenVerifier.jwksStatus()
     const store = await fastify.storeStatus()
-    const checks = { jwks, store }
+    const checks = { jwks, store, pool: fastify.poolChecks.status() }
     if (jwks === 'missing' || store === 'unavailable') return reply.code(503).header('retry-after', '5').send({ status: 'not ready', checks })
     return reply.code(200).send({ status: jwks === 'ok' ? 'ready' : 'degraded', checks })
   })
