@@ -42,7 +42,7 @@ function row (setting: string, poolValue: string, status: CheckStatus, whatTheSe
 /** Every check, in the order `npm run doctor` prints them. */
 export function checkPool (config: Config, { pool, client, mfa }: PoolDescription): Check[] {
   return [
-    ...authFlows(config, client.ExplicitAuthFlows),
+    ...authFlows(config, client.ExplicitAuthFlows, client.RefreshTokenRotation?.Feature === 'ENABLED'),
     clientSecret(config, client.ClientSecret !== undefined && client.ClientSecret !== ''),
     deviceTracking(pool.DeviceConfiguration),
     ...hostedUi(config, client),
@@ -75,13 +75,15 @@ export class PoolMisconfiguredError extends Error {
   }
 }
 
-function authFlows (config: Config, listed: readonly string[] | undefined): Check[] {
+function authFlows (config: Config, listed: readonly string[] | undefined, rotation: boolean): Check[] {
   const flows = listed === undefined || listed.length === 0 ? DEFAULT_FLOWS : listed
   // Legacy values (no ALLOW_ prefix) cannot be mixed with ALLOW_ ones; with them, refresh is always allowed.
   const legacy = !flows.some(flow => flow.startsWith('ALLOW_'))
   const { flow, legacy: legacyName } = FLOW_NEEDS[config.cognito.loginFlow]
   const signIn = flows.includes(flow) || (legacy && legacyName !== undefined && flows.includes(legacyName))
-  const refresh = flows.includes('ALLOW_REFRESH_TOKEN_AUTH') || legacy
+  // With refresh-token rotation on, Cognito refuses ALLOW_REFRESH_TOKEN_AUTH and refreshes only through
+  // GetTokensFromRefreshToken, which is what the service sends.
+  const refresh = flows.includes('ALLOW_REFRESH_TOKEN_AUTH') || legacy || rotation
   return [
     row('client.ExplicitAuthFlows (sign-in)', list(flows), signIn ? 'ok' : 'fail',
       signIn
@@ -90,9 +92,9 @@ function authFlows (config: Config, listed: readonly string[] | undefined): Chec
       `add ${flow} to the app client's authentication flows, or set LOGIN_FLOW to a flow the client allows.`),
     row('client.ExplicitAuthFlows (refresh)', list(flows), refresh ? 'ok' : 'fail',
       refresh
-        ? 'Refresh renews sessions with the refresh token.'
+        ? `Refresh renews sessions with the refresh token${rotation ? ' (GetTokensFromRefreshToken, rotating it)' : ''}.`
         : 'Refresh needs ALLOW_REFRESH_TOKEN_AUTH: every session would end at the access token\'s expiry.',
-      'add ALLOW_REFRESH_TOKEN_AUTH to the app client\'s authentication flows.')
+      'add ALLOW_REFRESH_TOKEN_AUTH to the app client\'s authentication flows, or turn refresh-token rotation on.')
   ]
 }
 

@@ -198,6 +198,14 @@ t.test('what each misconfiguration is measured against', async t => {
     description.client.AllowedOAuthScopes = []
     t.same(notOk(checkPool(awsConfig({ PUBLIC_URL: 'https://auth.example.com' }), description)), [])
   })
+  t.test('refresh-token rotation on: no ALLOW_REFRESH_TOKEN_AUTH is needed (Cognito refuses it then)', async t => {
+    const description = healthy()
+    description.client.ExplicitAuthFlows = ['ALLOW_USER_PASSWORD_AUTH']
+    description.client.RefreshTokenRotation = { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 }
+    t.same(notOk(checkPool(config(), description)), [])
+    description.client.RefreshTokenRotation = { Feature: 'DISABLED' }
+    t.match(notOk(checkPool(config(), description)), [{ setting: 'client.ExplicitAuthFlows (refresh)', status: 'fail' }])
+  })
   t.test('legacy flow names stand for their ALLOW_ twins, and allow refresh', async t => {
     const description = healthy()
     description.client.ExplicitAuthFlows = ['ADMIN_NO_SRP_AUTH']
