@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
 import {
-  ConfirmBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
+  ConfirmBodySchema, ConfirmLinkBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
   StatusResponseSchema, UsernameBodySchema
 } from '../../schemas/auth.js'
 import { ConfirmedOrSignedInSchema, ConfirmSignInBodySchema } from '../../schemas/passwordless.js'
@@ -15,6 +15,8 @@ import { codeSent } from './code-sent.js'
 import { userContext } from './user-context.js'
 
 const tags = ['sign-up']
+/** The sealing purpose of the confirmation page's form. */
+const LINK_PURPOSE = 'signup-confirm-link'
 
 /** What confirming a code can answer, besides the refusals of the route itself. */
 const CONFIRM_CODES = ['CODE_MISMATCH', 'CODE_EXPIRED', 'INVALID_PARAMETER', 'ALIAS_EXISTS', 'ALREADY_CONFIRMED', 'TOO_MANY_ATTEMPTS'] as const
@@ -117,11 +119,12 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, code } = request.query
-    const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`
+    // Sealed, so the page never shows the code (nor an answer echoes one): only the button's POST opens it.
+    const confirmation = fastify.sessions.sealer.seal(LINK_PURPOSE, JSON.stringify({ username, code }))
     // Same-origin only: the button's POST then carries this origin (no-referrer would make it "null"), and no other site sees the link.
     reply.header('referrer-policy', 'same-origin')
     return htmlPage(reply, 'Confirm your account', `<p>Confirm the account <strong>${escapeHtml(username)}</strong>?</p>` +
-      `<form method="post" action="${escapeHtml(linkAction)}">${field('username', username)}${field('code', code)}` +
+      `<form method="post" action="${escapeHtml(linkAction)}"><input type="hidden" name="confirmation" value="${confirmation}">` +
       '<button type="submit">Confirm</button></form>')
   })
 
@@ -142,13 +145,14 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
         tags,
         operationId: 'confirmSignUpLinkButton',
         summary: 'Confirm from the e-mail link\'s page (its button\'s form POST)',
-        description: 'Confirms with the form\'s username and code (application/x-www-form-urlencoded), then answers 303 to the ' +
+        description: 'Confirms with the username and code sealed in the page\'s form (application/x-www-form-urlencoded; one that ' +
+          'does not open is VALIDATION_FAILED), then answers 303 to the ' +
           'configured page (SIGNUP_CONFIRMED_URL) with ?status=confirmed, or ?error=<code> for a refusal of confirming (e.g. ' +
           'CODE_MISMATCH, CODE_EXPIRED, TOO_MANY_ATTEMPTS). Without a configured page it answers JSON, and a refusal as a problem. ' +
           'An invalid body, the rate limit and failures on our or Cognito\'s side are problems either way. Refused (ORIGIN_NOT_ALLOWED) ' +
           'from another origin, with or without cookies.',
         consumes: ['application/x-www-form-urlencoded'],
-        body: ConfirmBodySchema,
+        body: ConfirmLinkBodySchema,
         response: {
           200: json(StatusResponseSchema, { description: 'Confirmed (no SIGNUP_CONFIRMED_URL configured).' }),
           303: empty({ description: 'To the configured page, with ?status=confirmed or ?error=<code>.', headers: ['Location'] }),
@@ -161,14 +165,15 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
         }
       }
     }, async (request, reply) => {
+      const input = openConfirmation(fastify.sessions.sealer.unseal(LINK_PURPOSE, request.body.confirmation))
       const target = config.signupConfirmedUrl
       if (target === undefined) {
-        await confirm(request, request.body)
+        await confirm(request, input)
         return { status: 'confirmed' as const }
       }
       const url = new URL(target)
       try {
-        await confirm(request, request.body)
+        await confirm(request, input)
         url.searchParams.set('status', 'confirmed')
       } catch (err) {
         // A person pressed the button: any 4xx (throttling included) is shown on the page; our failures stay 5xx.
@@ -199,6 +204,17 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     const uniform = { reveal: config.revealUserExistence, floorMs: config.uniformAnswerMs, log: request.log }
     return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context })))
   })
+}
+
+/** The sealed username and code of the page's form, or VALIDATION_FAILED. */
+function openConfirmation (plaintext: string | undefined): { username: string, code: string } {
+  try {
+    const value = JSON.parse(plaintext ?? 'null') as { username?: unknown, code?: unknown } | null
+    if (typeof value?.username === 'string' && typeof value.code === 'string') return { username: value.username, code: value.code }
+  } catch {
+    // not ours: refused below
+  }
+  throw invalidFields([{ field: '/body/confirmation', message: 'does not open: open the link in the e-mail again' }])
 }
 
 /** Form fields as an object; a name sent twice becomes a list, which the schema refuses. */

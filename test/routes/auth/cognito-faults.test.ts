@@ -315,11 +315,12 @@ t.test('(mocked Cognito SDK) confirming an already confirmed account answers lik
     expectProblem(t, alice, 'CODE_MISMATCH')
     t.same({ ...alice.json(), instance: undefined }, { ...ghost.json(), instance: undefined }, 'indistinguishable from an unknown user')
 
+    const page = await app.inject({ method: 'GET', url: '/auth/signup/confirm?username=alice&code=123456' })
     const link = await app.inject({
       method: 'POST',
       url: '/auth/signup/confirm/link',
       headers: { origin: 'http://localhost:3000', 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'username=alice&code=123456'
+      payload: `confirmation=${/name="confirmation" value="([^"]+)"/.exec(page.body)?.[1]}`
     })
     t.equal(link.statusCode, 303)
     t.equal(link.headers.location, 'https://app.example.com/welcome?from=email&error=CODE_MISMATCH', 'the page\'s own query is kept')
