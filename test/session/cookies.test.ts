@@ -139,3 +139,18 @@ t.test('a sealed value over 4,096 bytes travels in chunks: joined on read, all o
     ['__Secure-bff_refresh', '/auth']
   ], 'logout clears every chunk the browser holds')
 })
+
+t.test('a sign-in over a browser still holding chunks of a larger session clears them, so the new session reads', async t => {
+  const { app, local } = await buildTestApp(t)
+  const stale = 'bff_id.0=2.v1.stale; bff_id.1=chunk'
+  const login = await app.inject({
+    method: 'POST', url: '/auth/login', headers: { cookie: stale }, payload: { username: 'demo', password: local.demoUser.password }
+  })
+  t.equal(login.statusCode, 200)
+  t.same(login.cookies.filter(c => c.value === '').map(c => [c.name, c.path, c.maxAge]), [['bff_id.0', '/', 0], ['bff_id.1', '/', 0]],
+    'the stale chunks are cleared')
+  const session = login.cookies.filter(c => c.value !== '').map(c => `${c.name}=${c.value}`).join('; ')
+  t.equal((await app.inject({ method: 'GET', url: '/me', headers: { cookie: session } })).statusCode, 200)
+  const kept = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie: `${stale}; ${session}` } })
+  t.same(kept.cookies.map(c => c.name), ['bff_access', 'bff_id', 'bff_id.0', 'bff_id.1', 'bff_refresh'], 'logout clears them too')
+})
