@@ -11,8 +11,18 @@ t.test('no password, code, token, cookie or Authorization header reaches the log
 
   await app.inject({ method: 'POST', url: '/auth/signup', payload: { username, password: PASSWORD, email: `${username}@example.com` } })
   secrets.signupCode = latestCode(username)
-  // The e-mail link carries the code in its query string.
-  await app.inject({ method: 'GET', url: `/auth/signup/confirm?username=${username}&code=${secrets.signupCode}` })
+  // The e-mail link carries the code in its query string, its page's button in the form body.
+  const page = await app.inject({ method: 'GET', url: `/auth/signup/confirm?username=${username}&code=${secrets.signupCode}` })
+  const confirmation = /name="confirmation" value="([^"]+)"/.exec(page.body)?.[1]
+  t.ok(confirmation, 'the page carries the sealed confirmation')
+  secrets.sealedConfirmation = confirmation!
+  const button = await app.inject({
+    method: 'POST',
+    url: '/auth/signup/confirm/link',
+    headers: { origin: 'http://localhost:3000', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `confirmation=${confirmation}`
+  })
+  t.equal(button.statusCode, 303)
 
   const wrong = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: 'Not-The-Password-42' } })
   t.equal(wrong.statusCode, 401)

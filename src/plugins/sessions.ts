@@ -96,7 +96,7 @@ export default fp(async function sessions (fastify: FastifyInstance) {
   })
   fastify.decorate('sessions', {
     issue: async (reply, tokens, delivery, obtainedAfterMs = arrival(reply)) =>
-      settle(reply, await service.issue(tokens, delivery, obtainedAfterMs)),
+      settle(reply, await service.issue(tokens, delivery, obtainedAfterMs, requestCookies(reply.request))),
     admit: async (reply, tokens) => await service.admit(tokens, arrival(reply)),
     refresh: async (request, reply, body) => settle(reply, await service.refresh(presented(request), body, request.log, arrival(reply))),
     end: async (request, reply, body) => settle(reply, await service.end(presented(request), body, request.log)),

@@ -148,6 +148,16 @@ export const ResetBodySchema = Type.Object({ username: Username, code: Code, pas
 
 export const ConfirmQuerySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
 
+/** The confirmation page's form: its username and code, sealed, so the page never shows the code. */
+export const ConfirmLinkBodySchema = Type.Object({
+  confirmation: Type.String({
+    minLength: 1,
+    maxLength: 4096,
+    pattern: '^[A-Za-z0-9._-]+$',
+    description: 'The sealed username and code, as the page GET /auth/signup/confirm put it in its form.'
+  })
+}, { additionalProperties: false })
+
 export const ChallengeBodySchema = Type.Object({
   username: Username,
   challenge: Type.String({ pattern: '^[A-Z_]{3,40}$', description: 'The challenge name login returned.' }),

@@ -38,14 +38,17 @@ export const HEADER_COMPONENTS = {
     name: 'Set-Cookie',
     description: 'With tokenDelivery "cookie" (browsers): the sealed, httpOnly session cookies, one Set-Cookie each. ' +
       'Over https (as production runs): `__Host-bff_access` and `__Host-bff_id` (Path=/), `__Secure-bff_refresh` (Path=/auth); ' +
-      'on a plain-http service (local mode): `bff_access`, `bff_id`, `bff_refresh`. Absent when the tokens go in the body or a challenge comes next.',
+      'on a plain-http service (local mode): `bff_access`, `bff_id`, `bff_refresh`. A sealed value over 4,096 bytes (an ID token with many ' +
+      'groups) comes as counted chunks `<name>.0`, `<name>.1`, … instead, and chunks of an earlier value are cleared. ' +
+      'Absent when the tokens go in the body or a challenge comes next.',
     required: false,
     schema: { type: 'string' }
   },
   ClearSessionCookies: {
     name: 'Set-Cookie',
     description: 'Clears the session cookies (`__Host-bff_access`, `__Host-bff_id`, `__Secure-bff_refresh` over https; ' +
-      '`bff_access`, `bff_id`, `bff_refresh` over plain http): empty values that have already expired.',
+      '`bff_access`, `bff_id`, `bff_refresh` over plain http), and every chunk of them the request carried (`<name>.0`, …): ' +
+      'empty values that have already expired.',
     required: true,
     schema: { type: 'string' }
   },

@@ -9,6 +9,11 @@
  * subdomain could still plant a second refresh cookie on a longer path, so a
  * session cookie whose name comes twice is not trusted at all.
  *
+ * A sealed value over a browser's 4,096 bytes travels in numbered chunks
+ * (cookie-chunks.ts), each with the same attributes. Every response that
+ * writes or clears a cookie also clears the chunks of it the request brought
+ * and this response does not rewrite, so none outlives its session.
+ *
  * Plain values in and out: the cookies a request brought, and the cookie
  * changes a response must carry. The Fastify adapter (plugins/sessions.ts)
  * reads the request and writes Set-Cookie.
@@ -17,6 +22,7 @@ import type { BaseLogger } from 'pino'
 import type { Config } from '../config/index.js'
 import type { Tokens } from '../cognito/types.js'
 import { secondsLeft } from '../verify/claims.js'
+import { familyNames, joinCookie, splitCookie } from './cookie-chunks.js'
 import type { Sealer } from './seal.js'
 
 export type CookieNames = Record<'access' | 'id' | 'refresh', string>
@@ -68,10 +74,13 @@ export interface RefreshCookie {
 
 export interface SessionCookies {
   names: CookieNames
-  /** The session's cookies (the refresh cookie only when there is a refresh token). */
-  set (tokens: Tokens, username: string): CookieChange[]
-  /** Every session cookie cleared. */
-  clear (): CookieChange[]
+  /**
+   * The session's cookies (the refresh cookie only when there is a refresh token), each split into chunks when it
+   * does not fit; `present` (the cookies the request brought) for the chunks of earlier values to clear.
+   */
+  set (tokens: Tokens, username: string, present?: RequestCookies): CookieChange[]
+  /** Every session cookie cleared, with every chunk of them `present` brought. */
+  clear (present?: RequestCookies): CookieChange[]
   /** Each reader: the unsealed value, or undefined when absent, sent twice (noted in `log`), tampered or sealed with an unknown key. */
   accessToken (cookies: RequestCookies, log: ServiceLog): string | undefined
   idToken (cookies: RequestCookies, log: ServiceLog): string | undefined
@@ -95,36 +104,50 @@ export function createSessionCookies (
 
   // The sealing purpose is the cookie's role, whatever its name, so a value cannot change roles.
   const read = (cookies: RequestCookies, log: ServiceLog, role: keyof CookieNames): string | undefined => {
-    const value = cookies.values[names[role]]
-    if (value === undefined) return undefined
-    if (occurrences(cookies.header, names[role]) > 1) {
-      log.warn({ cookie: names[role] }, 'session cookie sent twice (planted by another subdomain?); not trusted')
+    const joined = joinCookie(names[role], cookies.values, cookies.header)
+    if (!joined.ok) {
+      const why = joined.refusal === 'sent twice'
+        ? 'session cookie sent twice (planted by another subdomain?); not trusted'
+        : 'session cookie chunks incomplete, extra or out of order (dropped by the browser?); not trusted'
+      log.warn({ cookie: names[role] }, why)
       return undefined
     }
-    return sealer.unseal(role, value)
+    return joined.value === undefined ? undefined : sealer.unseal(role, joined.value)
+  }
+  const optionsOf = (role: keyof CookieNames): CookieOptions => role === 'refresh' ? refreshOptions : base
+  // The family's names the request brought that `written` does not hold: each cleared.
+  const stale = (role: keyof CookieNames, written: readonly string[], present: RequestCookies | undefined): CookieChange[] =>
+    familyNames(names[role])
+      .filter(name => !written.includes(name) && present?.values[name] !== undefined)
+      .map(name => ({ name, value: null, options: optionsOf(role) }))
+  const write = (role: keyof CookieNames, sealed: string, maxAge: number, present: RequestCookies | undefined): CookieChange[] => {
+    const pieces = splitCookie(names[role], sealed)
+    const options = { ...optionsOf(role), maxAge }
+    return [
+      ...pieces.map(([name, value]) => ({ name, value, options })),
+      ...stale(role, pieces.map(([name]) => name), present)
+    ]
   }
 
   return {
     names,
 
-    set (tokens, username) {
-      const changes: CookieChange[] = [
-        { name: names.access, value: sealer.seal('access', tokens.accessToken), options: { ...base, maxAge: secondsLeft(tokens.accessToken) } },
-        { name: names.id, value: sealer.seal('id', tokens.idToken), options: { ...base, maxAge: secondsLeft(tokens.idToken) } }
+    set (tokens, username, present) {
+      const changes = [
+        ...write('access', sealer.seal('access', tokens.accessToken), secondsLeft(tokens.accessToken), present),
+        ...write('id', sealer.seal('id', tokens.idToken), secondsLeft(tokens.idToken), present)
       ]
       if (tokens.refreshToken) {
         const value: RefreshCookie = { refreshToken: tokens.refreshToken, username }
-        const sealed = sealer.seal('refresh', JSON.stringify(value))
-        changes.push({ name: names.refresh, value: sealed, options: { ...refreshOptions, maxAge: refreshMaxAge() } })
+        changes.push(...write('refresh', sealer.seal('refresh', JSON.stringify(value)), refreshMaxAge(), present))
       }
       return changes
     },
 
-    clear: () => [
-      { name: names.access, value: null, options: base },
-      { name: names.id, value: null, options: base },
-      { name: names.refresh, value: null, options: refreshOptions }
-    ],
+    clear: present => (['access', 'id', 'refresh'] as const).flatMap(role => [
+      { name: names[role], value: null, options: optionsOf(role) },
+      ...stale(role, [names[role]], present)
+    ]),
 
     accessToken: (cookies, log) => read(cookies, log, 'access'),
     idToken: (cookies, log) => read(cookies, log, 'id'),
@@ -142,10 +165,4 @@ export function createSessionCookies (
       }
     }
   }
-}
-
-/** How many times `name` appears in a Cookie header. */
-function occurrences (header: string | undefined, name: string): number {
-  if (header === undefined) return 0
-  return header.split(';').filter(pair => pair.slice(0, pair.indexOf('=')).trim() === name).length
 }

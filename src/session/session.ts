@@ -43,8 +43,11 @@ export interface SessionService {
   /**
    * A session begins (login, a challenge answered, the hosted-UI callback, a hand-off): cookies set, or tokens for
    * the body. The store remembers the refresh token's session, so a logout with the refresh token alone ends it.
+   * `present`: the cookies the request brought, so chunks of an earlier, larger cookie are cleared.
    */
-  issue (tokens: Tokens, delivery: Delivery, obtainedAfterMs: number): Promise<Extract<Outcome<Authenticated>, { ok: true }>>
+  issue (
+    tokens: Tokens, delivery: Delivery, obtainedAfterMs: number, present?: RequestCookies
+  ): Promise<Extract<Outcome<Authenticated>, { ok: true }>>
   /**
    * Tokens a sign-in obtained from Cognito after `obtainedAfterMs` (epoch ms, taken before the call): when the user
    * has a sign-out mark whose second they share (so the mark would refuse them) and the mark's instant is before
@@ -118,7 +121,9 @@ export function createSessionService (deps: {
     }
   }
 
-  async function issue (tokens: Tokens, delivery: Delivery, obtainedAfterMs: number): Promise<Extract<Outcome<Authenticated>, { ok: true }>> {
+  async function issue (
+    tokens: Tokens, delivery: Delivery, obtainedAfterMs: number, present?: RequestCookies
+  ): Promise<Extract<Outcome<Authenticated>, { ok: true }>> {
     await admit(tokens, obtainedAfterMs)
     if (tokens.refreshToken !== undefined) await remember(tokens.refreshToken, tokens.accessToken)
     const claims = unverifiedClaims(tokens.accessToken) ?? {}
@@ -127,7 +132,7 @@ export function createSessionService (deps: {
     const exp = typeof claims.exp === 'number' ? claims.exp : Math.floor(Date.now() / 1000) + expiresIn
     const body = { status: 'authenticated' as const, username, expiresAt: new Date(exp * 1000).toISOString() }
     if (delivery === 'body') return { ok: true, value: { ...body, tokens: { ...tokens, tokenType: 'Bearer' as const, expiresIn } }, cookies: [] }
-    return { ok: true, value: body, cookies: cookies.set(tokens, username) }
+    return { ok: true, value: body, cookies: cookies.set(tokens, username, present) }
   }
 
   function presentedAccessToken ({ authorization, cookies: presented }: Presented, log: ServiceLog): string | undefined {
@@ -210,11 +215,11 @@ export function createSessionService (deps: {
         // With rotation it is the new one, in the cookie or the body; the old one is spent.
         if (tokens.refreshToken === undefined && delivery === 'body') await remember(refreshToken, tokens.accessToken)
         const issued = { ...tokens, refreshToken: tokens.refreshToken ?? (delivery === 'cookie' ? refreshToken : undefined) }
-        return await issue(issued, delivery, obtainedAfterMs)
+        return await issue(issued, delivery, obtainedAfterMs, presented.cookies)
       } catch (error) {
         // A refresh token Cognito refuses is a dead session: drop its cookies too.
         const dead = fromCookie !== undefined && error instanceof ApiError && error.code === 'SESSION_EXPIRED'
-        return { ok: false, error, cookies: dead ? cookies.clear() : [] }
+        return { ok: false, error, cookies: dead ? cookies.clear(presented.cookies) : [] }
       }
     },
 
@@ -227,7 +232,7 @@ export function createSessionService (deps: {
         // A malformed Authorization header has nothing to revoke.
       }
       // Cleared whatever happens next: a failure to revoke at Cognito still ends the browser's session.
-      const cleared = cookies.clear()
+      const cleared = cookies.clear(presented.cookies)
       try {
         if (accessToken !== undefined) {
           const verification = await verifier.verify(accessToken, 'access')

@@ -87,8 +87,8 @@ t.test('a required header missing, or not as declared, is reported', async t => 
     [/the Retry-After header "soon" \(root\) must be integer/]
   )
   t.match(
-    contract.check({ method: 'GET', url: '/auth/signup/confirm?username=a&code=1' }, { statusCode: 303, headers: { ...HEADERS }, body: '' }),
-    [/confirmSignUpLink 303: the Location header is required and missing/]
+    contract.check({ method: 'POST', url: '/auth/signup/confirm/link' }, { statusCode: 303, headers: { ...HEADERS }, body: '' }),
+    [/confirmSignUpLinkButton 303: the Location header is required and missing/]
   )
 })
 

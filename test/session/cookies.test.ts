@@ -96,3 +96,61 @@ t.test('a session cookie sent twice (planted by a sibling subdomain) is not trus
   expectProblem(t, refresh, 'UNAUTHENTICATED', { detail: 'No refresh token: sign in, or send { "refreshToken": "..." }.' })
   t.same(refresh.cookies, [], 'no session cookie is set for either user')
 })
+
+t.test('a sealed value over 4,096 bytes travels in chunks: joined on read, all or nothing; stale chunks cleared', async t => {
+  const cookies = createSessionCookies({ cookies: { secure: true, sameSite: 'lax', secrets: [KEY] } }, createSealer([KEY]))
+  const groups = Array.from({ length: 60 }, (_, i) => `group-with-a-long-name-${i}`)
+  const big = { accessToken: jwt({ exp: inAnHour, groups }), idToken: jwt({ exp: inAnHour, groups, extra: 'x'.repeat(3000) }), refreshToken: 'r' }
+  const set = cookies.set(big, 'alice')
+  t.same(set.map(c => c.name), ['__Host-bff_access', '__Host-bff_id.0', '__Host-bff_id.1', '__Host-bff_id.2', '__Secure-bff_refresh'])
+  for (const change of set) {
+    t.ok(change.name.length + 1 + (change.value?.length ?? 0) + 120 < 4096, `${change.name}: fits with its attributes`)
+    t.same(change.options, set.find(c => c.name.startsWith(change.name.split('.')[0]!))?.options, `${change.name}: the family's attributes`)
+  }
+  const browser = sent(set)
+  t.equal(cookies.idToken(browser, log), big.idToken, 'joined and unsealed')
+  t.equal(cookies.accessToken(browser, log), big.accessToken)
+
+  const other = sent(cookies.set({ ...big, idToken: jwt({ exp: inAnHour, groups, extra: 'y'.repeat(3000) }) }, 'bob'))
+  const swap = (name: string) => ({ values: { ...browser.values, [name]: other.values[name] }, header: browser.header })
+  const without = (name: string) => {
+    const values = { ...browser.values, [name]: undefined }
+    return { values, header: Object.keys(values).filter(n => n !== name).map(n => `${n}=x`).join('; ') }
+  }
+  warnings.length = 0
+  t.equal(cookies.idToken(swap('__Host-bff_id.1'), log), undefined, 'a chunk from another session: the seal refuses the whole')
+  t.equal(cookies.idToken(swap('__Host-bff_id.0'), log), undefined, 'the first chunk from another session')
+  t.equal(cookies.idToken(without('__Host-bff_id.2'), log), undefined, 'the last chunk dropped')
+  const counted = { ...browser.values, '__Host-bff_id.0': browser.values['__Host-bff_id.0']!.replace(/^3\./, '2.'), '__Host-bff_id.2': undefined }
+  t.equal(cookies.idToken({ values: counted, header: 'x=y' }, log), undefined, 'the last chunk dropped and the count altered: the seal refuses')
+  t.same(warnings.map(w => w[1]), ['session cookie chunks incomplete, extra or out of order (dropped by the browser?); not trusted'],
+    'only the incomplete family is logged (the seal refusals are not warnings)')
+
+  const smaller = cookies.set({ ...big, idToken: jwt({ exp: inAnHour, n: 'small' }) }, 'alice', browser)
+  t.same(smaller.map(c => [c.name, c.value === null ? null : 'set']), [
+    ['__Host-bff_access', 'set'], ['__Host-bff_id', 'set'],
+    ['__Host-bff_id.0', null], ['__Host-bff_id.1', null], ['__Host-bff_id.2', null], ['__Secure-bff_refresh', 'set']
+  ], 'a smaller ID token: one cookie, and every chunk of the larger one cleared')
+  const bigger = cookies.set(big, 'alice', sent(smaller))
+  t.same(bigger.filter(c => c.value === null).map(c => c.name), ['__Host-bff_id'], 'chunks again: the one cookie cleared')
+
+  t.same(cookies.clear(browser).map(c => [c.name, c.options.path]), [
+    ['__Host-bff_access', '/'], ['__Host-bff_id', '/'], ['__Host-bff_id.0', '/'], ['__Host-bff_id.1', '/'], ['__Host-bff_id.2', '/'],
+    ['__Secure-bff_refresh', '/auth']
+  ], 'logout clears every chunk the browser holds')
+})
+
+t.test('a sign-in over a browser still holding chunks of a larger session clears them, so the new session reads', async t => {
+  const { app, local } = await buildTestApp(t)
+  const stale = 'bff_id.0=2.v1.stale; bff_id.1=chunk'
+  const login = await app.inject({
+    method: 'POST', url: '/auth/login', headers: { cookie: stale }, payload: { username: 'demo', password: local.demoUser.password }
+  })
+  t.equal(login.statusCode, 200)
+  t.same(login.cookies.filter(c => c.value === '').map(c => [c.name, c.path, c.maxAge]), [['bff_id.0', '/', 0], ['bff_id.1', '/', 0]],
+    'the stale chunks are cleared')
+  const session = login.cookies.filter(c => c.value !== '').map(c => `${c.name}=${c.value}`).join('; ')
+  t.equal((await app.inject({ method: 'GET', url: '/me', headers: { cookie: session } })).statusCode, 200)
+  const kept = await app.inject({ method: 'POST', url: '/auth/logout', headers: { cookie: `${stale}; ${session}` } })
+  t.same(kept.cookies.map(c => c.name), ['bff_access', 'bff_id', 'bff_id.0', 'bff_id.1', 'bff_refresh'], 'logout clears them too')
+})

@@ -26,8 +26,8 @@ export const sessions = {
     SIGNUP_CONFIRMED_URL: Type.Optional(Type.String({
       format: 'uri',
       defaultText: 'unset (local mode: `PUBLIC_URL/local/demo`)',
-      description: 'Page the e-mail confirmation link (`GET /auth/signup/confirm`) redirects to with `?status=confirmed` or `?error=CODE`. Unset: ' +
-        'the link answers JSON.'
+      description: 'Page the e-mail confirmation link\'s Confirm button (`POST /auth/signup/confirm/link`, from the page ' +
+        '`GET /auth/signup/confirm` shows) redirects to with `?status=confirmed` or `?error=CODE`. Unset: the button answers JSON.'
     })),
     REVEAL_USER_EXISTENCE: Type.Boolean({
       default: false,

@@ -1,20 +1,23 @@
 import type { FastifyRequest } from 'fastify'
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
 import {
-  ConfirmBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
+  ConfirmBodySchema, ConfirmLinkBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
   StatusResponseSchema, UsernameBodySchema
 } from '../../schemas/auth.js'
 import { ConfirmedOrSignedInSchema, ConfirmSignInBodySchema } from '../../schemas/passwordless.js'
 import type { AuthResult } from '../../cognito/gateway.js'
 import { signInAnswer } from './session-response.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
-import { empty, json } from '../../schemas/responses.js'
+import { empty, html, json } from '../../schemas/responses.js'
+import { escapeHtml, htmlPage } from '../html.js'
 import { codeSent } from './code-sent.js'
 import { triggerContext } from '../trigger-context.js'
 import { userContext } from './user-context.js'
 
 const tags = ['sign-up']
+/** The sealing purpose of the confirmation page's form. */
+const LINK_PURPOSE = 'signup-confirm-link'
 
 /** What confirming a code can answer, besides the refusals of the route itself. */
 const CONFIRM_CODES = ['CODE_MISMATCH', 'CODE_EXPIRED', 'INVALID_PARAMETER', 'ALIAS_EXISTS', 'ALREADY_CONFIRMED', 'TOO_MANY_ATTEMPTS'] as const
@@ -99,43 +102,88 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     return signedIn === undefined ? { status: 'confirmed' as const } : signInAnswer(fastify.sessions, reply, signedIn, username, tokenDelivery)
   })
 
+  // The e-mail link. Mail scanners open links before the person does, so the GET only shows a page; its button POSTs
+  // the fields, same-origin, and only that spends the code.
+  const linkAction = new URL('/auth/signup/confirm/link', config.publicUrl).pathname
   fastify.get('/auth/signup/confirm', {
     schema: {
       tags,
       operationId: 'confirmSignUpLink',
-      summary: 'Confirm from the link in the confirmation e-mail',
-      description: 'Confirms, then answers 303 to the configured page (SIGNUP_CONFIRMED_URL) with ?status=confirmed, ' +
-        'or ?error=<code> for a refusal of confirming (e.g. CODE_MISMATCH, CODE_EXPIRED, TOO_MANY_ATTEMPTS). ' +
-        'Without a configured page it answers JSON, and a refusal as a problem. ' +
-        'An invalid query, the rate limit and failures on our or Cognito\'s side are problems either way.',
+      summary: 'The link in the confirmation e-mail: a page whose button confirms',
+      description: 'Spends nothing: answers a small page (no script) whose button POSTs the username and code to ' +
+        '/auth/signup/confirm/link, so a mail scanner that opens the link first leaves the code for the person. ' +
+        'An invalid query is a problem.',
       querystring: ConfirmQuerySchema,
       response: {
-        200: json(StatusResponseSchema, { description: 'Confirmed (no SIGNUP_CONFIRMED_URL configured).' }),
-        303: empty({ description: 'To the configured page, with ?status=confirmed or ?error=<code>.', headers: ['Location'] }),
-        ...problems([...QUERY_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, ...CONFIRM_CODES], {
-          notes: {
-            ...Object.fromEntries([...CONFIRM_CODES, 'UPSTREAM_THROTTLED', 'COGNITO_QUOTA_REACHED'].map(code => [code, ON_THE_PAGE])),
-            ALREADY_CONFIRMED: `${CONFIRM_NOTES.ALREADY_CONFIRMED} ${ON_THE_PAGE}`
-          }
-        })
+        200: html({ description: 'The page: the account\'s username and a Confirm button (a form POST to /auth/signup/confirm/link).' }),
+        ...problems([...QUERY_REFUSALS, ...RATE_LIMIT_REFUSALS])
       }
     }
   }, async (request, reply) => {
-    const target = config.signupConfirmedUrl
-    if (target === undefined) {
-      await confirm(request, request.query)
-      return { status: 'confirmed' as const }
-    }
-    const url = new URL(target)
-    try {
-      await confirm(request, request.query)
-      url.searchParams.set('status', 'confirmed')
-    } catch (err) {
-      // A person followed the link: any 4xx (throttling included) is shown on the page; our failures stay 5xx.
-      if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
-      url.searchParams.set('error', err.code)
-    }
-    return reply.redirect(url.href, 303)
+    const { username, code } = request.query
+    // Sealed, so the page never shows the code (nor an answer echoes one): only the button's POST opens it.
+    const confirmation = fastify.sessions.sealer.seal(LINK_PURPOSE, JSON.stringify({ username, code }))
+    // Same-origin only: the button's POST then carries this origin (no-referrer would make it "null"), and no other site sees the link.
+    reply.header('referrer-policy', 'same-origin')
+    return htmlPage(reply, 'Confirm your account', `<p>Confirm the account <strong>${escapeHtml(username)}</strong>?</p>` +
+      `<form method="post" action="${escapeHtml(linkAction)}"><input type="hidden" name="confirmation" value="${confirmation}">` +
+      '<button type="submit">Confirm</button></form>')
+  })
+
+  // The page's button: form fields, accepted in this one scope (the rest of the API takes JSON only), and only from
+  // this service's own page, cookies or not (the origin check covers requests with cookies).
+  await fastify.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, formFields(String(body)))
+    })
+    scope.addHook('onRequest', async (request) => {
+      const site = request.headers['sec-fetch-site']
+      if (!sameOrigin(request.headers.origin, config.publicUrl.origin) || site === 'cross-site' || site === 'same-site') {
+        throw new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'The confirmation button works only from the page the e-mail link opens.' })
+      }
+    })
+    scope.withTypeProvider<TypeBoxTypeProvider>().post('/auth/signup/confirm/link', {
+      schema: {
+        tags,
+        operationId: 'confirmSignUpLinkButton',
+        summary: 'Confirm from the e-mail link\'s page (its button\'s form POST)',
+        description: 'Confirms with the username and code sealed in the page\'s form (application/x-www-form-urlencoded; one that ' +
+          'does not open is VALIDATION_FAILED), then answers 303 to the ' +
+          'configured page (SIGNUP_CONFIRMED_URL) with ?status=confirmed, or ?error=<code> for a refusal of confirming (e.g. ' +
+          'CODE_MISMATCH, CODE_EXPIRED, TOO_MANY_ATTEMPTS). Without a configured page it answers JSON, and a refusal as a problem. ' +
+          'An invalid body, the rate limit and failures on our or Cognito\'s side are problems either way. Refused (ORIGIN_NOT_ALLOWED) ' +
+          'from another origin, with or without cookies.',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: ConfirmLinkBodySchema,
+        response: {
+          200: json(StatusResponseSchema, { description: 'Confirmed (no SIGNUP_CONFIRMED_URL configured).' }),
+          303: empty({ description: 'To the configured page, with ?status=confirmed or ?error=<code>.', headers: ['Location'] }),
+          ...problems([...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, ...CONFIRM_CODES], {
+            notes: {
+              ...Object.fromEntries([...CONFIRM_CODES, 'UPSTREAM_THROTTLED', 'COGNITO_QUOTA_REACHED'].map(code => [code, ON_THE_PAGE])),
+              ALREADY_CONFIRMED: `${CONFIRM_NOTES.ALREADY_CONFIRMED} ${ON_THE_PAGE}`
+            }
+          })
+        }
+      }
+    }, async (request, reply) => {
+      const input = openConfirmation(fastify.sessions.sealer.unseal(LINK_PURPOSE, request.body.confirmation))
+      const target = config.signupConfirmedUrl
+      if (target === undefined) {
+        await confirm(request, input)
+        return { status: 'confirmed' as const }
+      }
+      const url = new URL(target)
+      try {
+        await confirm(request, input)
+        url.searchParams.set('status', 'confirmed')
+      } catch (err) {
+        // A person pressed the button: any 4xx (throttling included) is shown on the page; our failures stay 5xx.
+        if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
+        url.searchParams.set('error', err.code)
+      }
+      return reply.redirect(url.href, 303)
+    })
   })
 
   fastify.post('/auth/signup/resend', {
@@ -159,6 +207,37 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     const metadata = triggerContext(request, config)
     return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context, metadata })))
   })
+}
+
+/** The sealed username and code of the page's form, or VALIDATION_FAILED. */
+function openConfirmation (plaintext: string | undefined): { username: string, code: string } {
+  try {
+    const value = JSON.parse(plaintext ?? 'null') as { username?: unknown, code?: unknown } | null
+    if (typeof value?.username === 'string' && typeof value.code === 'string') return { username: value.username, code: value.code }
+  } catch {
+    // not ours: refused below
+  }
+  throw invalidFields([{ field: '/body/confirmation', message: 'does not open: open the link in the e-mail again' }])
+}
+
+/** Form fields as an object; a name sent twice becomes a list, which the schema refuses. */
+function formFields (body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {}
+  for (const [name, value] of new URLSearchParams(body)) {
+    const before = fields[name]
+    fields[name] = before === undefined ? value : [before, value].flat()
+  }
+  return fields
+}
+
+/** Whether an Origin header, when a browser sent one, is this service's origin ("null" and garbage are not). */
+function sameOrigin (origin: string | undefined, own: string): boolean {
+  if (origin === undefined) return true
+  try {
+    return new URL(origin).origin === own
+  } catch {
+    return false
+  }
 }
 
 export default signup

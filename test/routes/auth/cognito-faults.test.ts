@@ -306,7 +306,7 @@ t.test('(mocked Cognito SDK) confirming an already confirmed account answers lik
   const confirmed = () => new NotAuthorizedException({ message: 'User cannot be confirmed. Current status is CONFIRMED', $metadata: METADATA })
   const unknown = () => new UserNotFoundException({ message: 'Username/client id combination not found.', $metadata: METADATA })
 
-  t.test('hidden by default: POST and the e-mail link', async t => {
+  t.test('hidden by default: POST and the e-mail link\'s button', async t => {
     const { app, cognito } = await mockedApp(t, { env: { SIGNUP_CONFIRMED_URL: 'https://app.example.com/welcome?from=email' } })
     cognito.on(ConfirmSignUpCommand, { Username: 'alice' }).rejects(confirmed())
     cognito.on(ConfirmSignUpCommand, { Username: 'ghost' }).rejects(unknown())
@@ -315,7 +315,13 @@ t.test('(mocked Cognito SDK) confirming an already confirmed account answers lik
     expectProblem(t, alice, 'CODE_MISMATCH')
     t.same({ ...alice.json(), instance: undefined }, { ...ghost.json(), instance: undefined }, 'indistinguishable from an unknown user')
 
-    const link = await app.inject({ method: 'GET', url: '/auth/signup/confirm?username=alice&code=123456' })
+    const page = await app.inject({ method: 'GET', url: '/auth/signup/confirm?username=alice&code=123456' })
+    const link = await app.inject({
+      method: 'POST',
+      url: '/auth/signup/confirm/link',
+      headers: { origin: 'http://localhost:3000', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `confirmation=${/name="confirmation" value="([^"]+)"/.exec(page.body)?.[1]}`
+    })
     t.equal(link.statusCode, 303)
     t.equal(link.headers.location, 'https://app.example.com/welcome?from=email&error=CODE_MISMATCH', 'the page\'s own query is kept')
     t.match(cognito.commandCalls(ConfirmSignUpCommand).at(-1)?.args[0].input, { ClientId: CLIENT_ID, Username: 'alice', ConfirmationCode: '123456' })
