@@ -31,6 +31,12 @@ export const SUPPRESSIONS: Suppression[] = [
     scope: stack => stack.config.threatProtection === 'off' ? stack.pool.userPool : undefined
   },
   {
+    id: `${id('IAM5')}[Resource::*]`,
+    reason: 'Cognito\'s SMS role (SMS MFA and codes) publishes to any phone number: sns:Publish on *, as Cognito requires; ' +
+      'only Cognito may assume it, with the pool\'s external id.',
+    scope: stack => stack.pool.userPool.node.tryFindChild('smsRole')
+  },
+  {
     id: id('ECS2'),
     reason: 'The environment holds the service\'s plain configuration (pool and client ids, URLs, flow names); its secrets ' +
       '(COOKIE_SECRETS, COGNITO_CLIENT_SECRET) come from Secrets Manager through the task definition\'s secrets.',

@@ -21,14 +21,16 @@ const config: Partial<InfraConfig> = {
   loginFlow: 'USER_AUTH',
   firstFactors: ['password', 'emailOtp', 'passkey'],
   passkeys: { relyingPartyId: 'shop.example', userVerification: 'required' },
-  mfa: { mode: 'required', factors: ['totp', 'email'] },
+  mfa: { mode: 'required', factors: ['totp', 'email', 'sms'] },
   ses: { fromEmail: 'no-reply@shop.example', fromName: 'Shop', sesRegion: 'eu-west-1' },
   threatProtection: 'enforced',
   groups: [{ name: 'editors', precedence: 10, identityPoolRole: true }, { name: 'viewers', precedence: 20 }],
   providers: [
     { type: 'google', clientId: 'google-client', clientSecret: { secret: 'shop/google', field: 'clientSecret' } },
     { type: 'oidc', name: 'Corp', issuerUrl: 'https://id.corp.example', clientId: 'corp', clientSecret: { secret: 'shop/corp' } },
-    { type: 'saml', name: 'Partner', metadataUrl: 'https://partner.example/saml/metadata' }
+    { type: 'saml', name: 'Partner', metadataUrl: 'https://partner.example/saml/metadata' },
+    { type: 'facebook', clientId: 'fb-app', clientSecret: { secret: 'shop/facebook' } },
+    { type: 'apple', clientId: 'example.shop', teamId: 'TEAM', keyId: 'KEY', privateKey: { secret: 'shop/apple' } }
   ],
   service: { certificateArn: CERT, desiredCount: 2, minTasks: 2, maxTasks: 6, cpu: 512, memoryMiB: 1024 }
 }
@@ -36,12 +38,13 @@ const config: Partial<InfraConfig> = {
 const { template, annotations, nagReport, cleanup } = synthesize(config)
 t.teardown(cleanup)
 
-t.test('pool: e-mail sign-in, admin-created users only, required MFA with TOTP and e-mail, PLUS with enforced threat protection', async t => {
+t.test('pool: e-mail sign-in, admin-created users only, required MFA with TOTP, e-mail and SMS, PLUS with enforced threat protection', async t => {
   template.hasResourceProperties('AWS::Cognito::UserPool', {
     UsernameAttributes: ['email'],
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     MfaConfiguration: 'ON',
-    EnabledMfas: Match.arrayEquals(['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']),
+    EnabledMfas: Match.arrayWith(['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']),
+    SmsConfiguration: Match.objectLike({ SnsCallerArn: Match.anyValue() }),
     UserPoolTier: 'PLUS',
     UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
     WebAuthnRelyingPartyID: 'shop.example',
@@ -59,20 +62,23 @@ t.test('service client: ALLOW_USER_AUTH, the providers by name, the callback on 
   t.same(props.CallbackURLs, ['https://auth.shop.example/oauth/callback'])
   t.same(props.LogoutURLs, ['https://shop.example', 'https://cms.shop.example/account/'])
   const described = describeTemplate(template.toJSON() as TemplateJson, { clientName: 'shop-service' })
-  t.same(described.client.SupportedIdentityProviders, ['COGNITO', 'Google', 'Corp', 'Partner'])
+  t.same(described.client.SupportedIdentityProviders, ['COGNITO', 'Google', 'Corp', 'Partner', 'Facebook', 'SignInWithApple'])
   t.same(described.mfa.WebAuthnConfiguration, { RelyingPartyId: 'shop.example', UserVerification: 'required' })
   t.same(described.mfa.EmailMfaConfiguration, {})
+  t.ok(described.mfa.SmsMfaConfiguration, 'SMS MFA on')
   const outputs = Object.values(template.findOutputs('*'))
   // OAUTH_PROVIDERS: COGNITO, then each provider's name (a reference CloudFormation resolves to it).
   const providers = JSON.stringify(outputs.find(o => o.Description === 'OAUTH_PROVIDERS')?.Value)
   t.match(providers, /"COGNITO,"/)
-  t.equal(providers.match(/"Ref"/g)?.length, 3)
+  t.equal(providers.match(/"Ref"/g)?.length, 5)
 })
 
 t.test('providers: secrets are Secrets Manager references, never values', async t => {
   const text = JSON.stringify(template.findResources('AWS::Cognito::UserPoolIdentityProvider'))
   t.match(text, /\{\{resolve:secretsmanager:shop\/google:SecretString:clientSecret::\}\}/)
   t.match(text, /\{\{resolve:secretsmanager:shop\/corp:SecretString:::\}\}/)
+  t.match(text, /\{\{resolve:secretsmanager:shop\/facebook:SecretString:::\}\}/)
+  t.match(text, /\{\{resolve:secretsmanager:shop\/apple:SecretString:::\}\}/)
   template.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
     ProviderName: 'Partner',
     ProviderType: 'SAML',
@@ -163,6 +169,8 @@ t.test('cdk-nag AwsSolutions: no finding left with everything on; each accepted 
   const accepted = new Set(nagReport.suppressedViolations.map(v => v.ruleName.replace(/\[.*$/, '')))
   t.notOk(accepted.has('AwsSolutions-COG2'), 'required MFA: nothing to accept')
   t.notOk(accepted.has('AwsSolutions-COG8'), 'PLUS: nothing to accept')
-  for (const rule of ['ECS2', 'ELB2', 'EC23', 'SMG4']) t.ok(accepted.has(`AwsSolutions-${rule}`), rule)
+  for (const rule of ['ECS2', 'ELB2', 'EC23', 'SMG4', 'IAM5']) t.ok(accepted.has(`AwsSolutions-${rule}`), rule)
+  const smsRole = nagReport.suppressedViolations.find(v => v.violatingConstructs.some(c => c.constructPath.endsWith('UserPool/smsRole/Resource')))
+  t.match(smsRole?.reason, /sns:Publish on \*/, 'the SMS role\'s wildcard, with its reason')
   for (const suppressed of nagReport.suppressedViolations) t.ok(suppressed.reason.length > 40, `${suppressed.ruleName} says why`)
 })
