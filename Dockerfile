@@ -42,7 +42,8 @@ CMD ["node", "packages/local-cognito/src/standalone-emulator.ts"]
 # --- production dependencies only ------------------------------------------------------------
 # Only the root package.json and lock: without packages/local-cognito/package.json npm has no workspace
 # to install, so the local Cognito and its emulator stay out (with it, npm would install the workspace
-# and its dependencies even under --omit=dev).
+# and its dependencies even under --omit=dev). The same holds for the CDK app, infra/, whose folder is
+# never copied (158 packages, 69 MB before and after it became a workspace).
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false

@@ -3,7 +3,7 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({
     ts: true,
-    ignores: ['node_modules', '.local', '.tap', 'coverage', 'openapi', 'scratch', 'dist']
+    ignores: ['node_modules', '.local', '.tap', 'coverage', 'openapi', 'scratch', 'dist', 'infra/cdk.out']
   }),
   {
     // The '@stylistic' plugin is registered by neostandard's style config

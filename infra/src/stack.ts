@@ -1,0 +1,99 @@
+/**
+ * The whole deployment from one InfraConfig: the pool and its groups, the identity providers, the service's app
+ * client, the domain, the admin API's resource server and client, the identity pool, optionally the service; and
+ * as outputs, the service's environment variables (what to put in its configuration when it runs elsewhere).
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
+import type * as iam from 'aws-cdk-lib/aws-iam'
+import type { Construct } from 'constructs'
+import { AdminApi } from './admin-api.ts'
+import { featurePlanFor, type InfraConfig } from './config.ts'
+import { Domain } from './domain.ts'
+import { IdentityPool } from './identity-pool.ts'
+import { Pool } from './pool.ts'
+import { Providers } from './providers.ts'
+import { Service } from './service.ts'
+import { ServiceClient } from './service-client.ts'
+
+/** The output key of an environment variable: COGNITO_USER_POOL_ID → CognitoUserPoolId. */
+export function outputKey (variable: string): string {
+  return variable.toLowerCase().split('_').map(word => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+}
+
+export interface CognitoBffStackProps extends StackProps {
+  config: InfraConfig
+  /** The service task role's permissions (Service's `taskPolicyStatements`). */
+  taskPolicyStatements?: iam.PolicyStatement[]
+}
+
+export class CognitoBffStack extends Stack {
+  readonly config: InfraConfig
+  readonly pool: Pool
+  readonly serviceClient: ServiceClient
+  readonly domain: Domain
+  readonly adminApi?: AdminApi
+  readonly identityPool?: IdentityPool
+  readonly service?: Service
+  /** The service's configuration, as environment variables (each is an output too). */
+  readonly serviceEnvironment: Record<string, string>
+
+  private output (key: string, value: string, description: string): CfnOutput {
+    return new CfnOutput(this, key, { value, description })
+  }
+
+  constructor (scope: Construct, id: string, props: CognitoBffStackProps) {
+    super(scope, id, props)
+    const { config } = props
+    this.config = config
+    this.pool = new Pool(this, 'Pool', config)
+    const userPool = this.pool.userPool
+    const providers = new Providers(this, 'Providers', { userPool, providers: config.providers })
+    this.serviceClient = new ServiceClient(this, 'ServiceClient', {
+      ...config,
+      userPool,
+      identityProviders: providers.clientProviders,
+      dependsOn: providers.providers
+    })
+    const client = this.serviceClient.client
+    this.domain = new Domain(this, 'Domain', { userPool, domain: config.domain, clients: [client] })
+    if (config.adminApi) this.adminApi = new AdminApi(this, 'AdminApi', { userPool, name: config.name, ...config.adminApi })
+    if (config.identityPool) {
+      const roleGroups = config.groups.filter(group => group.identityPoolRole).map(group => this.pool.groups.get(group.name)!)
+      this.identityPool = new IdentityPool(this, 'IdentityPool', { name: config.name, userPool, client, roleGroups })
+    }
+
+    this.serviceEnvironment = {
+      COGNITO_USER_POOL_ID: userPool.userPoolId,
+      COGNITO_CLIENT_ID: client.userPoolClientId,
+      COGNITO_DOMAIN: this.domain.baseUrl,
+      PUBLIC_URL: config.publicUrl,
+      REDIRECT_ALLOWLIST: config.redirectAllowlist.join(','),
+      LOGIN_FLOW: config.loginFlow,
+      OAUTH_SCOPES: config.oauthScopes.join(' '),
+      OAUTH_PROVIDERS: ['COGNITO', ...providers.providers.map(p => p.providerName)].join(','),
+      ADMIN_GROUP: config.adminGroup,
+      ...(this.adminApi ? { ADMIN_SCOPES: this.adminApi.scopeNames.join(' '), ADMIN_CLIENT_IDS: this.adminApi.client.userPoolClientId } : {})
+    }
+    // Output keys are alphanumeric (CloudFormation's rule): COGNITO_USER_POOL_ID is CognitoUserPoolId, its description the variable's name.
+    for (const [name, value] of Object.entries(this.serviceEnvironment)) this.output(outputKey(name), value, name)
+    this.output('FeaturePlan', featurePlanFor(config), 'The user pool\'s feature plan (prices differ)')
+    this.output('ClientSecretHint',
+      `aws cognito-idp describe-user-pool-client --user-pool-id ${userPool.userPoolId} --client-id ${client.userPoolClientId} ` +
+        '--query UserPoolClient.ClientSecret --output text',
+      'COGNITO_CLIENT_SECRET: read it with this command (never an output)')
+    if (this.identityPool) {
+      this.output('IdentityPoolId', this.identityPool.identityPool.identityPoolId, 'For AWS credentials in the app')
+    }
+
+    if (config.service) {
+      this.service = new Service(this, 'Service', {
+        ...config.service,
+        name: config.name,
+        client,
+        environment: this.serviceEnvironment,
+        taskPolicyStatements: props.taskPolicyStatements
+      })
+      this.output('LoadBalancerDns', this.service.fargate.loadBalancer.loadBalancerDnsName, 'Point PUBLIC_URL\'s DNS name here (CNAME or alias)')
+    }
+  }
+}
