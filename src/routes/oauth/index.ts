@@ -204,6 +204,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   function confirmPage (reply: FastifyReply, target: string): string {
     const action = new URL('/auth/logout/hosted', config.publicUrl)
     action.searchParams.set('redirect', target)
+    // The button's POST must carry this origin for the origin check: under no-referrer, Chromium sends "Origin: null".
+    reply.header('referrer-policy', 'same-origin')
     return htmlPage(reply.code(200), 'Sign out?', '<p>A page on another site asked to sign you out.</p>' +
       `<form method="post" action="${escapeHtml(action.pathname + action.search)}"><button type="submit">Sign out</button></form>`)
   }
