@@ -134,7 +134,9 @@ t.test('every operation declares what the plugins before it can answer', async t
 const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: ErrorCode) => boolean }> = {
   signUp: { operations: ['SignUp'] },
   confirmSignUp: { operations: ['ConfirmSignUp'] },
-  confirmSignUpLink: { operations: ['ConfirmSignUp'] },
+  // The link's page spends nothing; its button's POST confirms.
+  confirmSignUpLink: { operations: [] },
+  confirmSignUpLinkButton: { operations: ['ConfirmSignUp'] },
   resendConfirmationCode: { operations: ['ResendConfirmationCode'] },
   login: { operations: ['Login', 'MfaSetupAssociate'] },
   answerChallenge: { operations: ['RespondToAuthChallenge', 'MfaSetupAssociate', 'MfaSetupVerify'] },
