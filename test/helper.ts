@@ -168,16 +168,23 @@ export interface AwsTestApp {
 /**
  * The app in AWS mode. The gateway is the test's (`gateway(config)` gets the
  * config, to build one over a mocked or redirected SDK client); tokens are
- * verified against a real JWKS server on port 0.
+ * verified against a real JWKS server on port 0. The pool's settings are not
+ * read at start unless `readPool` (the service then runs on its configured
+ * values, as when IAM refuses the reads): tests that count Cognito's calls
+ * see only their own.
  */
 export async function buildAwsApp (
   t: TestContext,
-  options: { env?: Record<string, string>, gateway?: (config: AwsConfig) => CognitoGateway } = {}
+  options: { env?: Record<string, string>, gateway?: (config: AwsConfig) => CognitoGateway, readPool?: boolean } = {}
 ): Promise<AwsTestApp> {
   const jwks = await startJwksServer(t)
   const config = awsConfig({ COGNITO_ISSUER: jwks.issuer, ...UNLIMITED, LOG_LEVEL: 'info', ...options.env })
   const { stream: logStream, lines: logs } = captureLines()
-  const app = contractChecked(await buildApp(config, { gateway: options.gateway?.(config) ?? gatewayFor(config), logStream }))
+  const built = options.gateway?.(config) ?? gatewayFor(config)
+  const gateway: CognitoGateway = options.readPool === true
+    ? built
+    : { ...built, describePool: async () => { throw new Error('the pool is not read in this test (buildAwsApp without readPool)') } }
+  const app = contractChecked(await buildApp(config, { gateway, logStream }))
   t.teardown(() => app.close())
   await app.ready()
   return { app, config, logs, jwks }

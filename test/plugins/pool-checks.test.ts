@@ -47,6 +47,7 @@ async function appOver (t: Test, pool: UserPoolType, client: UserPoolClientType)
   sdk.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: client })
   sdk.on(GetUserPoolMfaConfigCommand).resolves({ MfaConfiguration: 'OFF' })
   const built = await buildAwsApp(t, {
+    readPool: true,
     env: { POOL_REFRESH_SECONDS: '0' },
     gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: sdkClient })
   })

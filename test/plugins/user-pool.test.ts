@@ -46,6 +46,7 @@ t.test('(mocked Cognito SDK: IAM refusal) a pool that cannot be read: the servic
   sdk.on(DescribeUserPoolClientCommand).rejects(denied('cognito-idp:DescribeUserPoolClient'))
   sdk.on(GetUserPoolMfaConfigCommand).rejects(denied('cognito-idp:GetUserPoolMfaConfig'))
   const { app, logs } = await buildAwsApp(t, {
+    readPool: true,
     env: { POOL_REFRESH_SECONDS: '0' },
     gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })

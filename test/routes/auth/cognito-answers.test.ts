@@ -130,7 +130,7 @@ t.test('(mocked SDK: daily e-mail quota) resend and forgot: as sent unless REVEA
 })
 
 t.test('(mocked SDK: daily e-mail quota) attribute verification and an invitation: 503 CODE_DELIVERY_FAILED', async t => {
-  const { cognito, post, jwks } = await mockedApp(t)
+  const { cognito, post, jwks } = await mockedApp(t, { ADMIN_API: 'true' })
   cognito.on(GetUserAttributeVerificationCodeCommand).rejects(quotaError())
   cognito.on(AdminCreateUserCommand).rejects(quotaError())
   const verify = await post('/me/attributes/verify/send', { attribute: 'email' }, jwks.accessToken('alice'))
@@ -208,7 +208,7 @@ t.test('(mocked SDK: SELECT_MFA_TYPE) the answer offers what Cognito offers; ano
 t.test('(mocked SDK: trigger context) every call that sends a code carries ClientMetadata: locale and calling site; a hostile locale is dropped',
   async t => {
     const site = 'https://auth.example.com'
-    const { cognito, app, jwks } = await mockedApp(t, { PUBLIC_URL: site })
+    const { cognito, app, jwks } = await mockedApp(t, { PUBLIC_URL: site, ADMIN_API: 'true' })
     const delivery = { DeliveryMedium: 'EMAIL' as const, Destination: 'a***@e***.com', AttributeName: 'email' }
     cognito.on(SignUpCommand).resolves({ UserSub: 'sub-1', UserConfirmed: false, CodeDeliveryDetails: delivery })
     cognito.on(ResendConfirmationCodeCommand).resolves({ CodeDeliveryDetails: delivery })

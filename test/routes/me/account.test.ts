@@ -313,8 +313,6 @@ t.test('(mocked Cognito SDK) the account routes need the aws.cognito.signin.user
   const { app, jwks } = await buildAwsApp(t, {
     gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
   })
-  // The pool's settings were read at start (DescribeUserPool...): the routes' calls are what counts.
-  cognito.resetHistory()
   const headers = { authorization: `Bearer ${jwks.accessToken('alice', { scope: 'openid email profile' })}` }
   for (const [method, url, payload] of ACCOUNT_ROUTES) {
     const response = await app.inject({ method: method as 'POST', url, headers, ...(payload ? { payload } : {}) })
