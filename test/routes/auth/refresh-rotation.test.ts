@@ -4,7 +4,7 @@
  * one in the cookie or the body, the old one is spent, and two refreshes of
  * one session at the same moment become one.
  */
-import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider'
+import { CreateUserPoolClientCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider'
 import t from 'tap'
 import { buildApp } from '../../../src/app.js'
 import { createSdkClient, localCredentials } from '../../../src/cognito/client.js'
@@ -17,10 +17,21 @@ const admin = createSdkClient({
   region: 'us-east-1', endpoint: local.config.pool.endpoint, timeoutMs: COGNITO_TIMEOUT_MS, credentials: localCredentials()
 })
 t.teardown(() => admin.destroy())
+// The local client's hosted-UI settings, so the app's start-up checks accept the new client as they do the local one.
+const { UserPoolClient: known } = await admin.send(new DescribeUserPoolClientCommand({
+  UserPoolId: local.config.pool.userPoolId, ClientId: local.config.pool.clientId
+}))
 const created = await admin.send(new CreateUserPoolClientCommand({
   UserPoolId: local.config.pool.userPoolId,
+  CallbackURLs: known?.CallbackURLs,
+  LogoutURLs: known?.LogoutURLs,
+  AllowedOAuthFlows: known?.AllowedOAuthFlows,
+  AllowedOAuthFlowsUserPoolClient: known?.AllowedOAuthFlowsUserPoolClient,
+  AllowedOAuthScopes: known?.AllowedOAuthScopes,
+  SupportedIdentityProviders: known?.SupportedIdentityProviders,
   ClientName: 'rotating',
-  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  // As AWS requires of a rotating client: no ALLOW_REFRESH_TOKEN_AUTH (refresh is GetTokensFromRefreshToken).
+  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'],
   EnableTokenRevocation: true,
   RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 }
 }))
