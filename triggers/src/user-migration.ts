@@ -13,6 +13,9 @@ import { readSecret } from './secret.ts'
 /** Within Cognito's 5 s budget for a trigger, leaving room for the rest of the invocation. */
 export const DEFAULT_TIMEOUT_MS = 4000
 
+/** The refusal, a wrong password or an unknown user alike (AWS's example says "Bad password"/"Bad user": that tells them apart). */
+export const REFUSED = 'Incorrect username or password'
+
 /** Attributes Cognito owns or refuses at creation: never taken from the legacy answer. */
 const NOT_COPIED = new Set(['sub', 'email_verified', 'phone_number_verified', 'cognito:user_status', 'identities'])
 
@@ -37,10 +40,9 @@ export async function migrateUser (event: UserMigrationTriggerEvent, env: Env): 
     }
     throw error
   }
-  // Cognito turns a thrown error into the sign-in's failure (NotAuthorizedException, or UserNotFoundException
-  // where the pool reveals it); the messages are the ones AWS's own example uses.
-  if (answer.kind === 'wrong-password') throw new Error('Bad password')
-  if (answer.kind === 'not-found') throw new Error('User not found')
+  // Cognito turns a thrown error into the sign-in's failure, and may pass its message on (the service shows a
+  // trigger's message to the user): one message for both refusals, so it never tells whether the user exists.
+  if (answer.kind === 'wrong-password' || answer.kind === 'not-found') throw new Error(REFUSED)
 
   const attributes: Record<string, string> = {}
   for (const [name, value] of Object.entries(answer.attributes)) {

@@ -68,13 +68,14 @@ t.test('UserMigration_ForgotPassword: asks without a password, suppresses the we
   t.equal(event.response.finalUserStatus, undefined, 'Cognito creates the user awaiting the reset')
 })
 
-t.test('refusals: a wrong password is "Bad password", an unknown user "User not found"; the password is never logged', async (t) => {
+t.test('refusals: a wrong password and an unknown user fail alike (no user enumeration); the password is never logged', async (t) => {
   const legacy = await legacyService(t, users)
   const env = { LEGACY_USERS_URL: legacy.url, LEGACY_USERS_SECRET: SECRET }
   const wrong = await logged(t, () => migrateUser(userMigrationEvent('UserMigration_Authentication', 'legacy-lee', 'Wrong-Pass-9!'), env))
-  await t.rejects(wrong.result, { message: 'Bad password' })
-  await t.rejects(migrateUser(userMigrationEvent('UserMigration_Authentication', 'nobody', PASSWORD), env), { message: 'User not found' })
-  await t.rejects(migrateUser(userMigrationEvent('UserMigration_ForgotPassword', 'nobody'), env), { message: 'User not found' })
+  const refused = { message: 'Incorrect username or password' }
+  await t.rejects(wrong.result, refused)
+  await t.rejects(migrateUser(userMigrationEvent('UserMigration_Authentication', 'nobody', PASSWORD), env), refused)
+  await t.rejects(migrateUser(userMigrationEvent('UserMigration_ForgotPassword', 'nobody'), env), refused)
   t.notOk(wrong.lines.join('\n').includes('Wrong-Pass-9!'))
 })
 
