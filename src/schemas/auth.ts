@@ -183,3 +183,15 @@ export const ChallengeBodySchema = Type.Object({
   tokenDelivery: Type.Optional(TokenDelivery)
 }, { additionalProperties: false, description: 'Send the fields the challenge listed in respondWith.' })
 export type ChallengeBody = Static<typeof ChallengeBodySchema>
+
+export const ResetQuerySchema = ConfirmQuerySchema
+export const ResetLinkBodySchema = Type.Object({
+  reset: Type.String({
+    minLength: 1,
+    maxLength: 4096,
+    pattern: '^[A-Za-z0-9._-]+$',
+    description: 'The sealed username and code, as the page GET /auth/password/reset put it in its form.'
+  }),
+  password: { ...Password, description: 'The new password.' },
+  confirm: { ...Password, description: 'The new password again; must equal `password`.' }
+}, { additionalProperties: false })

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ForgotBodySchema, ResetBodySchema, StatusResponseSchema } from '../../schemas/auth.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
+import resetLink from './reset-link.js'
 import { codeSent } from './code-sent.js'
 import { triggerContext } from '../trigger-context.js'
 import { userContext } from './user-context.js'
@@ -58,6 +59,8 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
     await fastify.accountLimits.attempt('code', who, () => cognito.confirmForgotPassword({ ...request.body, context }))
     return { status: 'reset' as const }
   })
+
+  await fastify.register(resetLink)
 }
 
 export default password

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
+import { formPostsFromOwnPages, openLink } from './form-post.js'
 import {
   ConfirmBodySchema, ConfirmLinkBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
   StatusResponseSchema, UsernameBodySchema
@@ -130,18 +131,9 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       '<button type="submit">Confirm</button></form>')
   })
 
-  // The page's button: form fields, accepted in this one scope (the rest of the API takes JSON only), and only from
-  // this service's own page, cookies or not (the origin check covers requests with cookies).
+  // The page's button: a form POST from this service's own page only (form-post.ts).
   await fastify.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-      done(null, formFields(String(body)))
-    })
-    scope.addHook('onRequest', async (request) => {
-      const site = request.headers['sec-fetch-site']
-      if (!sameOrigin(request.headers.origin, config.publicUrl.origin) || site === 'cross-site' || site === 'same-site') {
-        throw new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'The confirmation button works only from the page the e-mail link opens.' })
-      }
-    })
+    formPostsFromOwnPages(scope, config.publicUrl, 'The confirmation button works only from the page the e-mail link opens.')
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/auth/signup/confirm/link', {
       schema: {
         tags,
@@ -167,7 +159,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
         }
       }
     }, async (request, reply) => {
-      const input = openConfirmation(fastify.sessions.sealer.unseal(LINK_PURPOSE, request.body.confirmation))
+      const input = openLink(fastify.sessions.sealer.unseal(LINK_PURPOSE, request.body.confirmation), 'confirmation')
       const target = config.signupConfirmedUrl
       if (target === undefined) {
         await confirm(request, input)
@@ -207,37 +199,6 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     const metadata = triggerContext(request, config)
     return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context, metadata })))
   })
-}
-
-/** The sealed username and code of the page's form, or VALIDATION_FAILED. */
-function openConfirmation (plaintext: string | undefined): { username: string, code: string } {
-  try {
-    const value = JSON.parse(plaintext ?? 'null') as { username?: unknown, code?: unknown } | null
-    if (typeof value?.username === 'string' && typeof value.code === 'string') return { username: value.username, code: value.code }
-  } catch {
-    // not ours: refused below
-  }
-  throw invalidFields([{ field: '/body/confirmation', message: 'does not open: open the link in the e-mail again' }])
-}
-
-/** Form fields as an object; a name sent twice becomes a list, which the schema refuses. */
-function formFields (body: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = {}
-  for (const [name, value] of new URLSearchParams(body)) {
-    const before = fields[name]
-    fields[name] = before === undefined ? value : [before, value].flat()
-  }
-  return fields
-}
-
-/** Whether an Origin header, when a browser sent one, is this service's origin ("null" and garbage are not). */
-function sameOrigin (origin: string | undefined, own: string): boolean {
-  if (origin === undefined) return true
-  try {
-    return new URL(origin).origin === own
-  } catch {
-    return false
-  }
 }
 
 export default signup
