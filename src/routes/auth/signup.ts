@@ -4,7 +4,7 @@ import { ApiError, invalidFields } from '../../errors/catalog.js'
 import { formPostsFromOwnPages, openLink } from './form-post.js'
 import {
   ConfirmBodySchema, ConfirmLinkBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
-  StatusResponseSchema, UsernameBodySchema
+  StatusResponseSchema, SendCodeBodySchema
 } from '../../schemas/auth.js'
 import { ConfirmedOrSignedInSchema, ConfirmSignInBodySchema } from '../../schemas/passwordless.js'
 import type { AuthResult } from '../../cognito/gateway.js'
@@ -61,12 +61,13 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
         201: json(SignUpResponseSchema, { description: 'Registered; confirm with the code Cognito sent unless `confirmed`.' }),
         ...problems([
           ...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES,
-          'INVALID_PARAMETER', 'INVALID_PASSWORD', 'NOT_PERMITTED', 'USERNAME_EXISTS', 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED'
+          'INVALID_PARAMETER', 'INVALID_PASSWORD', 'NOT_PERMITTED', 'USERNAME_EXISTS', 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED',
+          'REDIRECT_NOT_ALLOWED'
         ])
       }
     }
   }, async (request, reply) => {
-    const { username, password, email, attributes = {} } = request.body
+    const { username, password, email, attributes = {}, redirect } = request.body
     if (email !== undefined && attributes.email !== undefined && attributes.email !== email) {
       throw invalidFields([{ field: '/body/email', message: 'differs from attributes.email' }], 'email and attributes.email differ; send one.')
     }
@@ -75,7 +76,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       password,
       attributes: email === undefined ? attributes : { ...attributes, email },
       context: userContext(request, config.publicUrl),
-      metadata: triggerContext(request, config)
+      metadata: triggerContext(request, config, redirect)
     })
     return reply.code(201).send({ username, userSub: result.userSub, confirmed: result.confirmed, codeDelivery: result.codeDelivery })
   })
@@ -184,20 +185,21 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'resendConfirmationCode',
       summary: 'Send the confirmation code again',
       description: 'Answers 202 whether or not the user exists, unless REVEAL_USER_EXISTENCE is set.',
-      body: UsernameBodySchema,
+      body: SendCodeBodySchema,
       response: {
         202: json(StatusResponseSchema, { description: 'Sent (`status: "sent"`); `codeDelivery` only with REVEAL_USER_EXISTENCE.' }),
         ...problems([
           ...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED',
-          'INVALID_PARAMETER', 'NOT_PERMITTED', 'USER_NOT_FOUND', 'ALREADY_CONFIRMED'
+          'INVALID_PARAMETER', 'NOT_PERMITTED', 'USER_NOT_FOUND', 'ALREADY_CONFIRMED', 'REDIRECT_NOT_ALLOWED'
         ], { notes: { INVALID_PARAMETER: REVEALED, NOT_PERMITTED: REVEALED, USER_NOT_FOUND: REVEALED, ALREADY_CONFIRMED: REVEALED } })
       }
     }
   }, async (request, reply) => {
     const context = userContext(request, config.publicUrl)
     const uniform = { reveal: config.revealUserExistence, floorMs: config.uniformAnswerMs, log: request.log }
-    const metadata = triggerContext(request, config)
-    return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context, metadata })))
+    const { username, redirect } = request.body
+    const metadata = triggerContext(request, config, redirect)
+    return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ username, context, metadata })))
   })
 }
 
