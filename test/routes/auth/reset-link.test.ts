@@ -2,9 +2,12 @@
  * The password-reset e-mail's link: a page (spends nothing) whose form, from
  * our own origin only, sets the new password with the sealed username and code.
  */
+import { CognitoIdentityProviderClient, ConfirmForgotPasswordCommand } from '@aws-sdk/client-cognito-identity-provider'
+import { mockClient } from 'aws-sdk-client-mock'
 import t from 'tap'
-import { buildTestApp, expectProblem, PASSWORD } from '../../helper.js'
-import { fileTimeout } from '../../helpers/timeouts.js'
+import { createCognitoGateway } from '../../../src/cognito/gateway.js'
+import { buildAwsApp, buildTestApp, expectProblem, PASSWORD } from '../../helper.js'
+import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../helpers/timeouts.js'
 
 t.setTimeout(fileTimeout(30_000))
 
@@ -141,4 +144,36 @@ t.test('the form route: its fields, the sealed one must open (a confirmation lin
   expectProblem(t, await post(fields(otherSeal)), 'VALIDATION_FAILED', refused('/body/reset', 'does not open: open the link in the e-mail again'))
   expectProblem(t, await post(`reset=${sealed}&password=${NEW_PASSWORD}`), 'VALIDATION_FAILED', refused('/body/confirm', 'is required'))
   expectProblem(t, await post(`${fields(sealed)}&username=a`), 'VALIDATION_FAILED', refused('/body/username', 'is not a known field'))
+})
+
+t.test('(mocked SDK: AWS mode, where RESET_DONE_URL may be unset) without a page: a done page; with one: its query kept', async t => {
+  const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 })
+  const cognito = mockClient(client)
+  t.teardown(() => cognito.restore())
+  cognito.on(ConfirmForgotPasswordCommand).resolves({})
+  const envs: Array<Record<string, string>> = [{}, { RESET_DONE_URL: 'https://app.example.com/account?from=mail' }]
+  for (const env of envs) {
+    const { app: aws, config } = await buildAwsApp(t, {
+      env,
+      gateway: c => createCognitoGateway({ pool: c.pool, loginFlow: c.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
+    })
+    const page = await aws.inject({ method: 'GET', url: link('alice', '123456') })
+    const reset = /name="reset" value="([^"]+)"/.exec(page.body)![1]!
+    const done = await aws.inject({
+      method: 'POST',
+      url: '/auth/password/reset/link',
+      headers: { ...OWN_PAGE, origin: config.publicUrl.origin },
+      payload: new URLSearchParams({ reset, password: NEW_PASSWORD, confirm: NEW_PASSWORD }).toString()
+    })
+    if (env.RESET_DONE_URL === undefined) {
+      t.equal(done.statusCode, 200)
+      t.equal(done.headers['content-security-policy'], "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
+      t.match(done.body, '<h1>Password set</h1><p>Your new password is set: sign in with it.</p>')
+    } else {
+      t.equal(done.statusCode, 303)
+      t.equal(done.headers.location, 'https://app.example.com/account?from=mail&status=password-reset')
+    }
+  }
+  const input = cognito.commandCalls(ConfirmForgotPasswordCommand)[0]?.args[0].input
+  t.match(input, { Username: 'alice', ConfirmationCode: '123456', Password: NEW_PASSWORD })
 })
