@@ -17,7 +17,7 @@ import type { CodeDelivery } from './types.js'
 
 export interface AccountIntents {
   /** Sets attributes; answers where verification codes went (a changed e-mail or phone number). */
-  updateAttributes (accessToken: string, attributes: Record<string, string>): Promise<CodeDelivery[]>
+  updateAttributes (accessToken: string, attributes: Record<string, string>, metadata?: Record<string, string>): Promise<CodeDelivery[]>
   /** Sends a code to verify `attribute` (email or phone_number); answers where it went. */
   sendAttributeCode (accessToken: string, attribute: string, metadata?: Record<string, string>): Promise<CodeDelivery | undefined>
   verifyAttribute (accessToken: string, attribute: string, code: string): Promise<void>
@@ -30,10 +30,11 @@ export interface AccountIntents {
 
 export function accountIntents ({ sdk }: CognitoContext): AccountIntents {
   return {
-    async updateAttributes (accessToken, attributes) {
+    async updateAttributes (accessToken, attributes, metadata) {
       const out = await call('UpdateUserAttributes', () => sdk.send(new UpdateUserAttributesCommand({
         AccessToken: accessToken,
-        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }))
+        UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+        ClientMetadata: clientMetadata(metadata)
       })))
       return (out.CodeDeliveryDetailsList ?? []).map(details => codeDelivery(details)).filter(d => d !== undefined)
     },

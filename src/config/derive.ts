@@ -63,6 +63,7 @@ export function assemble (env: Env, mode: Mode, derived: Derived): AwsConfig | L
     corsOrigins: derived.corsOrigins,
     // Local mode has its own landing page; elsewhere, no page means a JSON answer.
     signupConfirmedUrl: env.SIGNUP_CONFIRMED_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),
+    resetDoneUrl: env.RESET_DONE_URL ?? (mode === 'local' ? new URL('/local/demo', publicUrl).href : undefined),
     revealUserExistence: env.REVEAL_USER_EXISTENCE,
     signInAfterConfirm: env.SIGN_IN_AFTER_CONFIRM,
     bodyLimit: env.BODY_LIMIT,

@@ -59,6 +59,7 @@ const CommonFields = {
   }),
   corsOrigins: Type.Array(Type.String()),
   signupConfirmedUrl: Type.Optional(Type.String()),
+  resetDoneUrl: Type.Optional(Type.String()),
   revealUserExistence: Type.Boolean(),
   /** SIGN_IN_AFTER_CONFIRM: confirming a sign-up signs the user in (USER_AUTH only). */
   signInAfterConfirm: Type.Boolean(),

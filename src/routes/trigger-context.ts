@@ -2,12 +2,13 @@
  * ClientMetadata for Cognito's Lambda triggers (a custom-message trigger
  * builds its link and picks its language from it): a small allowlist of
  * keys, each value checked and bounded, nothing secret. Sent with SignUp,
- * ResendConfirmationCode, ForgotPassword, GetUserAttributeVerificationCode
- * and AdminCreateUser; documented in docs/sessions-and-clients.md, since a
+ * ResendConfirmationCode, ForgotPassword, UpdateUserAttributes,
+ * GetUserAttributeVerificationCode and AdminCreateUser; documented in docs/sessions-and-clients.md, since a
  * team's Lambda reads these keys.
  */
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../config/index.js'
+import { ApiError } from '../errors/catalog.js'
 import { checkRedirect } from '../oauth/redirect.js'
 
 /** The keys a trigger may find in `event.request.clientMetadata`; none is always there. */
@@ -28,7 +29,8 @@ export function firstLocale (header: string | undefined): string | undefined {
 /**
  * The context of this request: the first Accept-Language tag; the calling
  * site (Origin), only when it is this service's or one of CORS_ORIGINS; and
- * the app's redirect target, only when given and on REDIRECT_ALLOWLIST.
+ * the app's redirect target (the body's `redirect`), as an absolute URL: one
+ * not on REDIRECT_ALLOWLIST is REDIRECT_NOT_ALLOWED, before Cognito is asked.
  */
 export function triggerContext (
   request: FastifyRequest, config: Pick<Config, 'publicUrl' | 'corsOrigins' | 'oauth'>, redirect?: string
@@ -41,7 +43,12 @@ export function triggerContext (
   if (typeof origin === 'string' && allowedOrigin(origin, config)) context.bff_origin = origin
   if (redirect !== undefined) {
     const checked = checkRedirect(redirect, config.oauth.redirects)
-    if (checked.ok) context.bff_redirect = checked.location
+    if (!checked.ok) {
+      // The reason only: the value itself may carry secrets.
+      request.log.warn({ reason: checked.reason, length: redirect.length }, 'redirect target refused')
+      throw new ApiError('REDIRECT_NOT_ALLOWED', { detail: `The redirect target is refused (${checked.reason}).` })
+    }
+    context.bff_redirect = checked.location
   }
   return context
 }

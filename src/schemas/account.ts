@@ -1,13 +1,14 @@
 /** The signed-in user's own account: PATCH /me, attribute verification and deletion, password, sign-out everywhere. */
 import { Type, type Static } from '@sinclair/typebox'
-import { Attributes, Password } from './auth.js'
+import { Attributes, Password, Redirect } from './auth.js'
 import { StringEnum } from './string-enum.js'
 
 const VerifiableAttribute = StringEnum(['email', 'phone_number'], { description: 'The attribute to verify.' })
 const Code = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[\\S]+$', description: 'The code Cognito sent.' })
 
 export const UpdateAttributesBodySchema = Type.Object({
-  attributes: { ...Attributes, minProperties: 1 } as typeof Attributes
+  attributes: { ...Attributes, minProperties: 1 } as typeof Attributes,
+  redirect: Type.Optional(Redirect)
 }, { additionalProperties: false })
 
 const VerificationSchema = Type.Object({
@@ -28,7 +29,10 @@ export const UpdateAttributesResponseSchema = Type.Object({
   })
 })
 
-export const SendAttributeCodeBodySchema = Type.Object({ attribute: VerifiableAttribute }, { additionalProperties: false })
+export const SendAttributeCodeBodySchema = Type.Object({
+  attribute: VerifiableAttribute,
+  redirect: Type.Optional(Redirect)
+}, { additionalProperties: false })
 
 export const SendAttributeCodeResponseSchema = Type.Object({
   status: Type.Literal('sent'),

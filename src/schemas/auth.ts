@@ -51,11 +51,24 @@ const CodeDeliverySchema = Type.Object({
   attribute: Type.Optional(Type.String())
 })
 
+/**
+ * Where the app wants the e-mail's link to lead, for the pool's Lambda triggers (ClientMetadata `bff_redirect`): on
+ * REDIRECT_ALLOWLIST, else REDIRECT_NOT_ALLOWED before Cognito is asked.
+ */
+export const Redirect = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'Optional: where the e-mail\'s link should lead, an absolute URL or a path (resolved against REDIRECT_ALLOWLIST\'s first ' +
+    'entry) on REDIRECT_ALLOWLIST; passed to the pool\'s Lambda triggers as ClientMetadata `bff_redirect`. Anything else is ' +
+    'refused with REDIRECT_NOT_ALLOWED before Cognito is asked.'
+})
+
 export const SignUpBodySchema = Type.Object({
   username: Username,
   password: Password,
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-  attributes: Type.Optional(Attributes)
+  attributes: Type.Optional(Attributes),
+  redirect: Type.Optional(Redirect)
 }, { additionalProperties: false })
 
 export const SignUpResponseSchema = Type.Object({
@@ -72,7 +85,8 @@ export const StatusResponseSchema = Type.Object({
   codeDelivery: Type.Optional(CodeDeliverySchema)
 })
 
-export const UsernameBodySchema = Type.Object({ username: Username }, { additionalProperties: false })
+/** A request for a code to be sent (resend, forgot). */
+export const SendCodeBodySchema = Type.Object({ username: Username, redirect: Type.Optional(Redirect) }, { additionalProperties: false })
 
 export const LoginBodySchema = Type.Object({
   username: Username,
@@ -143,7 +157,7 @@ export const LogoutBodySchema = Type.Object({
   refreshToken: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, description: 'Non-browser clients: the refresh token to revoke.' }))
 }, { additionalProperties: false })
 
-export const ForgotBodySchema = UsernameBodySchema
+export const ForgotBodySchema = SendCodeBodySchema
 export const ResetBodySchema = Type.Object({ username: Username, code: Code, password: Password }, { additionalProperties: false })
 
 export const ConfirmQuerySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
@@ -183,3 +197,15 @@ export const ChallengeBodySchema = Type.Object({
   tokenDelivery: Type.Optional(TokenDelivery)
 }, { additionalProperties: false, description: 'Send the fields the challenge listed in respondWith.' })
 export type ChallengeBody = Static<typeof ChallengeBodySchema>
+
+export const ResetQuerySchema = ConfirmQuerySchema
+export const ResetLinkBodySchema = Type.Object({
+  reset: Type.String({
+    minLength: 1,
+    maxLength: 4096,
+    pattern: '^[A-Za-z0-9._-]+$',
+    description: 'The sealed username and code, as the page GET /auth/password/reset put it in its form.'
+  }),
+  password: { ...Password, description: 'The new password.' },
+  confirm: { ...Password, description: 'The new password again; must equal `password`.' }
+}, { additionalProperties: false })

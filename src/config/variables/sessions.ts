@@ -29,6 +29,13 @@ export const sessions = {
       description: 'Page the e-mail confirmation link\'s Confirm button (`POST /auth/signup/confirm/link`, from the page ' +
         '`GET /auth/signup/confirm` shows) redirects to with `?status=confirmed` or `?error=CODE`. Unset: the button answers JSON.'
     })),
+    RESET_DONE_URL: Type.Optional(Type.String({
+      format: 'uri',
+      defaultText: 'unset (local mode: `PUBLIC_URL/local/demo`)',
+      description: 'Page the password-reset e-mail link\'s form (`POST /auth/password/reset/link`, from the page ' +
+        '`GET /auth/password/reset` shows) redirects to with `?status=password-reset` once the new password is set. ' +
+        'Unset: the form answers a page saying so.'
+    })),
     REVEAL_USER_EXISTENCE: Type.Boolean({
       default: false,
       description: 'When true, resend and forgot-password answer `USER_NOT_FOUND` for unknown users and include the code delivery details, instead ' +

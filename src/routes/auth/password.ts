@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ForgotBodySchema, ResetBodySchema, StatusResponseSchema } from '../../schemas/auth.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
+import resetLink from './reset-link.js'
 import { codeSent } from './code-sent.js'
 import { triggerContext } from '../trigger-context.js'
 import { userContext } from './user-context.js'
@@ -27,15 +28,17 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         202: json(StatusResponseSchema, { description: 'Sent (`status: "sent"`); `codeDelivery` only with REVEAL_USER_EXISTENCE.' }),
         ...problems([
-          ...PASSWORD_ROUTE, 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED', 'INVALID_PARAMETER', 'NOT_PERMITTED', 'USER_NOT_FOUND'
+          ...PASSWORD_ROUTE, 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED', 'INVALID_PARAMETER', 'NOT_PERMITTED', 'USER_NOT_FOUND',
+          'REDIRECT_NOT_ALLOWED'
         ], { notes: { INVALID_PARAMETER: REVEALED, NOT_PERMITTED: REVEALED, USER_NOT_FOUND: REVEALED } })
       }
     }
   }, async (request, reply) => {
     const context = userContext(request, config.publicUrl)
     const uniform = { reveal: config.revealUserExistence, floorMs: config.uniformAnswerMs, log: request.log }
-    const metadata = triggerContext(request, config)
-    const answer = await codeSent(uniform, async () => await cognito.forgotPassword({ ...request.body, context, metadata }))
+    const { username, redirect } = request.body
+    const metadata = triggerContext(request, config, redirect)
+    const answer = await codeSent(uniform, async () => await cognito.forgotPassword({ username, context, metadata }))
     return reply.code(202).send(answer)
   })
 
@@ -58,6 +61,8 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
     await fastify.accountLimits.attempt('code', who, () => cognito.confirmForgotPassword({ ...request.body, context }))
     return { status: 'reset' as const }
   })
+
+  await fastify.register(resetLink)
 }
 
 export default password

@@ -1,9 +1,10 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
+import { formPostsFromOwnPages, openLink } from './form-post.js'
 import {
   ConfirmBodySchema, ConfirmLinkBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
-  StatusResponseSchema, UsernameBodySchema
+  StatusResponseSchema, SendCodeBodySchema
 } from '../../schemas/auth.js'
 import { ConfirmedOrSignedInSchema, ConfirmSignInBodySchema } from '../../schemas/passwordless.js'
 import type { AuthResult } from '../../cognito/gateway.js'
@@ -60,12 +61,13 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
         201: json(SignUpResponseSchema, { description: 'Registered; confirm with the code Cognito sent unless `confirmed`.' }),
         ...problems([
           ...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES,
-          'INVALID_PARAMETER', 'INVALID_PASSWORD', 'NOT_PERMITTED', 'USERNAME_EXISTS', 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED'
+          'INVALID_PARAMETER', 'INVALID_PASSWORD', 'NOT_PERMITTED', 'USERNAME_EXISTS', 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED',
+          'REDIRECT_NOT_ALLOWED'
         ])
       }
     }
   }, async (request, reply) => {
-    const { username, password, email, attributes = {} } = request.body
+    const { username, password, email, attributes = {}, redirect } = request.body
     if (email !== undefined && attributes.email !== undefined && attributes.email !== email) {
       throw invalidFields([{ field: '/body/email', message: 'differs from attributes.email' }], 'email and attributes.email differ; send one.')
     }
@@ -74,7 +76,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       password,
       attributes: email === undefined ? attributes : { ...attributes, email },
       context: userContext(request, config.publicUrl),
-      metadata: triggerContext(request, config)
+      metadata: triggerContext(request, config, redirect)
     })
     return reply.code(201).send({ username, userSub: result.userSub, confirmed: result.confirmed, codeDelivery: result.codeDelivery })
   })
@@ -130,18 +132,9 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       '<button type="submit">Confirm</button></form>')
   })
 
-  // The page's button: form fields, accepted in this one scope (the rest of the API takes JSON only), and only from
-  // this service's own page, cookies or not (the origin check covers requests with cookies).
+  // The page's button: a form POST from this service's own page only (form-post.ts).
   await fastify.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-      done(null, formFields(String(body)))
-    })
-    scope.addHook('onRequest', async (request) => {
-      const site = request.headers['sec-fetch-site']
-      if (!sameOrigin(request.headers.origin, config.publicUrl.origin) || site === 'cross-site' || site === 'same-site') {
-        throw new ApiError('ORIGIN_NOT_ALLOWED', { detail: 'The confirmation button works only from the page the e-mail link opens.' })
-      }
-    })
+    formPostsFromOwnPages(scope, config.publicUrl, 'The confirmation button works only from the page the e-mail link opens.')
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/auth/signup/confirm/link', {
       schema: {
         tags,
@@ -167,7 +160,7 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
         }
       }
     }, async (request, reply) => {
-      const input = openConfirmation(fastify.sessions.sealer.unseal(LINK_PURPOSE, request.body.confirmation))
+      const input = openLink(fastify.sessions.sealer.unseal(LINK_PURPOSE, request.body.confirmation), 'confirmation')
       const target = config.signupConfirmedUrl
       if (target === undefined) {
         await confirm(request, input)
@@ -192,52 +185,22 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'resendConfirmationCode',
       summary: 'Send the confirmation code again',
       description: 'Answers 202 whether or not the user exists, unless REVEAL_USER_EXISTENCE is set.',
-      body: UsernameBodySchema,
+      body: SendCodeBodySchema,
       response: {
         202: json(StatusResponseSchema, { description: 'Sent (`status: "sent"`); `codeDelivery` only with REVEAL_USER_EXISTENCE.' }),
         ...problems([
           ...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...COGNITO_FAILURES, 'TOO_MANY_ATTEMPTS', 'CODE_DELIVERY_FAILED',
-          'INVALID_PARAMETER', 'NOT_PERMITTED', 'USER_NOT_FOUND', 'ALREADY_CONFIRMED'
+          'INVALID_PARAMETER', 'NOT_PERMITTED', 'USER_NOT_FOUND', 'ALREADY_CONFIRMED', 'REDIRECT_NOT_ALLOWED'
         ], { notes: { INVALID_PARAMETER: REVEALED, NOT_PERMITTED: REVEALED, USER_NOT_FOUND: REVEALED, ALREADY_CONFIRMED: REVEALED } })
       }
     }
   }, async (request, reply) => {
     const context = userContext(request, config.publicUrl)
     const uniform = { reveal: config.revealUserExistence, floorMs: config.uniformAnswerMs, log: request.log }
-    const metadata = triggerContext(request, config)
-    return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ ...request.body, context, metadata })))
+    const { username, redirect } = request.body
+    const metadata = triggerContext(request, config, redirect)
+    return reply.code(202).send(await codeSent(uniform, async () => await cognito.resendConfirmationCode({ username, context, metadata })))
   })
-}
-
-/** The sealed username and code of the page's form, or VALIDATION_FAILED. */
-function openConfirmation (plaintext: string | undefined): { username: string, code: string } {
-  try {
-    const value = JSON.parse(plaintext ?? 'null') as { username?: unknown, code?: unknown } | null
-    if (typeof value?.username === 'string' && typeof value.code === 'string') return { username: value.username, code: value.code }
-  } catch {
-    // not ours: refused below
-  }
-  throw invalidFields([{ field: '/body/confirmation', message: 'does not open: open the link in the e-mail again' }])
-}
-
-/** Form fields as an object; a name sent twice becomes a list, which the schema refuses. */
-function formFields (body: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = {}
-  for (const [name, value] of new URLSearchParams(body)) {
-    const before = fields[name]
-    fields[name] = before === undefined ? value : [before, value].flat()
-  }
-  return fields
-}
-
-/** Whether an Origin header, when a browser sent one, is this service's origin ("null" and garbage are not). */
-function sameOrigin (origin: string | undefined, own: string): boolean {
-  if (origin === undefined) return true
-  try {
-    return new URL(origin).origin === own
-  } catch {
-    return false
-  }
 }
 
 export default signup

@@ -52,19 +52,21 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         200: json(UpdateAttributesResponseSchema, { description: 'Updated; what still needs verifying, if anything.' }),
         ...problems([
-          ...BODY_REFUSALS, ...ACCOUNT_ROUTE, ...ACCOUNT_STATE, 'ALIAS_EXISTS', 'CODE_DELIVERY_FAILED', 'CODE_MISMATCH', 'CODE_EXPIRED'
+          ...BODY_REFUSALS, ...ACCOUNT_ROUTE, ...ACCOUNT_STATE, 'ALIAS_EXISTS', 'CODE_DELIVERY_FAILED', 'CODE_MISMATCH', 'CODE_EXPIRED',
+          'REDIRECT_NOT_ALLOWED'
         ], { notes: { ...TOKEN_NOTE, INVALID_PARAMETER: 'The detail is Cognito\'s, naming the attribute.' }, headers: TOKEN_HEADERS })
       }
     }
   }, async (request) => {
     const caller = signedIn(request)
-    const { attributes } = request.body
+    const { attributes, redirect } = request.body
     // Refused here, naming each one, rather than by Cognito's one-at-a-time message.
     const refused = notWritable(fastify.userPool.settings, Object.keys(attributes))
     if (refused.length > 0) {
       throw invalidFields(refused.map(name => ({ field: `/body/attributes/${name}`, message: 'not writable by this app client' })))
     }
-    const deliveries = await userProfiles.changing(caller.user.username, () => cognito.updateAttributes(caller.accessToken, attributes))
+    const metadata = triggerContext(request, fastify.config, redirect)
+    const deliveries = await userProfiles.changing(caller.user.username, () => cognito.updateAttributes(caller.accessToken, attributes, metadata))
     const profile = await userProfiles.read(caller)
     return {
       attributes: readableOnly(fastify.userPool.settings, profile.attributes),
@@ -89,13 +91,13 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       response: {
         202: json(SendAttributeCodeResponseSchema, { description: 'A code is on its way; `verification` says where.' }),
         ...problems([
-          ...BODY_REFUSALS, ...ACCOUNT_ROUTE, ...ACCOUNT_STATE, 'CODE_DELIVERY_FAILED', 'TOO_MANY_ATTEMPTS'
+          ...BODY_REFUSALS, ...ACCOUNT_ROUTE, ...ACCOUNT_STATE, 'CODE_DELIVERY_FAILED', 'TOO_MANY_ATTEMPTS', 'REDIRECT_NOT_ALLOWED'
         ], { notes: { ...TOKEN_NOTE, INVALID_PARAMETER: 'e.g. the user has no such attribute to verify.' }, headers: TOKEN_HEADERS })
       }
     }
   }, async (request, reply) => {
-    const { attribute } = request.body
-    const delivery = await cognito.sendAttributeCode(signedIn(request).accessToken, attribute, triggerContext(request, fastify.config))
+    const { attribute, redirect } = request.body
+    const delivery = await cognito.sendAttributeCode(signedIn(request).accessToken, attribute, triggerContext(request, fastify.config, redirect))
     return reply.code(202).send({
       status: 'sent' as const,
       verification: { attribute: delivery?.attribute ?? attribute, deliveryMedium: delivery?.medium, destination: delivery?.destination }
