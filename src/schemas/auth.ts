@@ -160,7 +160,17 @@ export const LogoutBodySchema = Type.Object({
 export const ForgotBodySchema = SendCodeBodySchema
 export const ResetBodySchema = Type.Object({ username: Username, code: Code, password: Password }, { additionalProperties: false })
 
-export const ConfirmQuerySchema = Type.Object({ username: Username, code: Code }, { additionalProperties: false })
+export const ConfirmQuerySchema = Type.Object({
+  username: Username,
+  code: Code,
+  redirect: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 2048,
+    description: 'Where the app wants the person back after the button (the app sent it as `redirect` when it asked for the code; the ' +
+      'custom-message trigger puts it in the link): checked against REDIRECT_ALLOWLIST; a target off the list is dropped, the ' +
+      'configured page is used.'
+  }))
+}, { additionalProperties: false })
 
 /** The confirmation page's form: its username and code, sealed, so the page never shows the code. */
 export const ConfirmLinkBodySchema = Type.Object({

@@ -6,8 +6,9 @@
  * the link carried (username and code) into one hidden field, so it never
  * shows the code.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
+import { checkRedirect, type Allowlist } from '../../oauth/redirect.js'
 
 /** Makes `scope` take form fields, from this service's own origin only (else ORIGIN_NOT_ALLOWED with `detail`). */
 export function formPostsFromOwnPages (scope: FastifyInstance, publicUrl: URL, detail: string): void {
@@ -22,11 +23,32 @@ export function formPostsFromOwnPages (scope: FastifyInstance, publicUrl: URL, d
   })
 }
 
-/** The sealed username and code of a page's form (`field`), or VALIDATION_FAILED. */
-export function openLink (plaintext: string | undefined, field: string): { username: string, code: string } {
+/** What an e-mail link carried, as its page seals it: the redirect only when REDIRECT_ALLOWLIST allowed it. */
+export interface LinkFields {
+  username: string
+  code: string
+  redirect?: string
+}
+
+/**
+ * The link's `redirect`, when the allowlist allows it: the absolute target. A target off the list is dropped
+ * (logged with the reason, never the value): the person still confirms, and lands on the configured page.
+ */
+export function linkRedirect (raw: string | undefined, allowlist: Allowlist, log: FastifyBaseLogger): string | undefined {
+  if (raw === undefined) return undefined
+  const checked = checkRedirect(raw, allowlist)
+  if (checked.ok) return checked.location
+  log.warn({ reason: checked.reason, length: raw.length }, 'e-mail link redirect dropped')
+  return undefined
+}
+
+/** The sealed fields of a page's form (`field`), or VALIDATION_FAILED. */
+export function openLink (plaintext: string | undefined, field: string): LinkFields {
   try {
-    const value = JSON.parse(plaintext ?? 'null') as { username?: unknown, code?: unknown } | null
-    if (typeof value?.username === 'string' && typeof value.code === 'string') return { username: value.username, code: value.code }
+    const value = JSON.parse(plaintext ?? 'null') as { username?: unknown, code?: unknown, redirect?: unknown } | null
+    if (typeof value?.username === 'string' && typeof value.code === 'string') {
+      return { username: value.username, code: value.code, ...(typeof value.redirect === 'string' ? { redirect: value.redirect } : {}) }
+    }
   } catch {
     // not ours: refused below
   }

@@ -12,7 +12,7 @@ import { ResetLinkBodySchema, ResetQuerySchema } from '../../schemas/auth.js'
 import { BODY_REFUSALS, COGNITO_FAILURES, ORIGIN_REFUSALS, problems, QUERY_REFUSALS, RATE_LIMIT_REFUSALS } from '../../schemas/problem.js'
 import { empty, html } from '../../schemas/responses.js'
 import { escapeHtml, htmlPage } from '../html.js'
-import { formPostsFromOwnPages, openLink } from './form-post.js'
+import { formPostsFromOwnPages, linkRedirect, openLink } from './form-post.js'
 import { userContext } from './user-context.js'
 
 const tags = ['password']
@@ -51,7 +51,8 @@ const resetLink: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, code } = request.query
-    return page(reply, username, fastify.sessions.sealer.seal(LINK_PURPOSE, JSON.stringify({ username, code })))
+    const redirect = linkRedirect(request.query.redirect, config.oauth.redirects, request.log)
+    return page(reply, username, fastify.sessions.sealer.seal(LINK_PURPOSE, JSON.stringify({ username, code, redirect })))
   })
 
   await fastify.register(async (scope) => {
@@ -78,7 +79,7 @@ const resetLink: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }, async (request, reply) => {
       const { reset, password, confirm } = request.body
-      const { username, code } = openLink(fastify.sessions.sealer.unseal(LINK_PURPOSE, reset), 'reset')
+      const { username, code, redirect } = openLink(fastify.sessions.sealer.unseal(LINK_PURPOSE, reset), 'reset')
       if (password !== confirm) return page(reply, username, reset, 'The two passwords differ; type the same one twice.')
       try {
         const context = userContext(request, config.publicUrl)
@@ -89,7 +90,8 @@ const resetLink: FastifyPluginAsyncTypebox = async (fastify) => {
         if (!(err instanceof ApiError) || err.statusCode >= 500) throw err
         return page(reply, username, reset, refusal(err))
       }
-      const target = config.resetDoneUrl
+      // The app's own page when the link named one (checked when the page was made), else the configured one.
+      const target = redirect ?? config.resetDoneUrl
       if (target === undefined) return htmlPage(reply, 'Password set', '<p>Your new password is set: sign in with it.</p>')
       const url = new URL(target)
       url.searchParams.set('status', 'password-reset')

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ApiError, invalidFields } from '../../errors/catalog.js'
-import { formPostsFromOwnPages, openLink } from './form-post.js'
+import { formPostsFromOwnPages, linkRedirect, openLink } from './form-post.js'
 import {
   ConfirmBodySchema, ConfirmLinkBodySchema, ConfirmQuerySchema, SignUpBodySchema, SignUpResponseSchema,
   StatusResponseSchema, SendCodeBodySchema
@@ -123,8 +123,9 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, code } = request.query
+    const redirect = linkRedirect(request.query.redirect, config.oauth.redirects, request.log)
     // Sealed, so the page never shows the code (nor an answer echoes one): only the button's POST opens it.
-    const confirmation = fastify.sessions.sealer.seal(LINK_PURPOSE, JSON.stringify({ username, code }))
+    const confirmation = fastify.sessions.sealer.seal(LINK_PURPOSE, JSON.stringify({ username, code, redirect }))
     // Same-origin only: the button's POST then carries this origin (no-referrer would make it "null"), and no other site sees the link.
     reply.header('referrer-policy', 'same-origin')
     return htmlPage(reply, 'Confirm your account', `<p>Confirm the account <strong>${escapeHtml(username)}</strong>?</p>` +
@@ -161,7 +162,8 @@ const signup: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }, async (request, reply) => {
       const input = openLink(fastify.sessions.sealer.unseal(LINK_PURPOSE, request.body.confirmation), 'confirmation')
-      const target = config.signupConfirmedUrl
+      // The app's own page when the link named one (checked when the page was made), else the configured one.
+      const target = input.redirect ?? config.signupConfirmedUrl
       if (target === undefined) {
         await confirm(request, input)
         return { status: 'confirmed' as const }

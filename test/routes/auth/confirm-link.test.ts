@@ -114,3 +114,19 @@ t.test('the button route: one sealed field, which must open', async t => {
   expectProblem(t, await post(`confirmation=${cookie}`), 'VALIDATION_FAILED', notOpening)
   t.pass('a value this service sealed for another purpose (a session cookie) does not open either')
 })
+
+t.test('a link carrying the app\'s redirect lands there after the button; one off the allowlist is dropped for the configured page', async t => {
+  for (const [redirect, landing] of [
+    ['/app/welcome?from=mail', 'http://localhost:3000/app/welcome?from=mail&status=confirmed'],
+    ['https://evil.example/phish', 'http://localhost:3000/local/demo?status=confirmed']
+  ] as const) {
+    const username = uniqueUsername('back')
+    await signUp(username)
+    const page = await app.inject({ method: 'GET', url: `${link(username, latestCode(username))}&${new URLSearchParams({ redirect })}` })
+    t.equal(page.statusCode, 200, page.body)
+    t.notMatch(page.body, /evil|welcome/, 'the page does not show the target either (it is sealed)')
+    const button = await app.inject({ method: 'POST', url: '/auth/signup/confirm/link', headers: OWN_PAGE, payload: formOf(page.body) })
+    t.equal(button.statusCode, 303)
+    t.equal(button.headers.location, landing, `${redirect} → ${landing}`)
+  }
+})

@@ -146,6 +146,20 @@ t.test('the form route: its fields, the sealed one must open (a confirmation lin
   expectProblem(t, await post(`${fields(sealed)}&username=a`), 'VALIDATION_FAILED', refused('/body/username', 'is not a known field'))
 })
 
+t.test('a link carrying the app\'s redirect lands there after the form; a redirect off the allowlist is dropped for the configured page', async t => {
+  for (const [redirect, landing] of [
+    ['/app/account', 'http://localhost:3000/app/account?status=password-reset'],
+    ['https://evil.example/phish', 'http://localhost:3000/local/demo?status=password-reset']
+  ] as const) {
+    const { username, code } = await forgotten()
+    const page = await app.inject({ method: 'GET', url: `${link(username, code)}&${new URLSearchParams({ redirect })}` })
+    t.equal(page.statusCode, 200, page.body)
+    const done = await submit(sealedOf(page.body))
+    t.equal(done.statusCode, 303, done.body)
+    t.equal(done.headers.location, landing, `${redirect} → ${landing}`)
+  }
+})
+
 t.test('(mocked SDK: AWS mode, where RESET_DONE_URL may be unset) without a page: a done page; with one: its query kept', async t => {
   const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 })
   const cognito = mockClient(client)
