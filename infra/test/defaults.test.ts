@@ -5,12 +5,14 @@
  */
 import t from 'tap'
 import { Match } from 'aws-cdk-lib/assertions'
+import { checkPool } from '../../src/cognito/pool-checks.ts'
 import type { PoolDescription } from '../../src/cognito/pool.ts'
+import { loadConfig } from '../../src/config/index.ts'
 import { describeTemplate, PLACEHOLDER_SECRET, type TemplateJson } from '../src/describe.ts'
 import { SES_QUOTA_WARNING } from '../src/pool.ts'
 import { SUPPRESSIONS } from '../src/nag.ts'
 import { outputKey } from '../src/stack.ts'
-import { resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
+import { DEPLOYED, environmentFromOutputs, resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
 
 t.setTimeout(SYNTH_FILE_TIMEOUT)
 
@@ -146,4 +148,19 @@ t.test('the description picks the client by name, and says so when there is none
   t.equal(describeTemplate(json, { clientName: 'cognito-bff-admin-m2m' }).client.AllowedOAuthFlows?.[0], 'client_credentials')
   t.throws(() => describeTemplate(json, { clientName: 'nope' }), /expected one app client named nope in the template, found 0/)
   t.throws(() => describeTemplate({ Resources: {} }), /expected one AWS::Cognito::UserPool/)
+})
+
+t.test('doctor on the template: the service\'s own start-up checks, configured from the outputs, pass; only the e-mail sender warns', async t => {
+  const environment = environmentFromOutputs(template)
+  t.equal(environment.COGNITO_USER_POOL_ID, DEPLOYED.userPoolId)
+  t.equal(environment.COGNITO_DOMAIN, 'https://cognito-bff-example.auth.eu-west-1.amazoncognito.com')
+  const config = loadConfig(environment)
+  if (config.mode !== 'aws') throw new Error('the outputs name a pool: AWS mode')
+  const rows = checkPool(config, describeTemplate(template.toJSON() as TemplateJson, { userPoolId: DEPLOYED.userPoolId }))
+  t.ok(rows.length >= 12, `${rows.length} rows`)
+  // Expected: no SES identity in the defaults (the synth's quota warning says the same); nothing else may warn.
+  const expectedWarnings = new Set(['pool.EmailConfiguration.EmailSendingAccount'])
+  for (const row of rows) {
+    t.equal(row.status, expectedWarnings.has(row.setting) ? 'warn' : 'ok', `${row.setting}: ${row.poolValue}: ${row.whatTheServiceDoes}`)
+  }
 })

@@ -63,3 +63,43 @@ export function resource (template: Template, type: string, filter: (props: Reco
   const [id, r] = found[0]!
   return { id, props: (r as { Properties: Record<string, unknown> }).Properties }
 }
+
+/** What a deployment would make of the template's references: the ids Cognito assigns, the region. */
+export const DEPLOYED = { region: 'eu-west-1', account: '123456789012', userPoolId: 'eu-west-1_Example' }
+
+/** A CloudFormation value as the deployed stack's output would read: references resolved to DEPLOYED's stand-ins. */
+export function resolveValue (value: unknown, template: Template): string {
+  if (typeof value === 'string') return value
+  const intrinsic = value as { Ref?: string, 'Fn::Join'?: [string, unknown[]] }
+  if (intrinsic['Fn::Join']) {
+    const [separator, parts] = intrinsic['Fn::Join']
+    return parts.map(part => resolveValue(part, template)).join(separator)
+  }
+  const ref = intrinsic.Ref
+  const pseudo: Record<string, string> = {
+    'AWS::Region': DEPLOYED.region, 'AWS::AccountId': DEPLOYED.account, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com'
+  }
+  if (ref !== undefined && pseudo[ref]) return pseudo[ref]
+  const referenced = ref === undefined ? undefined : template.toJSON().Resources[ref] as { Type: string, Properties: Record<string, unknown> }
+  switch (referenced?.Type) {
+    case 'AWS::Cognito::UserPool': return DEPLOYED.userPoolId
+    // A client's id is Cognito's; its logical id stands in (letters and digits, as a client id is).
+    case 'AWS::Cognito::UserPoolClient': return ref!
+    case 'AWS::Cognito::UserPoolIdentityProvider': return referenced.Properties.ProviderName as string
+    case 'AWS::Cognito::UserPoolDomain': return referenced.Properties.Domain as string
+  }
+  throw new Error(`cannot resolve ${JSON.stringify(value)}`)
+}
+
+/**
+ * The service's environment as the stack's outputs give it (each output described by its variable's name), plus what
+ * an operator adds: the client secret (ClientSecretHint) and COOKIE_SECRETS.
+ */
+export function environmentFromOutputs (template: Template): Record<string, string> {
+  const environment: Record<string, string> = {}
+  for (const output of Object.values(template.findOutputs('*'))) {
+    const name = output.Description as string
+    if (/^[A-Z][A-Z_]+$/.test(name)) environment[name] = resolveValue(output.Value, template)
+  }
+  return { ...environment, COGNITO_CLIENT_SECRET: 'the-client-secret-read-with-ClientSecretHint', COOKIE_SECRETS: 'k'.repeat(64) }
+}

@@ -4,9 +4,11 @@
  */
 import t from 'tap'
 import { Match } from 'aws-cdk-lib/assertions'
+import { checkPool } from '../../src/cognito/pool-checks.ts'
+import { loadConfig } from '../../src/config/index.ts'
 import type { InfraConfig } from '../src/config.ts'
 import { describeTemplate, type TemplateJson } from '../src/describe.ts'
-import { DESCRIBE_POOL, resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
+import { DEPLOYED, DESCRIBE_POOL, environmentFromOutputs, resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
 
 t.setTimeout(SYNTH_FILE_TIMEOUT)
 
@@ -173,4 +175,16 @@ t.test('cdk-nag AwsSolutions: no finding left with everything on; each accepted 
   const smsRole = nagReport.suppressedViolations.find(v => v.violatingConstructs.some(c => c.constructPath.endsWith('UserPool/smsRole/Resource')))
   t.match(smsRole?.reason, /sns:Publish on \*/, 'the SMS role\'s wildcard, with its reason')
   for (const suppressed of nagReport.suppressedViolations) t.ok(suppressed.reason.length > 40, `${suppressed.ruleName} says why`)
+})
+
+t.test('doctor on the template: with everything on, every one of the service\'s start-up checks is ok', async t => {
+  const environment = environmentFromOutputs(template)
+  t.equal(environment.OAUTH_PROVIDERS, 'COGNITO,Google,Corp,Partner,Facebook,SignInWithApple')
+  t.equal(environment.LOGIN_FLOW, 'USER_AUTH')
+  const config = loadConfig(environment)
+  if (config.mode !== 'aws') throw new Error('the outputs name a pool: AWS mode')
+  const rows = checkPool(config, describeTemplate(template.toJSON() as TemplateJson, { userPoolId: DEPLOYED.userPoolId, clientName: 'shop-service' }))
+  t.ok(rows.length >= 12, `${rows.length} rows`)
+  for (const row of rows) t.equal(row.status, 'ok', `${row.setting}: ${row.poolValue}: ${row.whatTheServiceDoes}`)
+  t.ok(rows.some(row => row.setting === 'mfa.WebAuthnConfiguration.RelyingPartyId' && /Passkeys made on pages under shop.example/.test(row.whatTheServiceDoes)))
 })
