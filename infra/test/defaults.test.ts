@@ -89,14 +89,16 @@ t.test('outputs: the service\'s environment variables, each described by its nam
   const outputs = template.findOutputs('*')
   const byVariable = new Map(Object.values(outputs).map(output => [output.Description as string, output.Value as unknown]))
   for (const name of ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN', 'PUBLIC_URL', 'REDIRECT_ALLOWLIST', 'LOGIN_FLOW',
-    'OAUTH_SCOPES', 'OAUTH_PROVIDERS', 'ADMIN_GROUP', 'ADMIN_SCOPES', 'ADMIN_CLIENT_IDS']) {
+    'OAUTH_SCOPES', 'OAUTH_PROVIDERS', 'ADMIN_GROUP', 'ADMIN_API', 'ADMIN_SCOPES', 'ADMIN_CLIENT_IDS']) {
     t.ok(byVariable.has(name), `output ${name}`)
     t.ok(outputs[outputKey(name)], `keyed ${outputKey(name)}`)
   }
   t.equal(outputKey('COGNITO_USER_POOL_ID'), 'CognitoUserPoolId')
+  t.equal(outputKey('ADMIN_API'), 'AdminApiVariable', 'not the AdminApi construct\'s id')
   t.same(byVariable.get('COGNITO_USER_POOL_ID'), { Ref: resource(template, 'AWS::Cognito::UserPool').id })
   t.same(byVariable.get('PUBLIC_URL'), 'https://auth.example.com')
   t.same(byVariable.get('ADMIN_SCOPES'), 'bff/admin')
+  t.same(byVariable.get('ADMIN_API'), 'true', 'the admin API is mounted where its resource server is deployed')
   t.same(byVariable.get('LOGIN_FLOW'), 'USER_PASSWORD_AUTH')
   t.ok(outputs.IdentityPoolId)
   t.notOk(Object.keys(outputs).some(name => /secret/i.test(name) && name !== 'ClientSecretHint'), 'no secret is an output')

@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Annotations, Template } from 'aws-cdk-lib/assertions'
-import * as iam from 'aws-cdk-lib/aws-iam'
 import { buildApp, type BuiltApp } from '../src/app.ts'
 import type { InfraConfig } from '../src/config.ts'
 import { fileTimeout } from '../../test/helpers/timeouts.ts'
@@ -33,15 +32,9 @@ export interface Synthesized extends BuiltApp {
   cleanup: () => void
 }
 
-/** The statement a test hands the Service's `taskPolicyStatements` hook. */
-export const DESCRIBE_POOL = new iam.PolicyStatement({
-  actions: ['cognito-idp:DescribeUserPool'],
-  resources: ['arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Example']
-})
-
 export function synthesize (config: Partial<InfraConfig>): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'cognito-bff-infra-'))
-  const built = buildApp({ context: { cognitoBff: config }, outdir, taskPolicyStatements: [DESCRIBE_POOL] })
+  const built = buildApp({ context: { cognitoBff: config }, outdir })
   const assembly = built.app.synth()
   const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport
   const nagReport = report.pluginReports.find(plugin => plugin.pluginName === 'AwsSolutions')

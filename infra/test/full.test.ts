@@ -4,11 +4,12 @@
  */
 import t from 'tap'
 import { Match } from 'aws-cdk-lib/assertions'
+import { iamPolicy } from '../../src/cognito/iam-policy.ts'
 import { checkPool } from '../../src/cognito/pool-checks.ts'
 import { loadConfig } from '../../src/config/index.ts'
 import type { InfraConfig } from '../src/config.ts'
 import { describeTemplate, type TemplateJson } from '../src/describe.ts'
-import { DEPLOYED, DESCRIBE_POOL, environmentFromOutputs, resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
+import { DEPLOYED, environmentFromOutputs, resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
 
 t.setTimeout(SYNTH_FILE_TIMEOUT)
 
@@ -156,13 +157,20 @@ t.test('service: the image, its configuration and secrets, /readyz, HTTPS, Valke
     })
   })
   template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 })
-  // taskPolicyStatements: what it is given is on the task role, and nothing else of Cognito.
+  // The task role: the service's own generated policy (npm run iam-policy) for USER_AUTH with the admin API, on this pool only.
   const taskRole = (task.TaskRoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!
   const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter(p => JSON.stringify(p.Properties.Roles).includes(taskRole))
   t.equal(policies.length, 1)
-  t.same(policies[0]!.Properties.PolicyDocument.Statement, [{
-    Action: 'cognito-idp:DescribeUserPool', Effect: 'Allow', Resource: DESCRIBE_POOL.resources[0]
-  }])
+  const poolArn = { 'Fn::GetAtt': [resource(template, 'AWS::Cognito::UserPool').id, 'Arn'] }
+  const target = { region: DEPLOYED.region, userPoolId: DEPLOYED.userPoolId, accountId: DEPLOYED.account }
+  const generated = iamPolicy(target, { loginFlow: 'USER_AUTH', adminApi: true })
+  t.same(generated.Statement.map(s => s.Sid), ['ReadPoolSettingsAtStart', 'AdminApi'])
+  const actions = (value: string | string[]) => typeof value === 'string' ? [value] : value
+  t.same(policies[0]!.Properties.PolicyDocument.Statement.map((s: { Sid: string, Effect: string, Action: string | string[], Resource: unknown }) =>
+    ({ Sid: s.Sid, Effect: s.Effect, Action: actions(s.Action), Resource: s.Resource })),
+  generated.Statement.map(s => ({ Sid: s.Sid, Effect: 'Allow', Action: s.Action, Resource: poolArn })))
+  t.equal(environment.get('ADMIN_API'), 'true', 'the admin API the policy allows is mounted')
+  t.notOk(JSON.stringify(policies).includes('AdminInitiateAuth'), 'no admin login flow with LOGIN_FLOW=USER_AUTH')
 })
 
 t.test('cdk-nag AwsSolutions: no finding left with everything on; each accepted one has its reason', async t => {
