@@ -18,6 +18,8 @@ export interface BuildOptions {
   outdir?: string
   /** Run cdk-nag as a validation plugin of the synth (a finding fails it). Tests run the pack themselves (`validateScope`). */
   nag?: boolean
+  /** The folder of the triggers' entry files (tests: tiny stand-ins); default triggers/src. */
+  triggersEntryDir?: string
 }
 
 export function buildApp (options: BuildOptions = {}): BuiltApp {
@@ -27,6 +29,7 @@ export function buildApp (options: BuildOptions = {}): BuiltApp {
   const region = (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION
   const stack = new CognitoBffStack(app, STACK_ID, {
     config,
+    triggersEntryDir: options.triggersEntryDir,
     env: account || region ? { account, region } : undefined,
     description: 'cognito-bff: the user pool, its clients and domain, the identity pool, and optionally the service (infra/)'
   })

@@ -26,6 +26,8 @@ export function outputKey (variable: string): string {
 
 export interface CognitoBffStackProps extends StackProps {
   config: InfraConfig
+  /** The folder of the triggers' entry files; default triggers/src. */
+  triggersEntryDir?: string
 }
 
 export class CognitoBffStack extends Stack {
@@ -47,7 +49,7 @@ export class CognitoBffStack extends Stack {
     super(scope, id, props)
     const { config } = props
     this.config = config
-    this.pool = new Pool(this, 'Pool', config)
+    this.pool = new Pool(this, 'Pool', { ...config, triggersEntryDir: props.triggersEntryDir })
     const userPool = this.pool.userPool
     const providers = new Providers(this, 'Providers', { userPool, providers: config.providers })
     this.serviceClient = new ServiceClient(this, 'ServiceClient', {

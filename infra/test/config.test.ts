@@ -56,6 +56,13 @@ t.test('the checks: what Cognito or CloudFormation would refuse at deploy time s
   t.throws(withConfig({ domain: { prefix: 'Has_Upper' } }), /domain.prefix/)
   t.throws(withConfig({ ses: { fromEmail: 'a@example.com', sesRegion: '' } }), /ses.sesRegion/)
   t.throws(withConfig({ service: { certificateArn: 'none', desiredCount: 1, minTasks: 1, maxTasks: 1, cpu: 256, memoryMiB: 512 } }), /certificateArn/)
+  const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf'
+  t.throws(withConfig({ triggers: { postConfirmation: { defaultGroup: 'admins' } } }), /defaultGroup: not the admin group/)
+  t.throws(withConfig({ triggers: { postConfirmation: { defaultGroup: 'members' } } }), /defaultGroup: members is not in groups/)
+  t.throws(withConfig({ triggers: { userMigration: { legacyUsersUrl: 'http://legacy.example', secretArn: secret } } }), /legacyUsersUrl: must be https/)
+  t.throws(withConfig({ triggers: { userMigration: { legacyUsersUrl: 'https://legacy.example', secretArn: 'legacy' } } }), /complete ARN/)
+  t.throws(withConfig({ triggers: { postConfirmation: { webhook: { url: 'https://hooks.example', secretArn: `${secret}x` } } } }), /complete ARN/)
+  t.doesNotThrow(withConfig({ groups: [{ name: 'members', precedence: 5 }], triggers: { postConfirmation: { defaultGroup: 'members' } } }))
   t.doesNotThrow(withConfig({}))
 })
 

@@ -76,11 +76,13 @@ t.test('the pool: aliases, attributes, policy, MFA, recovery, the updated issuer
   template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' })
 })
 
-t.test('the admin group with precedence 0; the domain on managed login; no service', async t => {
+t.test('the admin group with precedence 0; the domain on managed login; no trigger, no service', async t => {
   template.resourceCountIs('AWS::Cognito::UserPoolGroup', 1)
   template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins', Precedence: 0 })
   template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'cognito-bff-example', ManagedLoginVersion: 2 })
   template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', { UseCognitoProvidedValues: true })
+  template.resourceCountIs('AWS::Lambda::Function', 0)
+  template.hasResourceProperties('AWS::Cognito::UserPool', { LambdaConfig: Match.absent() })
   template.resourceCountIs('AWS::ECS::Service', 0)
   template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 0)
 })

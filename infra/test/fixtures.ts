@@ -3,9 +3,10 @@
  * plugin, so a finding nobody accepted fails the synth), into a temporary folder; the validation report the synth
  * writes there is read back. Synthesis is slow: each file builds one app and shares it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Annotations, Template } from 'aws-cdk-lib/assertions'
 import { buildApp, type BuiltApp } from '../src/app.ts'
 import type { InfraConfig } from '../src/config.ts'
@@ -32,10 +33,26 @@ export interface Synthesized extends BuiltApp {
   cleanup: () => void
 }
 
+/** The triggers' entry files, each a tiny handler: the constructs are tested, not the handlers (triggers/ tests those). */
+export const TRIGGER_FILES = ['custom-message.ts', 'pre-sign-up.ts', 'post-confirmation.ts', 'user-migration.ts']
+
 export function synthesize (config: Partial<InfraConfig>): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'cognito-bff-infra-'))
-  const built = buildApp({ context: { cognitoBff: config }, outdir })
-  const assembly = built.app.synth()
+  // Inside the repository, as bundling needs (its esbuild, its lock file); git ignores the folder.
+  const entryDir = mkdtempSync(fileURLToPath(new URL('../.triggers-', import.meta.url)))
+  for (const file of TRIGGER_FILES) writeFileSync(join(entryDir, file), 'export const handler = async (event: unknown) => event\n')
+  const cleanup = () => {
+    rmSync(outdir, { recursive: true, force: true })
+    rmSync(entryDir, { recursive: true, force: true })
+  }
+  const built = buildApp({ context: { cognitoBff: config }, outdir, triggersEntryDir: entryDir })
+  let assembly
+  try {
+    assembly = built.app.synth()
+  } finally {
+    // The bundles are in the assembly: the stand-ins are not needed any more.
+    rmSync(entryDir, { recursive: true, force: true })
+  }
   const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as ValidationReport
   const nagReport = report.pluginReports.find(plugin => plugin.pluginName === 'AwsSolutions')
   if (!nagReport) throw new Error('no AwsSolutions report in validation-report.json')
@@ -45,7 +62,7 @@ export function synthesize (config: Partial<InfraConfig>): Synthesized {
     template: Template.fromStack(built.stack),
     annotations: Annotations.fromStack(built.stack),
     nagReport,
-    cleanup: () => rmSync(outdir, { recursive: true, force: true })
+    cleanup
   }
 }
 
