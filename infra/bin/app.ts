@@ -1,7 +1,7 @@
 /**
  * `npm run synth`: the CDK app synthesized into infra/cdk.out by the library itself (app.synth()), no CDK CLI and no
  * AWS account needed; warnings (the SES quota) are printed, an error (a cdk-nag finding) fails it. `cdk deploy` runs
- * this same file (cdk.json's "app").
+ * this same file (cdk.json's "app"), through tsx: the service's modules it imports name `.js` files.
  */
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '../src/app.ts'

@@ -3,7 +3,6 @@
  * its reason, in nag.ts). bin/app.ts synthesizes it; the tests build it the same way.
  */
 import { App, Validations } from 'aws-cdk-lib'
-import type * as iam from 'aws-cdk-lib/aws-iam'
 import nag from 'cdk-nag'
 import { configFromContext } from './config.ts'
 import { suppressFindings } from './nag.ts'
@@ -19,8 +18,8 @@ export interface BuildOptions {
   outdir?: string
   /** Run cdk-nag as a validation plugin of the synth (a finding fails it). Tests run the pack themselves (`validateScope`). */
   nag?: boolean
-  /** The service task role's permissions (Service's `taskPolicyStatements`). */
-  taskPolicyStatements?: iam.PolicyStatement[]
+  /** The folder of the triggers' entry files (tests: tiny stand-ins); default triggers/src. */
+  triggersEntryDir?: string
 }
 
 export function buildApp (options: BuildOptions = {}): BuiltApp {
@@ -30,7 +29,7 @@ export function buildApp (options: BuildOptions = {}): BuiltApp {
   const region = (app.node.tryGetContext('region') as string | undefined) ?? process.env.CDK_DEFAULT_REGION
   const stack = new CognitoBffStack(app, STACK_ID, {
     config,
-    taskPolicyStatements: options.taskPolicyStatements,
+    triggersEntryDir: options.triggersEntryDir,
     env: account || region ? { account, region } : undefined,
     description: 'cognito-bff: the user pool, its clients and domain, the identity pool, and optionally the service (infra/)'
   })

@@ -30,6 +30,21 @@ export interface GroupConfig {
   identityPoolRole?: boolean
 }
 
+/**
+ * The pool's Lambda triggers (triggers/src, bundled here); each absent one is off. Secrets by the complete ARN of a
+ * Secrets Manager secret (a plain string), read by the function through the Parameters and Secrets extension.
+ */
+export interface TriggersConfig {
+  /** Cognito's e-mails as links to the service's pages (PUBLIC_URL), targets checked against REDIRECT_ALLOWLIST. */
+  customMessage?: boolean
+  /** A social account's first sign-in linked to the native user with the same verified e-mail (one person, one user). */
+  preSignUp?: boolean
+  /** Each confirmed user (a social one at first sign-in too) added to `defaultGroup`; optionally a signed webhook. */
+  postConfirmation?: { defaultGroup?: string, webhook?: { url: string, secretArn: string } }
+  /** Users moved from a legacy user service at their first sign-in or password reset. */
+  userMigration?: { legacyUsersUrl: string, secretArn: string }
+}
+
 export interface ServiceConfig {
   /** ACM certificate of the HTTPS listener (PUBLIC_URL's host must be on it; point its DNS at the ALB output). */
   certificateArn: string
@@ -71,6 +86,8 @@ export interface InfraConfig {
   tokens: { accessMinutes: number, idMinutes: number, refreshDays: number, authSessionMinutes: number, rotationGraceSeconds: number | null }
   deletionProtection: boolean
   identityPool: boolean
+  /** The Lambda triggers; unset: none. */
+  triggers?: TriggersConfig
   /** The service itself on ECS Fargate; null: only Cognito (run the service elsewhere with the outputs). */
   service: ServiceConfig | null
 }
@@ -144,7 +161,28 @@ export function checkConfig (config: InfraConfig): InfraConfig {
   }
   if (config.ses && !config.ses.sesRegion) fail('ses.sesRegion: the region of the verified identity')
   if (config.service && !config.service.certificateArn.startsWith('arn:')) fail('service.certificateArn: an ACM certificate ARN')
+  if (config.triggers) checkTriggers(config.triggers, config)
   return config
+}
+
+const secretArn = (value: string, name: string): void => {
+  if (!/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(value)) fail(`${name}: a Secrets Manager secret's complete ARN`)
+}
+
+function checkTriggers (triggers: TriggersConfig, config: InfraConfig): void {
+  const group = triggers.postConfirmation?.defaultGroup
+  // Every new user in the admin group would make everyone an admin.
+  if (group === config.adminGroup) fail(`triggers.postConfirmation.defaultGroup: not the admin group (${group})`)
+  if (group !== undefined && !config.groups.some(g => g.name === group)) fail(`triggers.postConfirmation.defaultGroup: ${group} is not in groups`)
+  const webhook = triggers.postConfirmation?.webhook
+  if (webhook) {
+    httpsOrigin(webhook.url, 'triggers.postConfirmation.webhook.url', true)
+    secretArn(webhook.secretArn, 'triggers.postConfirmation.webhook.secretArn')
+  }
+  if (triggers.userMigration) {
+    httpsOrigin(triggers.userMigration.legacyUsersUrl, 'triggers.userMigration.legacyUsersUrl', true)
+    secretArn(triggers.userMigration.secretArn, 'triggers.userMigration.secretArn')
+  }
 }
 
 /** A node's context as the app reads it (Construct's `node.tryGetContext`). */

@@ -1,12 +1,14 @@
 /**
  * The user pool as the service assumes it: sign-up and sign-in settings, the attributes its schemas use,
- * MFA, recovery, the feature plan its features need, passkeys, the updated issuer, and the groups.
+ * MFA, recovery, the feature plan its features need, passkeys, the updated issuer, the groups, and the Lambda triggers
+ * `triggers` turns on (./triggers.ts).
  * Cognito's own quota for e-mail is a few dozen a day: without an SES identity the synth says so.
  */
 import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib'
 import * as cognito from 'aws-cdk-lib/aws-cognito'
 import { Construct } from 'constructs'
 import { featurePlanFor, type GroupConfig, type InfraConfig } from './config.ts'
+import { Triggers } from './triggers.ts'
 
 /** The pool's custom attributes (`custom:<name>`): the ones the local pool defines (packages/local-cognito LOCAL_CUSTOM_ATTRIBUTES). */
 export const CUSTOM_ATTRIBUTES = { plan: { minLen: 0, maxLen: 64, mutable: true } }
@@ -21,7 +23,10 @@ export const SES_QUOTA_WARNING = 'No SES identity (ses.fromEmail): Cognito sends
 
 export type PoolProps = Pick<InfraConfig,
 'name' | 'selfSignUp' | 'signInAliases' | 'mfa' | 'ses' | 'passkeys' | 'threatProtection' | 'adminGroup' | 'groups' | 'deletionProtection' |
-'loginFlow' | 'firstFactors'>
+'loginFlow' | 'firstFactors'> & Partial<Pick<InfraConfig, 'triggers' | 'publicUrl' | 'redirectAllowlist'>> & {
+  /** The folder of the triggers' entry files; default triggers/src. */
+  triggersEntryDir?: string
+}
 
 const THREAT_MODES = {
   off: cognito.StandardThreatProtectionMode.NO_ENFORCEMENT,
@@ -35,6 +40,8 @@ export class Pool extends Construct {
   readonly userPool: cognito.UserPool
   /** Every group by name, the admin group included. */
   readonly groups: Map<string, cognito.CfnUserPoolGroup> = new Map()
+  /** The Lambda triggers, when `triggers` turns any on. */
+  readonly triggers?: Triggers
 
   constructor (scope: Construct, id: string, props: PoolProps) {
     super(scope, id)
@@ -109,6 +116,17 @@ export class Pool extends Construct {
     // The L2 writes DeviceConfiguration with both flags false; off means absent (DescribeUserPool answers none).
     cfnPool.addPropertyDeletionOverride('DeviceConfiguration')
     if (!props.ses) Annotations.of(this).addWarningV2('cognito-bff:ses-quota', SES_QUOTA_WARNING)
+
+    if (props.triggers && Object.values(props.triggers).some(Boolean)) {
+      this.triggers = new Triggers(this, 'Triggers', {
+        userPool: this.userPool,
+        name: props.name,
+        publicUrl: props.publicUrl ?? '',
+        redirectAllowlist: props.redirectAllowlist ?? [],
+        triggers: props.triggers,
+        entryDir: props.triggersEntryDir
+      })
+    }
 
     this.addGroup({ name: props.adminGroup, precedence: 0, description: 'May call /admin/* (ADMIN_GROUP)' })
     for (const group of props.groups) this.addGroup(group)

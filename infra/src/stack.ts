@@ -4,7 +4,6 @@
  * as outputs, the service's environment variables (what to put in its configuration when it runs elsewhere).
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
-import type * as iam from 'aws-cdk-lib/aws-iam'
 import type { Construct } from 'constructs'
 import { AdminApi } from './admin-api.ts'
 import { featurePlanFor, type InfraConfig } from './config.ts'
@@ -14,16 +13,21 @@ import { Pool } from './pool.ts'
 import { Providers } from './providers.ts'
 import { Service } from './service.ts'
 import { ServiceClient } from './service-client.ts'
+import { taskPolicyStatements } from './task-policy.ts'
 
-/** The output key of an environment variable: COGNITO_USER_POOL_ID → CognitoUserPoolId. */
+/** Variables whose key would be a construct's id in the stack (ADMIN_API and the AdminApi construct): `Variable` is appended. */
+const CLASHING = new Set(['ADMIN_API'])
+
+/** The output key of an environment variable: COGNITO_USER_POOL_ID → CognitoUserPoolId; ADMIN_API → AdminApiVariable. */
 export function outputKey (variable: string): string {
-  return variable.toLowerCase().split('_').map(word => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+  const key = variable.toLowerCase().split('_').map(word => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+  return CLASHING.has(variable) ? `${key}Variable` : key
 }
 
 export interface CognitoBffStackProps extends StackProps {
   config: InfraConfig
-  /** The service task role's permissions (Service's `taskPolicyStatements`). */
-  taskPolicyStatements?: iam.PolicyStatement[]
+  /** The folder of the triggers' entry files; default triggers/src. */
+  triggersEntryDir?: string
 }
 
 export class CognitoBffStack extends Stack {
@@ -45,7 +49,7 @@ export class CognitoBffStack extends Stack {
     super(scope, id, props)
     const { config } = props
     this.config = config
-    this.pool = new Pool(this, 'Pool', config)
+    this.pool = new Pool(this, 'Pool', { ...config, triggersEntryDir: props.triggersEntryDir })
     const userPool = this.pool.userPool
     const providers = new Providers(this, 'Providers', { userPool, providers: config.providers })
     this.serviceClient = new ServiceClient(this, 'ServiceClient', {
@@ -72,6 +76,8 @@ export class CognitoBffStack extends Stack {
       OAUTH_SCOPES: config.oauthScopes.join(' '),
       OAUTH_PROVIDERS: ['COGNITO', ...providers.providers.map(p => p.providerName)].join(','),
       ADMIN_GROUP: config.adminGroup,
+      // The admin API is mounted when its resource server is deployed (ADMIN_SCOPES mean nothing without it).
+      ADMIN_API: String(this.adminApi !== undefined),
       ...(this.adminApi ? { ADMIN_SCOPES: this.adminApi.scopeNames.join(' '), ADMIN_CLIENT_IDS: this.adminApi.client.userPoolClientId } : {})
     }
     // Output keys are alphanumeric (CloudFormation's rule): COGNITO_USER_POOL_ID is CognitoUserPoolId, its description the variable's name.
@@ -91,7 +97,11 @@ export class CognitoBffStack extends Stack {
         name: config.name,
         client,
         environment: this.serviceEnvironment,
-        taskPolicyStatements: props.taskPolicyStatements
+        // The service's own least-privilege policy for the features this environment turns on (`npm run iam-policy`).
+        taskPolicyStatements: taskPolicyStatements(userPool, {
+          loginFlow: config.loginFlow,
+          adminApi: this.serviceEnvironment.ADMIN_API === 'true'
+        })
       })
       this.output('LoadBalancerDns', this.service.fargate.loadBalancer.loadBalancerDnsName, 'Point PUBLIC_URL\'s DNS name here (CNAME or alias)')
     }

@@ -15,6 +15,8 @@ import { LOCAL_CUSTOM_ATTRIBUTES, LOCAL_PASSWORD_POLICY } from '../../packages/l
 import { checkConfig, configFromContext, DEFAULT_CONFIG, featurePlanFor, type InfraConfig, mergeConfig } from '../src/config.ts'
 import { AdminApi } from '../src/admin-api.ts'
 import { CUSTOM_ATTRIBUTES, PASSWORD_POLICY } from '../src/pool.ts'
+import { taskPolicyStatements } from '../src/task-policy.ts'
+import { iamPolicy } from '../../src/cognito/iam-policy.ts'
 import { callbackUrl, ServiceClient } from '../src/service-client.ts'
 import { SYNTH_FILE_TIMEOUT } from './fixtures.ts'
 
@@ -54,6 +56,13 @@ t.test('the checks: what Cognito or CloudFormation would refuse at deploy time s
   t.throws(withConfig({ domain: { prefix: 'Has_Upper' } }), /domain.prefix/)
   t.throws(withConfig({ ses: { fromEmail: 'a@example.com', sesRegion: '' } }), /ses.sesRegion/)
   t.throws(withConfig({ service: { certificateArn: 'none', desiredCount: 1, minTasks: 1, maxTasks: 1, cpu: 256, memoryMiB: 512 } }), /certificateArn/)
+  const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-AbCdEf'
+  t.throws(withConfig({ triggers: { postConfirmation: { defaultGroup: 'admins' } } }), /defaultGroup: not the admin group/)
+  t.throws(withConfig({ triggers: { postConfirmation: { defaultGroup: 'members' } } }), /defaultGroup: members is not in groups/)
+  t.throws(withConfig({ triggers: { userMigration: { legacyUsersUrl: 'http://legacy.example', secretArn: secret } } }), /legacyUsersUrl: must be https/)
+  t.throws(withConfig({ triggers: { userMigration: { legacyUsersUrl: 'https://legacy.example', secretArn: 'legacy' } } }), /complete ARN/)
+  t.throws(withConfig({ triggers: { postConfirmation: { webhook: { url: 'https://hooks.example', secretArn: `${secret}x` } } } }), /complete ARN/)
+  t.doesNotThrow(withConfig({ groups: [{ name: 'members', precedence: 5 }], triggers: { postConfirmation: { defaultGroup: 'members' } } }))
   t.doesNotThrow(withConfig({}))
 })
 
@@ -126,4 +135,18 @@ t.test('cdk-nag is live: a finding nobody accepted fails the synth, an accepted 
   Validations.of(stack).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason: 'a test of the acknowledgement' })
   Validations.of(passing).addPlugins(new nag.AwsSolutionsChecks(passing))
   t.doesNotThrow(() => passing.synth())
+})
+
+t.test('the task role\'s statements: the service\'s generated policy for the features on, each on the pool\'s ARN', async t => {
+  const stack = new Stack(new App(), 'Policy')
+  const userPool = cognito.UserPool.fromUserPoolArn(stack, 'Existing', 'arn:aws-cn:cognito-idp:cn-north-1:123456789012:userpool/cn-north-1_Existing')
+  const features = { loginFlow: 'ADMIN_USER_PASSWORD_AUTH', adminApi: false } as const
+  const statements = taskPolicyStatements(userPool, features)
+    .map(statement => statement.toStatementJson() as { Sid: string, Action: string[], Resource: string })
+  const generated = iamPolicy({ region: 'cn-north-1', userPoolId: 'cn-north-1_Existing', accountId: '123456789012' }, features)
+  // Self-service calls are unsigned (no statement); the admin login flow's are.
+  t.same(statements.map(s => s.Sid), ['ReadPoolSettingsAtStart', 'AdminLoginFlow'])
+  t.same(statements.map(s => [s.Sid, [s.Action].flat(), s.Resource]), generated.Statement.map(s => [s.Sid, s.Action, s.Resource]),
+    'the same actions on the same ARN (its partition included)')
+  t.notOk(JSON.stringify(statements).includes('AdminCreateUser'), 'no admin API actions with ADMIN_API off')
 })

@@ -5,12 +5,14 @@
  */
 import t from 'tap'
 import { Match } from 'aws-cdk-lib/assertions'
+import { checkPool } from '../../src/cognito/pool-checks.ts'
 import type { PoolDescription } from '../../src/cognito/pool.ts'
+import { loadConfig } from '../../src/config/index.ts'
 import { describeTemplate, PLACEHOLDER_SECRET, type TemplateJson } from '../src/describe.ts'
 import { SES_QUOTA_WARNING } from '../src/pool.ts'
 import { SUPPRESSIONS } from '../src/nag.ts'
 import { outputKey } from '../src/stack.ts'
-import { resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
+import { DEPLOYED, environmentFromOutputs, resource, synthesize, SYNTH_FILE_TIMEOUT } from './fixtures.ts'
 
 t.setTimeout(SYNTH_FILE_TIMEOUT)
 
@@ -74,11 +76,13 @@ t.test('the pool: aliases, attributes, policy, MFA, recovery, the updated issuer
   template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' })
 })
 
-t.test('the admin group with precedence 0; the domain on managed login; no service', async t => {
+t.test('the admin group with precedence 0; the domain on managed login; no trigger, no service', async t => {
   template.resourceCountIs('AWS::Cognito::UserPoolGroup', 1)
   template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins', Precedence: 0 })
   template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'cognito-bff-example', ManagedLoginVersion: 2 })
   template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', { UseCognitoProvidedValues: true })
+  template.resourceCountIs('AWS::Lambda::Function', 0)
+  template.hasResourceProperties('AWS::Cognito::UserPool', { LambdaConfig: Match.absent() })
   template.resourceCountIs('AWS::ECS::Service', 0)
   template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 0)
 })
@@ -87,14 +91,16 @@ t.test('outputs: the service\'s environment variables, each described by its nam
   const outputs = template.findOutputs('*')
   const byVariable = new Map(Object.values(outputs).map(output => [output.Description as string, output.Value as unknown]))
   for (const name of ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'COGNITO_DOMAIN', 'PUBLIC_URL', 'REDIRECT_ALLOWLIST', 'LOGIN_FLOW',
-    'OAUTH_SCOPES', 'OAUTH_PROVIDERS', 'ADMIN_GROUP', 'ADMIN_SCOPES', 'ADMIN_CLIENT_IDS']) {
+    'OAUTH_SCOPES', 'OAUTH_PROVIDERS', 'ADMIN_GROUP', 'ADMIN_API', 'ADMIN_SCOPES', 'ADMIN_CLIENT_IDS']) {
     t.ok(byVariable.has(name), `output ${name}`)
     t.ok(outputs[outputKey(name)], `keyed ${outputKey(name)}`)
   }
   t.equal(outputKey('COGNITO_USER_POOL_ID'), 'CognitoUserPoolId')
+  t.equal(outputKey('ADMIN_API'), 'AdminApiVariable', 'not the AdminApi construct\'s id')
   t.same(byVariable.get('COGNITO_USER_POOL_ID'), { Ref: resource(template, 'AWS::Cognito::UserPool').id })
   t.same(byVariable.get('PUBLIC_URL'), 'https://auth.example.com')
   t.same(byVariable.get('ADMIN_SCOPES'), 'bff/admin')
+  t.same(byVariable.get('ADMIN_API'), 'true', 'the admin API is mounted where its resource server is deployed')
   t.same(byVariable.get('LOGIN_FLOW'), 'USER_PASSWORD_AUTH')
   t.ok(outputs.IdentityPoolId)
   t.notOk(Object.keys(outputs).some(name => /secret/i.test(name) && name !== 'ClientSecretHint'), 'no secret is an output')
@@ -146,4 +152,19 @@ t.test('the description picks the client by name, and says so when there is none
   t.equal(describeTemplate(json, { clientName: 'cognito-bff-admin-m2m' }).client.AllowedOAuthFlows?.[0], 'client_credentials')
   t.throws(() => describeTemplate(json, { clientName: 'nope' }), /expected one app client named nope in the template, found 0/)
   t.throws(() => describeTemplate({ Resources: {} }), /expected one AWS::Cognito::UserPool/)
+})
+
+t.test('doctor on the template: the service\'s own start-up checks, configured from the outputs, pass; only the e-mail sender warns', async t => {
+  const environment = environmentFromOutputs(template)
+  t.equal(environment.COGNITO_USER_POOL_ID, DEPLOYED.userPoolId)
+  t.equal(environment.COGNITO_DOMAIN, 'https://cognito-bff-example.auth.eu-west-1.amazoncognito.com')
+  const config = loadConfig(environment)
+  if (config.mode !== 'aws') throw new Error('the outputs name a pool: AWS mode')
+  const rows = checkPool(config, describeTemplate(template.toJSON() as TemplateJson, { userPoolId: DEPLOYED.userPoolId }))
+  t.ok(rows.length >= 12, `${rows.length} rows`)
+  // Expected: no SES identity in the defaults (the synth's quota warning says the same); nothing else may warn.
+  const expectedWarnings = new Set(['pool.EmailConfiguration.EmailSendingAccount'])
+  for (const row of rows) {
+    t.equal(row.status, expectedWarnings.has(row.setting) ? 'warn' : 'ok', `${row.setting}: ${row.poolValue}: ${row.whatTheServiceDoes}`)
+  }
 })
