@@ -76,8 +76,9 @@ export function link (kind: Kind, publicUrl: URL, username: string, code: string
   switch (kind) {
     case 'confirm': return page('/auth/signup/confirm', { username, redirect })
     case 'reset': return page('/auth/password/reset', { username, redirect })
-    // Sent to an e-mail address, so the attribute is `email` (a phone number's code goes by SMS, without a link).
-    case 'verify': return page('/me/attributes/verify', { attribute: 'email', redirect })
+    // No page of the service verifies an attribute from a link yet (it needs the signed-in session): the code is typed
+    // in the app, which sends it to POST /me/attributes/verify.
+    case 'verify': return ''
     // The temporary password never goes in a URL: the invitation links to the app (or the service) to sign in.
     case 'invite': return redirect ?? new URL('/', publicUrl).href
     case 'mfa': return ''

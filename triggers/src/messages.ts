@@ -47,10 +47,10 @@ const en: Templates = {
       `<p>Or enter this code: <strong>${code}</strong></p><p>If it was not you, ignore this e-mail: your password stays as it is.</p>`),
     sms: `Your password reset code is ${code}`
   }),
-  verify: ({ code, name, link }) => ({
+  verify: ({ code, name }) => ({
     subject: 'Verify your e-mail address',
-    html: page('en', `<p>Hello ${name},</p><p>Verify this e-mail address for your account:</p>${button(link, 'Verify my address')}` +
-      `<p>Or enter this code: <strong>${code}</strong></p>`),
+    html: page('en', `<p>Hello ${name},</p><p>To verify this e-mail address for your account, enter this code in the app: ` +
+      `<strong>${code}</strong></p>`),
     sms: `Your verification code is ${code}`
   }),
   invite: ({ code, usernamePlaceholder, link }) => ({
@@ -80,10 +80,10 @@ const fr: Templates = {
       '<p>Si ce n\'était pas vous, ignorez ce message : votre mot de passe ne change pas.</p>'),
     sms: `Votre code de réinitialisation : ${code}`
   }),
-  verify: ({ code, name, link }) => ({
+  verify: ({ code, name }) => ({
     subject: 'Vérifiez votre adresse e-mail',
-    html: page('fr', `<p>Bonjour ${name},</p><p>Vérifiez cette adresse e-mail pour votre compte :</p>${button(link, 'Vérifier mon adresse')}` +
-      `<p>Ou saisissez ce code : <strong>${code}</strong></p>`),
+    html: page('fr', `<p>Bonjour ${name},</p><p>Pour vérifier cette adresse e-mail, saisissez ce code dans l'application : ` +
+      `<strong>${code}</strong></p>`),
     sms: `Votre code de vérification : ${code}`
   }),
   invite: ({ code, usernamePlaceholder, link }) => ({

@@ -40,9 +40,7 @@ t.test('the links open the service\'s pages with the username and the code Cogni
   const pages: Array<[CustomMessageTriggerEvent['triggerSource'], string, Record<string, string>]> = [
     ['CustomMessage_SignUp', '/auth/signup/confirm', { username: 'alice', code: '123456' }],
     ['CustomMessage_ResendCode', '/auth/signup/confirm', { username: 'alice', code: '123456' }],
-    ['CustomMessage_ForgotPassword', '/auth/password/reset', { username: 'alice', code: '123456' }],
-    ['CustomMessage_UpdateUserAttribute', '/me/attributes/verify', { attribute: 'email', code: '123456' }],
-    ['CustomMessage_VerifyUserAttribute', '/me/attributes/verify', { attribute: 'email', code: '123456' }]
+    ['CustomMessage_ForgotPassword', '/auth/password/reset', { username: 'alice', code: '123456' }]
   ]
   for (const [source, path, query] of pages) {
     const url = hrefOf(customMessage(customMessageEvent(source), config).response.emailMessage ?? '')
@@ -53,6 +51,10 @@ t.test('the links open the service\'s pages with the username and the code Cogni
   const invite = hrefOf(customMessage(customMessageEvent('CustomMessage_AdminCreateUser'), config).response.emailMessage ?? '')
   t.equal(invite.href, 'https://auth.example.com/', 'the invitation links to the service, never with the temporary password')
   t.notOk(/<a href/.test(customMessage(customMessageEvent('CustomMessage_Authentication'), config).response.emailMessage ?? ''), 'an MFA code has no link')
+  for (const source of ['CustomMessage_UpdateUserAttribute', 'CustomMessage_VerifyUserAttribute'] as const) {
+    t.notOk(/<a href/.test(customMessage(customMessageEvent(source), config).response.emailMessage ?? ''),
+      `${source}: no link (no page verifies an attribute from a link; the code is typed in the app)`)
+  }
 })
 
 t.test('a username with markup is escaped in the HTML and encoded in the link (injection)', async (t) => {
