@@ -137,6 +137,9 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   // The link's page spends nothing; its button's POST confirms.
   confirmSignUpLink: { operations: [] },
   confirmSignUpLinkButton: { operations: ['ConfirmSignUp'] },
+  // The reset link's page spends nothing; its form's POST resets, and answers every 4xx on the form again (200).
+  resetPasswordLink: { operations: [] },
+  resetPasswordLinkForm: { operations: ['ConfirmForgotPassword'], passes: code => ERROR_CATALOG[code].status >= 500 },
   resendConfirmationCode: { operations: ['ResendConfirmationCode'] },
   login: { operations: ['Login', 'MfaSetupAssociate'] },
   answerChallenge: { operations: ['RespondToAuthChallenge', 'MfaSetupAssociate', 'MfaSetupVerify'] },
