@@ -121,7 +121,8 @@ export const ERROR_CATALOG = {
   SIGN_IN_RESTART: {
     status: 401,
     title: 'This sign-in step is invalid or has expired; start the sign-in again.',
-    advice: 'Start the sign-in again with POST /auth/login; a challenge session is valid for one user, one challenge and 3 minutes.'
+    advice: 'Start the sign-in again with POST /auth/login; a challenge session is valid for one user, one challenge and the app ' +
+      'client\'s AuthSessionValidity (3 minutes by default).'
   },
   USER_NOT_CONFIRMED: {
     status: 403,

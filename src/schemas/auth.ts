@@ -115,7 +115,10 @@ const ChallengeSchema = Type.Object({
     description: 'Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP...'
   }),
   username: Type.String(),
-  session: Type.String({ description: 'Opaque, sealed by this service for this user and challenge; send it back with the answer within 3 minutes.' }),
+  session: Type.String({
+    description: 'Opaque, sealed by this service for this user and challenge; send it back with the answer within the app client\'s ' +
+      'AuthSessionValidity (3 minutes by default).'
+  }),
   respondWith: Type.Array(Type.String(), {
     description: 'The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. ' +
       'Empty when this service cannot answer the challenge (MFA_SETUP when the pool cannot set up TOTP).'
