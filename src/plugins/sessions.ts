@@ -13,6 +13,7 @@ import { createChallengeSessions, type ChallengeSessions } from '../session/chal
 import { createSessionCookies, type CookieChange, type RequestCookies } from '../session/cookies.js'
 import { createSealer, type Sealer } from '../session/seal.js'
 import { createSessionService, type Delivery, type Outcome, type Presented } from '../session/session.js'
+import { instantMs } from '../session/signed-out.js'
 
 /** The session service, request and reply in hand. */
 export interface Sessions {
@@ -69,9 +70,9 @@ function settle<T> (reply: FastifyReply, outcome: Outcome<T>): T {
   return outcome.value
 }
 
-/** When the request arrived (epoch ms): before any Cognito call it makes. */
-function arrival (reply: FastifyReply): number {
-  return Date.now() - reply.elapsedTime
+/** When the request arrived (epoch ms, with a fraction): before any Cognito call it makes. */
+export function arrival (reply: FastifyReply): number {
+  return instantMs() - reply.elapsedTime
 }
 
 function presented (request: FastifyRequest): Presented {

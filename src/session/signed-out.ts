@@ -18,7 +18,19 @@ export const LONGEST_TOKEN_SECONDS = 24 * 3600
  * sign-in that begins after it, in that same second, has its tokens allowed
  * through the mark at issuance (the session service's `admit`).
  */
-export async function signedOutEverywhere (store: SharedStore, sub: string, nowMs = Date.now()): Promise<void> {
+export async function signedOutEverywhere (store: SharedStore, sub: string, nowMs = instantMs()): Promise<void> {
   const at = Math.floor(nowMs / 1000) + 1
-  await store.markSignedOut(sub, at, at + LONGEST_TOKEN_SECONDS, nowMs)
+  // Whole ms in the store: a sign-in that began after the mark, even in its same ms, is later than this.
+  await store.markSignedOut(sub, at, at + LONGEST_TOKEN_SECONDS, Math.floor(nowMs))
+}
+
+/**
+ * Now, epoch ms with a fraction, on the clock Fastify times requests with
+ * (`performance.now()`): a request's arrival (`instantMs() - reply.elapsedTime`)
+ * and a sign-out mark taken on this instance then compare exactly. `Date.now()`
+ * minus the elapsed time would not: it is a whole ms, so the arrival of a
+ * sign-in in the mark's own ms could read up to 1 ms early, before the mark.
+ */
+export function instantMs (): number {
+  return performance.timeOrigin + performance.now()
 }
