@@ -14,10 +14,11 @@
  * A failure prints fast-check's report: the seed, the path to the failing
  * case, and the shrunk request as app.inject options.
  */
-import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider'
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider'
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
 import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from '../helper.js'
+import { sdkFor } from '../helpers/emulator-sdk.js'
 import { fileTimeout } from '../helpers/timeouts.js'
 import { readOperations } from './operations.js'
 import { fuzzOperation, type FuzzRun, type Send } from './property.js'
@@ -56,13 +57,8 @@ async function login (tokenDelivery: 'body' | 'cookie', user: { username: string
 }
 
 // The pool administrator, to invite a user (who then signs in to a NEW_PASSWORD_REQUIRED challenge).
-const admin = new CognitoIdentityProviderClient({
-  region: 'us-east-1',
-  endpoint: config.pool.endpoint,
-  credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  maxAttempts: 1
-})
-t.teardown(() => admin.destroy())
+// Idle for a whole operation's fuzzing at a time: sdkFor's connections survive the emulator closing idle sockets.
+const admin = sdkFor(t, local)
 
 /**
  * Real tokens, sealed cookies, accounts, a sent code and a challenge session, for the fuzzer to mix in:

@@ -5,15 +5,21 @@
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider'
 import type { Test } from 'tap'
+import { cognitoRequestHandler } from '../../src/cognito/connections.js'
 import type { LocalCognito } from '../../src/local/local-mode.js'
 
-/** A real SDK client pointed at the emulator endpoint: what AWS would be asked. */
+/**
+ * A real SDK client pointed at the emulator endpoint: what AWS would be asked.
+ * Its connections are the service's own: a test that leaves it idle past the
+ * emulator's 5 s keep-alive (a fuzzer's long step) then gets no ECONNRESET.
+ */
 export function sdkFor (t: { teardown (fn: () => unknown): void }, local: LocalCognito): CognitoIdentityProviderClient {
   const sdk = new CognitoIdentityProviderClient({
     region: 'us-east-1',
     endpoint: local.config.pool.endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1
+    maxAttempts: 1,
+    requestHandler: cognitoRequestHandler({ connectionTimeout: 3000, requestTimeout: 10_000 })
   })
   t.teardown(() => sdk.destroy())
   return sdk
