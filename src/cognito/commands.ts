@@ -57,6 +57,8 @@ export const GATEWAY_COMMANDS: readonly DeclaredCommands[] = [
       'AdminUserGlobalSignOut', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup', 'AdminListGroupsForUser', 'ListUsers', 'ListGroups',
       'ListUsersInGroup']
   },
+  { module: 'user-sessions.ts', feature: 'selfService', operations: ['ListUserSessions', 'RevokeUserSession'] },
+  { module: 'admin-sessions.ts', feature: 'adminApi', operations: ['AdminListUserSessions', 'AdminRevokeUserSession'] },
   { module: 'pool.ts', feature: 'poolSettings', operations: ['DescribeUserPool', 'DescribeUserPoolClient', 'GetUserPoolMfaConfig'] }
 ]
 

@@ -116,7 +116,30 @@ const PASSKEY_ROWS: Record<string, Row> = {
   WebAuthnRelyingPartyMismatchException: { code: 'PASSKEY_REJECTED' }
 }
 
+/** A user's sessions: tracking off for the pool (or a replica Region). */
+const SESSION_ROWS: Record<string, Row> = {
+  OperationNotEnabledException: {
+    code: 'SESSION_TRACKING_OFF',
+    detail: 'Session tracking is off for the user pool: its administrator turns it on with SetUserPoolSessionConfiguration ' +
+      '(UserSessionTracking ENABLED; aws cognito-idp set-user-pool-session-configuration). Sessions begun before then are not tracked.'
+  }
+}
+/** Revoking one: the session named is not among the user's (a missing pool is still the operator's: the default row). */
+const REVOKE_ROWS: Record<string, Row> = {
+  ...SESSION_ROWS,
+  ResourceNotFoundException: { code: 'INTERNAL_ERROR', when: [/session/i, { code: 'SESSION_NOT_FOUND' }] }
+}
+
 const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
+  UserSessions: { ...ACCESS_TOKEN_ROWS, ...SESSION_ROWS },
+  RevokeUserSession: {
+    ...ACCESS_TOKEN_ROWS,
+    ...REVOKE_ROWS,
+    // The caller's own session: a sign-out, not a revocation (the route checks first; this is for a race).
+    InvalidParameterException: { code: 'INVALID_PARAMETER', when: [/current session/i, { code: 'CURRENT_SESSION' }] }
+  },
+  AdminSessions: SESSION_ROWS,
+  AdminRevokeSession: REVOKE_ROWS,
   Login: {
     // Wrong password and unknown user must look the same (the emulator even
     // reports a wrong password as InvalidPasswordException). An invited user's

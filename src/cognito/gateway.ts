@@ -5,6 +5,7 @@
  */
 import type { Config, LoginFlow, Pool } from '../config/index.js'
 import { adminIntents, type AdminIntents } from './admin.js'
+import { adminSessionIntents, type AdminSessionIntents } from './admin-sessions.js'
 import { accountIntents, type AccountIntents } from './account.js'
 import {
   cognitoContext, createSdkClient, localCredentials, observeSdk, type Admission, type CallListener, type CognitoCall, type SdkClient
@@ -18,13 +19,16 @@ import { poolIntents, type PoolIntents } from './pool.js'
 import { profileIntents, type ProfileIntents } from './profile.js'
 import { sessionIntents, type SessionIntents } from './sessions.js'
 import { signUpIntents, type SignUpIntents } from './sign-up.js'
+import { userSessionIntents, type UserSessionIntents } from './user-sessions.js'
 
 export type { Admission, CallListener, CognitoCall } from './client.js'
 export type { PoolDescription } from './pool.js'
+export type { UserSession } from './user-sessions.js'
 export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
 export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents,
-  AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents, PoolIntents {
+  AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents, PoolIntents, UserSessionIntents,
+  AdminSessionIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */
   readonly hasClientSecret: boolean
   /**
@@ -77,6 +81,8 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
     ...accountIntents(context),
     ...mfaIntents(context),
     ...poolIntents(context),
+    ...userSessionIntents(context),
+    ...adminSessionIntents(context),
     ...hostedUiIntents(context, {
       domain: options.domain, timeoutMs: options.timeoutMs, report, admit: async operation => await admission?.(operation)
     }),

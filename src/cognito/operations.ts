@@ -13,6 +13,7 @@ export type Operation =
   | 'ChangePassword' | 'GlobalSignOut' | 'DeleteUser'
   | 'AdminCreateUser' | 'AdminUser' | 'AdminConfirmSignUp' | 'ListUsers' | 'AdminGroups'
   | 'AssociateSoftwareToken' | 'VerifySoftwareToken' | 'SetUserMFAPreference' | 'MfaSetupAssociate' | 'MfaSetupVerify' | 'DescribePool'
+  | 'UserSessions' | 'RevokeUserSession' | 'AdminSessions' | 'AdminRevokeSession'
 
 /**
  * The SDK commands behind each Operation: what the completeness test reads the
@@ -59,6 +60,11 @@ export const OPERATION_COMMANDS: Record<Operation, readonly string[]> = {
   SetUserMFAPreference: ['SetUserMFAPreference'],
   MfaSetupAssociate: ['AssociateSoftwareToken'],
   MfaSetupVerify: ['VerifySoftwareToken'],
+  // A user's sessions: their own with their access token (cognito/user-sessions.ts), any user's as an admin (admin-sessions.ts).
+  UserSessions: ['ListUserSessions'],
+  RevokeUserSession: ['RevokeUserSession'],
+  AdminSessions: ['AdminListUserSessions'],
+  AdminRevokeSession: ['AdminRevokeUserSession'],
   // The pool's settings (cognito/pool.ts), read with the service's credentials.
   DescribePool: ['DescribeUserPool', 'DescribeUserPoolClient', 'GetUserPoolMfaConfig']
 }

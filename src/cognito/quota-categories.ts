@@ -33,6 +33,8 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   AdminGetUser: 'UserRead',
   AdminListGroupsForUser: 'UserRead',
   ListWebAuthnCredentials: 'UserRead',
+  ListUserSessions: 'UserRead',
+  AdminListUserSessions: 'UserRead',
   // Changing one user.
   UpdateUserAttributes: 'UserUpdate',
   DeleteUserAttributes: 'UserUpdate',
@@ -44,6 +46,8 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   StartWebAuthnRegistration: 'UserUpdate',
   CompleteWebAuthnRegistration: 'UserUpdate',
   DeleteWebAuthnCredential: 'UserUpdate',
+  RevokeUserSession: 'UserUpdate',
+  AdminRevokeUserSession: 'UserUpdate',
   GlobalSignOut: 'UserUpdate',
   DeleteUser: 'UserUpdate',
   AdminUpdateUserAttributes: 'UserUpdate',

@@ -98,6 +98,13 @@ export const ERROR_CATALOG = {
     advice: 'Ask the user for their current password again; the session goes on. Repeated failures count against the account like failed ' +
       'sign-ins (TOO_MANY_ATTEMPTS); a forgotten password is reset with forgot/reset.'
   },
+  SESSION_TRACKING_OFF: {
+    status: 400,
+    title: 'Session tracking is off for the user pool.',
+    advice: 'The pool\'s administrator turns it on: SetUserPoolSessionConfiguration with UserSessionTracking ENABLED ' +
+      '(aws cognito-idp set-user-pool-session-configuration), or the CDK app\'s pool with session tracking. ' +
+      'Sessions begun before then are not listed. (Cognito answers so too in a replica Region, which has no session management.)'
+  },
   UNAUTHENTICATED: {
     status: 401,
     title: 'Sign-in is required.',
@@ -171,6 +178,11 @@ export const ERROR_CATALOG = {
     title: 'No such resource.',
     advice: 'Check the method and path against the API reference (/docs).'
   },
+  SESSION_NOT_FOUND: {
+    status: 404,
+    title: 'No such session.',
+    advice: 'The user has no active session by that id (it ended, or never was): list the sessions again and use a sessionId from there.'
+  },
   USER_NOT_FOUND: {
     status: 404,
     title: 'No such user.',
@@ -206,6 +218,11 @@ export const ERROR_CATALOG = {
     status: 409,
     title: 'The user pool requires MFA: the last factor cannot be turned off.',
     advice: 'Keep at least one factor on (enable another one first to switch); the pool\'s administrator decides whether MFA is required.'
+  },
+  CURRENT_SESSION: {
+    status: 409,
+    title: 'That is the current session.',
+    advice: 'A session cannot revoke itself: to end the session this request was made with, sign out (POST /auth/logout).'
   },
   REQUEST_TIMEOUT: {
     status: 408,

@@ -83,11 +83,13 @@ async function sessionCommands (t: Test, loginFlow: string): Promise<Set<string>
 /** What the policy must allow: the signed operations the gateway can send with these features. */
 async function expectedActions (t: Test, loginFlow: string, adminApi: boolean): Promise<string[]> {
   const imported = await importedOperations()
-  const always = [...imported].filter(([module]) => module !== 'sessions.ts' && module !== 'admin.ts').flatMap(([, ops]) => [...ops])
+  // The admin API's modules: admin.ts, and those declaring only adminApi commands (admin-sessions.ts).
+  const admin = new Set(GATEWAY_COMMANDS.filter(d => d.feature === 'adminApi').map(d => d.module))
+  const always = [...imported].filter(([module]) => module !== 'sessions.ts' && !admin.has(module)).flatMap(([, ops]) => [...ops])
   const operations = [
     ...always,
     ...await sessionCommands(t, loginFlow),
-    ...(adminApi ? imported.get('admin.ts') ?? [] : [])
+    ...(adminApi ? [...admin].flatMap(module => [...imported.get(module) ?? []]) : [])
   ]
   return sorted(new Set(operations.filter(isSigned).map(op => `cognito-idp:${op}`)))
 }

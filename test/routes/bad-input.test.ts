@@ -7,7 +7,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { buildTestApp, PASSWORD } from '../helper.js'
 
-const { app, logs } = await buildTestApp(t)
+const { app, logs, confirmedUser } = await buildTestApp(t)
 
 /** The fixed part of each problem this file expects, written out rather than derived from the catalog. */
 const PROBLEM = {
@@ -365,6 +365,20 @@ t.test('GET /me without a usable access token', async t => {
       expect: problem('UNAUTHENTICATED', 'Sign in, or send Authorization: Bearer <access token>.')
     }
   ]
+  await check(t, cases)
+})
+
+t.test('a session id that is not one', async t => {
+  const { username } = await confirmedUser('badsession')
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PASSWORD, tokenDelivery: 'body' } })
+  const headers = { authorization: `Bearer ${String(login.json().tokens.accessToken)}` }
+  const pattern = 'must match pattern "^(tkn|sso)[a-z0-9]{25}$"'
+  const cases: Case[] = ['tkn123', 'TKN0000000000000000000000000', 'abc0000000000000000000000000', `tkn${'0'.repeat(26)}`].map(id => ({
+    name: `DELETE /me/sessions/${id}`,
+    request: { method: 'DELETE', url: `/me/sessions/${id}`, headers },
+    expect: invalid(['/params/sessionId', pattern]),
+    notEchoed: [id]
+  }))
   await check(t, cases)
 })
 

@@ -34,6 +34,7 @@ import { getTokensFromRefreshToken } from './operations/get-tokens-from-refresh-
 import { passkeyOperations } from './operations/passkeys.ts'
 import { globalSignOut } from './operations/global-sign-out.ts'
 import { resendConfirmationCode } from './operations/resend-confirmation-code.ts'
+import { userSessionOperations } from './operations/user-sessions.ts'
 
 export type { Route }
 
@@ -57,7 +58,8 @@ const OPERATIONS: LocalOperation[] = [
   ...passkeyOperations,
   globalSignOut,
   adminResetUserPassword,
-  adminUserGlobalSignOut
+  adminUserGlobalSignOut,
+  ...userSessionOperations
 ]
 
 const GUARDS: LocalGuard[] = [

@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { invalidFields } from '../../errors/catalog.js'
 import { requireAdmin } from '../../plugins/admin-guard.js'
 import groups from './groups.js'
+import sessions from './sessions.js'
 import users from './users.js'
 
 declare module 'fastify' {
@@ -30,6 +31,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   await fastify.register(users)
   await fastify.register(groups)
+  await fastify.register(sessions)
 }
 
 export default adminRoutes

@@ -4,6 +4,7 @@ import { COGNITO_FAILURES, problems } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
 import account from './account.js'
 import passkeys from './passkeys.js'
+import sessions from './sessions.js'
 import mfa from './mfa.js'
 import { signedIn } from '../../plugins/authenticate.js'
 import { readableOnly } from '../../session/pool-settings.js'
@@ -19,6 +20,7 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireScope(USER_ADMIN_SCOPE))
   await fastify.register(account)
   await fastify.register(passkeys)
+  await fastify.register(sessions)
   await fastify.register(mfa)
 
   fastify.get('/me', {

@@ -22,7 +22,7 @@ export const ACCESS_TOKEN_TARGETS = [
   'GetUserAttributeVerificationCode', 'VerifyUserAttribute', 'GlobalSignOut',
   'ListDevices', 'GetDevice', 'ConfirmDevice', 'ForgetDevice', 'UpdateDeviceStatus',
   'GetUserAuthFactors', 'ListWebAuthnCredentials', 'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration',
-  'DeleteWebAuthnCredential'
+  'DeleteWebAuthnCredential', 'ListUserSessions', 'RevokeUserSession'
 ] as const
 
 const invalid = () => new NotAuthorizedError('Invalid Access Token')
