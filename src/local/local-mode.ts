@@ -36,7 +36,12 @@ export interface LocalCognitoOptions {
   outbox?: LocalOutbox
   createSdk: (endpoint: string) => SdkClient
   /** The pool's Lambda triggers, run in process with the service's settings. */
-  triggers: { publicUrl: string, redirects: ReadonlyArray<{ origin: string, pathPrefix: string }>, legacyUsersFile?: string }
+  triggers: {
+    publicUrl: string
+    redirects: ReadonlyArray<{ origin: string, pathPrefix: string }>
+    legacyUsersFile?: string
+    defaultGroup?: string
+  }
 }
 
 /** What the service uses of the package's answer. */
@@ -98,7 +103,8 @@ export async function startLocalMode (start: LocalStart, logger: Logger, outbox?
     triggers: {
       publicUrl: start.publicUrl.href,
       redirects: start.oauth.redirects,
-      ...(start.local.legacyUsers === undefined ? {} : { legacyUsersFile: start.local.legacyUsers })
+      ...(start.local.legacyUsers === undefined ? {} : { legacyUsersFile: start.local.legacyUsers }),
+      ...(start.local.defaultGroup === undefined ? {} : { defaultGroup: start.local.defaultGroup })
     },
     createSdk: endpoint => createSdkClient({ region: start.region, endpoint, timeoutMs: start.cognito.timeoutMs, credentials: localCredentials() })
   })

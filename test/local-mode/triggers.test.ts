@@ -96,6 +96,21 @@ t.test('LOCAL_LEGACY_USERS: a legacy user\'s forgot-password migrates them await
   t.equal(login.statusCode, 200)
 })
 
+t.test('LOCAL_DEFAULT_GROUP: the post-confirmation trigger adds each confirmed user to the group (created); unset, to none', async t => {
+  const { AdminListGroupsForUserCommand } = await import('@aws-sdk/client-cognito-identity-provider')
+  const groupsOf = async (local: { sdk: { send: (c: never) => Promise<unknown> }, config: { pool: { userPoolId: string } } }, username: string) => {
+    const command = new AdminListGroupsForUserCommand({ UserPoolId: local.config.pool.userPoolId, Username: username })
+    const answer = await local.sdk.send(command as never) as { Groups?: Array<{ GroupName?: string }> }
+    return (answer.Groups ?? []).map(g => g.GroupName)
+  }
+  const grouped = await buildTestApp(t, { env: { LOCAL_DEFAULT_GROUP: 'members' } })
+  const { username } = await grouped.confirmedUser('grouped')
+  t.same(await groupsOf(grouped.local, username), ['members'])
+  const plain = await buildTestApp(t)
+  const other = await plain.confirmedUser('plain')
+  t.same(await groupsOf(plain.local, other.username), [])
+})
+
 t.test('LOCAL_LEGACY_USERS: a malformed file stops the start, naming the entry', async t => {
   const file = await legacyFile(t, [{ username: 'x', email: 'x@example.com', passwordHash: 'plain-text' }])
   await t.rejects(buildTestApp(t, { env: { LOCAL_LEGACY_USERS: file } }), /user 0 needs a username, an email and a passwordHash/)

@@ -25,7 +25,7 @@ import { CryptoService } from 'cognito-local/lib/services/crypto.js'
 import { LambdaService } from 'cognito-local/lib/services/lambda.js'
 import { otp } from 'cognito-local/lib/services/otp.js'
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js'
-import { TriggersService } from 'cognito-local/lib/services/triggers/triggers.js'
+import { TriggersService, type Triggers } from 'cognito-local/lib/services/triggers/triggers.js'
 import { attributesToRecord, UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Messages } from 'cognito-local/lib/services/messages.js'
@@ -78,7 +78,30 @@ export async function startEmulator (options: EmulatorOptions): Promise<Emulator
     join(dataDir, 'db'), dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)
   ).create(ctx, config.UserPoolDefaults)
   // No Lambda triggers in local mode: the Lambda client is never called.
-  const triggers = new TriggersService(clock, cognito, new LambdaService({}, {} as never), new CryptoService(config.KMSConfig))
+  const emulated = new TriggersService(clock, cognito, new LambdaService({}, {} as never), new CryptoService(config.KMSConfig))
+  const local = options.triggers
+  // The post-confirmation trigger runs where cognito-local calls it (ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword).
+  const triggers: Triggers = local === undefined
+    ? emulated
+    : {
+        customEmailSender: emulated.customEmailSender,
+        customMessage: emulated.customMessage,
+        postAuthentication: emulated.postAuthentication,
+        preSignUp: emulated.preSignUp,
+        preTokenGeneration: emulated.preTokenGeneration,
+        userMigration: emulated.userMigration,
+        enabled: name => name === 'PostConfirmation',
+        postConfirmation: async (_ctx, request) => {
+          await local.postConfirmation({
+            source: request.source,
+            userPoolId: request.userPoolId,
+            clientId: request.clientId,
+            username: request.username,
+            userAttributes: attributesToRecord(request.userAttributes),
+            clientMetadata: request.clientMetadata
+          })
+        }
+      }
   const messages: Messages = {
     async deliver (_ctx, source, clientId, poolId, user, code, metadata, details) {
       // The custom-message trigger writes the e-mail, as Cognito calls it before sending; a failure fails the request.

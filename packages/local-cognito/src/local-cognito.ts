@@ -113,7 +113,9 @@ export async function startLocalCognito (options: LocalCognitoOptions): Promise<
       oauth: options.oauth
     })
     await applyLocalMfa(sdk, pool.userPoolId, options.mfa ?? 'optional')
-    await ensureLocalAdmin(sdk, pool.userPoolId, options.adminGroup, options.demoPassword)
+    const defaultGroup = options.triggers?.defaultGroup
+    await ensureLocalAdmin(sdk, pool.userPoolId, options.adminGroup, options.demoPassword, defaultGroup === undefined ? [] : [defaultGroup])
+    triggers?.connect(sdk)
     const state: LocalState = {
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,

@@ -3,16 +3,20 @@
  * the points Cognito calls them, with the events Cognito sends:
  *  - custom message: every e-mail the outbox records (sign-up, resend, forgot-password, attribute update and
  *    verification, invitation); its subject, HTML and text bodies go in the outbox beside the code;
+ *  - post-confirmation: after a confirmed sign-up (the default group, LOCAL_DEFAULT_GROUP in the service);
  *  - user migration: a password sign-in or forgot-password of a user the pool does not have
  *    (guards/user-migration.ts), asking the legacy stub (legacy-users.ts) as a deployed pool asks the legacy service.
  * Imports triggers/src (which reads the service's redirect rules, src/oauth/redirect.ts): the one place this
  * package reaches outside itself, so that local mode runs the handlers themselves, never copies.
  */
-import type { CustomMessageTriggerEvent, UserMigrationTriggerEvent } from 'aws-lambda'
+import type { CustomMessageTriggerEvent, PostConfirmationTriggerEvent, UserMigrationTriggerEvent } from 'aws-lambda'
+import { useCognitoClient } from '../../../triggers/src/cognito.ts'
 import { customMessage } from '../../../triggers/src/custom-message.ts'
+import { postConfirmation } from '../../../triggers/src/post-confirmation.ts'
 import { migrateUser, REFUSED } from '../../../triggers/src/user-migration.ts'
 import { MigrationRefusedError } from './guards/user-migration.ts'
 import { startLegacyStub, type LegacyStub } from './legacy-users.ts'
+import type { SdkClient } from './sdk.ts'
 
 /** What the caller (the service's local mode) configures: the triggers' settings, from its own configuration. */
 export interface LocalTriggerOptions {
@@ -22,6 +26,8 @@ export interface LocalTriggerOptions {
   redirects: ReadonlyArray<{ origin: string, pathPrefix: string }>
   /** A JSON file of legacy users (legacy-users.ts): with it, user migration is on. */
   legacyUsersFile?: string
+  /** The group the post-confirmation trigger adds each confirmed user to (created when missing); none: no group. */
+  defaultGroup?: string
 }
 
 /** Cognito's placeholders, substituted after the trigger returns. */
@@ -55,7 +61,20 @@ export interface MigrationResult {
   finalUserStatus: string | undefined
 }
 
+export interface ConfirmationInput {
+  source: 'PostConfirmation_ConfirmSignUp' | 'PostConfirmation_ConfirmForgotPassword'
+  userPoolId: string
+  clientId: string | null
+  username: string
+  userAttributes: Record<string, string>
+  clientMetadata: Record<string, string> | undefined
+}
+
 export interface LocalTriggers {
+  /** The SDK client on the emulator, for the triggers that call Cognito (post-confirmation's AdminAddUserToGroup). */
+  connect (client: SdkClient): void
+  /** The post-confirmation trigger, after a confirmed sign-up (or reset); a failure fails the request, as in Cognito. */
+  postConfirmation (input: ConfirmationInput): Promise<void>
   /** The e-mail as the custom-message trigger writes it, placeholders substituted; undefined for a source it leaves alone. */
   customMessage (input: CustomMessageInput): Promise<RenderedMessage | undefined>
   /** Set when legacy users are configured: the migration trigger's answer; its refusal throws MigrationRefusedError. */
@@ -80,7 +99,20 @@ export async function startLocalTriggers (options: LocalTriggerOptions): Promise
   if (options.legacyUsersFile !== undefined) stub = await startLegacyStub(options.legacyUsersFile)
   const legacy = stub
 
+  const env = options.defaultGroup === undefined ? {} : { DEFAULT_GROUP: options.defaultGroup }
+
   return {
+    connect: client => { useCognitoClient(client) },
+    async postConfirmation (input) {
+      const event = {
+        ...common(input.userPoolId, input.clientId),
+        triggerSource: input.source,
+        userName: input.username,
+        request: { userAttributes: input.userAttributes, ...(input.clientMetadata === undefined ? {} : { clientMetadata: input.clientMetadata }) },
+        response: {}
+      } as PostConfirmationTriggerEvent
+      await postConfirmation(event, env)
+    },
     async customMessage (input) {
       if (!CUSTOM_SOURCES.has(input.source)) return undefined
       const admin = input.source === 'AdminCreateUser'
