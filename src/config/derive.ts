@@ -128,7 +128,9 @@ export function assemble (env: Env, mode: Mode, derived: Derived): AwsConfig | L
       cognitoPort: env.LOCAL_COGNITO_PORT,
       demoPassword: env.LOCAL_DEMO_PASSWORD,
       clientSecret: env.LOCAL_CLIENT_SECRET,
-      mfa: env.LOCAL_MFA
+      mfa: env.LOCAL_MFA,
+      ...(env.LOCAL_LEGACY_USERS === undefined ? {} : { legacyUsers: env.LOCAL_LEGACY_USERS }),
+      ...(env.LOCAL_DEFAULT_GROUP === undefined ? {} : { defaultGroup: env.LOCAL_DEFAULT_GROUP })
     }
   })
 }

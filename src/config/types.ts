@@ -118,7 +118,11 @@ const LocalFieldsSchema = Type.Object({
   /** Whether the local app client has a secret. */
   clientSecret: Type.Boolean(),
   /** The local pool's MFA setting (LOCAL_MFA). */
-  mfa: StringEnum(LOCAL_MFA)
+  mfa: StringEnum(LOCAL_MFA),
+  /** The legacy users the in-process migration trigger asks (LOCAL_LEGACY_USERS). */
+  legacyUsers: Type.Optional(Type.String()),
+  /** The group the in-process post-confirmation trigger adds confirmed users to (LOCAL_DEFAULT_GROUP). */
+  defaultGroup: Type.Optional(Type.String())
 })
 
 export const AwsConfigSchema = Type.Object({

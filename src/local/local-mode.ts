@@ -35,6 +35,13 @@ export interface LocalCognitoOptions {
   logger: Logger
   outbox?: LocalOutbox
   createSdk: (endpoint: string) => SdkClient
+  /** The pool's Lambda triggers, run in process with the service's settings. */
+  triggers: {
+    publicUrl: string
+    redirects: ReadonlyArray<{ origin: string, pathPrefix: string }>
+    legacyUsersFile?: string
+    defaultGroup?: string
+  }
 }
 
 /** What the service uses of the package's answer. */
@@ -92,6 +99,13 @@ export async function startLocalMode (start: LocalStart, logger: Logger, outbox?
     mfa: start.local.mfa,
     logger,
     ...(outbox === undefined ? {} : { outbox }),
+    // The triggers a deployed pool calls, with this service's own settings: its pages, its allowlist.
+    triggers: {
+      publicUrl: start.publicUrl.href,
+      redirects: start.oauth.redirects,
+      ...(start.local.legacyUsers === undefined ? {} : { legacyUsersFile: start.local.legacyUsers }),
+      ...(start.local.defaultGroup === undefined ? {} : { defaultGroup: start.local.defaultGroup })
+    },
     createSdk: endpoint => createSdkClient({ region: start.region, endpoint, timeoutMs: start.cognito.timeoutMs, credentials: localCredentials() })
   })
   return {

@@ -10,7 +10,10 @@ export const LocalMessageSchema = Type.Object({
   username: Type.String(),
   destination: Type.String(),
   medium: Type.String(),
-  code: Type.String()
+  code: Type.String(),
+  subject: Type.Optional(Type.String({ description: 'The e-mail\'s subject, as the custom-message trigger (run in process) wrote it.' })),
+  html: Type.Optional(Type.String({ description: 'The e-mail\'s HTML body, with its link to the service\'s page (confirm, reset...).' })),
+  text: Type.Optional(Type.String({ description: 'The message\'s plain-text (SMS) body.' }))
 })
 
 export const LocalMessagesQuerySchema = Type.Object({ username: Type.Optional(Username) }, { additionalProperties: false })

@@ -10,3 +10,8 @@ export function cognitoClient (): CognitoIdentityProviderClient {
   client ??= new CognitoIdentityProviderClient({ maxAttempts: 2 })
   return client
 }
+
+/** For a host running the handlers in process (local mode's emulator): the client to use instead. */
+export function useCognitoClient (given: CognitoIdentityProviderClient): void {
+  client = given
+}

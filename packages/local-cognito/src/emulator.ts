@@ -25,8 +25,8 @@ import { CryptoService } from 'cognito-local/lib/services/crypto.js'
 import { LambdaService } from 'cognito-local/lib/services/lambda.js'
 import { otp } from 'cognito-local/lib/services/otp.js'
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator.js'
-import { TriggersService } from 'cognito-local/lib/services/triggers/triggers.js'
-import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js'
+import { TriggersService, type Triggers } from 'cognito-local/lib/services/triggers/triggers.js'
+import { attributesToRecord, UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService.js'
 import type { Services } from 'cognito-local/lib/services/index.js'
 import type { Messages } from 'cognito-local/lib/services/messages.js'
 import { prepareRecord } from './data-store-sessions.ts'
@@ -35,6 +35,8 @@ import { exists } from './files.ts'
 import { attachHostedUi, type ExpressApp } from './hosted-ui.ts'
 import { localRouter } from './local-layer.ts'
 import type { Outbox } from './outbox.ts'
+import type { LocalTriggers } from './triggers.ts'
+import { userMigration } from './guards/user-migration.ts'
 
 export interface Emulator {
   /** http://127.0.0.1:PORT */
@@ -55,6 +57,8 @@ export interface EmulatorOptions {
   host?: string
   /** Base of the token issuer (`<issuerDomain>/<poolId>`); default the endpoint, i.e. the address bound. */
   issuerDomain?: string
+  /** The pool's Lambda triggers, run in process (triggers.ts); none: Cognito's default messages, no migration. */
+  triggers?: LocalTriggers
 }
 
 export async function startEmulator (options: EmulatorOptions): Promise<Emulator> {
@@ -74,10 +78,45 @@ export async function startEmulator (options: EmulatorOptions): Promise<Emulator
     join(dataDir, 'db'), dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)
   ).create(ctx, config.UserPoolDefaults)
   // No Lambda triggers in local mode: the Lambda client is never called.
-  const triggers = new TriggersService(clock, cognito, new LambdaService({}, {} as never), new CryptoService(config.KMSConfig))
+  const emulated = new TriggersService(clock, cognito, new LambdaService({}, {} as never), new CryptoService(config.KMSConfig))
+  const local = options.triggers
+  // The post-confirmation trigger runs where cognito-local calls it (ConfirmSignUp, AdminConfirmSignUp, ConfirmForgotPassword).
+  const triggers: Triggers = local === undefined
+    ? emulated
+    : {
+        customEmailSender: emulated.customEmailSender,
+        customMessage: emulated.customMessage,
+        postAuthentication: emulated.postAuthentication,
+        preSignUp: emulated.preSignUp,
+        preTokenGeneration: emulated.preTokenGeneration,
+        userMigration: emulated.userMigration,
+        enabled: name => name === 'PostConfirmation',
+        postConfirmation: async (_ctx, request) => {
+          await local.postConfirmation({
+            source: request.source,
+            userPoolId: request.userPoolId,
+            clientId: request.clientId,
+            username: request.username,
+            userAttributes: attributesToRecord(request.userAttributes),
+            clientMetadata: request.clientMetadata
+          })
+        }
+      }
   const messages: Messages = {
-    async deliver (_ctx, source, _clientId, _poolId, user, code, _metadata, details) {
-      outbox.add({ kind: source, username: user.Username, destination: details.Destination, medium: details.DeliveryMedium, code })
+    async deliver (_ctx, source, clientId, poolId, user, code, metadata, details) {
+      // The custom-message trigger writes the e-mail, as Cognito calls it before sending; a failure fails the request.
+      const rendered = await options.triggers?.customMessage({
+        source,
+        userPoolId: poolId,
+        clientId,
+        username: user.Username,
+        userAttributes: { ...attributesToRecord(user.Attributes), 'cognito:user_status': user.UserStatus },
+        clientMetadata: metadata,
+        code
+      })
+      outbox.add({
+        kind: source, username: user.Username, destination: details.Destination, medium: details.DeliveryMedium, code, ...rendered
+      })
     }
   }
   const services: Services = {
@@ -90,7 +129,8 @@ export async function startEmulator (options: EmulatorOptions): Promise<Emulator
     triggers
   }
   const raw = Router(services)
-  const routes = localRouter(services, raw)
+  const migrate = options.triggers?.userMigration
+  const routes = localRouter(services, raw, migrate === undefined ? [] : [userMigration(migrate)])
   // Without `services`, createServer leaves out cognito-local's own /oauth2 routes: ours replace them.
   const listen = { ...config.ServerConfig, hostname: options.host ?? '127.0.0.1', port: options.port }
   const emulator = createServer(routes, options.logger as never, listen)

@@ -13,3 +13,5 @@ export {
   DEMO_ADMIN, DEMO_GROUPS, DEMO_USER, LOCAL_CUSTOM_ATTRIBUTES, LOCAL_OAUTH_SCOPES, LOCAL_PASSWORD_POLICY, type LocalOAuthUrls
 } from './local-pool.ts'
 export { emulatorSdk, localCredentials, type SdkClient } from './sdk.ts'
+export type { LocalTriggerOptions } from './triggers.ts'
+export { hashPassword } from './legacy-users.ts'

@@ -14,6 +14,7 @@ import type { Emulator } from './emulator.ts'
 import { applyLocalMfa, DEMO_ADMIN, DEMO_USER, ensureLocalAdmin, ensureLocalPool, type LocalOAuthUrls, type LocalPool } from './local-pool.ts'
 import { createOutbox, type Outbox } from './outbox.ts'
 import { quietSdkNotices } from './quiet-sdk-notices.ts'
+import type { LocalTriggerOptions } from './triggers.ts'
 import { emulatorSdk, type SdkClient } from './sdk.ts'
 
 interface LocalState extends LocalPool {
@@ -47,6 +48,11 @@ export interface LocalCognitoOptions {
    * with); default emulatorSdk. It is returned as `sdk` and left open: the caller destroys it.
    */
   createSdk?: (endpoint: string) => SdkClient
+  /**
+   * Run the pool's Lambda triggers (triggers/src) in process with these settings (triggers.ts): the e-mails with
+   * their links, the legacy users' migration. None: the emulator's plain codes, no migration.
+   */
+  triggers?: LocalTriggerOptions
 }
 
 export interface LocalCognito {
@@ -82,14 +88,22 @@ export async function startLocalCognito (options: LocalCognitoOptions): Promise<
   const previous = await readState(stateFile)
   const outbox = options.outbox ?? createOutbox(undefined, { file: join(dataDir, 'messages.json') })
 
+  const triggers = options.triggers === undefined ? undefined : await (await import('./triggers.ts')).startLocalTriggers(options.triggers)
   const emulatorOptions = {
     dataDir: join(dataDir, 'cognito'),
     outbox,
+    ...(triggers === undefined ? {} : { triggers }),
     // The emulator logs every request at info and every refusal (a wrong code...) as a warning
     // with a stack trace; the caller logs those itself, so keep only the emulator's own failures.
     logger: options.logger.child({ component: 'cognito-local' }, { level: 'error' })
   }
-  const emulator = await startOnStablePort(options.port, previous?.port, port => startEmulator({ ...emulatorOptions, port }))
+  let emulator: Emulator
+  try {
+    emulator = await startOnStablePort(options.port, previous?.port, port => startEmulator({ ...emulatorOptions, port }))
+  } catch (err) {
+    await triggers?.close()
+    throw err
+  }
   const sdk = (options.createSdk ?? emulatorSdk)(emulator.endpoint)
   try {
     const pool = await ensureLocalPool(sdk, {
@@ -99,7 +113,9 @@ export async function startLocalCognito (options: LocalCognitoOptions): Promise<
       oauth: options.oauth
     })
     await applyLocalMfa(sdk, pool.userPoolId, options.mfa ?? 'optional')
-    await ensureLocalAdmin(sdk, pool.userPoolId, options.adminGroup, options.demoPassword)
+    const defaultGroup = options.triggers?.defaultGroup
+    await ensureLocalAdmin(sdk, pool.userPoolId, options.adminGroup, options.demoPassword, defaultGroup === undefined ? [] : [defaultGroup])
+    triggers?.connect(sdk)
     const state: LocalState = {
       userPoolId: pool.userPoolId,
       clientId: pool.clientId,
@@ -117,7 +133,7 @@ export async function startLocalCognito (options: LocalCognitoOptions): Promise<
       cookieSecret: state.cookieSecret,
       sdk,
       outbox,
-      emulator: { ...emulator, close: async () => { await outbox.flush(); await emulator.close() } },
+      emulator: { ...emulator, close: async () => { await outbox.flush(); await emulator.close(); await triggers?.close() } },
       demoUser: { ...DEMO_USER, password: options.demoPassword },
       demoAdmin: { ...DEMO_ADMIN, password: options.demoPassword, group: options.adminGroup },
       created: pool.created
@@ -125,6 +141,7 @@ export async function startLocalCognito (options: LocalCognitoOptions): Promise<
   } catch (err) {
     sdk.destroy()
     await emulator.close()
+    await triggers?.close()
     throw err
   }
 }

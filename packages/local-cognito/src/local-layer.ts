@@ -86,13 +86,18 @@ const GUARDS: LocalGuard[] = [
   listPagination
 ]
 
-/** cognito-local's router with the local layer in front. */
-export function localRouter (services: Services, emulator: Router): Router {
+/**
+ * cognito-local's router with the local layer in front. `triggered`: guards that run a trigger where Cognito would
+ * (the user migration, guards/user-migration.ts), placed once the client is authenticated, before any password check.
+ */
+export function localRouter (services: Services, emulator: Router, triggered: readonly LocalGuard[] = []): Router {
+  const at = GUARDS.indexOf(secretHashCheck) + 1
+  const guards = [...GUARDS.slice(0, at), ...triggered, ...GUARDS.slice(at)]
   return target => {
     const operation = OPERATIONS.find(o => o.target === target)
     let route = operation ? operation.route(services) : emulator(target)
     // The first guard listed runs first.
-    for (const guard of [...GUARDS].reverse()) {
+    for (const guard of [...guards].reverse()) {
       if (guard.targets.includes(target)) route = guard.wrap(target, route, services)
     }
     return route

@@ -196,8 +196,14 @@ async function createDemoUser (client: CognitoIdentityProviderClient, userPoolId
  * looked up first); the administrator's password is set again on every
  * start, as the demo user's.
  */
-export async function ensureLocalAdmin (client: CognitoIdentityProviderClient, userPoolId: string, group: string, password: string): Promise<void> {
-  for (const wanted of [{ GroupName: group, Description: 'Administrators: may call /admin/*' }, ...DEMO_GROUPS]) {
+export async function ensureLocalAdmin (
+  client: CognitoIdentityProviderClient, userPoolId: string, group: string, password: string, extraGroups: string[] = []
+): Promise<void> {
+  const groups = [{ GroupName: group, Description: 'Administrators: may call /admin/*' }, ...DEMO_GROUPS]
+  for (const name of extraGroups) {
+    if (!groups.some(g => g.GroupName === name)) groups.push({ GroupName: name, Description: 'Default group: every confirmed user joins it' })
+  }
+  for (const wanted of groups) {
     try {
       await client.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName: wanted.GroupName }))
     } catch (err) {

@@ -22,6 +22,10 @@ export interface LocalMessage {
   destination: string
   medium: string
   code: string
+  /** The e-mail as the custom-message trigger wrote it (local mode runs it in process): subject, HTML and text bodies. */
+  subject?: string
+  html?: string
+  text?: string
 }
 
 export interface Outbox {

@@ -30,6 +30,17 @@ export const local = {
       secret: true,
       description: 'Password of the demo user `demo`, set again on every start (so the start-up banner is always right).'
     }),
+    LOCAL_LEGACY_USERS: Type.Optional(Type.String({
+      minLength: 1,
+      description: 'Path to a JSON file of legacy users (username, email, attributes, `passwordHash` `scrypt$N$r$p$salt$hash` in base64; ' +
+        '`npm run legacy-user -- <username>` prints one), read at start: the user-migration trigger, run in process, moves such a user into the ' +
+        'local pool at their first sign-in or password reset, as a deployed pool asks the legacy user service. Unset: no migration.'
+    })),
+    LOCAL_DEFAULT_GROUP: Type.Optional(Type.String({
+      pattern: '^[^\\s,]{1,128}$',
+      description: 'A group every confirmed user joins: the post-confirmation trigger, run in process, adds them (the group is created when ' +
+        'missing), as a deployed pool\'s `defaultGroup` does. Unset: no group.'
+    })),
     LOCAL_MFA: Literals(LOCAL_MFA, {
       default: 'optional',
       description: 'The local pool\'s MFA setting, applied on every start: `off`, `optional` (users may turn TOTP on) or `required` (a password ' +

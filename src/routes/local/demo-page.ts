@@ -2,6 +2,8 @@
  * Local mode's demo page: a person can sign up, confirm, sign in with the
  * form or through the hosted UI, see /me and sign out, all on the BFF's own
  * origin with its httpOnly cookies (the page script never sees a token).
+ * After a sign-up it shows the e-mail local mode's custom-message trigger wrote
+ * (from /local/messages), with its link to the confirm page.
  * The script is inline and allowed by its hash in the page's CSP, nothing else.
  */
 import { createHash } from 'node:crypto'
@@ -24,6 +26,18 @@ async function whoAmI () {
   return me
 }
 function fields (form) { return Object.fromEntries(new FormData(form)) }
+async function showMail (username) {
+  const mail = document.getElementById('mail')
+  const messages = await call('GET', '/local/messages?username=' + encodeURIComponent(username))
+  const message = messages.status === 200 ? messages.body[0] : undefined
+  const href = message && message.html ? new DOMParser().parseFromString(message.html, 'text/html').querySelector('a[href]') : null
+  mail.replaceChildren()
+  if (!href || new URL(href.href).origin !== location.origin) return
+  const link = document.createElement('a')
+  link.href = href.href
+  link.textContent = 'open its link'
+  mail.append('E-mail sent: ' + message.subject + ' (code ' + message.code + '): ', link)
+}
 const actions = {
   signup: f => call('POST', '/auth/signup', { username: f.username, email: f.email, password: f.password }),
   confirm: f => call('POST', '/auth/signup/confirm', { username: f.username, code: f.code }),
@@ -32,7 +46,9 @@ const actions = {
 for (const form of document.querySelectorAll('form[data-action]')) {
   form.addEventListener('submit', async event => {
     event.preventDefault()
-    show(form.dataset.action, await actions[form.dataset.action](fields(form)))
+    const result = await actions[form.dataset.action](fields(form))
+    show(form.dataset.action, result)
+    if (form.dataset.action === 'signup' && result.status === 201) await showMail(fields(form).username)
     await whoAmI()
   })
 }
@@ -52,7 +68,7 @@ export function demoPage (line: string): string {
     `<body><h1>cognito-bff</h1><p id="status">${escapeHtml(line)}</p><p id="who">…</p>` +
     '<h2>Sign up</h2><form data-action="signup"><input name="username" placeholder="username" required> ' +
     '<input name="email" type="email" placeholder="e-mail" required> <input name="password" type="password" placeholder="password" required> ' +
-    '<button>Sign up</button></form>' +
+    '<button>Sign up</button></form><p id="mail"></p>' +
     '<h2>Confirm</h2><form data-action="confirm"><input name="username" placeholder="username" required> ' +
     '<input name="code" placeholder="code from /local/messages" required> <button>Confirm</button></form>' +
     '<h2>Sign in</h2><form data-action="login"><input name="username" placeholder="username" required> ' +

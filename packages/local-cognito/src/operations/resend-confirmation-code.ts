@@ -2,7 +2,7 @@
 import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors.js'
 import type { LocalOperation } from '../local-layer.ts'
 
-interface ResendRequest { ClientId: string, Username: string }
+interface ResendRequest { ClientId: string, Username: string, ClientMetadata?: Record<string, string> }
 
 export const resendConfirmationCode: LocalOperation = {
   target: 'ResendConfirmationCode',
@@ -16,7 +16,7 @@ export const resendConfirmationCode: LocalOperation = {
     const code = services.otp()
     await pool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: services.clock.get() })
     const details = { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: email } as const
-    await services.messages.deliver(ctx, 'ResendCode', req.ClientId, pool.options.Id, user, code, undefined, details)
+    await services.messages.deliver(ctx, 'ResendCode', req.ClientId, pool.options.Id, user, code, req.ClientMetadata, details)
     return { CodeDeliveryDetails: details }
   }
 }
