@@ -57,6 +57,14 @@ export const GATEWAY_COMMANDS: readonly DeclaredCommands[] = [
       'AdminUserGlobalSignOut', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup', 'AdminListGroupsForUser', 'ListUsers', 'ListGroups',
       'ListUsersInGroup']
   },
+  {
+    module: 'helpdesk.ts',
+    feature: 'adminApi',
+    operations: ['AdminGetUser', 'AdminSetUserMFAPreference', 'CreateGroup', 'GetGroup', 'UpdateGroup', 'DeleteGroup', 'AdminListUserAuthEvents',
+      'AdminUpdateAuthEventFeedback', 'AdminListDevices', 'AdminForgetDevice', 'AdminLinkProviderForUser', 'AdminDisableProviderForUser',
+      'AdminGetUserAuthFactors']
+  },
+  { module: 'auth-factors.ts', feature: 'selfService', operations: ['GetUserAuthFactors'] },
   { module: 'pool.ts', feature: 'poolSettings', operations: ['DescribeUserPool', 'DescribeUserPoolClient', 'GetUserPoolMfaConfig'] }
 ]
 

@@ -6,10 +6,12 @@
 import type { Config, LoginFlow, Pool } from '../config/index.js'
 import { adminIntents, type AdminIntents } from './admin.js'
 import { accountIntents, type AccountIntents } from './account.js'
+import { authFactorIntents, type AuthFactorIntents } from './auth-factors.js'
 import {
   cognitoContext, createSdkClient, localCredentials, observeSdk, type Admission, type CallListener, type CognitoCall, type SdkClient
 } from './client.js'
 import { mfaIntents, type MfaIntents } from './mfa.js'
+import { helpdeskIntents, type HelpdeskIntents } from './helpdesk.js'
 import { hostedUiIntents, type HostedUiIntents } from './oauth-token.js'
 import { passkeyIntents, type PasskeyIntents } from './passkeys.js'
 import { passwordResetIntents, type PasswordResetIntents } from './password-reset.js'
@@ -24,7 +26,7 @@ export type { PoolDescription } from './pool.js'
 export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserProfile } from './types.js'
 
 export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents,
-  AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents, PoolIntents {
+  AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents, PoolIntents, HelpdeskIntents, AuthFactorIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */
   readonly hasClientSecret: boolean
   /**
@@ -74,6 +76,8 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
     ...passwordResetIntents(context),
     ...profileIntents(context),
     ...adminIntents(context),
+    ...helpdeskIntents(context),
+    ...authFactorIntents(context),
     ...accountIntents(context),
     ...mfaIntents(context),
     ...poolIntents(context),

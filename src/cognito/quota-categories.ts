@@ -33,6 +33,10 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   AdminGetUser: 'UserRead',
   AdminListGroupsForUser: 'UserRead',
   ListWebAuthnCredentials: 'UserRead',
+  GetUserAuthFactors: 'UserRead',
+  AdminGetUserAuthFactors: 'UserRead',
+  AdminListUserAuthEvents: 'UserRead',
+  AdminListDevices: 'UserRead',
   // Changing one user.
   UpdateUserAttributes: 'UserUpdate',
   DeleteUserAttributes: 'UserUpdate',
@@ -55,6 +59,11 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   AdminUserGlobalSignOut: 'UserUpdate',
   AdminAddUserToGroup: 'UserUpdate',
   AdminRemoveUserFromGroup: 'UserUpdate',
+  AdminSetUserMFAPreference: 'UserUpdate',
+  AdminUpdateAuthEventFeedback: 'UserUpdate',
+  AdminForgetDevice: 'UserUpdate',
+  AdminLinkProviderForUser: 'UserUpdate',
+  AdminDisableProviderForUser: 'UserUpdate',
   // Listing users and groups.
   ListUsers: 'UserList',
   ListUsersInGroup: 'UserList',
@@ -63,7 +72,12 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   DescribeUserPool: 'UserResourceRead',
   DescribeUserPoolClient: 'UserResourceRead',
   GetUserPoolMfaConfig: 'UserResourceRead',
-  GetProvisionedLimit: 'UserResourceRead'
+  GetProvisionedLimit: 'UserResourceRead',
+  GetGroup: 'UserResourceRead',
+  // Changing the pool's own resources.
+  CreateGroup: 'UserResourceUpdate',
+  UpdateGroup: 'UserResourceUpdate',
+  DeleteGroup: 'UserResourceUpdate'
 }
 
 /** The category `operation` counts against, or undefined for one this table does not know (not limited, never refused). */
