@@ -59,6 +59,14 @@ export const GATEWAY_COMMANDS: readonly DeclaredCommands[] = [
   },
   { module: 'user-sessions.ts', feature: 'selfService', operations: ['ListUserSessions', 'RevokeUserSession'] },
   { module: 'admin-sessions.ts', feature: 'adminApi', operations: ['AdminListUserSessions', 'AdminRevokeUserSession'] },
+  {
+    module: 'helpdesk.ts',
+    feature: 'adminApi',
+    operations: ['AdminGetUser', 'AdminSetUserMFAPreference', 'CreateGroup', 'GetGroup', 'UpdateGroup', 'DeleteGroup', 'AdminListUserAuthEvents',
+      'AdminUpdateAuthEventFeedback', 'AdminListDevices', 'AdminForgetDevice', 'AdminLinkProviderForUser', 'AdminDisableProviderForUser',
+      'AdminGetUserAuthFactors']
+  },
+  { module: 'auth-factors.ts', feature: 'selfService', operations: ['GetUserAuthFactors'] },
   { module: 'pool.ts', feature: 'poolSettings', operations: ['DescribeUserPool', 'DescribeUserPoolClient', 'GetUserPoolMfaConfig'] }
 ]
 

@@ -225,6 +225,22 @@ const OPERATION_ROWS: Partial<Record<Operation, Record<string, Row>>> = {
     // "Group not found." is the admin's to fix; a missing pool is still the operator's (the default row).
     ResourceNotFoundException: { code: 'INTERNAL_ERROR', when: [/group/i, { code: 'GROUP_NOT_FOUND' }] }
   },
+  AdminCreateGroup: { GroupExistsException: { code: 'GROUP_EXISTS' } },
+  // "Group not found." is the admin's to fix; a missing pool is still the operator's (the default row).
+  AdminGroupChanges: { ResourceNotFoundException: { code: 'INTERNAL_ERROR', when: [/group/i, { code: 'GROUP_NOT_FOUND' }] } },
+  // Threat protection (advanced security) is off: Cognito records no events to list or to give feedback on.
+  AdminAuthEvents: { UserPoolAddOnNotEnabledException: { code: 'THREAT_PROTECTION_OFF' } },
+  AdminAuthEventFeedback: {
+    UserPoolAddOnNotEnabledException: { code: 'THREAT_PROTECTION_OFF' },
+    ResourceNotFoundException: { code: 'INTERNAL_ERROR', when: [/event/i, { code: 'AUTH_EVENT_NOT_FOUND' }] }
+  },
+  // "Device does not exist." is the admin's to fix; a missing pool is still the operator's.
+  AdminForgetDevice: { ResourceNotFoundException: { code: 'INTERNAL_ERROR', when: [/device/i, { code: 'DEVICE_NOT_FOUND' }] } },
+  AdminIdentities: {
+    // "Merging is not currently supported..." and the like: the link or unlink names what the pool refuses.
+    InvalidParameterException: { code: 'INVALID_PARAMETER', passMessage: true }
+  },
+  GetUserAuthFactors: ACCESS_TOKEN_ROWS,
   AssociateSoftwareToken: { ...ACCESS_TOKEN_ROWS, ...TOTP_ROWS },
   VerifySoftwareToken: { ...ACCESS_TOKEN_ROWS, ...TOTP_ROWS },
   SetUserMFAPreference: {

@@ -7,10 +7,12 @@ import type { Config, LoginFlow, Pool } from '../config/index.js'
 import { adminIntents, type AdminIntents } from './admin.js'
 import { adminSessionIntents, type AdminSessionIntents } from './admin-sessions.js'
 import { accountIntents, type AccountIntents } from './account.js'
+import { authFactorIntents, type AuthFactorIntents } from './auth-factors.js'
 import {
   cognitoContext, createSdkClient, localCredentials, observeSdk, type Admission, type CallListener, type CognitoCall, type SdkClient
 } from './client.js'
 import { mfaIntents, type MfaIntents } from './mfa.js'
+import { helpdeskIntents, type HelpdeskIntents } from './helpdesk.js'
 import { hostedUiIntents, type HostedUiIntents } from './oauth-token.js'
 import { passkeyIntents, type PasskeyIntents } from './passkeys.js'
 import { passwordResetIntents, type PasswordResetIntents } from './password-reset.js'
@@ -28,7 +30,7 @@ export type { AuthResult, CodeDelivery, SignUpResult, Tokens, UserContext, UserP
 
 export interface CognitoGateway extends SignUpIntents, SessionIntents, PasswordResetIntents, ProfileIntents, HostedUiIntents,
   AccountIntents, AdminIntents, PasswordlessIntents, PasskeyIntents, MfaIntents, PoolIntents, UserSessionIntents,
-  AdminSessionIntents {
+  AdminSessionIntents, HelpdeskIntents, AuthFactorIntents {
   /** Whether calls naming a user need SECRET_HASH (and so the username). */
   readonly hasClientSecret: boolean
   /**
@@ -78,6 +80,8 @@ export function createCognitoGateway (options: GatewayOptions): CognitoGateway {
     ...passwordResetIntents(context),
     ...profileIntents(context),
     ...adminIntents(context),
+    ...helpdeskIntents(context),
+    ...authFactorIntents(context),
     ...accountIntents(context),
     ...mfaIntents(context),
     ...poolIntents(context),

@@ -12,6 +12,8 @@ export type Operation =
   | 'UpdateUserAttributes' | 'GetUserAttributeVerificationCode' | 'VerifyUserAttribute' | 'DeleteUserAttributes'
   | 'ChangePassword' | 'GlobalSignOut' | 'DeleteUser'
   | 'AdminCreateUser' | 'AdminUser' | 'AdminConfirmSignUp' | 'ListUsers' | 'AdminGroups'
+  | 'AdminMfaReset' | 'AdminCreateGroup' | 'AdminGroupChanges' | 'AdminAuthEvents' | 'AdminAuthEventFeedback' | 'AdminDevices' | 'AdminForgetDevice'
+  | 'AdminIdentities' | 'AdminGetUserAuthFactors' | 'GetUserAuthFactors'
   | 'AssociateSoftwareToken' | 'VerifySoftwareToken' | 'SetUserMFAPreference' | 'MfaSetupAssociate' | 'MfaSetupVerify' | 'DescribePool'
   | 'UserSessions' | 'RevokeUserSession' | 'AdminSessions' | 'AdminRevokeSession'
 
@@ -54,6 +56,18 @@ export const OPERATION_COMMANDS: Record<Operation, readonly string[]> = {
   AdminConfirmSignUp: ['AdminConfirmSignUp'],
   ListUsers: ['ListUsers'],
   AdminGroups: ['ListGroups', 'ListUsersInGroup', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
+  // The help desk's (cognito/helpdesk.ts): MFA reset, groups made and changed, sign-in events, devices, linked identities, sign-in factors.
+  AdminMfaReset: ['AdminSetUserMFAPreference'],
+  AdminCreateGroup: ['CreateGroup'],
+  AdminGroupChanges: ['GetGroup', 'UpdateGroup', 'DeleteGroup'],
+  AdminAuthEvents: ['AdminListUserAuthEvents'],
+  AdminAuthEventFeedback: ['AdminUpdateAuthEventFeedback'],
+  AdminDevices: ['AdminListDevices'],
+  AdminForgetDevice: ['AdminForgetDevice'],
+  AdminIdentities: ['AdminLinkProviderForUser', 'AdminDisableProviderForUser'],
+  AdminGetUserAuthFactors: ['AdminGetUserAuthFactors'],
+  // The user's own sign-in factors, with their access token.
+  GetUserAuthFactors: ['GetUserAuthFactors'],
   // TOTP (cognito/mfa.ts): with the user's access token (/me/mfa), or with the sign-in's session (MFA_SETUP).
   AssociateSoftwareToken: ['AssociateSoftwareToken'],
   VerifySoftwareToken: ['VerifySoftwareToken'],

@@ -35,6 +35,10 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   ListWebAuthnCredentials: 'UserRead',
   ListUserSessions: 'UserRead',
   AdminListUserSessions: 'UserRead',
+  GetUserAuthFactors: 'UserRead',
+  AdminGetUserAuthFactors: 'UserRead',
+  AdminListUserAuthEvents: 'UserRead',
+  AdminListDevices: 'UserRead',
   // Changing one user.
   UpdateUserAttributes: 'UserUpdate',
   DeleteUserAttributes: 'UserUpdate',
@@ -59,6 +63,11 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   AdminUserGlobalSignOut: 'UserUpdate',
   AdminAddUserToGroup: 'UserUpdate',
   AdminRemoveUserFromGroup: 'UserUpdate',
+  AdminSetUserMFAPreference: 'UserUpdate',
+  AdminUpdateAuthEventFeedback: 'UserUpdate',
+  AdminForgetDevice: 'UserUpdate',
+  AdminLinkProviderForUser: 'UserUpdate',
+  AdminDisableProviderForUser: 'UserUpdate',
   // Listing users and groups.
   ListUsers: 'UserList',
   ListUsersInGroup: 'UserList',
@@ -67,7 +76,12 @@ export const QUOTA_CATEGORY_OF: Readonly<Record<string, QuotaCategory>> = {
   DescribeUserPool: 'UserResourceRead',
   DescribeUserPoolClient: 'UserResourceRead',
   GetUserPoolMfaConfig: 'UserResourceRead',
-  GetProvisionedLimit: 'UserResourceRead'
+  GetProvisionedLimit: 'UserResourceRead',
+  GetGroup: 'UserResourceRead',
+  // Changing the pool's own resources.
+  CreateGroup: 'UserResourceUpdate',
+  UpdateGroup: 'UserResourceUpdate',
+  DeleteGroup: 'UserResourceUpdate'
 }
 
 /** The category `operation` counts against, or undefined for one this table does not know (not limited, never refused). */

@@ -191,7 +191,33 @@ export const ERROR_CATALOG = {
   GROUP_NOT_FOUND: {
     status: 404,
     title: 'No such group.',
-    advice: 'Check the group name against GET /admin/groups; groups are created in the user pool, not through this service.'
+    advice: 'Check the group name against GET /admin/groups; create it with POST /admin/groups.'
+  },
+  DEVICE_NOT_FOUND: {
+    status: 404,
+    title: 'No such device.',
+    advice: 'List the user\'s remembered devices (GET /admin/users/{username}/devices) and use a deviceKey from there.'
+  },
+  AUTH_EVENT_NOT_FOUND: {
+    status: 404,
+    title: 'No such sign-in event.',
+    advice: 'List the user\'s sign-in events (GET /admin/users/{username}/auth-events) and use an eventId from there.'
+  },
+  IDENTITY_NOT_FOUND: {
+    status: 404,
+    title: 'The user has no linked identity from that provider.',
+    advice: 'Read the user\'s identities attribute (GET /admin/users/{username}), or pass the provider\'s user id as ?providerUserId=.'
+  },
+  GROUP_EXISTS: {
+    status: 409,
+    title: 'A group with this name already exists.',
+    advice: 'Choose another name, or change the existing group with PATCH /admin/groups/{group}.'
+  },
+  THREAT_PROTECTION_OFF: {
+    status: 409,
+    title: 'The user pool does not record sign-in events.',
+    advice: 'Sign-in events and risk feedback need the pool\'s threat protection (advanced security features) in audit or full-function ' +
+      'mode, on the Plus plan; local mode never has it.'
   },
   USERNAME_EXISTS: {
     status: 409,

@@ -83,13 +83,17 @@ async function sessionCommands (t: Test, loginFlow: string): Promise<Set<string>
 /** What the policy must allow: the signed operations the gateway can send with these features. */
 async function expectedActions (t: Test, loginFlow: string, adminApi: boolean): Promise<string[]> {
   const imported = await importedOperations()
-  // The admin API's modules: admin.ts, and those declaring only adminApi commands (admin-sessions.ts).
-  const admin = new Set(GATEWAY_COMMANDS.filter(d => d.feature === 'adminApi').map(d => d.module))
-  const always = [...imported].filter(([module]) => module !== 'sessions.ts' && !admin.has(module)).flatMap(([, ops]) => [...ops])
+  // The admin API's modules (admin.ts, helpdesk.ts...): every module whose commands are all the admin API's.
+  const adminModules = new Set([...imported.keys()].filter(module => {
+    const declared = GATEWAY_COMMANDS.filter(d => d.module === module)
+    return declared.length > 0 && declared.every(d => d.feature === 'adminApi')
+  }))
+  t.ok(adminModules.has('admin.ts') && adminModules.has('helpdesk.ts'), 'the admin modules are known')
+  const always = [...imported].filter(([module]) => module !== 'sessions.ts' && !adminModules.has(module)).flatMap(([, ops]) => [...ops])
   const operations = [
     ...always,
     ...await sessionCommands(t, loginFlow),
-    ...(adminApi ? [...admin].flatMap(module => [...imported.get(module) ?? []]) : [])
+    ...(adminApi ? [...adminModules].flatMap(module => [...imported.get(module) ?? []]) : [])
   ]
   return sorted(new Set(operations.filter(isSigned).map(op => `cognito-idp:${op}`)))
 }

@@ -200,7 +200,19 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   adminListGroups: { operations: ['AdminGroups'] },
   adminListGroupMembers: { operations: ['AdminGroups'] },
   adminAddGroupMember: { operations: ['AdminGroups', 'AdminUser'] },
-  adminRemoveGroupMember: { operations: ['AdminGroups', 'AdminUser'] }
+  adminRemoveGroupMember: { operations: ['AdminGroups', 'AdminUser'] },
+  adminCreateGroup: { operations: ['AdminCreateGroup'] },
+  adminUpdateGroup: { operations: ['AdminGroupChanges'] },
+  adminDeleteGroup: { operations: ['AdminGroupChanges'] },
+  adminResetMfa: { operations: ['AdminUser', 'AdminMfaReset'] },
+  adminListAuthEvents: { operations: ['AdminAuthEvents'] },
+  adminAuthEventFeedback: { operations: ['AdminAuthEventFeedback'] },
+  adminListDevices: { operations: ['AdminDevices'] },
+  adminForgetDevice: { operations: ['AdminForgetDevice'] },
+  adminLinkIdentity: { operations: ['AdminIdentities'] },
+  adminUnlinkIdentity: { operations: ['AdminUser', 'AdminIdentities'] },
+  adminGetAuthFactors: { operations: ['AdminGetUserAuthFactors'] },
+  getMyAuthFactors: { operations: ['GetUserAuthFactors'] }
 }
 
 t.test('every code Cognito\'s answers can become is declared by the routes that call it', async t => {

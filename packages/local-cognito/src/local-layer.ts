@@ -21,6 +21,7 @@ import { choiceBasedSignIn } from './guards/choice-based-sign-in.ts'
 import { confirmationStatus } from './guards/confirmation-status.ts'
 import { currentPassword } from './guards/current-password.ts'
 import { disabledUsers } from './guards/disabled-users.ts'
+import { groupExists } from './guards/group-exists.ts'
 import { mfaSetup } from './guards/mfa-setup.ts'
 import { invitations } from './guards/invitations.ts'
 import { listPagination } from './guards/list-pagination.ts'
@@ -31,6 +32,7 @@ import { tokenSessions } from './guards/token-sessions.ts'
 import { adminResetUserPassword } from './operations/admin-reset-user-password.ts'
 import { adminUserGlobalSignOut } from './operations/admin-user-global-sign-out.ts'
 import { getTokensFromRefreshToken } from './operations/get-tokens-from-refresh-token.ts'
+import { helpdeskOperations } from './operations/helpdesk.ts'
 import { passkeyOperations } from './operations/passkeys.ts'
 import { globalSignOut } from './operations/global-sign-out.ts'
 import { resendConfirmationCode } from './operations/resend-confirmation-code.ts'
@@ -59,7 +61,8 @@ const OPERATIONS: LocalOperation[] = [
   globalSignOut,
   adminResetUserPassword,
   adminUserGlobalSignOut,
-  ...userSessionOperations
+  ...userSessionOperations,
+  ...helpdeskOperations
 ]
 
 const GUARDS: LocalGuard[] = [
@@ -83,7 +86,8 @@ const GUARDS: LocalGuard[] = [
   // After token-sessions: tokens it withholds are never kept; those it issues it stamps and keeps itself.
   mfaSetup,
   invitations,
-  listPagination
+  listPagination,
+  groupExists
 ]
 
 /**

@@ -19,7 +19,8 @@ export const QUOTA_CATEGORIES = {
   UserRead: 120,
   UserUpdate: 25,
   UserList: 30,
-  UserResourceRead: 50
+  UserResourceRead: 50,
+  UserResourceUpdate: 25
 } as const
 export type QuotaCategory = keyof typeof QUOTA_CATEGORIES
 

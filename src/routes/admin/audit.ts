@@ -35,8 +35,10 @@ export default fp(async function adminAudit (fastify: FastifyInstance) {
   fastify.addHook('onResponse', async (request, reply) => {
     if (!isAdminPath(request.url)) return
     const params = (request.params ?? {}) as { username?: string, group?: string }
-    const body = request.body as { username?: unknown } | undefined
+    const body = request.body as { username?: unknown, name?: unknown } | undefined
     const username = params.username ?? (typeof body?.username === 'string' && reply.statusCode < 400 ? body.username : undefined)
+    // POST /admin/groups names its group in the body.
+    const group = params.group ?? (request.routeOptions.config.audit === 'group.create' && typeof body?.name === 'string' ? body.name : undefined)
     request.log.info({
       audit: {
         actor: request.user === null ? null : { sub: request.user.sub, username: request.user.username, clientId: request.user.clientId },
@@ -44,7 +46,7 @@ export default fp(async function adminAudit (fastify: FastifyInstance) {
         action: request.routeOptions.config.audit ?? (request.is404 ? 'unrouted' : 'unknown'),
         target: {
           ...(typeof username === 'string' ? { user: username } : {}),
-          ...(typeof params.group === 'string' ? { group: params.group } : {})
+          ...(typeof group === 'string' ? { group } : {})
         },
         // The problem's code (set by problem-details) for a refusal.
         result: reply.statusCode < 400 ? 'ok' : request.problem?.code ?? String(reply.statusCode),

@@ -9,7 +9,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { invalidFields } from '../../errors/catalog.js'
 import { requireAdmin } from '../../plugins/admin-guard.js'
+import groupChanges from './group-changes.js'
 import groups from './groups.js'
+import helpdesk from './helpdesk.js'
 import sessions from './sessions.js'
 import users from './users.js'
 
@@ -32,6 +34,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(users)
   await fastify.register(groups)
   await fastify.register(sessions)
+  await fastify.register(groupChanges)
+  await fastify.register(helpdesk)
 }
 
 export default adminRoutes

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { escapeHtml } from '../html.js'
+import { ADMIN_SCRIPT, ADMIN_VIEW } from './demo-admin.js'
 
 const SCRIPT = `
 const out = document.getElementById('out')
@@ -57,10 +58,10 @@ document.getElementById('logout').addEventListener('click', async () => { show('
 whoAmI()
 `
 
-const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64')
+const hash = (script: string) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`
 
-/** The page may call the API on its own origin and run its one script, nothing else. */
-export const DEMO_CSP = `default-src 'none'; script-src 'sha256-${SCRIPT_HASH}'; connect-src 'self'; ` +
+/** The page may call the API on its own origin and run its two scripts, nothing else. */
+export const DEMO_CSP = `default-src 'none'; script-src ${hash(SCRIPT)} ${hash(ADMIN_SCRIPT)}; connect-src 'self'; ` +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 export function demoPage (line: string): string {
@@ -78,5 +79,6 @@ export function demoPage (line: string): string {
     '<a id="hosted-logout" href="/oauth/logout?redirect=%2Flocal%2Fdemo">Sign out here and at the hosted UI</a></p>' +
     '<pre id="out"></pre>' +
     '<p>API reference: <a href="/docs">/docs</a>. Codes Cognito would have sent: <a href="/local/messages">/local/messages</a>.</p>' +
-    `<script>${SCRIPT}</script></body></html>`
+    ADMIN_VIEW +
+    `<script>${SCRIPT}</script><script>${ADMIN_SCRIPT}</script></body></html>`
 }

@@ -3,6 +3,7 @@ import { MeResponseSchema } from '../../schemas/me.js'
 import { COGNITO_FAILURES, problems } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
 import account from './account.js'
+import authFactors from './auth-factors.js'
 import passkeys from './passkeys.js'
 import sessions from './sessions.js'
 import mfa from './mfa.js'
@@ -22,6 +23,7 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(passkeys)
   await fastify.register(sessions)
   await fastify.register(mfa)
+  await fastify.register(authFactors)
 
   fastify.get('/me', {
     schema: {
