@@ -8,6 +8,7 @@
  * schemas/responses.ts): response headers as shared components, the problem
  * codes each response can carry, and whether a body may be left out.
  */
+import { createHash } from 'node:crypto'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
@@ -50,10 +51,11 @@ export const TAGS = [
 /** The licence, as package.json states it (there is no LICENSE file; a test keeps the two equal). */
 export const LICENSE = { name: 'MIT', identifier: 'MIT' }
 
+type Response = { headers?: Record<string, unknown>, content?: Record<string, { schema?: unknown }> }
 type Operation = {
   security?: SecurityRequirement[]
   requestBody?: { required?: boolean }
-  responses?: Record<string, { headers?: Record<string, unknown>, content?: Record<string, { schema?: unknown }> }>
+  responses?: Record<string, Response | { $ref: string }>
 }
 
 export default fp(async function openapi (fastify: FastifyInstance) {
@@ -123,14 +125,20 @@ export default fp(async function openapi (fastify: FastifyInstance) {
     transformObject: (document) => {
       if (!('openapiObject' in document)) return document.swaggerObject
       const { openapiObject } = document
+      // The problem answers, shared: one component per status and set of codes, referenced by every operation that answers them.
+      const shared: Record<string, Response> = {}
       for (const [path, item] of Object.entries(openapiObject.paths ?? {})) {
         for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
           const declared = routes.get(`${method} ${path}`)
           if (declared === undefined) continue
           operation.security = routeSecurity(declared.scope, declared.route)
-          if (declared.route.schema !== undefined) complete(operation, declared.route.schema)
+          if (declared.route.schema !== undefined) complete(operation, declared.route.schema, shared)
         }
       }
+      openapiObject.components = {
+        ...openapiObject.components,
+        responses: Object.fromEntries(Object.keys(shared).sort().map(name => [name, shared[name]!]))
+      } as typeof openapiObject.components
       return openapiObject
     }
   })
@@ -148,12 +156,13 @@ export default fp(async function openapi (fastify: FastifyInstance) {
 export const TOKEN_URL_PLACEHOLDER = 'https://your-domain.auth.your-region.amazoncognito.com/oauth2/token'
 
 /** Completes one operation from its route's schema. */
-function complete (operation: Operation, schema: FastifySchema): void {
+function complete (operation: Operation, schema: FastifySchema, shared: Record<string, Response>): void {
   // app.ts turns a missing body into {}: a body whose every field is optional may be left out.
   if (operation.requestBody !== undefined) operation.requestBody.required = !acceptsEmptyObject(schema.body)
 
   const responses = (schema.response ?? {}) as Record<string, unknown>
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    if ('$ref' in response) continue
     const declared = responses[status]
     response.headers = Object.fromEntries([...EVERY_RESPONSE, ...declaredHeaders(declared)].map(header))
 
@@ -164,8 +173,20 @@ function complete (operation: Operation, schema: FastifySchema): void {
       problem.schema = {
         allOf: [problem.schema, { type: 'object', properties: { status: { enum: [Number(status)] }, code: { enum: codes } } }]
       }
+      operation.responses![status] = { $ref: `#/components/responses/${share(shared, `${status}-${codes.join('-')}`, response)}` }
     }
   }
+}
+
+/** The name `response` is shared under: `name`, or, where another response took it, `name` and a digest of this one. */
+function share (shared: Record<string, Response>, name: string, response: Response): string {
+  const text = JSON.stringify(response)
+  const taken = shared[name]
+  const unique = taken === undefined || JSON.stringify(taken) === text
+    ? name
+    : `${name}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`
+  shared[unique] = response
+  return unique
 }
 
 /** A header as a response declares it: a reference to its component, or a copy where this response says otherwise. */

@@ -49,7 +49,15 @@ interface DocumentOperation {
   requestBody?: { required?: boolean }
   responses: Record<string, DocumentResponse>
 }
-const document = JSON.parse(committed) as {
+const raw = JSON.parse(committed) as {
+  paths: Record<string, Record<string, { responses: Record<string, { $ref?: string, content?: Record<string, unknown> }> }>>
+  components: { responses?: Record<string, DocumentResponse> }
+}
+/** The committed document with its shared responses (`#/components/responses/...`) put in place, as a client resolves them. */
+const document = JSON.parse(committed, (_key, value: unknown) => {
+  const ref = (value as { $ref?: unknown } | null)?.$ref
+  return typeof ref === 'string' && ref.startsWith('#/components/responses/') ? raw.components.responses?.[ref.slice(23)] : value
+}) as {
   info: { license?: unknown }
   servers?: Array<{ url: string, variables?: Record<string, { default: string }> }>
   tags?: Array<{ name: string, description?: string }>
@@ -96,6 +104,17 @@ t.test('the document names its licence (package.json\'s) and a documented placeh
   t.equal(LICENSE.identifier, pkg.license)
   t.equal(document.servers?.[0]?.url, '{publicUrl}')
   t.equal(document.servers?.[0]?.variables?.publicUrl?.default, 'http://localhost:3000')
+})
+
+t.test('problem answers are shared components, referenced by every operation that answers them', async t => {
+  for (const [path, item] of Object.entries(raw.paths)) {
+    for (const [method, { responses }] of Object.entries(item)) {
+      for (const [status, response] of Object.entries(responses)) {
+        if (response.content?.['application/problem+json'] !== undefined) t.fail(`${method} ${path} ${status}: an inline problem answer`)
+      }
+    }
+  }
+  t.ok(Buffer.byteLength(committed) < 450_000, `the document is ${Buffer.byteLength(committed)} bytes`)
 })
 
 t.test('every operation has a unique camelCase operationId', async t => {
