@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Config } from '../config/index.js'
 import { ApiError } from '../errors/catalog.js'
 import type { VerifiedToken } from '../verify/verifier.js'
+import { guard, type SecurityRequirement } from './openapi-security.js'
 
 export type AdminSettings = Config['admin']
 
@@ -21,14 +22,23 @@ export function isAdmin (token: VerifiedToken, admin: AdminSettings): boolean {
   return admin.clientIds.includes(token.clientId) && token.scope.some(scope => admin.scopes.includes(scope))
 }
 
+/**
+ * Who requireAdmin lets in, as the document says it: a group member's access
+ * token or session cookie (the schemes' descriptions name the group), or an
+ * admin client's client-credentials token with one of the scopes.
+ */
+export function adminSecurity (admin: AdminSettings): SecurityRequirement[] {
+  return [{ bearer: [] }, { cookie: [] }, ...(admin.scopes.length > 0 ? [{ adminClient: admin.scopes }] : [])]
+}
+
 /** The hook: a verified caller who is not an admin is refused with 403 ADMIN_REQUIRED. */
 export function requireAdmin (admin: AdminSettings) {
-  return async function requireAdmin (request: FastifyRequest): Promise<void> {
+  return guard(async function requireAdmin (request: FastifyRequest): Promise<void> {
     const token = request.user
     if (token === null || !isAdmin(token, admin)) {
       throw new ApiError('ADMIN_REQUIRED', {
         detail: `Only members of the ${admin.group} group${admin.scopes.length > 0 ? ' or admin service clients' : ''} may call the admin API.`
       })
     }
-  }
+  }, adminSecurity(admin))
 }

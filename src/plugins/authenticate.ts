@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ApiError } from '../errors/catalog.js'
 import type { VerifiedToken } from '../verify/verifier.js'
+import { guard, type SecurityRequirement } from './openapi-security.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,6 +35,9 @@ export interface SignedIn {
 
 const SIGN_IN = 'Sign in, or send Authorization: Bearer <access token>.'
 
+/** What requireUser lets in (the document's security): an access token as a Bearer header, or the session cookie. */
+export const SIGNED_IN_SECURITY: SecurityRequirement[] = [{ bearer: [] }, { cookie: [] }]
+
 /** The caller requireUser verified on this route's scope; UNAUTHENTICATED when no guard ran (nobody was verified). */
 export function signedIn (request: FastifyRequest): SignedIn {
   const { user, accessToken } = request
@@ -51,7 +55,7 @@ export default fp(async function authenticate (fastify: FastifyInstance) {
   fastify.decorateRequest('user', null)
   fastify.decorateRequest('accessToken', null)
 
-  fastify.decorate('requireUser', async function requireUser (request: FastifyRequest) {
+  fastify.decorate('requireUser', guard(async function requireUser (request: FastifyRequest) {
     const token = fastify.sessions.presentedAccessToken(request)
     if (token === undefined) {
       throw new ApiError('UNAUTHENTICATED', { detail: SIGN_IN, headers: { 'www-authenticate': 'Bearer' } })
@@ -65,7 +69,7 @@ export default fp(async function authenticate (fastify: FastifyInstance) {
     }
     request.user = verification.token
     request.accessToken = token
-  })
+  }, SIGNED_IN_SECURITY))
 
   fastify.decorate('requireScope', (scope: string) => async function requireScope (request: FastifyRequest) {
     // A 403, not a 401: signing in again the same way gives the same token, and an SPA would loop.

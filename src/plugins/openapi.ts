@@ -8,13 +8,15 @@
  * schemas/responses.ts): response headers as shared components, the problem
  * codes each response can carry, and whether a body may be left out.
  */
+import { createHash } from 'node:crypto'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance, FastifySchema } from 'fastify'
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { HEADER_COMPONENTS, headerComponents, type HeaderUse } from '../schemas/headers.js'
 import { declaredCodes, declaredHeaders } from '../schemas/responses.js'
 import { cookieNames } from '../session/cookies.js'
+import { routeSecurity, type SecurityRequirement } from './openapi-security.js'
 
 /** Headers on every response: plugins/request-log.ts and plugins/security-headers.ts set them before any route runs. */
 const EVERY_RESPONSE: HeaderUse[] = ['RequestId', 'CacheControl']
@@ -33,9 +35,27 @@ const DESCRIPTION = [
     '(a cookie-carrying write from a foreign origin).'
 ].join('\n')
 
+/** Every tag an operation may carry, in the order /docs shows them. A route with a tag not listed here fails the lint and a test. */
+export const TAGS = [
+  { name: 'sign-up', description: 'Create an account and confirm it with the code (or the link) Cognito sends.' },
+  { name: 'session', description: 'Sign in (password, passwordless, passkey, MFA challenges), refresh and sign out; cookies or tokens in the body.' },
+  { name: 'password', description: 'Forgotten password: send a code, reset with it (or with the e-mail\'s link).' },
+  { name: 'me', description: 'The signed-in user\'s own account: profile, attributes, password, MFA, passkeys, sign-out everywhere, deletion.' },
+  { name: 'admin', description: 'User and group administration, for members of ADMIN_GROUP or admin service clients; each call is audited.' },
+  { name: 'token checks', description: 'For other services and proxies: is this access or ID token good?' },
+  { name: 'hosted UI', description: 'Sign-in through the Cognito hosted UI or a social provider (OAuth 2.0 code flow, PKCE); hand-off.' },
+  { name: 'operations', description: 'Health, readiness, metrics and the problem pages.' },
+  { name: 'local mode', description: 'Only when running on the embedded emulator.' }
+]
+
+/** The licence, as package.json states it (there is no LICENSE file; a test keeps the two equal). */
+export const LICENSE = { name: 'MIT', identifier: 'MIT' }
+
+type Response = { headers?: Record<string, unknown>, content?: Record<string, { schema?: unknown }> }
 type Operation = {
+  security?: SecurityRequirement[]
   requestBody?: { required?: boolean }
-  responses?: Record<string, { headers?: Record<string, unknown>, content?: Record<string, { schema?: unknown }> }>
+  responses?: Record<string, Response | { $ref: string }>
 }
 
 export default fp(async function openapi (fastify: FastifyInstance) {
@@ -44,31 +64,56 @@ export default fp(async function openapi (fastify: FastifyInstance) {
   const secure = cookieNames(true).access
   const plain = cookieNames(false).access
 
-  // The route schemas as declared, by "METHOD /path" as the document names them.
-  const routes = new Map<string, FastifySchema>()
-  fastify.addHook('onRoute', route => {
-    if (route.schema === undefined) return
-    for (const method of [route.method].flat()) routes.set(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`, route.schema)
+  // The routes as declared, by "METHOD /path" as the document names them, with the scope each was declared on (its guards).
+  const routes = new Map<string, { scope: FastifyInstance, route: RouteOptions }>()
+  fastify.addHook('onRoute', function (route) {
+    for (const method of [route.method].flat()) routes.set(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`, { scope: this, route })
   })
+  const { admin } = config
+  const tokenUrl = config.hostedUiDomain === undefined ? TOKEN_URL_PLACEHOLDER : new URL('/oauth2/token', config.hostedUiDomain).href
 
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'cognito-bff', version: '0.1.0', description: DESCRIPTION },
-      tags: [
-        { name: 'sign-up' }, { name: 'session' }, { name: 'password' }, { name: 'me' },
-        { name: 'operations' }, { name: 'local mode', description: 'Only when running on the embedded emulator.' }
-      ],
+      info: { title: 'cognito-bff', version: '0.1.0', description: DESCRIPTION, license: LICENSE },
+      servers: [{ url: config.publicUrl.origin, description: 'This service, at its PUBLIC_URL.' }],
+      tags: TAGS,
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access token (login with tokenDelivery "body").' },
-          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (GET /metrics only).' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'A Cognito access token (login with tokenDelivery "body"), as `Authorization: Bearer <token>`. ' +
+              'The /me routes need its `aws.cognito.signin.user.admin` scope; the /admin routes a user in the ' +
+              `\`${admin.group}\` group (ADMIN_GROUP, the token's \`cognito:groups\`).`
+          },
+          adminClient: {
+            type: 'oauth2',
+            description: `An admin service: a client-credentials token of one of ADMIN_CLIENT_IDS carrying one of ADMIN_SCOPES (${
+              admin.scopes.length > 0 ? admin.scopes.map(scope => `\`${scope}\``).join(', ') : 'none set: only group members are admins'
+            }), sent as \`Authorization: Bearer <token>\`. The token comes from the user pool domain's /oauth2/token.`,
+            flows: {
+              clientCredentials: {
+                tokenUrl,
+                scopes: Object.fromEntries(admin.scopes.map(scope => [scope, 'Call the admin API (one of ADMIN_SCOPES).']))
+              }
+            }
+          },
+          handoffSecret: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A hand-off site\'s secret (HANDOFF_SITES), sent by that site\'s back end as `Authorization: Bearer <secret>` ' +
+              '(POST /oauth/handoff only).'
+          },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, as `Authorization: Bearer <token>` (GET /metrics only).' },
           cookie: {
             type: 'apiKey',
             in: 'cookie',
             name: cookieNames(https).access,
             description: `The sealed session cookie set by login. Its name depends on the service's PUBLIC_URL: \`${secure}\` over https ` +
-              `(as production runs, and as this document names it), \`${plain}\` on a plain-http service (local mode on localhost).`
+              `(as production runs, and as this document names it), \`${plain}\` on a plain-http service (local mode on localhost). ` +
+              'The /me and /admin routes need what `bearer` says of the token inside.'
           }
         },
         headers: headerComponents()
@@ -80,12 +125,20 @@ export default fp(async function openapi (fastify: FastifyInstance) {
     transformObject: (document) => {
       if (!('openapiObject' in document)) return document.swaggerObject
       const { openapiObject } = document
+      // The problem answers, shared: one component per status and set of codes, referenced by every operation that answers them.
+      const shared: Record<string, Response> = {}
       for (const [path, item] of Object.entries(openapiObject.paths ?? {})) {
         for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
-          const schema = routes.get(`${method} ${path}`)
-          if (schema !== undefined) complete(operation, schema)
+          const declared = routes.get(`${method} ${path}`)
+          if (declared === undefined) continue
+          operation.security = routeSecurity(declared.scope, declared.route)
+          if (declared.route.schema !== undefined) complete(operation, declared.route.schema, shared)
         }
       }
+      openapiObject.components = {
+        ...openapiObject.components,
+        responses: Object.fromEntries(Object.keys(shared).sort().map(name => [name, shared[name]!]))
+      } as typeof openapiObject.components
       return openapiObject
     }
   })
@@ -99,13 +152,17 @@ export default fp(async function openapi (fastify: FastifyInstance) {
   fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
 }, { name: 'openapi' })
 
+/** Where an admin client gets its token when no hosted-UI domain is configured: the pool domain's, a placeholder. */
+export const TOKEN_URL_PLACEHOLDER = 'https://your-domain.auth.your-region.amazoncognito.com/oauth2/token'
+
 /** Completes one operation from its route's schema. */
-function complete (operation: Operation, schema: FastifySchema): void {
+function complete (operation: Operation, schema: FastifySchema, shared: Record<string, Response>): void {
   // app.ts turns a missing body into {}: a body whose every field is optional may be left out.
   if (operation.requestBody !== undefined) operation.requestBody.required = !acceptsEmptyObject(schema.body)
 
   const responses = (schema.response ?? {}) as Record<string, unknown>
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    if ('$ref' in response) continue
     const declared = responses[status]
     response.headers = Object.fromEntries([...EVERY_RESPONSE, ...declaredHeaders(declared)].map(header))
 
@@ -116,8 +173,20 @@ function complete (operation: Operation, schema: FastifySchema): void {
       problem.schema = {
         allOf: [problem.schema, { type: 'object', properties: { status: { enum: [Number(status)] }, code: { enum: codes } } }]
       }
+      operation.responses![status] = { $ref: `#/components/responses/${share(shared, `${status}-${codes.join('-')}`, response)}` }
     }
   }
+}
+
+/** The name `response` is shared under: `name`, or, where another response took it, `name` and a digest of this one. */
+function share (shared: Record<string, Response>, name: string, response: Response): string {
+  const text = JSON.stringify(response)
+  const taken = shared[name]
+  const unique = taken === undefined || JSON.stringify(taken) === text
+    ? name
+    : `${name}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`
+  shared[unique] = response
+  return unique
 }
 
 /** A header as a response declares it: a reference to its component, or a copy where this response says otherwise. */

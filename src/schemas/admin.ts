@@ -165,7 +165,6 @@ const ADMIN_NOTES = {
   ADMIN_REQUIRED: 'The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).',
   UPSTREAM_THROTTLED: 'Cognito throttled the call; Retry-After says when to try again.'
 } satisfies Partial<Record<ErrorCode, string>>
-const ADMIN_SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
 
 /** What one admin route declares of its own; `adminRoute` adds the rest. */
 export interface AdminRouteParts {
@@ -184,7 +183,7 @@ export interface AdminRouteParts {
 }
 
 /**
- * An admin route's schema: tag `admin`, bearer or cookie security, and its
+ * An admin route's schema: tag `admin` and its
  * problem answers (the guard's refusals first, then `refusals`, with the admin
  * notes and 401's WWW-Authenticate) after its own success answers.
  */
@@ -193,7 +192,6 @@ export function adminRoute<const P extends AdminRouteParts> (parts: P) {
   return {
     tags: ['admin'],
     ...own,
-    security: ADMIN_SECURITY,
     response: {
       ...response as P['response'],
       ...problems([...ADMIN_GUARD, ...refusals], { notes: { ...ADMIN_NOTES, ...notes }, headers: ADMIN_HEADERS })

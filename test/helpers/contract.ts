@@ -29,12 +29,12 @@ export const COMMITTED_DOCUMENT = new URL('../../openapi/openapi.json', import.m
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, OperationObject>>
-  components?: { schemas?: Record<string, unknown>, headers?: Record<string, HeaderObject> }
+  components?: { schemas?: Record<string, unknown>, headers?: Record<string, HeaderObject>, responses?: Record<string, ResponseObject> }
 }
 
 interface OperationObject {
   operationId?: string
-  responses?: Record<string, ResponseObject>
+  responses?: Record<string, ResponseObject | { $ref: string }>
 }
 
 interface ResponseObject {
@@ -112,6 +112,14 @@ export function createContract (document: OpenApiDocument): Contract {
     return found
   }
 
+  /** A response as declared: inline, or a shared component (`#/components/responses/<name>`). */
+  const responseObject = (response: ResponseObject | { $ref: string }): ResponseObject => {
+    if (!('$ref' in response)) return response
+    const found = document.components?.responses?.[response.$ref.replace('#/components/responses/', '')]
+    if (found === undefined) throw new Error(`the document references a response component it does not define: ${response.$ref}`)
+    return found
+  }
+
   const UNROUTED = new Set([
     '404 NOT_FOUND', '400 VALIDATION_FAILED', '400 MALFORMED_BODY', '413 PAYLOAD_TOO_LARGE', '415 UNSUPPORTED_MEDIA_TYPE', '403 ORIGIN_NOT_ALLOWED'
   ])
@@ -153,7 +161,7 @@ export function createContract (document: OpenApiDocument): Contract {
       if (declaredStatus === undefined) {
         return [`${name} does not declare status ${status} (it declares ${Object.keys(responses).join(', ')})`]
       }
-      const declared = responses[declaredStatus]!
+      const declared = responseObject(responses[declaredStatus]!)
       const violations: string[] = []
 
       for (const [header, reference] of Object.entries(declared.headers ?? {})) {
@@ -191,7 +199,8 @@ export function createContract (document: OpenApiDocument): Contract {
       }
       const schema = content[match]?.schema
       if (schema !== undefined) {
-        const validate = validator(`${found.method} ${found.path} ${declaredStatus} ${match}`, schema)
+        // Keyed by the schema itself: operations sharing a response component share one compiled validator.
+        const validate = validator(JSON.stringify(schema), schema)
         violations.push(...validateBody(validate, response.body, isJson(match)).map(v => `${name} ${status} ${match}: ${v}`))
       }
       return violations

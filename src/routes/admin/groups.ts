@@ -28,6 +28,7 @@ const groups: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: adminRoute({
       operationId: 'adminListGroups',
       summary: 'List the groups',
+      description: 'The user pool\'s groups, a page at a time: pass the `cursor` of one page to get the next.',
       querystring: PageQuerySchema,
       response: { 200: json(GroupPageSchema, { description: 'One page of groups.' }) },
       refusals: GROUP_OPERATION
@@ -43,6 +44,7 @@ const groups: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: adminRoute({
       operationId: 'adminListGroupMembers',
       summary: 'List the users in a group',
+      description: 'The members of one group, a page at a time: pass the `cursor` of one page to get the next.',
       params: GroupParamsSchema,
       querystring: PageQuerySchema,
       response: { 200: json(UserPageSchema, { description: 'One page of the group\'s users.' }) },

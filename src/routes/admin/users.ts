@@ -103,6 +103,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: adminRoute({
       operationId: 'adminGetUser',
       summary: 'A user: status, enabled, attributes, MFA settings and groups',
+      description: 'Everything an admin needs to look at one user: Cognito\'s status, whether enabled, the attributes, the MFA settings and the ' +
+        'groups.',
       params: UsernameParamsSchema,
       response: { 200: json(AdminUserDetailSchema, { description: 'The user.' }) },
       refusals: USER_OPERATION
@@ -233,6 +235,7 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: adminRoute({
       operationId: 'adminConfirmUser',
       summary: 'Confirm a user\'s sign-up without their code',
+      description: 'Confirms an UNCONFIRMED user\'s sign-up as if they had entered their code, so they can sign in.',
       params: UsernameParamsSchema,
       response: { 200: done('Confirmed.') },
       refusals: [...ADMIN_CHANGE, 'USER_NOT_FOUND', 'ALREADY_CONFIRMED', 'INVALID_PARAMETER', 'NOT_PERMITTED', 'TOO_MANY_ATTEMPTS']
@@ -263,6 +266,7 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: adminRoute({
       operationId: 'adminListUserGroups',
       summary: 'The groups a user is in',
+      description: 'The groups a user is a member of, with their descriptions.',
       params: UsernameParamsSchema,
       response: { 200: json(GroupListSchema, { description: 'The user\'s groups.' }) },
       refusals: USER_OPERATION

@@ -47,6 +47,8 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'resetPassword',
       summary: 'Set a new password with the reset code',
+      description: 'The second step of a forgotten password: the username, the code POST /auth/password/forgot sent and the new password. An ' +
+        'unknown user gets CODE_MISMATCH, as a wrong code does.',
       body: ResetBodySchema,
       response: {
         200: json(StatusResponseSchema, { description: 'The new password is set (`status: "reset"`).' }),

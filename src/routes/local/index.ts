@@ -15,6 +15,8 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
       tags,
       operationId: 'localMessages',
       summary: 'Codes and temporary passwords Cognito would have sent, newest first (local mode only)',
+      description: 'What the local Cognito would have e-mailed or texted (confirmation and reset codes, temporary passwords), newest first, ' +
+        'optionally for one username. Only in local mode.',
       querystring: LocalMessagesQuerySchema,
       response: {
         200: json(Type.Array(LocalMessageSchema), { description: 'The messages, for `username` only when it is given.' }),
@@ -28,6 +30,8 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
       tags,
       operationId: 'localDemo',
       summary: 'Local demo page: sign up, confirm, sign in (form or hosted UI), /me, sign out; the confirmation link ends here',
+      description: 'A small page to try the service by hand in local mode: sign up, confirm, sign in with the form or the hosted UI, see /me, ' +
+        'sign out. The confirmation link of local mode ends here.',
       querystring: LocalDemoQuerySchema,
       response: {
         200: html({ description: 'The page: the outcome of a confirmation link (?status=, ?error=), links to /docs and /local/messages.' }),

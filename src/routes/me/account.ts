@@ -24,7 +24,6 @@ import { signedIn } from '../../plugins/authenticate.js'
 import { triggerContext } from '../trigger-context.js'
 
 const tags = ['me']
-const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
 
 /** What every route here can answer before its handler: the guard's refusals, and a state-changing request's. */
 const ACCOUNT_ROUTE = [...ORIGIN_REFUSALS, ...COGNITO_FAILURES, 'UNAUTHENTICATED', 'TOKEN_INVALID', 'INSUFFICIENT_SCOPE'] as const
@@ -47,7 +46,6 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
         'in `attributes`, and usable for sign-in, until then (`appliesAfterVerification: true`). An attribute the pool does not ' +
         'define or that is immutable is refused with INVALID_PARAMETER naming it; one the app client may not write (its WriteAttributes) ' +
         'with VALIDATION_FAILED naming each, before Cognito is asked. `attributes` shows those the client may read.',
-      security,
       body: UpdateAttributesBodySchema,
       response: {
         200: json(UpdateAttributesResponseSchema, { description: 'Updated; what still needs verifying, if anything.' }),
@@ -86,7 +84,8 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'sendAttributeCode',
       summary: 'Send a code to verify the e-mail or phone number',
-      security,
+      description: 'Sends a verification code to the user\'s e-mail address or phone number (the attribute named in the body); verify it with ' +
+        'POST /me/attributes/verify.',
       body: SendAttributeCodeBodySchema,
       response: {
         202: json(SendAttributeCodeResponseSchema, { description: 'A code is on its way; `verification` says where.' }),
@@ -109,7 +108,8 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'verifyAttribute',
       summary: 'Verify the e-mail or phone number with the code sent',
-      security,
+      description: 'Marks the e-mail address or phone number verified with the code POST /me/attributes/verify/send (or a change of the ' +
+        'attribute) sent.',
       body: VerifyAttributeBodySchema,
       response: {
         204: empty({ description: 'Verified.' }),
@@ -134,7 +134,6 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'deleteAttributes',
       summary: 'Delete some of the signed-in user\'s attributes',
       description: 'Required and immutable attributes cannot be deleted (INVALID_PARAMETER naming the attribute).',
-      security,
       body: DeleteAttributesBodySchema,
       response: {
         204: empty({ description: 'Deleted.' }),
@@ -157,7 +156,6 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'A wrong current password is 400 CURRENT_PASSWORD_INCORRECT: the session goes on (no cookie is touched), and the ' +
         'failure counts against the account like a failed sign-in. A new password the pool\'s policy refuses is INVALID_PASSWORD, ' +
         'naming the rule.',
-      security,
       body: ChangePasswordBodySchema,
       response: {
         204: empty({ description: 'Changed. Tokens issued before stay valid: sign out everywhere to end other sessions.' }),
@@ -183,7 +181,6 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Sign out on every device',
       description: 'Cognito revokes every refresh token of the user (GlobalSignOut); this service refuses every access and ID token ' +
         'issued to the user until now (/me, /tokens/verify, /tokens/check), on every instance. This browser\'s cookies are cleared.',
-      security,
       response: {
         204: empty({ description: 'Signed out everywhere; session cookies cleared.', headers: ['ClearSessionCookies'] }),
         ...problems([
@@ -205,7 +202,6 @@ const account: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'deleteMe',
       summary: 'Delete the signed-in user\'s account',
       description: 'Deletes the user at Cognito; every token issued to them is refused from now on, and the session cookies are cleared.',
-      security,
       response: {
         204: empty({ description: 'Deleted; session cookies cleared.', headers: ['ClearSessionCookies'] }),
         ...problems([

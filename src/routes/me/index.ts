@@ -30,7 +30,8 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'getMe',
       summary: 'Who is signed in: verified identity plus current attributes',
-      security: [{ bearer: [] }, { cookie: [] }],
+      description: 'The verified identity from the access token (sub, username, groups, scopes) with the user\'s current attributes from ' +
+        'Cognito; needs the aws.cognito.signin.user.admin scope, as every /me route does.',
       response: {
         200: json(MeResponseSchema, { description: 'The signed-in user.' }),
         ...problems([

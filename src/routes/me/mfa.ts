@@ -15,7 +15,6 @@ import { totpSetup } from '../totp-setup.js'
 import { signedIn } from '../../plugins/authenticate.js'
 
 const tags = ['me']
-const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
 
 /** Every route here: the guard's refusals, Cognito's failures, and the account's state (Cognito checks it on every call). */
 const MFA_ROUTE = [
@@ -45,7 +44,8 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'getMfa',
       summary: 'Which MFA factors are on for the signed-in user, and which one is preferred',
-      security,
+      description: 'The signed-in user\'s MFA factors (authenticator app, SMS, e-mail), which are enabled and which one Cognito asks for first; ' +
+        'change them with PUT /me/mfa.',
       response: {
         200: json(MfaStateSchema, { description: 'The user\'s MFA factors.' }),
         ...problems(MFA_ROUTE, { notes: TOKEN_NOTE, headers: TOKEN_HEADERS })
@@ -62,7 +62,6 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
         '(POST /me/mfa/totp, then /me/mfa/totp/verify): before that, MFA_NOT_SET_UP. At most one factor may be preferred, ' +
         'and a preferred factor must be enabled. When the pool requires MFA, the last factor on cannot be turned off ' +
         '(MFA_REQUIRED_BY_POOL). Answers the user\'s MFA factors afterwards.',
-      security,
       body: MfaPreferenceBodySchema,
       response: {
         200: json(MfaStateSchema, { description: 'The user\'s MFA factors afterwards.' }),
@@ -94,7 +93,6 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Enrol an authenticator app: a new TOTP secret, as an otpauth URI and a QR code',
       description: 'The secret is not in use until a first code from the app is verified (POST /me/mfa/totp/verify); ' +
         'then turn TOTP on with PUT /me/mfa. The issuer the app shows is MFA_ISSUER.',
-      security,
       response: {
         200: json(TotpSetupSchema, { description: 'Show the QR code (or the secret) to the user.' }),
         ...problems([...ORIGIN_REFUSALS, ...MFA_ROUTE, 'MFA_NOT_SET_UP'], {
@@ -117,7 +115,6 @@ const mfa: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'A wrong code is CODE_MISMATCH (counted against the account\'s code budget, ACCOUNT_CODE_FAILURES); the enrolment ' +
         'goes on, so send the next code. Once verified, turn TOTP on ' +
         '(and make it preferred) with PUT /me/mfa.',
-      security,
       body: TotpVerifyBodySchema,
       response: {
         204: empty({ description: 'The authenticator app is verified.' }),

@@ -17,7 +17,6 @@ import { empty, json } from '../../schemas/responses.js'
 import { signedIn } from '../../plugins/authenticate.js'
 
 const tags = ['me']
-const security: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }]
 
 /** What every passkey route can answer: the guard's refusals, Cognito's account state, and a pool without passkeys. */
 const PASSKEY_ROUTE = [
@@ -42,7 +41,6 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Start registering a passkey',
       description: 'Answers the options for navigator.credentials.create() as Cognito made them (StartWebAuthnRegistration). ' +
         'Send the credential the browser makes to POST /me/passkeys/complete within Cognito\'s time limit.',
-      security,
       response: {
         200: json(PasskeyStartResponseSchema, { description: 'The credential creation options.' }),
         // No body is needed, but one sent is parsed: a malformed or non-JSON one is refused.
@@ -61,7 +59,6 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Finish registering a passkey',
       description: 'Sends the credential from navigator.credentials.create() to Cognito unchanged (CompleteWebAuthnRegistration). ' +
         'The passkey can then sign the user in (LOGIN_FLOW=USER_AUTH, preferredChallenge WEB_AUTHN).',
-      security,
       body: PasskeyCompleteBodySchema,
       response: {
         204: empty({ description: 'Registered.' }),
@@ -78,7 +75,7 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'listPasskeys',
       summary: 'The signed-in user\'s passkeys',
-      security,
+      description: 'The WebAuthn credentials the signed-in user registered (POST /me/passkeys/start and /complete), for showing and removing them.',
       response: {
         200: json(PasskeyListSchema, { description: 'Every registered passkey.' }),
         ...problems([...PASSKEY_ROUTE], OPTIONS)
@@ -91,7 +88,7 @@ const passkeys: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'deletePasskey',
       summary: 'Remove a passkey',
-      security,
+      description: 'Removes one of the signed-in user\'s passkeys by its credential id (from GET /me/passkeys); it can no longer sign in.',
       params: PasskeyParamsSchema,
       response: {
         204: empty({ description: 'Removed: it no longer signs the user in.' }),

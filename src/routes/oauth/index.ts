@@ -280,6 +280,11 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: method === 'GET'
           ? 'Hosted logout, second hop: end the session, then Cognito\'s /logout'
           : 'Hosted logout from the sign-out page\'s button (same-origin POST): end the session, then Cognito\'s /logout',
+        description: method === 'GET'
+          ? 'Where GET /oauth/logout sends the browser (this path is where the refresh cookie is sent): revokes the refresh token, clears the ' +
+            'session cookies, then redirects to the hosted UI\'s /logout, which returns to the checked redirect. A cross-site navigation gets a ' +
+            'page whose button signs out (POST) instead.'
+          : 'The sign-out page\'s button: the same as GET, as a same-origin form POST with no body.',
         querystring: OAuthLogoutQuerySchema,
         response: {
           200: CONFIRM_PAGE,
@@ -301,6 +306,8 @@ const oauthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'A hosted-UI sign-in that returned to a hand-off site (HANDOFF_SITES) carries ?handoff=<code>. The site\'s back end sends ' +
         'the code here with `Authorization: Bearer <the site\'s secret>` and gets the tokens, once, within 60 seconds. ' +
         'A second redemption, an expired code or another site\'s code gets HANDOFF_INVALID (and the code is spent).',
+      // The handler checks the secret itself: no guard says it.
+      security: [{ handoffSecret: [] }],
       body: HandoffBodySchema,
       response: {
         200: json(AuthenticatedSchema, { description: 'The session\'s tokens, in the body.' }),

@@ -12,6 +12,8 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'health',
       summary: 'Liveness: the process is up',
+      description: 'For a liveness probe: answers 200 while the process can answer at all; it checks nothing else (no Cognito, no store) and is ' +
+        'never shed.',
       response: { 200: json(HealthSchema, { description: 'Up.' }), ...problems([], { noSharedState: true, notShed: true }) }
     }
   }, async () => ({ status: 'ok' as const }))
@@ -21,6 +23,8 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'ready',
       summary: 'Readiness: the service can verify tokens',
+      description: 'For a readiness probe or a load balancer: 200 once the pool\'s signing keys are loaded and the shared store answers; 503 (a ' +
+        'JSON status, with Retry-After) until then.',
       response: {
         // First: its own 503 (a JSON status, not a problem) replaces the generic one.
         ...problems([], { notShed: true }),

@@ -19,6 +19,7 @@ const problemPages: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'problemIndex',
       summary: 'Every problem code this service answers, with its status',
+      description: 'An HTML page listing every problem code of the error catalog with its status: where a problem\'s `type` points.',
       response: { 200: html({ description: 'An index of the problem pages.' }), ...problems(['INTERNAL_ERROR'], { noSharedState: true }) }
     }
   }, async (_request, reply) => {
@@ -33,6 +34,7 @@ const problemPages: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       operationId: 'problemPage',
       summary: 'What a problem code means and what to do about it',
+      description: 'The HTML page a problem\'s `type` (/problems/<code>) names: what the code means and what a client can do about it.',
       params: ProblemPageParamsSchema,
       response: {
         200: html({ description: 'The page for the code.' }),
