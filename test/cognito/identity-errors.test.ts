@@ -7,11 +7,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import * as identitySdk from '@aws-sdk/client-cognito-identity'
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity'
 import { mockClient } from 'aws-sdk-client-mock'
 import t from 'tap'
 import { hasIdentityRow, IDENTITY_COMMANDS, possibleIdentityCodes } from '../../src/cognito/identity-errors.js'
+import { iamPolicy } from '../../src/cognito/iam-policy.js'
 import { providerName } from '../../src/cognito/identity-pool.js'
 import type { ErrorCode } from '../../src/errors/catalog.js'
 import { buildAwsApp, expectProblem } from '../helper.js'
@@ -139,4 +141,17 @@ t.test('the provider name is the user pool\'s, whichever issuer format the token
     'cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123', 'the updated format names the same provider')
   t.equal(providerName({ ...pool, issuer: 'http://127.0.0.1:9229/eu-west-1_AbC123' }), '127.0.0.1:9229/eu-west-1_AbC123',
     'an overridden issuer (COGNITO_ISSUER) is named as it is')
+})
+
+t.test('the identity pool module sends only IDENTITY_COMMANDS, all unsigned in their SDK\'s model: no IAM action to allow', async t => {
+  const module = await readFile(new URL('../../src/cognito/identity-pool.ts', import.meta.url), 'utf8')
+  const sent = new Set([...module.matchAll(/\bnew (\w+)Command\(/g)].map(match => match[1] as string))
+  t.same([...sent].sort(), [...IDENTITY_COMMANDS].sort())
+  const provider = await readFile(join(IDENTITY_SDK_DIR, 'dist-es', 'auth', 'httpAuthSchemeProvider.js'), 'utf8')
+  const unsigned = new Set([...provider.matchAll(/case "(\w+)":\s*\{\s*options\.push\(createSmithyApiNoAuthHttpAuthOption/g)].map(match => match[1]))
+  for (const command of IDENTITY_COMMANDS) t.ok(unsigned.has(command), `${command} is unsigned (smithy.api#noAuth)`)
+  const policy = JSON.stringify(iamPolicy({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC123', accountId: '*' }, {
+    loginFlow: 'ADMIN_USER_PASSWORD_AUTH', adminApi: true
+  }))
+  t.notMatch(policy, /cognito-identity|GetId|GetCredentialsForIdentity/, 'the IAM policy names no identity pool action')
 })
