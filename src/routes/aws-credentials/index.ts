@@ -94,7 +94,8 @@ const awsCredentialsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           'Only with IDENTITY_POOL_GUEST=true; otherwise 404 NOT_FOUND. Rate-limited per client address like sign-up.',
         response: {
           200: json(AwsCredentialsSchema, { description: 'A guest\'s credentials.' }),
-          ...problems([...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...IDENTITY_FAILURES, 'NOT_FOUND'], {
+          // No body is needed, but one sent is parsed: a malformed or non-JSON one is refused.
+          ...problems([...BODY_REFUSALS, ...ORIGIN_REFUSALS, ...RATE_LIMIT_REFUSALS, ...IDENTITY_FAILURES, 'NOT_FOUND'], {
             notes: { NOT_FOUND: 'Guest credentials are off (IDENTITY_POOL_GUEST).' }
           })
         }
