@@ -15,6 +15,7 @@ import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
 import cognito from './plugins/cognito.js'
 import cognitoQuotas from './plugins/cognito-quotas.js'
+import identityPool from './plugins/identity-pool.js'
 import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
 import userProfiles from './plugins/user-profiles.js'
@@ -31,6 +32,7 @@ import userPool from './plugins/user-pool.js'
 import adminAudit from './routes/admin/audit.js'
 import adminRoutes from './routes/admin/index.js'
 import authRoutes from './routes/auth/index.js'
+import awsCredentialsRoutes from './routes/aws-credentials/index.js'
 import localRoutes from './routes/local/index.js'
 import meRoutes from './routes/me/index.js'
 import oauthRoutes from './routes/oauth/index.js'
@@ -129,6 +131,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(poolChecks)
   await app.register(store, { store: deps.store })
   await app.register(userProfiles)
+  await app.register(identityPool, { config })
   await app.register(cognitoQuotas)
   await app.register(tokenVerifier)
   await app.register(sessions)
@@ -142,6 +145,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(accountLimits)
   await app.register(authRoutes)
   await app.register(meRoutes)
+  await app.register(awsCredentialsRoutes)
   // A hook on the whole app: requests under /admin that no admin route matches are audited too.
   await app.register(adminAudit)
   // ADMIN_API: off, /admin/... is an unknown route (a 404, audited all the same).

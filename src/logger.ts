@@ -15,7 +15,9 @@ const REDACT_PATHS = [
   '*.password', '*.newPassword', '*.previousPassword', '*.proposedPassword',
   '*.token', '*.accessToken', '*.idToken', '*.refreshToken', '*.session',
   '*.AccessToken', '*.IdToken', '*.RefreshToken', '*.Session', '*.Password', '*.ConfirmationCode', '*.SecretHash',
-  '*.cookieSecret', '*.clientSecret', '*.credentials'
+  '*.cookieSecret', '*.clientSecret', '*.credentials',
+  // The identity pool's answers and requests: AWS credentials, and the ID token under its provider name in Logins.
+  '*.secretAccessKey', '*.sessionToken', '*.SecretKey', '*.SessionToken', '*.Credentials', '*.Logins'
 ]
 
 interface LoggedRequest {

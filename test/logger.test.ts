@@ -1,7 +1,7 @@
 import { pino } from 'pino'
 import t from 'tap'
-import { lazyRequestLogger } from '../src/logger.js'
-import { buildTestApp, cookieHeader, PASSWORD, uniqueUsername } from './helper.js'
+import { lazyRequestLogger, loggerOptions } from '../src/logger.js'
+import { buildTestApp, captureLines, cookieHeader, PASSWORD, uniqueUsername } from './helper.js'
 
 t.test('no password, code, token, cookie or Authorization header reaches the log', async t => {
   // trace: the most the app can ever log
@@ -60,6 +60,22 @@ t.test('no password, code, token, cookie or Authorization header reaches the log
   }
   t.notMatch(log, /Bearer /, 'no Authorization header value in the log')
   t.notMatch(log, /eyJ[\w-]{10,}\.[\w-]{10,}/, 'no JWT of any kind in the log')
+})
+
+t.test('AWS credentials and the identity pool\'s Logins are redacted wherever a logged object holds them', async t => {
+  const { stream, lines } = captureLines()
+  const logger = pino(loggerOptions({ logLevel: 'info' }) as object, stream)
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY'
+  const sessionToken = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENvalue'
+  const idToken = 'eyJraWQiOiJrIn0.eyJzdWIiOiJhIn0.c2lnbmF0dXJl'
+  logger.info({ answer: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: secret, sessionToken } }, 'answer')
+  logger.info({ output: { Credentials: { SecretKey: secret, SessionToken: sessionToken } } }, 'sdk answer')
+  logger.info({ input: { IdentityPoolId: 'us-east-1:x', Logins: { 'cognito-idp.us-east-1.amazonaws.com/us-east-1_X': idToken } } }, 'sdk input')
+  await new Promise(resolve => setImmediate(resolve))
+  const log = lines.join('\n')
+  t.equal(lines.length, 3)
+  for (const value of [secret, sessionToken, idToken]) t.notOk(log.includes(value), 'redacted')
+  t.match(log, '"accessKeyId":"ASIAEXAMPLE"', 'the key id (not a secret) stays readable')
 })
 
 t.test('one line per request, with the problem code of a refused one', async t => {

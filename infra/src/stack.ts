@@ -78,7 +78,9 @@ export class CognitoBffStack extends Stack {
       ADMIN_GROUP: config.adminGroup,
       // The admin API is mounted when its resource server is deployed (ADMIN_SCOPES mean nothing without it).
       ADMIN_API: String(this.adminApi !== undefined),
-      ...(this.adminApi ? { ADMIN_SCOPES: this.adminApi.scopeNames.join(' '), ADMIN_CLIENT_IDS: this.adminApi.client.userPoolClientId } : {})
+      ...(this.adminApi ? { ADMIN_SCOPES: this.adminApi.scopeNames.join(' '), ADMIN_CLIENT_IDS: this.adminApi.client.userPoolClientId } : {}),
+      // POST /me/aws-credentials: the service hands out the identity pool's credentials (unsigned calls: no IAM action).
+      ...(this.identityPool ? { IDENTITY_POOL_ID: this.identityPool.identityPool.identityPoolId } : {})
     }
     // Output keys are alphanumeric (CloudFormation's rule): COGNITO_USER_POOL_ID is CognitoUserPoolId, its description the variable's name.
     for (const [name, value] of Object.entries(this.serviceEnvironment)) this.output(outputKey(name), value, name)
@@ -87,9 +89,6 @@ export class CognitoBffStack extends Stack {
       `aws cognito-idp describe-user-pool-client --user-pool-id ${userPool.userPoolId} --client-id ${client.userPoolClientId} ` +
         '--query UserPoolClient.ClientSecret --output text',
       'COGNITO_CLIENT_SECRET: read it with this command (never an output)')
-    if (this.identityPool) {
-      this.output('IdentityPoolId', this.identityPool.identityPool.identityPoolId, 'For AWS credentials in the app')
-    }
 
     if (config.service) {
       this.service = new Service(this, 'Service', {

@@ -102,7 +102,7 @@ t.test('outputs: the service\'s environment variables, each described by its nam
   t.same(byVariable.get('ADMIN_SCOPES'), 'bff/admin')
   t.same(byVariable.get('ADMIN_API'), 'true', 'the admin API is mounted where its resource server is deployed')
   t.same(byVariable.get('LOGIN_FLOW'), 'USER_PASSWORD_AUTH')
-  t.ok(outputs.IdentityPoolId)
+  t.equal(outputs.IdentityPoolId?.Description, 'IDENTITY_POOL_ID', 'the identity pool, as the service\'s IDENTITY_POOL_ID')
   t.notOk(Object.keys(outputs).some(name => /secret/i.test(name) && name !== 'ClientSecretHint'), 'no secret is an output')
 })
 

@@ -75,7 +75,9 @@ export function resource (template: Template, type: string, filter: (props: Reco
 }
 
 /** What a deployment would make of the template's references: the ids Cognito assigns, the region. */
-export const DEPLOYED = { region: 'eu-west-1', account: '123456789012', userPoolId: 'eu-west-1_Example' }
+export const DEPLOYED = {
+  region: 'eu-west-1', account: '123456789012', userPoolId: 'eu-west-1_Example', identityPoolId: 'eu-west-1:0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b'
+}
 
 /** A CloudFormation value as the deployed stack's output would read: references resolved to DEPLOYED's stand-ins. */
 export function resolveValue (value: unknown, template: Template): string {
@@ -93,6 +95,7 @@ export function resolveValue (value: unknown, template: Template): string {
   const referenced = ref === undefined ? undefined : template.toJSON().Resources[ref] as { Type: string, Properties: Record<string, unknown> }
   switch (referenced?.Type) {
     case 'AWS::Cognito::UserPool': return DEPLOYED.userPoolId
+    case 'AWS::Cognito::IdentityPool': return DEPLOYED.identityPoolId
     // A client's id is Cognito's; its logical id stands in (letters and digits, as a client id is).
     case 'AWS::Cognito::UserPoolClient': return ref!
     case 'AWS::Cognito::UserPoolIdentityProvider': return referenced.Properties.ProviderName as string

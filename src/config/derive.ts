@@ -81,6 +81,10 @@ export function assemble (env: Env, mode: Mode, derived: Derived): AwsConfig | L
     mfaIssuer: env.MFA_ISSUER,
     oauth: derived.oauth,
     ...(redis === undefined ? {} : { redis }),
+    // Only against AWS: a real identity pool cannot trust the emulator's tokens (the rules refuse it in local mode).
+    ...(mode === 'aws' && env.IDENTITY_POOL_ID !== undefined
+      ? { identityPool: { id: env.IDENTITY_POOL_ID, region: env.IDENTITY_POOL_ID.split(':')[0]!, guest: env.IDENTITY_POOL_GUEST } }
+      : {}),
     admin: {
       // Off by default against AWS: the admin calls need IAM credentials a deployment may not have.
       enabled: env.ADMIN_API ?? mode === 'local',

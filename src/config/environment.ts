@@ -15,6 +15,7 @@ import { abuse } from './variables/abuse.js'
 import { admin } from './variables/admin.js'
 import { cognito } from './variables/cognito.js'
 import { hostedUi } from './variables/hosted-ui.js'
+import { identityPool } from './variables/identity-pool.js'
 import { local } from './variables/local.js'
 import { operations } from './variables/operations.js'
 import { redis } from './variables/redis.js'
@@ -25,7 +26,7 @@ import { tokens } from './variables/tokens.js'
 export interface EnvGroup { title: string, about: string, variables: Record<string, TSchema> }
 
 /** The groups, in the order the reference shows them. */
-export const ENV_GROUPS: readonly EnvGroup[] = [server, cognito, tokens, sessions, hostedUi, admin, abuse, redis, operations, local]
+export const ENV_GROUPS: readonly EnvGroup[] = [server, cognito, tokens, sessions, hostedUi, identityPool, admin, abuse, redis, operations, local]
 
 export const EnvSchema = Type.Object({
   ...server.variables,
@@ -33,6 +34,7 @@ export const EnvSchema = Type.Object({
   ...tokens.variables,
   ...sessions.variables,
   ...hostedUi.variables,
+  ...identityPool.variables,
   ...admin.variables,
   ...abuse.variables,
   ...redis.variables,

@@ -14,7 +14,8 @@ export function crossFieldProblems (env: Env, mode: Mode, derived: Derived): str
     ...(mode === 'aws' ? regionRules(env) : []),
     ...browserRules(env, derived),
     ...hostedUiRules(env, mode, derived),
-    ...redisRules(env)
+    ...redisRules(env),
+    ...identityPoolRules(env, mode)
   ]
 }
 
@@ -113,4 +114,13 @@ function redisRules (env: Env): string[] {
     problems.push('REDIS_TLS_CA_FILE: needs a rediss:// REDIS_URL (TLS)')
   }
   return problems
+}
+
+function identityPoolRules (env: Env, mode: Mode): string[] {
+  if (env.IDENTITY_POOL_ID !== undefined && mode === 'local') {
+    return ['IDENTITY_POOL_ID: local mode has no identity pool, and a real one cannot trust the local emulator\'s tokens; ' +
+      'set COGNITO_USER_POOL_ID (with its identity pool) to hand out AWS credentials']
+  }
+  if (env.IDENTITY_POOL_GUEST && env.IDENTITY_POOL_ID === undefined) return ['IDENTITY_POOL_GUEST: needs IDENTITY_POOL_ID']
+  return []
 }

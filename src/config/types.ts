@@ -77,6 +77,8 @@ const CommonFields = {
   maxEventLoopDelayMs: Type.Integer(),
   /** The issuer name in TOTP enrolments' otpauth:// URIs (MFA_ISSUER). */
   mfaIssuer: Type.String(),
+  /** IDENTITY_POOL_ID (AWS mode only): the identity pool POST /me/aws-credentials uses, its region, and whether guests get credentials. */
+  identityPool: Type.Optional(Type.Object({ id: Type.String(), region: Type.String(), guest: Type.Boolean() })),
   /** Who may call /admin/*, and what a membership change does. */
   admin: Type.Object({
     /** ADMIN_API: whether /admin/* is mounted (default: in local mode only). */

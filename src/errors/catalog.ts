@@ -157,6 +157,12 @@ export const ERROR_CATALOG = {
     title: 'The user pool does not allow this.',
     advice: 'The user pool forbids this (self sign-up off, user disabled); an administrator must change it.'
   },
+  ROLE_NOT_ALLOWED: {
+    status: 403,
+    title: 'That role is not one of the user\'s roles.',
+    advice: 'Ask for a role the ID token lists in `cognito:roles` (the IAM roles of the user\'s groups), or leave `role` out for the ' +
+      'identity pool\'s choice.'
+  },
   INSUFFICIENT_SCOPE: {
     status: 403,
     title: 'The access token lacks a scope this operation needs.',
@@ -295,6 +301,12 @@ export const ERROR_CATALOG = {
     title: 'Something went wrong on our side.',
     advice: 'Not the client\'s fault: retry later; the operator finds the cause in the log under the request id (instance).'
   },
+  IDENTITY_POOL_NOT_CONFIGURED: {
+    status: 501,
+    title: 'This service hands out no AWS credentials: no identity pool is configured.',
+    advice: 'The operator sets IDENTITY_POOL_ID to a Cognito identity pool that lists the user pool and app client as a provider (AWS mode). ' +
+      'Local mode has no identity pool and never makes up credentials; see docs/aws-credentials.md.'
+  },
   UPSTREAM_ERROR: {
     status: 502,
     title: 'Cognito returned an unexpected error.',
@@ -317,6 +329,12 @@ export const ERROR_CATALOG = {
     status: 503,
     title: 'Cognito is unavailable; retry later.',
     advice: 'Retry after Retry-After seconds, with backoff.'
+  },
+  IDENTITY_POOL_MISCONFIGURED: {
+    status: 503,
+    title: 'The identity pool cannot hand out credentials as it is set up.',
+    advice: 'Not the client\'s fault: the detail says what the operator checks (IDENTITY_POOL_ID, the pool\'s identity provider, its ' +
+      'roles\' trust policy, guest access); retry after Retry-After seconds.'
   },
   OVERLOADED: {
     status: 503,

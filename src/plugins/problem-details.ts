@@ -144,8 +144,8 @@ export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setErrorHandler((error, request, reply) => {
     const apiError = asApiError(error, fastify.config)
     // A 5xx gets its own line with the cause; a 4xx is told by the request line's code, and so is shed load
-    // (an error line per refused request would add to the load).
-    if (apiError.statusCode >= 500 && apiError.code !== 'OVERLOADED') {
+    // (an error line per refused request would add to the load). No identity pool (501) is the deployment's answer, not a failure.
+    if (apiError.statusCode >= 500 && apiError.code !== 'OVERLOADED' && apiError.code !== 'IDENTITY_POOL_NOT_CONFIGURED') {
       request.log.error({ err: apiError.cause ?? error, code: apiError.code }, 'request failed')
     }
     return sendProblem(request, reply, apiError)

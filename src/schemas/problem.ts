@@ -54,6 +54,7 @@ const STATUS_MEANING: Record<number, string> = {
   429: 'Too many requests; wait as long as Retry-After says.',
   500: 'Unexpected failure: a generic body; the details are in the log under the request id.',
   502: 'Cognito answered unexpectedly.',
+  501: 'Not available in this deployment (not configured).',
   503: 'Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.'
 }
 

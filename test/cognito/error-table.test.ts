@@ -547,7 +547,8 @@ t.test('OPERATION_COMMANDS names every SDK command the gateway sends, and only r
   const dir = fileURLToPath(new URL('../../src/cognito/', import.meta.url))
   const files = (await readdir(dir)).filter(file => file.endsWith('.ts'))
   const sent = new Set<string>()
-  for (const file of files) {
+  // The identity pool's module sends another SDK's commands: test/cognito/identity-errors.test.ts checks those.
+  for (const file of files.filter(file => file !== 'identity-pool.ts')) {
     for (const match of (await readFile(join(dir, file), 'utf8')).matchAll(/\bnew (\w+)Command\(/g)) sent.add(match[1] as string)
   }
   t.ok(sent.size >= 10, `the intent modules send SDK commands (${[...sent].join(', ')})`)

@@ -300,3 +300,15 @@ t.test('Redis: one server or a cluster, TLS with a private CA read once; what ca
       ['REDIS_KEY_PREFIX: must not contain { or } (a Redis Cluster places each user\'s keys by the {sub} in them)'], `prefix ${prefix}`)
   }
 })
+
+t.test('IDENTITY_POOL_ID: its region from the prefix, AWS mode only; IDENTITY_POOL_GUEST needs it', async t => {
+  const id = 'eu-central-1:0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b'
+  t.same(loadConfig({ ...AWS, IDENTITY_POOL_ID: id, IDENTITY_POOL_GUEST: 'true' }).identityPool, { id, region: 'eu-central-1', guest: true })
+  t.equal(loadConfig(AWS).identityPool, undefined, 'unset: no identity pool')
+  const local = t.throws(() => loadConfig({ IDENTITY_POOL_ID: id })) as ConfigError
+  t.match(local.problems.join('\n'), 'IDENTITY_POOL_ID: local mode has no identity pool')
+  const guest = t.throws(() => loadConfig({ ...AWS, IDENTITY_POOL_GUEST: 'true' })) as ConfigError
+  t.match(guest.problems.join('\n'), 'IDENTITY_POOL_GUEST: needs IDENTITY_POOL_ID')
+  const malformed = t.throws(() => loadConfig({ ...AWS, IDENTITY_POOL_ID: 'eu-central-1_AbC123' })) as ConfigError
+  t.match(malformed.problems.join('\n'), 'IDENTITY_POOL_ID')
+})

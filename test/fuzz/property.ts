@@ -100,7 +100,9 @@ export function answerViolations (request: FuzzRequest, response: ContractRespon
   const body = parse(response.body)
   const code = body !== null && typeof body === 'object' ? (body as { code?: unknown }).code : undefined
 
-  if (status >= 500 && !(options.allowUpstreamUnavailable === true && status === 503 && code === 'UPSTREAM_UNAVAILABLE')) {
+  // 501 IDENTITY_POOL_NOT_CONFIGURED is the deployment's answer (no identity pool: local mode), not a failure.
+  const notConfigured = status === 501 && code === 'IDENTITY_POOL_NOT_CONFIGURED'
+  if (status >= 500 && !notConfigured && !(options.allowUpstreamUnavailable === true && status === 503 && code === 'UPSTREAM_UNAVAILABLE')) {
     violations.push(`a server error: ${status}${typeof code === 'string' ? ` ${code}` : ''}`)
   }
 

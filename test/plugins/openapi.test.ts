@@ -151,10 +151,10 @@ t.test('the routes that set or clear session cookies declare Set-Cookie', async 
   t.equal(document.components.headers.ClearSessionCookies?.required, true, 'logout always clears them')
 })
 
-t.test('a body is required exactly where one must be sent: refresh and logout may send none', async t => {
+t.test('a body is required exactly where one must be sent: refresh, logout and AWS credentials may send none', async t => {
   for (const { name, requestBody } of operations) {
     if (requestBody === undefined) continue
-    t.equal(requestBody.required, !['POST /auth/refresh', 'POST /auth/logout'].includes(name), name)
+    t.equal(requestBody.required, !['POST /auth/refresh', 'POST /auth/logout', 'POST /me/aws-credentials'].includes(name), name)
   }
 })
 
@@ -225,6 +225,9 @@ const COGNITO_BEHIND: Record<string, { operations: Operation[], passes?: (code: 
   changePassword: { operations: ['ChangePassword'] },
   signOutEverywhere: { operations: ['GlobalSignOut'] },
   deleteMe: { operations: ['DeleteUser'] },
+  // The identity pool's calls, not the user pool's: test/cognito/identity-errors.test.ts checks what they declare.
+  getAwsCredentials: { operations: [] },
+  getGuestAwsCredentials: { operations: [] },
   // The hosted UI's token endpoint is OAuth, not an SDK operation: its answers are mapped in cognito/oauth-token.ts.
   oauthLogin: { operations: [] },
   oauthCallback: { operations: [] },

@@ -18,7 +18,8 @@ export default async function authRoutes (fastify: FastifyInstance) {
   await fastify.register(limited('recovery', rateLimits.recovery, password))
 }
 
-function limited (group: string, perMinute: number, routes: FastifyPluginAsync): FastifyPluginAsync {
+/** Routes under a budget of `perMinute` requests per client address, counted in the shared store under `group`. */
+export function limited (group: string, perMinute: number, routes: FastifyPluginAsync): FastifyPluginAsync {
   return async function rateLimited (scope) {
     await scope.register(rateLimit, {
       store: rateLimitStore(scope.store, `rate-limit:${group}:`),
