@@ -42,6 +42,7 @@ export const TAGS = [
   { name: 'password', description: 'Forgotten password: send a code, reset with it (or with the e-mail\'s link).' },
   { name: 'me', description: 'The signed-in user\'s own account: profile, attributes, password, MFA, passkeys, sign-out everywhere, deletion.' },
   { name: 'admin', description: 'User and group administration, for members of ADMIN_GROUP or admin service clients; each call is audited.' },
+  { name: 'aws-credentials', description: 'Temporary AWS credentials from the identity pool, for the signed-in user or a guest.' },
   { name: 'token checks', description: 'For other services and proxies: is this access or ID token good?' },
   { name: 'hosted UI', description: 'Sign-in through the Cognito hosted UI or a social provider (OAuth 2.0 code flow, PKCE); hand-off.' },
   { name: 'operations', description: 'Health, readiness, metrics and the problem pages.' },

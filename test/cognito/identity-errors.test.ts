@@ -17,6 +17,7 @@ import { iamPolicy } from '../../src/cognito/iam-policy.js'
 import { providerName } from '../../src/cognito/identity-pool.js'
 import type { ErrorCode } from '../../src/errors/catalog.js'
 import { buildAwsApp, expectProblem } from '../helper.js'
+import { declaredCodes, document } from '../helpers/committed-openapi.js'
 import { CLIENT_ID } from '../helpers/jwks-server.js'
 import { declaredExceptions, IDENTITY_SDK_DIR } from '../helpers/sdk-model.js'
 import { fileTimeout } from '../helpers/timeouts.js'
@@ -116,13 +117,8 @@ t.test('mocked SDK: a refused ID token at the identity pool is TOKEN_INVALID; a 
 })
 
 t.test('the routes declare every code the identity pool\'s exceptions can become (openapi/openapi.json)', async t => {
-  type Media = { schema: { allOf?: Array<{ properties?: { code?: { enum?: string[] } } }> } }
-  const document = JSON.parse(await readFile(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as {
-    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, Media> }> }>>
-  }
   for (const path of ['/me/aws-credentials', '/aws-credentials/guest']) {
-    const codes = new Set(Object.values(document.paths[path]!.post!.responses).flatMap(response =>
-      Object.values(response.content ?? {}).flatMap(media => media.schema.allOf?.[1]?.properties?.code?.enum ?? [])))
+    const codes = declaredCodes(document.paths[path]!.post!)
     for (const names of declared.values()) {
       for (const name of names) {
         for (const code of possibleIdentityCodes(name, path.includes('guest') ? 'guest' : 'user')) {

@@ -8,6 +8,16 @@ const booleans = variables.filter(([, schema]) => scalarsOf(schema).has('boolean
 const integers = variables.filter(([, schema]) => scalarsOf(schema).has('integer')).map(([name]) => name)
 // What makes every boolean's `true` valid together (SIGN_IN_AFTER_CONFIRM needs USER_AUTH, REDIS_CLUSTER a Redis).
 const CONTEXT = { LOGIN_FLOW: 'USER_AUTH', REDIS_URL: 'redis://127.0.0.1:6379' }
+// A boolean that only AWS mode has: its `true` needs a real pool (IDENTITY_POOL_GUEST needs an identity pool).
+const AWS_CONTEXT: Record<string, Record<string, string>> = {
+  IDENTITY_POOL_GUEST: {
+    COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+    COGNITO_CLIENT_ID: 'abc123',
+    COOKIE_SECRETS: 'k'.repeat(32),
+    PUBLIC_URL: 'https://auth.example.com',
+    IDENTITY_POOL_ID: 'eu-west-1:0b0b0b0b-1c1c-2d2d-3e3e-4f4f4f4f4f4f'
+  }
+}
 const WORDS: Array<[string, boolean]> = [
   ['true', true], ['TRUE', true], ['True', true], ['1', true], ['yes', true], ['YES', true], ['Yes', true],
   ['false', false], ['FALSE', false], ['False', false], ['0', false], ['no', false], ['NO', false], ['No', false]
@@ -37,7 +47,7 @@ t.test('every boolean variable takes true/false, 1/0, yes/no in any case, and re
   for (const name of booleans) {
     for (const [word, value] of WORDS) {
       t.same(readEnvironment(EnvSchema, { [name]: word }), { values: { [name]: value }, problems: [] }, `${name}=${word} reads ${value}`)
-      t.same(problemsOf({ ...CONTEXT, [name]: word }), [], `${name}=${word} starts`)
+      t.same(problemsOf({ ...CONTEXT, ...AWS_CONTEXT[name], [name]: word }), [], `${name}=${word} starts`)
       cases++
     }
     for (const word of ['maybe', 'on', 'y', '2', 'truee']) {

@@ -7,9 +7,8 @@ import { openApiDocument } from '../../src/openapi-document.js'
 import { NOT_SHED } from '../../src/plugins/load-shedding.js'
 import { LICENSE, TAGS } from '../../src/plugins/openapi.js'
 import { buildTestApp } from '../helper.js'
+import { committed, declaredCodes, document, operations, raw } from '../helpers/committed-openapi.js'
 import { declaredExceptions } from '../helpers/sdk-model.js'
-
-const committed = await readFile(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')
 
 t.test('openapi/openapi.json matches the route schemas (run `npm run openapi` after changing a route)', async t => {
   t.equal(await openApiDocument(), committed)
@@ -35,45 +34,6 @@ t.test('the running app serves /openapi.json and renders /docs', async t => {
 })
 
 /* The document as a whole: what every operation and response must say (each test names what the document lacks). */
-
-interface DocumentResponse {
-  description: string
-  content?: Record<string, { schema: { allOf?: Array<{ properties?: { code?: { enum?: string[] } } }> } }>
-  headers?: Record<string, { $ref?: string, required?: boolean }>
-}
-interface DocumentOperation {
-  operationId?: string
-  description?: string
-  tags?: string[]
-  security?: Array<Record<string, string[]>>
-  requestBody?: { required?: boolean }
-  responses: Record<string, DocumentResponse>
-}
-const raw = JSON.parse(committed) as {
-  paths: Record<string, Record<string, { responses: Record<string, { $ref?: string, content?: Record<string, unknown> }> }>>
-  components: { responses?: Record<string, DocumentResponse> }
-}
-/** The committed document with its shared responses (`#/components/responses/...`) put in place, as a client resolves them. */
-const document = JSON.parse(committed, (_key, value: unknown) => {
-  const ref = (value as { $ref?: unknown } | null)?.$ref
-  return typeof ref === 'string' && ref.startsWith('#/components/responses/') ? raw.components.responses?.[ref.slice(23)] : value
-}) as {
-  info: { license?: unknown }
-  servers?: Array<{ url: string, variables?: Record<string, { default: string }> }>
-  tags?: Array<{ name: string, description?: string }>
-  paths: Record<string, Record<string, DocumentOperation>>
-  components: { headers: Record<string, { required: boolean }>, securitySchemes: Record<string, { name?: string, description?: string }> }
-}
-const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({
-  name: `${method.toUpperCase()} ${path}`,
-  ...operation
-})))
-
-/** The problem codes an operation declares, over all its statuses. */
-function declaredCodes (operation: DocumentOperation): Set<string> {
-  return new Set(Object.values(operation.responses).flatMap(response =>
-    Object.values(response.content ?? {}).flatMap(media => media.schema.allOf?.[1]?.properties?.code?.enum ?? [])))
-}
 
 t.test('every operation has a description, a security declaration (`[]` when anonymous) and declared tags', async t => {
   const tags = new Map((document.tags ?? []).map(tag => [tag.name, tag.description]))
