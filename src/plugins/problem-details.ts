@@ -154,4 +154,15 @@ export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setNotFoundHandler((request, reply) => sendProblem(request, reply, new ApiError('NOT_FOUND', {
     detail: `No route for ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}.`
   })))
+
+  // The router resolves dot segments (`/me/sessions/x/%2e%2e` is `/me/sessions/`) and then matches a route's last
+  // parameter with nothing (`/me/sessions/:sessionId`, sessionId ""). No operation has an empty path parameter: such
+  // a request is answered as the path it is, no route, before any hook asks who is calling.
+  fastify.addHook('onRequest', async (request) => {
+    const params = request.params as Record<string, unknown> | undefined
+    if (params === undefined) return
+    for (const [name, value] of Object.entries(params)) {
+      if (value === '' && name !== '*') throw new ApiError('NOT_FOUND', { detail: `No route for ${request.method} ${request.url.split('?')[0]}.` })
+    }
+  })
 }, { name: 'problem-details', dependencies: ['request-log'] })

@@ -27,3 +27,19 @@ t.test('every 401 carries WWW-Authenticate (RFC 9110), a refused token with inva
   t.equal((await app.inject({ method: 'GET', url: '/credentials' })).headers['www-authenticate'], 'Bearer')
   t.equal((await app.inject({ method: 'GET', url: '/token' })).headers['www-authenticate'], 'Bearer error="invalid_token"')
 })
+
+t.test('a dot segment that leaves a route\'s last parameter empty is no route (404), not that route asking who calls', async t => {
+  const { stream } = captureLines()
+  const app = await buildApp(awsConfig({ ADMIN_API: 'true', COGNITO_ISSUER: 'http://127.0.0.1:1/us-east-1_Mocked01' }), { logStream: stream })
+  t.teardown(() => app.close())
+  // The router reads each as the parent path with a trailing slash, which the route's `:param` then matched empty.
+  const resolved = [
+    ['/me/sessions/tkn0/%2e%2e', '/me/sessions/'], ['/me/passkeys/abc/%2e%2e', '/me/passkeys/'],
+    ['/admin/users/alice/sessions/tkn0/%2e%2e', '/admin/users/alice/sessions/'], ['/me/sessions/', '/me/sessions/']
+  ]
+  for (const [url, path] of resolved) {
+    expectProblem(t, await app.inject({ method: 'DELETE', url }), 'NOT_FOUND', { detail: `No route for DELETE ${path}.` })
+  }
+  const route = await app.inject({ method: 'DELETE', url: '/me/sessions/tkn0' })
+  t.match({ status: route.statusCode, code: route.json().code }, { status: 401, code: 'UNAUTHENTICATED' }, 'the route itself still asks who calls')
+})
