@@ -19,6 +19,7 @@ import {
   CreateGroupCommand,
   GetGroupCommand,
   GetUserAuthFactorsCommand,
+  UpdateGroupCommand,
   VerifySoftwareTokenCommand
 } from '@aws-sdk/client-cognito-identity-provider'
 import { UnsupportedError } from 'cognito-local/lib/errors.js'
@@ -54,6 +55,19 @@ t.test('CreateGroup of a name the pool has: GroupExistsException, and the group 
   await refused(t, sdk.send(new CreateGroupCommand({ UserPoolId, GroupName, Description: 'Overwritten' })),
     'GroupExistsException', 'A group with the name already exists.')
   t.match((await sdk.send(new GetGroupCommand({ UserPoolId, GroupName }))).Group, { Description: 'First line', Precedence: 5 }, 'kept')
+})
+
+t.test('UpdateGroup sets what it is not given back to its default, as Cognito does', async t => {
+  const GroupName = uniqueUsername('reset')
+  const RoleArn = 'arn:aws:iam::123456789012:role/reset'
+  await sdk.send(new CreateGroupCommand({ UserPoolId, GroupName, Description: 'First line', Precedence: 5, RoleArn }))
+  const out = await sdk.send(new UpdateGroupCommand({ UserPoolId, GroupName, Precedence: 2 }))
+  t.match(out.Group, { GroupName, Precedence: 2 })
+  const { Group } = await sdk.send(new GetGroupCommand({ UserPoolId, GroupName }))
+  t.same([Group?.Description, Group?.Precedence, Group?.RoleArn], [undefined, 2, undefined], 'description and role gone')
+  t.same([out.Group?.Description, out.Group?.RoleArn], [undefined, undefined], 'and not in the answer')
+  await refused(t, sdk.send(new UpdateGroupCommand({ UserPoolId, GroupName: 'no-such-group', Precedence: 1 })),
+    'ResourceNotFoundException', 'Group not found')
 })
 
 t.test('AdminSetUserMFAPreference turns methods on and off, as AdminGetUser then lists them', async t => {
