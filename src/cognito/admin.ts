@@ -51,6 +51,7 @@ export interface AdminGroup {
   name: string
   description?: string
   precedence?: number
+  roleArn?: string
 }
 
 export interface Page<T> {
@@ -245,7 +246,8 @@ function groupOf (group: GroupType): AdminGroup {
   return {
     name: group.GroupName ?? '',
     ...(group.Description === undefined ? {} : { description: group.Description }),
-    ...(group.Precedence === undefined ? {} : { precedence: group.Precedence })
+    ...(group.Precedence === undefined ? {} : { precedence: group.Precedence }),
+    ...(group.RoleArn === undefined ? {} : { roleArn: group.RoleArn })
   }
 }
 

@@ -80,7 +80,8 @@ export const AdminUserDetailSchema = Type.Composite([AdminUserSchema, Type.Objec
 export const AdminGroupSchema = Type.Object({
   name: Type.String(),
   description: Type.Optional(Type.String()),
-  precedence: Type.Optional(Type.Integer())
+  precedence: Type.Optional(Type.Integer()),
+  roleArn: Type.Optional(Type.String({ description: 'The IAM role the identity pool gives the group\'s members.' }))
 })
 
 const NextCursor = Type.Optional(Type.String({ description: 'Present when there are more: pass it as `cursor` for the next page.' }))

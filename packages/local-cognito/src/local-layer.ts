@@ -22,6 +22,7 @@ import { confirmationStatus } from './guards/confirmation-status.ts'
 import { currentPassword } from './guards/current-password.ts'
 import { disabledUsers } from './guards/disabled-users.ts'
 import { groupExists } from './guards/group-exists.ts'
+import { groupUpdates } from './guards/group-updates.ts'
 import { mfaSetup } from './guards/mfa-setup.ts'
 import { invitations } from './guards/invitations.ts'
 import { listPagination } from './guards/list-pagination.ts'
@@ -87,7 +88,8 @@ const GUARDS: LocalGuard[] = [
   mfaSetup,
   invitations,
   listPagination,
-  groupExists
+  groupExists,
+  groupUpdates
 ]
 
 /**

@@ -55,6 +55,26 @@ t.test('groups: create, change, delete, each audited', async t => {
   ])
 })
 
+t.test('PATCH /admin/groups/{g} changes only the fields sent: the others are kept, in the answer and in the pool', async t => {
+  const name = uniqueUsername('keepers')
+  const roleArn = 'arn:aws:iam::123456789012:role/keepers'
+  const stored = async () => ((await get('/admin/groups')).json().groups as Array<{ name: string }>).find(g => g.name === name)
+  t.equal((await send('POST', '/admin/groups', { name, description: 'Help desk', precedence: 5, roleArn })).statusCode, 201)
+
+  const precedence = await send('PATCH', `/admin/groups/${name}`, { precedence: 2 })
+  t.same(precedence.json(), { name, description: 'Help desk', precedence: 2, roleArn }, 'only precedence changed')
+  t.same(await stored(), { name, description: 'Help desk', precedence: 2, roleArn }, 'as stored')
+
+  const description = await send('PATCH', `/admin/groups/${name}`, { description: 'Second line' })
+  t.same(description.json(), { name, description: 'Second line', precedence: 2, roleArn }, 'only the description changed')
+  t.same(await stored(), { name, description: 'Second line', precedence: 2, roleArn }, 'as stored')
+
+  const zero = await send('PATCH', `/admin/groups/${name}`, { precedence: 0 })
+  t.same(zero.json(), { name, description: 'Second line', precedence: 0, roleArn }, 'precedence 0 is a value, not a missing one')
+  t.same((await send('PATCH', `/admin/groups/${name}`, { roleArn: `${roleArn}-2` })).json(),
+    { name, description: 'Second line', precedence: 0, roleArn: `${roleArn}-2` }, 'and precedence 0 is kept')
+})
+
 t.test('MFA reset: a lost authenticator is turned off, and the user\'s sessions end', async t => {
   const { username, password } = await confirmedUser('lostphone')
   const user = await tokensOf(username, password)

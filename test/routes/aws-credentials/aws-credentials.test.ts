@@ -11,9 +11,10 @@ import {
   GetIdCommand,
   ResourceNotFoundException
 } from '@aws-sdk/client-cognito-identity'
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider'
 import { mockClient } from 'aws-sdk-client-mock'
 import t, { type Test } from 'tap'
-import { buildAwsApp, expectProblem } from '../../helper.js'
+import { buildAwsApp, cookieHeader, expectProblem, PASSWORD } from '../../helper.js'
 import { CLIENT_ID, POOL_ID } from '../../helpers/jwks-server.js'
 import { fileTimeout } from '../../helpers/timeouts.js'
 
@@ -97,6 +98,31 @@ t.test('mocked SDK: role must be one of the ID token\'s cognito:roles; it is sen
   const listed = await app.inject({ method: 'POST', url: '/me/aws-credentials', headers: auth, payload: { idToken: token, role: ROLE } })
   t.equal(listed.statusCode, 200)
   t.equal(identity.commandCalls(GetCredentialsForIdentityCommand)[0]?.args[0].input.CustomRoleArn, ROLE)
+})
+
+t.test('mocked SDKs: a browser signed in with the session cookie needs no idToken: the one in its cookie is sent', async t => {
+  const userPool = mockClient(CognitoIdentityProviderClient)
+  t.teardown(() => userPool.restore())
+  const { app, identity, idToken, sub, jwks, provider, config } = await mockedApp(t)
+  const token = idToken()
+  userPool.on(InitiateAuthCommand).resolves({
+    AuthenticationResult: {
+      AccessToken: jwks.accessToken('alice', { sub }), IdToken: token, RefreshToken: 'opaque-refresh-token', ExpiresIn: 3600, TokenType: 'Bearer'
+    }
+  })
+  identity.on(GetIdCommand).resolves({ IdentityId: IDENTITY_ID })
+  identity.on(GetCredentialsForIdentityCommand).resolves({ IdentityId: IDENTITY_ID, Credentials: CREDENTIALS })
+  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })
+  t.equal(login.statusCode, 200, login.body)
+  t.notOk(login.body.includes(token), 'the ID token is in a cookie, not the body')
+
+  const headers = { cookie: cookieHeader(login), origin: new URL(config.publicUrl).origin }
+  const res = await app.inject({ method: 'POST', url: '/me/aws-credentials', headers, payload: {} })
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.json().secretAccessKey, SECRET)
+  t.same(res.cookies, [], 'no credential in a cookie')
+  t.same(identity.commandCalls(GetIdCommand)[0]?.args[0].input, { IdentityPoolId: IDENTITY_POOL_ID, Logins: { [provider]: token } },
+    'the cookie\'s ID token, under the pool\'s provider name')
 })
 
 t.test('mocked SDK: the ID token must be there, good, and the signed-in user\'s', async t => {
