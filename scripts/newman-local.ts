@@ -6,6 +6,7 @@
  * service. Exits 1 on any failed assertion or request, or when the service does not start.
  */
 import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -48,6 +49,14 @@ const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
 let serviceErrors = ''
 service.stderr.on('data', (chunk: Buffer) => { serviceErrors += chunk.toString() })
 const exited = new Promise<void>(resolve => service.once('exit', () => { resolve() }))
+// Interrupted (Ctrl-C, CI's TERM): the service goes too, not left listening.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    service.kill('SIGKILL')
+    rmSync(dataDir, { recursive: true, force: true })
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  })
+}
 
 async function stop (): Promise<void> {
   if (service.exitCode === null && service.signalCode === null) {
