@@ -4,71 +4,22 @@
  * origin with its httpOnly cookies (the page script never sees a token).
  * After a sign-up it shows the e-mail local mode's custom-message trigger wrote
  * (from /local/messages), with its link to the confirm page.
- * The script is inline and allowed by its hash in the page's CSP, nothing else.
+ * Its script is the typed client's own (packages/client/demo/demo-page.ts,
+ * bundled with @cognito-bff/client: src/local/demo-bundle.ts), an inline ES
+ * module allowed by its hash in the page's CSP, nothing else.
  */
 import { createHash } from 'node:crypto'
 import { escapeHtml } from '../html.js'
-import { ADMIN_SCRIPT, ADMIN_VIEW } from './demo-admin.js'
-
-const SCRIPT = `
-const out = document.getElementById('out')
-const who = document.getElementById('who')
-async function call (method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: {} }
-  if (body !== undefined) { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(body) }
-  const response = await fetch(path, init)
-  const text = await response.text()
-  return { status: response.status, body: text === '' ? null : JSON.parse(text) }
-}
-function show (label, result) { out.textContent = label + ': ' + result.status + '\\n' + JSON.stringify(result.body, null, 2) }
-async function whoAmI () {
-  const me = await call('GET', '/me')
-  who.textContent = me.status === 200 ? 'Signed in as ' + me.body.username : 'Not signed in'
-  return me
-}
-function fields (form) { return Object.fromEntries(new FormData(form)) }
-async function showMail (username) {
-  const mail = document.getElementById('mail')
-  const messages = await call('GET', '/local/messages?username=' + encodeURIComponent(username))
-  const message = messages.status === 200 ? messages.body[0] : undefined
-  // The e-mail's first link, read as text: parsing the e-mail as HTML here would apply its inline styles, which the page's CSP refuses.
-  const found = message && message.html ? /href="([^"]*)"/.exec(message.html) : null
-  mail.replaceChildren()
-  if (!found) return
-  const text = found[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
-  const href = new URL(text, location.href)
-  if (href.origin !== location.origin) return
-  const link = document.createElement('a')
-  link.href = href.href
-  link.textContent = 'open its link'
-  mail.append('E-mail sent: ' + message.subject + ' (code ' + message.code + '): ', link)
-}
-const actions = {
-  signup: f => call('POST', '/auth/signup', { username: f.username, email: f.email, password: f.password }),
-  confirm: f => call('POST', '/auth/signup/confirm', { username: f.username, code: f.code }),
-  login: f => call('POST', '/auth/login', { username: f.username, password: f.password })
-}
-for (const form of document.querySelectorAll('form[data-action]')) {
-  form.addEventListener('submit', async event => {
-    event.preventDefault()
-    const result = await actions[form.dataset.action](fields(form))
-    show(form.dataset.action, result)
-    if (form.dataset.action === 'signup' && result.status === 201) await showMail(fields(form).username)
-    await whoAmI()
-  })
-}
-document.getElementById('me').addEventListener('click', async () => show('GET /me', await whoAmI()))
-document.getElementById('logout').addEventListener('click', async () => { show('logout', await call('POST', '/auth/logout')); await whoAmI() })
-whoAmI()
-`
+import { ADMIN_VIEW } from './demo-admin.js'
 
 const hash = (script: string) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`
 
-/** The page may call the API on its own origin and run its two scripts, nothing else. */
-export const DEMO_CSP = `default-src 'none'; script-src ${hash(SCRIPT)} ${hash(ADMIN_SCRIPT)}; connect-src 'self'; ` +
+/** The page may call the API on its own origin and run its one module script, nothing else. */
+export const demoCsp = (script: string): string => `default-src 'none'; script-src ${hash(script)}; connect-src 'self'; ` +
   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-export function demoPage (line: string): string {
+/** `script`: the bundled module (src/local/demo-bundle.ts). */
+export function demoPage (line: string, script: string): string {
   return '<!doctype html><html lang="en"><meta charset="utf-8"><title>cognito-bff local</title>' +
     `<body><h1>cognito-bff</h1><p id="status">${escapeHtml(line)}</p><p id="who">…</p>` +
     '<h2>Sign up</h2><form data-action="signup"><input name="username" placeholder="username" required> ' +
@@ -84,5 +35,5 @@ export function demoPage (line: string): string {
     '<pre id="out"></pre>' +
     '<p>API reference: <a href="/docs">/docs</a>. Codes Cognito would have sent: <a href="/local/messages">/local/messages</a>.</p>' +
     ADMIN_VIEW +
-    `<script>${SCRIPT}</script><script>${ADMIN_SCRIPT}</script></body></html>`
+    `<script type="module">${script}</script></body></html>`
 }

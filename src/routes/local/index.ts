@@ -4,7 +4,7 @@ import type { Outbox } from '../../local/outbox.js'
 import { LocalDemoQuerySchema, LocalMessageSchema, LocalMessagesQuerySchema } from '../../schemas/local.js'
 import { problems, QUERY_REFUSALS } from '../../schemas/problem.js'
 import { html, json } from '../../schemas/responses.js'
-import { demoPage, DEMO_CSP } from './demo-page.js'
+import { demoPage, demoCsp } from './demo-page.js'
 
 const tags = ['local mode']
 
@@ -43,8 +43,10 @@ const localRoutes: FastifyPluginAsyncTypebox<{ outbox: Outbox }> = async (fastif
     const line = error !== undefined
       ? `That did not work: ${error}.`
       : status === 'confirmed' ? 'Your account is confirmed. You can sign in now.' : 'cognito-bff is running in local mode.'
-    reply.header('content-security-policy', DEMO_CSP)
-    return reply.type('text/html; charset=utf-8').send(demoPage(line))
+    const { demoBundle } = await import('../../local/demo-bundle.js')
+    const script = await demoBundle()
+    reply.header('content-security-policy', demoCsp(script))
+    return reply.type('text/html; charset=utf-8').send(demoPage(line, script))
   })
 }
 

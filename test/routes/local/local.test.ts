@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import t from 'tap'
 import { buildAwsApp, buildTestApp, expectProblem, PASSWORD, uniqueUsername } from '../../helper.js'
 import { fileTimeout } from '../../helpers/timeouts.js'
@@ -34,4 +35,15 @@ t.test('local routes do not exist outside local mode', async t => {
     const response = await app.inject({ method: 'GET', url })
     expectProblem(t, response, 'NOT_FOUND', { detail: `No route for GET ${url}.` })
   }
+})
+
+t.test('the demo page runs the typed client as one inline ES module, allowed by its hash and nothing else', async t => {
+  const { app } = await buildTestApp(t)
+  const page = await app.inject({ method: 'GET', url: '/local/demo' })
+  const scripts = [...page.body.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)]
+  t.equal(scripts.length, 1, 'one script')
+  t.equal(scripts[0]![1], ' type="module"')
+  const hash = createHash('sha256').update(scripts[0]![2]!).digest('base64')
+  t.match(page.headers['content-security-policy'], `script-src 'sha256-${hash}';`)
+  t.match(scripts[0]![2], 'cognito-bff.session', 'the client (its session hint) is in it')
 })
