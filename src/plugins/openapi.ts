@@ -158,12 +158,20 @@ export default fp(async function openapi (fastify: FastifyInstance) {
   await fastify.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
-    // Its CSP always asks to upgrade to https, which breaks the page on plain-http local mode.
-    transformStaticCSP: header => https ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')
+    // Its CSP always asks to upgrade to https, which breaks the page on plain-http local mode; and it refuses the one
+    // inline <style> Swagger UI renders (in its top bar's SVG logo, before the plugin swaps in its own): allowed by hash.
+    transformStaticCSP: header => (https ? header : header.replace(/\s*upgrade-insecure-requests;?/, ''))
+      .replace("style-src 'self' https:", `style-src 'self' https: '${SWAGGER_LOGO_STYLE}'`)
   })
 
   fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
 }, { name: 'openapi' })
+
+/**
+ * The hash of Swagger UI's logo <style> (`.logo_small_svg__cls-2{fill:#fff}...`): a Swagger UI upgrade that changes it
+ * shows as a console error in test/e2e/docs.test.ts, which prints the new hash.
+ */
+const SWAGGER_LOGO_STYLE = 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='
 
 /** Where an admin client gets its token when no hosted-UI domain is configured: the pool domain's, a placeholder. */
 export const TOKEN_URL_PLACEHOLDER = 'https://your-domain.auth.your-region.amazoncognito.com/oauth2/token'
