@@ -48,5 +48,24 @@ export async function openApiDocument (): Promise<string> {
     .components?.securitySchemes
   const clientCredentials = schemes?.adminClient?.flows?.clientCredentials
   if (clientCredentials !== undefined) clientCredentials.tokenUrl = TOKEN_URL_PLACEHOLDER
-  return JSON.stringify(document, null, 2) + '\n'
+  return layout(document) + '\n'
+}
+
+/** The depth whose values each take one line: an operation (paths → path → method), a component (components → kind → name). */
+const LINE_DEPTH = 3
+
+/**
+ * The committed layout: JSON, broken into lines down to one line per operation, per component, per tag, so a route's
+ * change is a change of its operation's line (and of the components it adds or changes) and the file stays small;
+ * indented with two spaces, short values on one line. Pretty-printing it whole would double its size.
+ */
+export function layout (value: unknown, depth = 0, indent = ''): string {
+  const line = JSON.stringify(value)
+  if (typeof value !== 'object' || value === null || depth >= LINE_DEPTH || line.length + indent.length <= 100) return line
+  const inner = `${indent}  `
+  const entries = Array.isArray(value)
+    ? value.map(item => inner + layout(item, depth + 1, inner))
+    : Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${layout(item, depth + 1, inner)}`)
+  if (entries.length === 0) return line
+  return Array.isArray(value) ? `[\n${entries.join(',\n')}\n${indent}]` : `{\n${entries.join(',\n')}\n${indent}}`
 }

@@ -13,19 +13,28 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { ERROR_CATALOG, type ErrorCode } from '../errors/catalog.js'
 import { HEADER_COMPONENTS, headerComponents, type HeaderUse } from '../schemas/headers.js'
 import { declaredCodes, declaredHeaders } from '../schemas/responses.js'
 import { cookieNames } from '../session/cookies.js'
+import { shareComponents } from './openapi-components.js'
 import { routeSecurity, type SecurityRequirement } from './openapi-security.js'
 
-/** Headers on every response: plugins/request-log.ts and plugins/security-headers.ts set them before any route runs. */
+/**
+ * Headers on every response: plugins/request-log.ts and plugins/security-headers.ts set them before any route runs.
+ * Declared once, as the document's `x-response-headers` (its description says so; the contract check applies them
+ * to every answer), not on each of its ~700 responses: a third of the document's size otherwise.
+ */
 const EVERY_RESPONSE: HeaderUse[] = ['RequestId', 'CacheControl']
+/** The document's extension naming the headers of every response, as a response's `headers` would. */
+export const EVERY_RESPONSE_HEADERS = 'x-response-headers'
 
 const DESCRIPTION = [
   'JSON endpoints for every AWS Cognito User Pool flow.',
   '',
   'Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; each operation lists, per status, ' +
-    'the codes it can answer. Every response carries `x-request-id` (a problem names it in `instance`) and `Cache-Control: no-store`.',
+    'the codes it can answer. Every response carries `x-request-id` (a problem names it in `instance`) and `Cache-Control: no-store`, ' +
+    'declared once for all as `x-response-headers`.',
   '',
   'Some answers come before any operation is chosen, so no operation lists them: 404 `NOT_FOUND` (no such path or method), ' +
     '400 `VALIDATION_FAILED` (a URL that is not validly percent-encoded, or bytes that are not HTTP), 408 `REQUEST_TIMEOUT` ' +
@@ -128,36 +137,47 @@ export default fp(async function openapi (fastify: FastifyInstance) {
       const { openapiObject } = document
       // The problem answers, shared: one component per status and set of codes, referenced by every operation that answers them.
       const shared: Record<string, Response> = {}
+      const problems: Record<string, unknown> = {}
       for (const [path, item] of Object.entries(openapiObject.paths ?? {})) {
         for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
           const declared = routes.get(`${method} ${path}`)
           if (declared === undefined) continue
           operation.security = routeSecurity(declared.scope, declared.route)
-          if (declared.route.schema !== undefined) complete(operation, declared.route.schema, shared)
+          if (declared.route.schema !== undefined) complete(operation, declared.route.schema, shared, problems)
         }
       }
       openapiObject.components = {
         ...openapiObject.components,
+        schemas: { ...openapiObject.components?.schemas, ...problems },
         responses: Object.fromEntries(Object.keys(shared).sort().map(name => [name, shared[name]!]))
       } as typeof openapiObject.components
-      return openapiObject
+      shareComponents(openapiObject as unknown as Record<string, unknown>)
+      return { ...openapiObject, [EVERY_RESPONSE_HEADERS]: Object.fromEntries(EVERY_RESPONSE.map(header)) }
     }
   })
   await fastify.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
-    // Its CSP always asks to upgrade to https, which breaks the page on plain-http local mode.
-    transformStaticCSP: header => https ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')
+    // Its CSP always asks to upgrade to https, which breaks the page on plain-http local mode; and it refuses the one
+    // inline <style> Swagger UI renders (in its top bar's SVG logo, before the plugin swaps in its own): allowed by hash.
+    transformStaticCSP: header => (https ? header : header.replace(/\s*upgrade-insecure-requests;?/, ''))
+      .replace("style-src 'self' https:", `style-src 'self' https: '${SWAGGER_LOGO_STYLE}'`)
   })
 
   fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
 }, { name: 'openapi' })
 
+/**
+ * The hash of Swagger UI's logo <style> (`.logo_small_svg__cls-2{fill:#fff}...`): a Swagger UI upgrade that changes it
+ * shows as a console error in test/e2e/docs.test.ts, which prints the new hash.
+ */
+const SWAGGER_LOGO_STYLE = 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='
+
 /** Where an admin client gets its token when no hosted-UI domain is configured: the pool domain's, a placeholder. */
 export const TOKEN_URL_PLACEHOLDER = 'https://your-domain.auth.your-region.amazoncognito.com/oauth2/token'
 
 /** Completes one operation from its route's schema. */
-function complete (operation: Operation, schema: FastifySchema, shared: Record<string, Response>): void {
+function complete (operation: Operation, schema: FastifySchema, shared: Record<string, Response>, problems: Record<string, unknown>): void {
   // app.ts turns a missing body into {}: a body whose every field is optional may be left out.
   if (operation.requestBody !== undefined) operation.requestBody.required = !acceptsEmptyObject(schema.body)
 
@@ -165,27 +185,43 @@ function complete (operation: Operation, schema: FastifySchema, shared: Record<s
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
     if ('$ref' in response) continue
     const declared = responses[status]
-    response.headers = Object.fromEntries([...EVERY_RESPONSE, ...declaredHeaders(declared)].map(header))
+    const headers = declaredHeaders(declared)
+    if (headers.length > 0) response.headers = Object.fromEntries(headers.map(header))
+    else delete response.headers
 
     const codes = declaredCodes(declared)
     const problem = response.content?.['application/problem+json']
     if (codes !== undefined && problem !== undefined) {
-      // The shared Problem, narrowed to what this operation answers with this status.
-      problem.schema = {
-        allOf: [problem.schema, { type: 'object', properties: { status: { enum: [Number(status)] }, code: { enum: codes } } }]
-      }
-      operation.responses![status] = { $ref: `#/components/responses/${share(shared, `${status}-${codes.join('-')}`, response)}` }
+      // One of the problems this operation answers with this status: each code's own schema, the shared Problem narrowed to it.
+      for (const code of codes) problems[code] ??= problemSchema(code as ErrorCode)
+      const refs = codes.map(code => ({ $ref: `#/components/schemas/${code}` }))
+      problem.schema = refs.length === 1 ? refs[0] : { oneOf: refs }
+      operation.responses![status] = { $ref: `#/components/responses/${share(shared, status, codes, response)}` }
     }
   }
 }
 
-/** The name `response` is shared under: `name`, or, where another response took it, `name` and a digest of this one. */
-function share (shared: Record<string, Response>, name: string, response: Response): string {
+/** A problem code's schema: the shared Problem with this code and its status, described by the catalog's title. */
+function problemSchema (code: ErrorCode): unknown {
+  const { status, title } = ERROR_CATALOG[code]
+  return {
+    description: title,
+    allOf: [{ $ref: '#/components/schemas/Problem' }],
+    type: 'object',
+    properties: { status: { const: status }, code: { const: code } }
+  }
+}
+
+/**
+ * The name `response` is shared under: its status and code where it has one code, else its status and a digest of it
+ * (an operation's line stays short; the component lists the codes). A name another response took gets the digest too.
+ */
+function share (shared: Record<string, Response>, status: string, codes: string[], response: Response): string {
   const text = JSON.stringify(response)
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 8)
+  const name = codes.length === 1 ? `${status}-${codes[0]}` : `${status}-${digest}`
   const taken = shared[name]
-  const unique = taken === undefined || JSON.stringify(taken) === text
-    ? name
-    : `${name}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`
+  const unique = taken === undefined || JSON.stringify(taken) === text ? name : `${name}-${digest}`
   shared[unique] = response
   return unique
 }

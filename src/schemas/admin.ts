@@ -67,7 +67,7 @@ export const AdminUserSchema = Type.Object({
   attributes: Type.Record(Type.String(), Type.String(), { description: 'Every attribute, sub and custom: ones included.' }),
   createdAt: Type.Optional(Type.String({ format: 'date-time' })),
   updatedAt: Type.Optional(Type.String({ format: 'date-time' }))
-})
+}, { title: 'User' })
 
 export const AdminUserDetailSchema = Type.Composite([AdminUserSchema, Type.Object({
   mfa: Type.Object({
@@ -75,7 +75,7 @@ export const AdminUserDetailSchema = Type.Composite([AdminUserSchema, Type.Objec
     enabled: Type.Array(Type.String(), { description: 'The MFA methods the user has turned on (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP).' })
   }),
   groups: Type.Array(Type.String(), { description: 'The groups the user is in.' })
-})])
+})], { title: 'UserDetail' })
 
 export const AdminGroupSchema = Type.Object({
   name: Type.String(),
@@ -86,7 +86,7 @@ export const AdminGroupSchema = Type.Object({
 
 const NextCursor = Type.Optional(Type.String({ description: 'Present when there are more: pass it as `cursor` for the next page.' }))
 
-export const UserPageSchema = Type.Object({ users: Type.Array(AdminUserSchema), cursor: NextCursor })
+export const UserPageSchema = Type.Object({ users: Type.Array(AdminUserSchema), cursor: NextCursor }, { title: 'UserPage' })
 export const GroupPageSchema = Type.Object({ groups: Type.Array(AdminGroupSchema), cursor: NextCursor })
 export const GroupListSchema = Type.Object({ groups: Type.Array(AdminGroupSchema) })
 
@@ -138,7 +138,7 @@ export const AdminDoneSchema = Type.Object({
     description: 'Whether the user\'s tokens issued until now are refused from now on (sign out, disable, delete, password reset ' +
       'and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false).'
   }))
-})
+}, { title: 'AdminDone' })
 
 export type InviteBody = Static<typeof InviteBodySchema>
 export type UpdateUserBody = Static<typeof UpdateUserBodySchema>

@@ -83,10 +83,13 @@ export const ConfirmBodySchema = Type.Object({ username: Username, code: Code },
 export const StatusResponseSchema = Type.Object({
   status: StringEnum(['confirmed', 'sent', 'reset'], { description: 'What happened.' }),
   codeDelivery: Type.Optional(CodeDeliverySchema)
-})
+}, { title: 'Done' })
 
 /** A request for a code to be sent (resend, forgot). */
-export const SendCodeBodySchema = Type.Object({ username: Username, redirect: Type.Optional(Redirect) }, { additionalProperties: false })
+export const SendCodeBodySchema = Type.Object({ username: Username, redirect: Type.Optional(Redirect) }, {
+  additionalProperties: false,
+  title: 'SendCode'
+})
 
 export const LoginBodySchema = Type.Object({
   username: Username,
@@ -107,7 +110,7 @@ export const AuthenticatedSchema = Type.Object({
   username: Type.String(),
   expiresAt: Type.String({ format: 'date-time', description: 'When the access token expires; refresh before then.' }),
   tokens: Type.Optional(TokensSchema)
-})
+}, { title: 'Authenticated' })
 
 const ChallengeSchema = Type.Object({
   status: Type.Literal('challenge'),
@@ -140,11 +143,11 @@ const ChallengeSchema = Type.Object({
     description: 'SELECT_CHALLENGE (LOGIN_FLOW=USER_AUTH): the first factors this user may choose from ' +
       '(PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN...); send the choice as answer.'
   }))
-})
+}, { title: 'Challenge' })
 
 export type Authenticated = Static<typeof AuthenticatedSchema>
 
-export const LoginResponseSchema = Type.Union([AuthenticatedSchema, ChallengeSchema])
+export const LoginResponseSchema = Type.Union([AuthenticatedSchema, ChallengeSchema], { title: 'SignInResult' })
 
 export const RefreshBodySchema = Type.Object({
   refreshToken: Type.Optional(Type.String({

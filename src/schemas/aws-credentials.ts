@@ -25,4 +25,7 @@ export const AwsCredentialsSchema = Type.Object({
   secretAccessKey: Type.String({ description: 'Secret: keep it in memory, never in storage a script or extension can read later.' }),
   sessionToken: Type.String(),
   expiration: Type.String({ format: 'date-time', description: 'When the credentials stop working (about an hour): ask again before then.' })
-}, { description: 'Temporary AWS credentials, as the AWS SDK\'s `credentials` option takes them (secretAccessKey, sessionToken...).' })
+}, {
+  title: 'AwsCredentials',
+  description: 'Temporary AWS credentials, as the AWS SDK\'s `credentials` option takes them (secretAccessKey, sessionToken...).'
+})

@@ -36,13 +36,13 @@ export const HelpdeskGroupSchema = Type.Object({
   description: Type.Optional(Type.String()),
   precedence: Type.Optional(Type.Integer()),
   roleArn: Type.Optional(Type.String())
-})
+}, { title: 'Group' })
 
 export const HelpdeskDoneSchema = Type.Object({
   status: StringEnum(['mfa-reset', 'deleted', 'feedback-recorded', 'forgotten', 'linked', 'unlinked'], { description: 'What happened.' }),
   tokensRevoked: Type.Optional(Type.Boolean({ description: 'Whether the user\'s tokens issued until now are refused from now on.' })),
   mfaTurnedOff: Type.Optional(Type.Array(Type.String(), { description: 'The MFA methods that were on and are off now.' }))
-})
+}, { title: 'HelpdeskDone' })
 
 const EventId = Type.String({ minLength: 1, maxLength: 50, pattern: '^[\\w-]+$', description: 'An eventId from GET …/auth-events.' })
 const DeviceKey = Type.String({ minLength: 1, maxLength: 55, pattern: '^[\\w-]+_[0-9a-f-]+$', description: 'A deviceKey from GET …/devices.' })
@@ -129,7 +129,7 @@ export const AuthFactorsSchema = Type.Object({
     preferred: Type.Optional(Type.String()),
     enabled: Type.Array(Type.String(), { description: 'The MFA methods on: SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP.' })
   })
-})
+}, { title: 'AuthFactors' })
 
 export type CreateGroupBody = Static<typeof CreateGroupBodySchema>
 

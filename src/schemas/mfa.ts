@@ -29,7 +29,7 @@ export const TotpVerifyBodySchema = Type.Object({
 export const MfaStateSchema = Type.Object({
   enabled: Type.Array(Factor, { description: 'The factors turned on for the user.' }),
   preferred: Type.Optional({ ...Factor, description: 'The factor sign-in asks for first; absent when none is preferred.' })
-})
+}, { title: 'MfaState' })
 
 const FactorSetting = Type.Object({
   enabled: Type.Boolean(),

@@ -18,4 +18,4 @@ export const ReadySchema = Type.Object({
         '(the Describe calls were refused: the service runs on its configured values). Does not change readiness.'
     })
   })
-})
+}, { title: 'Readiness' })

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../errors/catalog.js'
 import type { HeaderUse } from './headers.js'
+import { StringEnum } from './string-enum.js'
 import { PROBLEM_CODES, RESPONSE_HEADERS } from './responses.js'
 
 /** RFC 9457 problem details, the body of every non-2xx response. */
@@ -8,7 +9,7 @@ export const ProblemSchema = Type.Object({
   type: Type.String({ description: 'The page documenting this code and what to do about it: /problems/<code>, relative to the service.' }),
   title: Type.String({ description: 'Short summary of the problem type.' }),
   status: Type.Integer({ description: 'HTTP status code.' }),
-  code: Type.Union(ERROR_CODES.map(code => Type.Literal(code)), { description: 'Stable machine code; branch on this.' }),
+  code: StringEnum(ERROR_CODES, { description: 'Stable machine code; branch on this.' }),
   detail: Type.Optional(Type.String({ description: 'What went wrong in this case (4xx only).' })),
   instance: Type.String({ description: 'Identifies this occurrence: urn:request:<request id>, as in the logs.' }),
   reason: Type.Optional(Type.Union([Type.Literal('expired'), Type.Literal('invalid'), Type.Literal('revoked')], {
@@ -90,10 +91,11 @@ export function problems (codes: readonly ErrorCode[], options: ProblemOptions =
   const statuses = [...byStatus.keys()].sort((a, b) => a - b)
   return Object.fromEntries(statuses.map(status => {
     const listed = byStatus.get(status)!
-    const lines = listed.map(code => `- \`${code}\`: ${ERROR_CATALOG[code].title}${options.notes?.[code] ? ` ${options.notes[code]}` : ''}`)
+    // The codes and their titles are the response's schema (plugins/openapi.ts); here only what this route says of one.
+    const lines = listed.flatMap(code => options.notes?.[code] === undefined ? [] : [`- \`${code}\`: ${options.notes[code]}`])
     const headers: HeaderUse[] = [...(status === 429 || status === 503 ? ['RetryAfter' as const] : []), ...(options.headers?.[status] ?? [])]
     return [status, {
-      description: `${STATUS_MEANING[status] ?? 'Refused.'}\n\n${lines.join('\n')}`,
+      description: [STATUS_MEANING[status] ?? 'Refused.', ...lines].join('\n'),
       content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
       [RESPONSE_HEADERS]: headers,
       [PROBLEM_CODES]: listed

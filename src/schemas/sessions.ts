@@ -30,7 +30,7 @@ const SessionSchema = Type.Object({
 
 export const SessionListSchema = Type.Object({
   sessions: Type.Array(SessionSchema, { description: 'Every active session, every page Cognito answered.' })
-})
+}, { title: 'Sessions' })
 
 export const SessionParamsSchema = Type.Object({ sessionId: SessionId }, { additionalProperties: false })
 export const UserSessionParamsSchema = Type.Object({ username: Username, sessionId: SessionId }, { additionalProperties: false })
@@ -42,4 +42,4 @@ export const SessionRevokedSchema = Type.Object({
       'the sessions here before (that is how the session\'s tokens are known); otherwise Cognito refuses them at once, ' +
       'and this service when its access token expires (docs/sessions.md).'
   })
-})
+}, { title: 'SessionRevoked' })

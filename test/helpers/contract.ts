@@ -3,7 +3,8 @@
  * must be declared by openapi/openapi.json (the committed file, not the one
  * the app would generate) for the operation its request reached: its status,
  * its media type, its body against the schema (Ajv, JSON Schema 2020-12, as
- * OpenAPI 3.1 says), and the headers the document says it always carries.
+ * OpenAPI 3.1 says), and the headers the document says it carries: those
+ * of every response (its `x-response-headers`) and the response's own.
  *
  * `contractChecked(app)` wraps `app.inject`: an answer that breaks the
  * contract rejects the inject with a ContractViolation, so the test that made
@@ -29,6 +30,8 @@ export const COMMITTED_DOCUMENT = new URL('../../openapi/openapi.json', import.m
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, OperationObject>>
+  /** The headers every response carries, declared once (plugins/openapi.ts), as a response's own `headers` would. */
+  'x-response-headers'?: Record<string, HeaderObject | { $ref: string }>
   components?: { schemas?: Record<string, unknown>, headers?: Record<string, HeaderObject>, responses?: Record<string, ResponseObject> }
 }
 
@@ -164,7 +167,7 @@ export function createContract (document: OpenApiDocument): Contract {
       const declared = responseObject(responses[declaredStatus]!)
       const violations: string[] = []
 
-      for (const [header, reference] of Object.entries(declared.headers ?? {})) {
+      for (const [header, reference] of Object.entries({ ...document['x-response-headers'], ...declared.headers })) {
         const { required, schema } = headerObject(reference)
         const raw = response.headers[header.toLowerCase()]
         if (raw === undefined) {

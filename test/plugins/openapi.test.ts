@@ -7,7 +7,7 @@ import { openApiDocument } from '../../src/openapi-document.js'
 import { NOT_SHED } from '../../src/plugins/load-shedding.js'
 import { LICENSE, TAGS } from '../../src/plugins/openapi.js'
 import { buildTestApp } from '../helper.js'
-import { committed, declaredCodes, document, operations, raw } from '../helpers/committed-openapi.js'
+import { committed, declaredCodes, document, operations, raw, responseCodes } from '../helpers/committed-openapi.js'
 import { declaredExceptions } from '../helpers/sdk-model.js'
 
 t.test('openapi/openapi.json matches the route schemas (run `npm run openapi` after changing a route)', async t => {
@@ -15,11 +15,8 @@ t.test('openapi/openapi.json matches the route schemas (run `npm run openapi` af
 })
 
 t.test('the published Problem schema lists exactly the catalog codes', async t => {
-  const document = JSON.parse(committed)
-  const codes: string[] = document.components.schemas.Problem.properties.code.anyOf.map(
-    (c: { enum?: string[], const?: string }) => c.const ?? c.enum?.[0]
-  )
-  t.same([...codes].sort(), [...ERROR_CODES].sort())
+  const codes = raw.components.schemas?.Problem as { properties: { code: { enum: string[] } } }
+  t.same([...codes.properties.code.enum].sort(), [...ERROR_CODES].sort())
 })
 
 t.test('the running app serves /openapi.json and renders /docs', async t => {
@@ -74,8 +71,8 @@ t.test('problem answers are shared components, referenced by every operation tha
       }
     }
   }
-  // Issue 25 asks for < 200 KB; the success answers and parameters are not shared yet (the sessions and help-desk routes came in after).
-  t.ok(Buffer.byteLength(committed) < 600_000, `the document is ${Buffer.byteLength(committed)} bytes`)
+  // Issue 25: under 200 KB, so /docs, Postman and the code generators load it quickly.
+  t.ok(Buffer.byteLength(committed) < 200_000, `the document is ${Buffer.byteLength(committed)} bytes`)
 })
 
 t.test('every operation has a unique camelCase operationId', async t => {
@@ -84,18 +81,26 @@ t.test('every operation has a unique camelCase operationId', async t => {
   t.equal(new Set(ids).size, ids.length, 'no two operations share one')
 })
 
-t.test('every response declares x-request-id and Cache-Control; 429 and problem 503s Retry-After; 303s Location', async t => {
+t.test('every response carries x-request-id and Cache-Control (x-response-headers); 429 and problem 503s Retry-After; 303s Location', async t => {
+  t.same(document['x-response-headers'], {
+    'x-request-id': { $ref: '#/components/headers/RequestId' },
+    'Cache-Control': { $ref: '#/components/headers/CacheControl' }
+  }, 'declared once, for every response')
   for (const { name, responses } of operations) {
     for (const [status, response] of Object.entries(responses)) {
       const headers = response.headers ?? {}
-      t.equal(headers['x-request-id']?.$ref, '#/components/headers/RequestId', `${name} ${status}: x-request-id`)
-      t.equal(headers['Cache-Control']?.$ref, '#/components/headers/CacheControl', `${name} ${status}: Cache-Control`)
       const problem = response.content?.['application/problem+json'] !== undefined
       if (status === '429' || (status === '503' && problem)) {
         t.equal(headers['Retry-After']?.$ref, '#/components/headers/RetryAfter', `${name} ${status}: Retry-After`)
       }
       if (status === '303') t.equal(headers.Location?.$ref, '#/components/headers/Location', `${name} ${status}: Location`)
-      if (problem) t.ok(response.content?.['application/problem+json']?.schema.allOf, `${name} ${status}: the problem codes are listed`)
+      if (problem) {
+        const codes = responseCodes(response)
+        t.ok(codes.length > 0, `${name} ${status}: the problem codes are listed`)
+        for (const code of codes) {
+          t.equal(ERROR_CATALOG[code as ErrorCode].status, Number(status), `${name} ${status}: ${code} is answered with its status`)
+        }
+      }
     }
   }
   t.equal(document.components.headers.RequestId?.required, true, 'x-request-id is always there')

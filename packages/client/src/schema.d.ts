@@ -1380,6 +1380,464 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description This operation is for administrators. */
+        ADMIN_REQUIRED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "ADMIN_REQUIRED";
+        } & components["schemas"]["Problem"];
+        /** @description Another account already uses this e-mail or phone number. */
+        ALIAS_EXISTS: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "ALIAS_EXISTS";
+        } & components["schemas"]["Problem"];
+        /** @description The account is already confirmed. */
+        ALREADY_CONFIRMED: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "ALREADY_CONFIRMED";
+        } & components["schemas"]["Problem"];
+        /** @description No such sign-in event. */
+        AUTH_EVENT_NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "AUTH_EVENT_NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** AdminDone */
+        AdminDone: {
+            /**
+             * @description What happened.
+             * @enum {string}
+             */
+            status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
+            /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
+            tokensRevoked?: boolean;
+        };
+        /**
+         * @description The attribute to verify.
+         * @enum {string}
+         */
+        Attribute: "email" | "phone_number";
+        /** @description Attribute name to value: standard OIDC names (given_name, phone_number...) and custom:<name>. */
+        Attributes: {
+            [key: string]: string;
+        };
+        /** @description Every attribute, sub and custom: ones included. */
+        "Attributes-f9d5bc7e": {
+            [key: string]: string;
+        };
+        /** AuthFactors */
+        AuthFactors: {
+            /** @description What the user can sign in with (choice-based sign-in): PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN. */
+            factors: string[];
+            mfa: {
+                preferred?: string;
+                /** @description The MFA methods on: SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP. */
+                enabled: string[];
+            };
+        };
+        /** Authenticated */
+        Authenticated: {
+            /** @enum {string} */
+            status: "authenticated";
+            username: string;
+            /**
+             * Format: date-time
+             * @description When the access token expires; refresh before then.
+             */
+            expiresAt: string;
+            /** @description Only with tokenDelivery "body". */
+            tokens?: {
+                accessToken: string;
+                idToken: string;
+                /** @description Absent on refresh: keep using the one you have. */
+                refreshToken?: string;
+                /** @enum {string} */
+                tokenType: "Bearer";
+                /** @description Seconds until the access token expires. */
+                expiresIn: number;
+            };
+        };
+        /**
+         * AwsCredentials
+         * @description Temporary AWS credentials, as the AWS SDK's `credentials` option takes them (secretAccessKey, sessionToken...).
+         */
+        AwsCredentials: {
+            /** @description The user's (or guest's) identity in the identity pool, REGION:UUID. */
+            identityId: string;
+            accessKeyId: string;
+            /** @description Secret: keep it in memory, never in storage a script or extension can read later. */
+            secretAccessKey: string;
+            sessionToken: string;
+            /**
+             * Format: date-time
+             * @description When the credentials stop working (about an hour): ask again before then.
+             */
+            expiration: string;
+        };
+        /** @description The code could not be sent. */
+        CODE_DELIVERY_FAILED: {
+            /** @constant */
+            status?: 503;
+            /** @constant */
+            code?: "CODE_DELIVERY_FAILED";
+        } & components["schemas"]["Problem"];
+        /** @description The code has expired; ask for a new one. */
+        CODE_EXPIRED: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "CODE_EXPIRED";
+        } & components["schemas"]["Problem"];
+        /** @description The code is wrong. */
+        CODE_MISMATCH: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "CODE_MISMATCH";
+        } & components["schemas"]["Problem"];
+        /** @description This service is holding requests to Cognito within the pool's quota; retry shortly. */
+        COGNITO_QUOTA_REACHED: {
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            code?: "COGNITO_QUOTA_REACHED";
+        } & components["schemas"]["Problem"];
+        /** @description The current password is incorrect. */
+        CURRENT_PASSWORD_INCORRECT: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "CURRENT_PASSWORD_INCORRECT";
+        } & components["schemas"]["Problem"];
+        /** @description That is the current session. */
+        CURRENT_SESSION: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "CURRENT_SESSION";
+        } & components["schemas"]["Problem"];
+        /** Challenge */
+        Challenge: {
+            /** @enum {string} */
+            status: "challenge";
+            /** @description Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP... */
+            challenge: string;
+            username: string;
+            /** @description Opaque, sealed by this service for this user and challenge; send it back with the answer within the app client's AuthSessionValidity (3 minutes by default). */
+            session: string;
+            /** @description The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. Empty when this service cannot answer the challenge (MFA_SETUP when the pool cannot set up TOTP). */
+            respondWith: string[];
+            /** @description MFA_SETUP: the authenticator app to enrol before signing in (the pool requires MFA). Show the QR code, then answer with challenge MFA_SETUP and the first code the app shows (optionally deviceName). */
+            setup?: {
+                secret: components["schemas"]["Secret"];
+                otpauthUri: components["schemas"]["OtpauthUri"];
+                qrCode: components["schemas"]["QrCode"];
+            };
+            /** @description Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION, or (WEB_AUTHN) CREDENTIAL_REQUEST_OPTIONS: the JSON for navigator.credentials.get(), as Cognito sent it. */
+            parameters: {
+                [key: string]: string;
+            };
+            /** @description SELECT_MFA_TYPE: the MFA types Cognito offers this user (its MFAS_CAN_CHOOSE), e.g. ["SMS_MFA","EMAIL_OTP"]; send one as mfaType. Any other answer is refused (400) before Cognito is asked. */
+            mfaTypes?: string[];
+            /** @description SELECT_CHALLENGE (LOGIN_FLOW=USER_AUTH): the first factors this user may choose from (PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN...); send the choice as answer. */
+            availableChallenges?: string[];
+        };
+        /** @description The code Cognito sent. */
+        Code: string;
+        CodeDelivery: {
+            /** @description EMAIL or SMS. */
+            medium?: string;
+            /** @description Masked address, e.g. a***@e***.com. */
+            destination?: string;
+            attribute?: string;
+        };
+        /** @description A WebAuthn PublicKeyCredential as JSON, passed to Cognito unchanged. */
+        Credential: {
+            id: components["schemas"]["Id"];
+            rawId: components["schemas"]["Id"];
+            /** @enum {string} */
+            type: "public-key";
+            /** @description The authenticator response: clientDataJSON and attestationObject (registration), or clientDataJSON, authenticatorData, signature and userHandle (sign-in), base64url. */
+            response: {
+                [key: string]: unknown;
+            };
+            authenticatorAttachment?: string;
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description Present when there are more: pass it as `cursor` for the next page. */
+        Cursor: string;
+        /** @description No such device. */
+        DEVICE_NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "DEVICE_NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** @description What the group is for. */
+        Description: string;
+        /** Done */
+        Done: {
+            /**
+             * @description What happened.
+             * @enum {string}
+             */
+            status: "confirmed" | "sent" | "reset";
+            codeDelivery?: components["schemas"]["CodeDelivery"];
+        };
+        Email: {
+            enabled: boolean;
+            /** @description Make this the factor sign-in asks for (it must be enabled). Default false. */
+            preferred?: boolean;
+        };
+        /** @description False once disabled: the user cannot sign in or refresh. */
+        Enabled: boolean;
+        /** @description A group with this name already exists. */
+        GROUP_EXISTS: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "GROUP_EXISTS";
+        } & components["schemas"]["Problem"];
+        /** @description No such group. */
+        GROUP_NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "GROUP_NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** Group */
+        Group: {
+            name: string;
+            description?: string;
+            precedence?: number;
+            roleArn?: string;
+        };
+        Groups: {
+            name: string;
+            description?: string;
+            precedence?: number;
+            /** @description The IAM role the identity pool gives the group's members. */
+            roleArn?: string;
+        }[];
+        /** @description The hand-off code is invalid, expired, already used or for another site. */
+        HANDOFF_INVALID: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "HANDOFF_INVALID";
+        } & components["schemas"]["Problem"];
+        /** HelpdeskDone */
+        HelpdeskDone: {
+            /**
+             * @description What happened.
+             * @enum {string}
+             */
+            status: "mfa-reset" | "deleted" | "feedback-recorded" | "forgotten" | "linked" | "unlinked";
+            /** @description Whether the user's tokens issued until now are refused from now on. */
+            tokensRevoked?: boolean;
+            /** @description The MFA methods that were on and are off now. */
+            mfaTurnedOff?: string[];
+        };
+        /** @description The user has no linked identity from that provider. */
+        IDENTITY_NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "IDENTITY_NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** @description The identity pool cannot hand out credentials as it is set up. */
+        IDENTITY_POOL_MISCONFIGURED: {
+            /** @constant */
+            status?: 503;
+            /** @constant */
+            code?: "IDENTITY_POOL_MISCONFIGURED";
+        } & components["schemas"]["Problem"];
+        /** @description This service hands out no AWS credentials: no identity pool is configured. */
+        IDENTITY_POOL_NOT_CONFIGURED: {
+            /** @constant */
+            status?: 501;
+            /** @constant */
+            code?: "IDENTITY_POOL_NOT_CONFIGURED";
+        } & components["schemas"]["Problem"];
+        /** @description The access token lacks a scope this operation needs. */
+        INSUFFICIENT_SCOPE: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "INSUFFICIENT_SCOPE";
+        } & components["schemas"]["Problem"];
+        /** @description Something went wrong on our side. */
+        INTERNAL_ERROR: {
+            /** @constant */
+            status?: 500;
+            /** @constant */
+            code?: "INTERNAL_ERROR";
+        } & components["schemas"]["Problem"];
+        /** @description Incorrect username or password. */
+        INVALID_CREDENTIALS: {
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "INVALID_CREDENTIALS";
+        } & components["schemas"]["Problem"];
+        /** @description The user search filter is not valid. */
+        INVALID_FILTER: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "INVALID_FILTER";
+        } & components["schemas"]["Problem"];
+        /** @description Cognito rejected a parameter of the request. */
+        INVALID_PARAMETER: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "INVALID_PARAMETER";
+        } & components["schemas"]["Problem"];
+        /** @description The password does not meet the password policy. */
+        INVALID_PASSWORD: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "INVALID_PASSWORD";
+        } & components["schemas"]["Problem"];
+        /** @description The user has no pending invitation. */
+        INVITE_NOT_PENDING: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "INVITE_NOT_PENDING";
+        } & components["schemas"]["Problem"];
+        Id: string;
+        /** @description The request body is not valid JSON. */
+        MALFORMED_BODY: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "MALFORMED_BODY";
+        } & components["schemas"]["Problem"];
+        /** @description That MFA method is not set up for this user or pool. */
+        MFA_NOT_SET_UP: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "MFA_NOT_SET_UP";
+        } & components["schemas"]["Problem"];
+        /** @description The user pool requires MFA: the last factor cannot be turned off. */
+        MFA_REQUIRED_BY_POOL: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "MFA_REQUIRED_BY_POOL";
+        } & components["schemas"]["Problem"];
+        /** MfaState */
+        MfaState: {
+            /** @description The factors turned on for the user. */
+            enabled: ("TOTP" | "SMS" | "EMAIL")[];
+            /**
+             * @description The factor sign-in asks for first; absent when none is preferred.
+             * @enum {string}
+             */
+            preferred?: "TOTP" | "SMS" | "EMAIL";
+        };
+        /** @description No such resource. */
+        NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** @description The user pool does not allow this. */
+        NOT_PERMITTED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "NOT_PERMITTED";
+        } & components["schemas"]["Problem"];
+        /** @description The password; the pool's policy decides what is acceptable. */
+        NewPassword: string;
+        /** @description The authorization code is invalid, expired or already used. */
+        OAUTH_CODE_INVALID: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "OAUTH_CODE_INVALID";
+        } & components["schemas"]["Problem"];
+        /** @description The hosted UI or identity provider did not sign the user in. */
+        OAUTH_ERROR: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "OAUTH_ERROR";
+        } & components["schemas"]["Problem"];
+        /** @description This sign-in response does not belong to a sign-in started here. */
+        OAUTH_STATE_INVALID: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "OAUTH_STATE_INVALID";
+        } & components["schemas"]["Problem"];
+        /** @description The request origin is not allowed. */
+        ORIGIN_NOT_ALLOWED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "ORIGIN_NOT_ALLOWED";
+        } & components["schemas"]["Problem"];
+        /** @description The service is overloaded; retry later. */
+        OVERLOADED: {
+            /** @constant */
+            status?: 503;
+            /** @constant */
+            code?: "OVERLOADED";
+        } & components["schemas"]["Problem"];
+        /** @description otpauth://totp/<issuer>:<username>?secret=...&issuer=<issuer>: what the QR code holds. */
+        OtpauthUri: string;
+        /** @description Passkeys are not available here. */
+        PASSKEYS_NOT_AVAILABLE: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "PASSKEYS_NOT_AVAILABLE";
+        } & components["schemas"]["Problem"];
+        /** @description No such passkey. */
+        PASSKEY_NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "PASSKEY_NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** @description The passkey credential was refused. */
+        PASSKEY_REJECTED: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "PASSKEY_REJECTED";
+        } & components["schemas"]["Problem"];
+        /** @description A password reset is required. */
+        PASSWORD_RESET_REQUIRED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "PASSWORD_RESET_REQUIRED";
+        } & components["schemas"]["Problem"];
+        /** @description The request body is too large. */
+        PAYLOAD_TOO_LARGE: {
+            /** @constant */
+            status?: 413;
+            /** @constant */
+            code?: "PAYLOAD_TOO_LARGE";
+        } & components["schemas"]["Problem"];
+        /** @description Lower wins: the role of the user's group with the lowest precedence is the one in their token's cognito:preferred_role. */
+        Precedence: number;
         /** Problem */
         Problem: {
             /** @description The page documenting this code and what to do about it: /problems/<code>, relative to the service. */
@@ -1388,7 +1846,10 @@ export interface components {
             title: string;
             /** @description HTTP status code. */
             status: number;
-            /** @description Stable machine code; branch on this. */
+            /**
+             * @description Stable machine code; branch on this.
+             * @enum {string}
+             */
             code: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD" | "CODE_MISMATCH" | "CODE_EXPIRED" | "INVALID_FILTER" | "REDIRECT_NOT_ALLOWED" | "OAUTH_STATE_INVALID" | "OAUTH_CODE_INVALID" | "OAUTH_ERROR" | "HANDOFF_INVALID" | "MFA_NOT_SET_UP" | "PASSKEYS_NOT_AVAILABLE" | "PASSKEY_REJECTED" | "PASSKEY_NOT_FOUND" | "CURRENT_PASSWORD_INCORRECT" | "SESSION_TRACKING_OFF" | "UNAUTHENTICATED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "SESSION_EXPIRED" | "SIGN_IN_RESTART" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "NOT_PERMITTED" | "ROLE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "ADMIN_REQUIRED" | "TEMPORARY_PASSWORD_EXPIRED" | "NOT_FOUND" | "SESSION_NOT_FOUND" | "USER_NOT_FOUND" | "GROUP_NOT_FOUND" | "DEVICE_NOT_FOUND" | "AUTH_EVENT_NOT_FOUND" | "IDENTITY_NOT_FOUND" | "GROUP_EXISTS" | "THREAT_PROTECTION_OFF" | "USERNAME_EXISTS" | "ALIAS_EXISTS" | "ALREADY_CONFIRMED" | "INVITE_NOT_PENDING" | "MFA_REQUIRED_BY_POOL" | "CURRENT_SESSION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "HEADERS_TOO_LARGE" | "TOO_MANY_ATTEMPTS" | "RATE_LIMITED" | "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "INTERNAL_ERROR" | "IDENTITY_POOL_NOT_CONFIGURED" | "UPSTREAM_ERROR" | "CODE_DELIVERY_FAILED" | "STORE_UNAVAILABLE" | "UPSTREAM_UNAVAILABLE" | "IDENTITY_POOL_MISCONFIGURED" | "OVERLOADED";
             /** @description What went wrong in this case (4xx only). */
             detail?: string;
@@ -1403,2789 +1864,1682 @@ export interface components {
                 message: string;
             }[];
         };
+        "Problems-1a279d25": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["CODE_MISMATCH"] | components["schemas"]["CODE_EXPIRED"] | components["schemas"]["INVALID_PARAMETER"];
+        "Problems-1ba67768": components["schemas"]["RATE_LIMITED"] | components["schemas"]["UPSTREAM_THROTTLED"] | components["schemas"]["COGNITO_QUOTA_REACHED"] | components["schemas"]["TOO_MANY_ATTEMPTS"];
+        "Problems-1e3975d5": components["schemas"]["ALIAS_EXISTS"] | components["schemas"]["ALREADY_CONFIRMED"];
+        "Problems-21d9bec8": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["INVALID_PASSWORD"];
+        "Problems-38bb8677": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["REDIRECT_NOT_ALLOWED"];
+        "Problems-79d6259b": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["MFA_NOT_SET_UP"];
+        "Problems-801ffe3b": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"];
+        "Problems-84966f71": components["schemas"]["UPSTREAM_THROTTLED"] | components["schemas"]["COGNITO_QUOTA_REACHED"] | components["schemas"]["TOO_MANY_ATTEMPTS"];
+        "Problems-a871b8b2": components["schemas"]["RATE_LIMITED"] | components["schemas"]["UPSTREAM_THROTTLED"] | components["schemas"]["COGNITO_QUOTA_REACHED"];
+        "Problems-bc7e2e70": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["REDIRECT_NOT_ALLOWED"];
+        "Problems-c847e1ed": components["schemas"]["UNAUTHENTICATED"] | components["schemas"]["TOKEN_INVALID"];
+        "Problems-cc80f1ef": components["schemas"]["UPSTREAM_UNAVAILABLE"] | components["schemas"]["STORE_UNAVAILABLE"] | components["schemas"]["OVERLOADED"];
+        "Problems-dedb08d4": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["NOT_PERMITTED"];
+        "Problems-e846c857": components["schemas"]["UPSTREAM_THROTTLED"] | components["schemas"]["COGNITO_QUOTA_REACHED"];
+        "Problems-f91cb899": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["INVALID_PASSWORD"];
+        /** @description The otpauth URI as a QR code: an SVG data URI (data:image/svg+xml;base64,...) for an <img src>. */
+        QrCode: string;
+        /** @description Too many requests; slow down. */
+        RATE_LIMITED: {
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            code?: "RATE_LIMITED";
+        } & components["schemas"]["Problem"];
+        /** @description The redirect target is not allowed. */
+        REDIRECT_NOT_ALLOWED: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "REDIRECT_NOT_ALLOWED";
+        } & components["schemas"]["Problem"];
+        /** @description The request was blocked by the user pool's firewall. */
+        REQUEST_BLOCKED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "REQUEST_BLOCKED";
+        } & components["schemas"]["Problem"];
+        /** @description That role is not one of the user's roles. */
+        ROLE_NOT_ALLOWED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "ROLE_NOT_ALLOWED";
+        } & components["schemas"]["Problem"];
+        /** Readiness */
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "degraded" | "not ready";
+            checks: {
+                /**
+                 * @description The pool's signing keys: ok, degraded (cached and in use, but the JWKS endpoint failed the last refresh) or missing.
+                 * @enum {string}
+                 */
+                jwks: "ok" | "degraded" | "missing";
+                /**
+                 * @description Shared state: memory (one instance), ok (Redis answers) or unavailable (Redis does not: not ready).
+                 * @enum {string}
+                 */
+                store: "memory" | "ok" | "unavailable";
+                /**
+                 * @description The user pool's settings against what the service does (`npm run doctor` prints each): ok, warn (logged at start), fail (a setting changed since the start that breaks a flow: logged at error level; the instance stays ready), or unread (the Describe calls were refused: the service runs on its configured values). Does not change readiness.
+                 * @enum {string}
+                 */
+                pool: "ok" | "warn" | "fail" | "unread";
+            };
+        };
+        /** @description Optional: where the e-mail's link should lead, an absolute URL or a path (resolved against REDIRECT_ALLOWLIST's first entry) on REDIRECT_ALLOWLIST; passed to the pool's Lambda triggers as ClientMetadata `bff_redirect`. Anything else is refused with REDIRECT_NOT_ALLOWED before Cognito is asked. */
+        Redirect: string;
+        /** @description The IAM role the identity pool gives the group's members (their tokens carry it in cognito:roles). */
+        RoleArn: string;
+        /** @description The session has expired; sign in again. */
+        SESSION_EXPIRED: {
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "SESSION_EXPIRED";
+        } & components["schemas"]["Problem"];
+        /** @description No such session. */
+        SESSION_NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "SESSION_NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** @description Session tracking is off for the user pool. */
+        SESSION_TRACKING_OFF: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "SESSION_TRACKING_OFF";
+        } & components["schemas"]["Problem"];
+        /** @description This sign-in step is invalid or has expired; start the sign-in again. */
+        SIGN_IN_RESTART: {
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "SIGN_IN_RESTART";
+        } & components["schemas"]["Problem"];
+        /** @description Shared state (Redis) is unavailable; retry later. */
+        STORE_UNAVAILABLE: {
+            /** @constant */
+            status?: 503;
+            /** @constant */
+            code?: "STORE_UNAVAILABLE";
+        } & components["schemas"]["Problem"];
+        /** @description The TOTP secret (base32), for typing into an authenticator app by hand. */
+        Secret: string;
+        /** SendCode */
+        SendCode: {
+            username: components["schemas"]["Username"];
+            redirect?: components["schemas"]["Redirect"];
+        };
+        /** SessionRevoked */
+        SessionRevoked: {
+            /** @enum {string} */
+            status: "revoked";
+            /** @description Whether this service refuses the session's tokens from now on, on every instance: true when one of them listed the sessions here before (that is how the session's tokens are known); otherwise Cognito refuses them at once, and this service when its access token expires (docs/sessions.md). */
+            tokensRevoked: boolean;
+        };
+        /** Sessions */
+        Sessions: {
+            /** @description Every active session, every page Cognito answered. */
+            sessions: {
+                sessionId: string;
+                /** @description TOKEN: an app's sign-in (its refresh token's life); SSO: the hosted UI's browser session. */
+                type: string;
+                /** @description The app client the session belongs to. */
+                clientId?: string;
+                /** Format: date-time */
+                createdAt?: string;
+                /**
+                 * Format: date-time
+                 * @description The last refresh (token session) or sign-in, token grant or rotation (SSO session).
+                 */
+                lastActiveAt?: string;
+                /** @description Cognito's description of the device, from its user agent ("Chrome 125 / macOS 15.0"), or "unknown". */
+                device?: string;
+                /** @description The IP address of the last activity, as Cognito saw it. */
+                ipAddress?: string;
+                /** @description Where the last activity came from, by its IP address. */
+                location?: {
+                    city?: string;
+                    /** @description A country name from Cognito's geo-IP database (not an ISO code), or "unknown". */
+                    country?: string;
+                };
+                /** @description For a token session begun in the hosted UI: the SSO session it came through. */
+                originSessionId?: string;
+                /** @description The session this request was made with (always false in the admin list). */
+                current: boolean;
+            }[];
+        };
+        /** SignInResult */
+        SignInResult: components["schemas"]["Authenticated"] | components["schemas"]["Challenge"];
+        /** @description Cognito's status: UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD (invited, not signed in yet), RESET_REQUIRED, EXTERNAL_PROVIDER... */
+        Status: string;
+        /** @description The temporary password has expired; an administrator must reset it. */
+        TEMPORARY_PASSWORD_EXPIRED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "TEMPORARY_PASSWORD_EXPIRED";
+        } & components["schemas"]["Problem"];
+        /** @description The user pool does not record sign-in events. */
+        THREAT_PROTECTION_OFF: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "THREAT_PROTECTION_OFF";
+        } & components["schemas"]["Problem"];
+        /** @description The token is invalid, expired or revoked. */
+        TOKEN_INVALID: {
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "TOKEN_INVALID";
+        } & components["schemas"]["Problem"];
+        /** @description Too many attempts; wait before trying again. */
+        TOO_MANY_ATTEMPTS: {
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            code?: "TOO_MANY_ATTEMPTS";
+        } & components["schemas"]["Problem"];
+        /**
+         * @description "cookie" (the default for login; for refresh, the default follows where the refresh token came from): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).
+         * @enum {string}
+         */
+        TokenDelivery: "cookie" | "body";
+        /** @description Sign-in is required. */
+        UNAUTHENTICATED: {
+            /** @constant */
+            status?: 401;
+            /** @constant */
+            code?: "UNAUTHENTICATED";
+        } & components["schemas"]["Problem"];
+        /** @description The content type is not supported; send application/json. */
+        UNSUPPORTED_MEDIA_TYPE: {
+            /** @constant */
+            status?: 415;
+            /** @constant */
+            code?: "UNSUPPORTED_MEDIA_TYPE";
+        } & components["schemas"]["Problem"];
+        /** @description Cognito returned an unexpected error. */
+        UPSTREAM_ERROR: {
+            /** @constant */
+            status?: 502;
+            /** @constant */
+            code?: "UPSTREAM_ERROR";
+        } & components["schemas"]["Problem"];
+        /** @description Cognito is throttling requests; retry later. */
+        UPSTREAM_THROTTLED: {
+            /** @constant */
+            status?: 429;
+            /** @constant */
+            code?: "UPSTREAM_THROTTLED";
+        } & components["schemas"]["Problem"];
+        /** @description Cognito is unavailable; retry later. */
+        UPSTREAM_UNAVAILABLE: {
+            /** @constant */
+            status?: 503;
+            /** @constant */
+            code?: "UPSTREAM_UNAVAILABLE";
+        } & components["schemas"]["Problem"];
+        /** @description An account with this username already exists. */
+        USERNAME_EXISTS: {
+            /** @constant */
+            status?: 409;
+            /** @constant */
+            code?: "USERNAME_EXISTS";
+        } & components["schemas"]["Problem"];
+        /** @description The account is not confirmed yet. */
+        USER_NOT_CONFIRMED: {
+            /** @constant */
+            status?: 403;
+            /** @constant */
+            code?: "USER_NOT_CONFIRMED";
+        } & components["schemas"]["Problem"];
+        /** @description No such user. */
+        USER_NOT_FOUND: {
+            /** @constant */
+            status?: 404;
+            /** @constant */
+            code?: "USER_NOT_FOUND";
+        } & components["schemas"]["Problem"];
+        /** User */
+        User: {
+            username: string;
+            status: components["schemas"]["Status"];
+            enabled: components["schemas"]["Enabled"];
+            attributes: components["schemas"]["Attributes-f9d5bc7e"];
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        /** UserDetail */
+        UserDetail: {
+            username: string;
+            status: components["schemas"]["Status"];
+            enabled: components["schemas"]["Enabled"];
+            attributes: components["schemas"]["Attributes-f9d5bc7e"];
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            mfa: {
+                preferred?: string;
+                /** @description The MFA methods the user has turned on (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP). */
+                enabled: string[];
+            };
+            /** @description The groups the user is in. */
+            groups: string[];
+        };
+        /** UserPage */
+        UserPage: {
+            users: components["schemas"]["User"][];
+            cursor?: components["schemas"]["Cursor"];
+        };
+        /** @description Cognito username (no spaces). */
+        Username: string;
+        "Username-8e5e4fd7": string;
+        /** @description The request is not valid. */
+        VALIDATION_FAILED: {
+            /** @constant */
+            status?: 400;
+            /** @constant */
+            code?: "VALIDATION_FAILED";
+        } & components["schemas"]["Problem"];
     };
     responses: {
+        /** @description The request is not valid. */
+        "400-03b8059a": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["CURRENT_PASSWORD_INCORRECT"] | components["schemas"]["INVALID_PASSWORD"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-03d0053a": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-79d6259b"];
+            };
+        };
         /**
          * @description The request is not valid.
-         *
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
+         *     - `INVALID_PARAMETER`: The detail is Cognito's, naming the attribute.
          */
+        "400-04218b57": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["CODE_MISMATCH"] | components["schemas"]["CODE_EXPIRED"] | components["schemas"]["REDIRECT_NOT_ALLOWED"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `INVALID_PARAMETER`: An attribute the pool does not define, or no e-mail / phone number for the chosen delivery.
+         */
+        "400-04a1498f": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-21d9bec8"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `OAUTH_ERROR`: When the state does not lead to a target known to be good; otherwise the error goes there as ?error=.
+         */
+        "400-05255359": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["OAUTH_STATE_INVALID"] | components["schemas"]["OAUTH_CODE_INVALID"] | components["schemas"]["OAUTH_ERROR"] | components["schemas"]["REDIRECT_NOT_ALLOWED"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-0eb0f1da": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["REDIRECT_NOT_ALLOWED"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `INVALID_PARAMETER`: A cursor that is not one this API gave out.
+         */
+        "400-11830e96": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-f91cb899"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-14959892": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-bc7e2e70"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `MFA_NOT_SET_UP`: TOTP before an authenticator app was verified, or a factor the pool or user lacks.
+         */
+        "400-15e67a5e": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-79d6259b"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-168f7329": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["CODE_MISMATCH"] | components["schemas"]["CODE_EXPIRED"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `CODE_MISMATCH`: Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
+         *     - `CODE_EXPIRED`: Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
+         *     - `INVALID_PARAMETER`: Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
+         */
+        "400-1b623d3c": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-1a279d25"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-20d10790": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-1a279d25"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-240c5959": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-21d9bec8"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-314a0d34": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["HANDOFF_INVALID"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `INVALID_PARAMETER`: The detail is Cognito's, naming the attribute.
+         */
+        "400-32b5fbcc": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-801ffe3b"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `PASSKEYS_NOT_AVAILABLE`: The pool does not have passkeys turned on; local mode never does.
+         */
+        "400-33a05383": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["PASSKEYS_NOT_AVAILABLE"] | components["schemas"]["PASSKEY_REJECTED"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `PASSKEYS_NOT_AVAILABLE`: The pool does not have passkeys turned on; local mode never does.
+         */
+        "400-43f4372b": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["PASSKEYS_NOT_AVAILABLE"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `SESSION_TRACKING_OFF`: The user pool does not track sessions; the detail says how to turn it on.
+         */
+        "400-456e297b": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["SESSION_TRACKING_OFF"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `INVALID_PARAMETER`: Cognito's reason, passed on: a provider the pool does not have, an external user already linked or signed up...
+         */
+        "400-4e45758f": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-21d9bec8"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `INVALID_PARAMETER`: A cursor that is not one this API gave out.
+         */
+        "400-50ffca82": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["INVALID_FILTER"] | components["schemas"]["INVALID_PARAMETER"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-5bd61ba6": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-801ffe3b"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `INVALID_PARAMETER`: Cognito's reason, passed on.
+         */
+        "400-6d4a637f": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-21d9bec8"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `INVALID_PARAMETER`: The user has no verified e-mail address or phone number to send the code to.
+         */
+        "400-701d4410": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-21d9bec8"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `MFA_NOT_SET_UP`: No enrolment was started (POST /me/mfa/totp).
+         */
+        "400-7202bae3": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["CODE_MISMATCH"] | components["schemas"]["MFA_NOT_SET_UP"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `SESSION_TRACKING_OFF`: The user pool does not track sessions; the detail says how to turn it on.
+         */
+        "400-91546a9e": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["SESSION_TRACKING_OFF"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `PASSKEYS_NOT_AVAILABLE`: The pool does not have passkeys turned on; local mode never does.
+         */
+        "400-97bcbc0a": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["PASSKEYS_NOT_AVAILABLE"];
+            };
+        };
+        /**
+         * @description The request is not valid.
+         *     - `SESSION_TRACKING_OFF`: The user pool does not track sessions; the detail says how to turn it on.
+         */
+        "400-9d4e9272": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["INVALID_PASSWORD"] | components["schemas"]["SESSION_TRACKING_OFF"];
+            };
+        };
+        /** @description The request is not valid. */
         "400-INVALID_PARAMETER": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "INVALID_PARAMETER";
-                };
+                "application/problem+json": components["schemas"]["INVALID_PARAMETER"];
             };
         };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `MFA_NOT_SET_UP`: That MFA method is not set up for this user or pool. The pool does not allow TOTP.
-         */
-        "400-INVALID_PARAMETER-MFA_NOT_SET_UP": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "INVALID_PARAMETER" | "MFA_NOT_SET_UP";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `PASSKEYS_NOT_AVAILABLE`: Passkeys are not available here. The pool does not have passkeys turned on; local mode never does.
-         */
-        "400-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "INVALID_PARAMETER" | "PASSKEYS_NOT_AVAILABLE";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `SESSION_TRACKING_OFF`: Session tracking is off for the user pool. The user pool does not track sessions; the detail says how to turn it on.
-         */
-        "400-INVALID_PARAMETER-SESSION_TRACKING_OFF": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "INVALID_PARAMETER" | "SESSION_TRACKING_OFF";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         */
+        /** @description The request is not valid. */
         "400-VALIDATION_FAILED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED";
-                };
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `INVALID_FILTER`: The user search filter is not valid.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. A cursor that is not one this API gave out.
+         *     - `INVALID_PARAMETER`: e.g. the user has no such attribute to verify.
          */
-        "400-VALIDATION_FAILED-INVALID_FILTER-INVALID_PARAMETER": {
+        "400-a177b363": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "INVALID_FILTER" | "INVALID_PARAMETER";
-                };
+                "application/problem+json": components["schemas"]["Problems-38bb8677"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
+         *     - `MFA_NOT_SET_UP`: The pool does not allow TOTP.
          */
-        "400-VALIDATION_FAILED-INVALID_PARAMETER": {
+        "400-a545303d": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "INVALID_PARAMETER";
-                };
+                "application/problem+json": components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["MFA_NOT_SET_UP"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
+         *     - `INVALID_PARAMETER`: An attribute the pool does not define, or one that cannot be changed or removed.
          */
-        "400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD": {
+        "400-b9946022": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
+                "application/problem+json": components["schemas"]["Problems-21d9bec8"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-b9f4ee09": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-f91cb899"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-bcfa1728": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["INVALID_PASSWORD"] | components["schemas"]["REDIRECT_NOT_ALLOWED"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-d219c6e2": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. A cursor that is not one this API gave out.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
+         *     - `INVALID_PARAMETER`: Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
          */
-        "400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD-51f89c6a": {
+        "400-d46b74c5": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
+                "application/problem+json": components["schemas"]["Problems-38bb8677"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-d5a88990": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["INVALID_PARAMETER"];
+            };
+        };
+        /** @description The request is not valid. */
+        "400-d8fb4f8b": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["CODE_MISMATCH"] | components["schemas"]["CODE_EXPIRED"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["INVALID_PASSWORD"] | components["schemas"]["MFA_NOT_SET_UP"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `PASSKEYS_NOT_AVAILABLE`: Passkeys are not available here. The pool does not have passkeys turned on; local mode never does.
+         *     - `VALIDATION_FAILED`: Also for a provider not in OAUTH_PROVIDERS.
          */
-        "400-VALIDATION_FAILED-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE": {
+        "400-e0bff3ec": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "INVALID_PARAMETER" | "PASSKEYS_NOT_AVAILABLE";
-                };
+                "application/problem+json": components["schemas"]["Problems-bc7e2e70"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `SESSION_TRACKING_OFF`: Session tracking is off for the user pool. The user pool does not track sessions; the detail says how to turn it on.
+         *     - `INVALID_PARAMETER`: A role ARN Cognito refuses, or a name it does not take.
          */
-        "400-VALIDATION_FAILED-INVALID_PARAMETER-SESSION_TRACKING_OFF": {
+        "400-e6e76074": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "INVALID_PARAMETER" | "SESSION_TRACKING_OFF";
-                };
+                "application/problem+json": components["schemas"]["Problems-801ffe3b"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
+         *     - `PASSKEYS_NOT_AVAILABLE`: The pool does not have passkeys turned on; local mode never does.
          */
-        "400-VALIDATION_FAILED-MALFORMED_BODY": {
+        "400-fd51a095": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY";
-                };
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["PASSKEYS_NOT_AVAILABLE"];
             };
         };
         /**
          * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `CODE_MISMATCH`: The code is wrong.
-         *     - `CODE_EXPIRED`: The code has expired; ask for a new one.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
+         *     - `CODE_MISMATCH`: Also for an unknown user, so the answer does not tell which usernames exist.
          */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER": {
+        "400-ff07e5b6": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "CODE_MISMATCH" | "CODE_EXPIRED" | "INVALID_PARAMETER";
-                };
+                "application/problem+json": components["schemas"]["VALIDATION_FAILED"] | components["schemas"]["MALFORMED_BODY"] | components["schemas"]["CODE_MISMATCH"] | components["schemas"]["CODE_EXPIRED"] | components["schemas"]["INVALID_PARAMETER"] | components["schemas"]["INVALID_PASSWORD"];
             };
         };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `CODE_MISMATCH`: The code is wrong. Also for an unknown user, so the answer does not tell which usernames exist.
-         *     - `CODE_EXPIRED`: The code has expired; ask for a new one.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER-INVALID_PASSWORD": {
+        /** @description Not signed in, or the credentials, token or session are refused. */
+        "401-2582946a": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "CODE_MISMATCH" | "CODE_EXPIRED" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `CODE_MISMATCH`: The code is wrong.
-         *     - `CODE_EXPIRED`: The code has expired; ask for a new one.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         *     - `MFA_NOT_SET_UP`: That MFA method is not set up for this user or pool.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER-INVALID_PASSWORD-MFA_NOT_SET_UP": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "CODE_MISMATCH" | "CODE_EXPIRED" | "INVALID_PARAMETER" | "INVALID_PASSWORD" | "MFA_NOT_SET_UP";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `CODE_MISMATCH`: The code is wrong. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         *     - `CODE_EXPIRED`: The code has expired; ask for a new one. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER-fda14ed1": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "CODE_MISMATCH" | "CODE_EXPIRED" | "INVALID_PARAMETER";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `HANDOFF_INVALID`: The hand-off code is invalid, expired, already used or for another site.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-HANDOFF_INVALID": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "HANDOFF_INVALID";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `CODE_MISMATCH`: The code is wrong.
-         *     - `CODE_EXPIRED`: The code has expired; ask for a new one.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CODE_MISMATCH-CODE_EXPIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "CODE_MISMATCH" | "CODE_EXPIRED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. The detail is Cognito's, naming the attribute.
-         *     - `CODE_MISMATCH`: The code is wrong.
-         *     - `CODE_EXPIRED`: The code has expired; ask for a new one.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CODE_MISMATCH-CODE_EXPIRED-REDIRECT_NOT_ALLOWED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "CODE_MISMATCH" | "CODE_EXPIRED" | "REDIRECT_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `CODE_MISMATCH`: The code is wrong.
-         *     - `MFA_NOT_SET_UP`: That MFA method is not set up for this user or pool. No enrolment was started (POST /me/mfa/totp).
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CODE_MISMATCH-MFA_NOT_SET_UP": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "CODE_MISMATCH" | "MFA_NOT_SET_UP";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `CURRENT_PASSWORD_INCORRECT`: The current password is incorrect.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CURRENT_PASSWORD_INCORRECT-INVALID_PASSWORD": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "CURRENT_PASSWORD_INCORRECT" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. An attribute the pool does not define, or no e-mail / phone number for the chosen delivery.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. Cognito's reason, passed on: a provider the pool does not have, an external user already linked or signed up...
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-4b049275": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. Cognito's reason, passed on.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5ce5fd49": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. An attribute the pool does not define, or one that cannot be changed or removed.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-773de00d": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-REDIRECT_NOT_ALLOWED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD" | "REDIRECT_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         *     - `SESSION_TRACKING_OFF`: Session tracking is off for the user pool. The user pool does not track sessions; the detail says how to turn it on.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-SESSION_TRACKING_OFF": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD" | "SESSION_TRACKING_OFF";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. The user has no verified e-mail address or phone number to send the code to.
-         *     - `INVALID_PASSWORD`: The password does not meet the password policy.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-c8307e60": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "INVALID_PASSWORD";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `MFA_NOT_SET_UP`: That MFA method is not set up for this user or pool.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-MFA_NOT_SET_UP": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "MFA_NOT_SET_UP";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `MFA_NOT_SET_UP`: That MFA method is not set up for this user or pool. TOTP before an authenticator app was verified, or a factor the pool or user lacks.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-MFA_NOT_SET_UP-778c52b0": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "MFA_NOT_SET_UP";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `PASSKEYS_NOT_AVAILABLE`: Passkeys are not available here. The pool does not have passkeys turned on; local mode never does.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "PASSKEYS_NOT_AVAILABLE";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request.
-         *     - `PASSKEYS_NOT_AVAILABLE`: Passkeys are not available here. The pool does not have passkeys turned on; local mode never does.
-         *     - `PASSKEY_REJECTED`: The passkey credential was refused.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE-PASSKEY_REJECTED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "PASSKEYS_NOT_AVAILABLE" | "PASSKEY_REJECTED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-REDIRECT_NOT_ALLOWED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "REDIRECT_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. e.g. the user has no such attribute to verify.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-REDIRECT_NOT_ALLOWED-5326faee": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER" | "REDIRECT_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. A role ARN Cognito refuses, or a name it does not take.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-c05d68b6": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `INVALID_PARAMETER`: Cognito rejected a parameter of the request. The detail is Cognito's, naming the attribute.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-e1e5298c": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "INVALID_PARAMETER";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `MALFORMED_BODY`: The request body is not valid JSON.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-MALFORMED_BODY-REDIRECT_NOT_ALLOWED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "MALFORMED_BODY" | "REDIRECT_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `OAUTH_STATE_INVALID`: This sign-in response does not belong to a sign-in started here.
-         *     - `OAUTH_CODE_INVALID`: The authorization code is invalid, expired or already used.
-         *     - `OAUTH_ERROR`: The hosted UI or identity provider did not sign the user in. When the state does not lead to a target known to be good; otherwise the error goes there as ?error=.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-OAUTH_STATE_INVALID-OAUTH_CODE_INVALID-OAUTH_ERROR-REDIRECT_NOT_ALLOWED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "OAUTH_STATE_INVALID" | "OAUTH_CODE_INVALID" | "OAUTH_ERROR" | "REDIRECT_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid. Also for a provider not in OAUTH_PROVIDERS.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-REDIRECT_NOT_ALLOWED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "REDIRECT_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description The request is not valid.
-         *
-         *     - `VALIDATION_FAILED`: The request is not valid.
-         *     - `REDIRECT_NOT_ALLOWED`: The redirect target is not allowed.
-         */
-        "400-VALIDATION_FAILED-REDIRECT_NOT_ALLOWED-8a4d3b4d": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 400;
-                    /** @enum {unknown} */
-                    code?: "VALIDATION_FAILED" | "REDIRECT_NOT_ALLOWED";
-                };
+                "application/problem+json": components["schemas"]["Problems-c847e1ed"];
             };
         };
         /**
          * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `INVALID_CREDENTIALS`: Incorrect username or password.
-         *     - `SIGN_IN_RESTART`: This sign-in step is invalid or has expired; start the sign-in again. MFA_SETUP: Cognito refused the new sign-in session while the authenticator was being prepared.
+         *     - `UNAUTHENTICATED`: No refresh token: neither in the body nor in the cookie.
          */
-        "401-INVALID_CREDENTIALS-SIGN_IN_RESTART": {
+        "401-3dfd01cb": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "INVALID_CREDENTIALS" | "SIGN_IN_RESTART";
-                };
-            };
-        };
-        /**
-         * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `SIGN_IN_RESTART`: This sign-in step is invalid or has expired; start the sign-in again. The session is not this service's for this user and challenge, has expired, or Cognito refused it.
-         *     - `INVALID_CREDENTIALS`: Incorrect username or password.
-         */
-        "401-SIGN_IN_RESTART-INVALID_CREDENTIALS": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "SIGN_IN_RESTART" | "INVALID_CREDENTIALS";
-                };
-            };
-        };
-        /**
-         * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `TOKEN_INVALID`: The token is invalid, expired or revoked. With `reason`: expired, invalid or revoked.
-         */
-        "401-TOKEN_INVALID": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "TOKEN_INVALID";
-                };
-            };
-        };
-        /**
-         * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required.
-         */
-        "401-UNAUTHENTICATED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED";
-                };
-            };
-        };
-        /**
-         * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required. No Authorization: Bearer <secret>, or a secret no hand-off site has.
-         */
-        "401-UNAUTHENTICATED-369fe250": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED";
-                };
-            };
-        };
-        /**
-         * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required. No refresh token: neither in the body nor in the cookie.
-         *     - `SESSION_EXPIRED`: The session has expired; sign in again.
-         */
-        "401-UNAUTHENTICATED-SESSION_EXPIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 /** @description Clears the session cookies when Cognito refused the refresh cookie's token. */
                 "Set-Cookie"?: string;
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED" | "SESSION_EXPIRED";
-                };
+                "application/problem+json": components["schemas"]["UNAUTHENTICATED"] | components["schemas"]["SESSION_EXPIRED"];
             };
         };
         /**
          * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required.
-         *     - `TOKEN_INVALID`: The token is invalid, expired or revoked. Refused by this service (with WWW-Authenticate), or by Cognito (revoked there, or the user is gone).
+         *     - `TOKEN_INVALID`: Refused by this service (with WWW-Authenticate), or by Cognito (revoked there).
          */
-        "401-UNAUTHENTICATED-TOKEN_INVALID": {
+        "401-4ca0458d": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED" | "TOKEN_INVALID";
-                };
+                "application/problem+json": components["schemas"]["Problems-c847e1ed"];
             };
         };
         /**
          * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required.
-         *     - `TOKEN_INVALID`: The token is invalid, expired or revoked. The access or ID token refused by this service (with WWW-Authenticate), or the ID token by the identity pool.
+         *     - `TOKEN_INVALID`: Refused by this service (with WWW-Authenticate), or by Cognito (revoked there, or the user is gone).
          */
-        "401-UNAUTHENTICATED-TOKEN_INVALID-3bea0bec": {
+        "401-71b2dd59": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED" | "TOKEN_INVALID";
-                };
+                "application/problem+json": components["schemas"]["Problems-c847e1ed"];
             };
         };
         /**
          * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required.
-         *     - `TOKEN_INVALID`: The token is invalid, expired or revoked. Refused by this service (with WWW-Authenticate), or by Cognito (revoked there).
+         *     - `TOKEN_INVALID`: With `reason`: expired, invalid or revoked.
          */
-        "401-UNAUTHENTICATED-TOKEN_INVALID-56a05525": {
+        "401-TOKEN_INVALID": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["TOKEN_INVALID"];
+            };
+        };
+        /** @description Not signed in, or the credentials, token or session are refused. */
+        "401-UNAUTHENTICATED": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["UNAUTHENTICATED"];
+            };
+        };
+        /**
+         * @description Not signed in, or the credentials, token or session are refused.
+         *     - `UNAUTHENTICATED`: No Authorization: Bearer <secret>, or a secret no hand-off site has.
+         */
+        "401-UNAUTHENTICATED-33063717": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["UNAUTHENTICATED"];
+            };
+        };
+        /**
+         * @description Not signed in, or the credentials, token or session are refused.
+         *     - `SIGN_IN_RESTART`: The session is not this service's for this user and challenge, has expired, or Cognito refused it.
+         */
+        "401-aba5e0f2": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["SIGN_IN_RESTART"] | components["schemas"]["INVALID_CREDENTIALS"];
+            };
+        };
+        /**
+         * @description Not signed in, or the credentials, token or session are refused.
+         *     - `TOKEN_INVALID`: The access or ID token refused by this service (with WWW-Authenticate), or the ID token by the identity pool.
+         */
+        "401-ad307215": {
+            headers: {
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED" | "TOKEN_INVALID";
-                };
+                "application/problem+json": components["schemas"]["Problems-c847e1ed"];
             };
         };
         /**
          * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required.
-         *     - `TOKEN_INVALID`: The token is invalid, expired or revoked.
+         *     - `SIGN_IN_RESTART`: MFA_SETUP: Cognito refused the new sign-in session while the authenticator was being prepared.
          */
-        "401-UNAUTHENTICATED-TOKEN_INVALID-77d2b43d": {
+        "401-e8c07e52": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED" | "TOKEN_INVALID";
-                };
+                "application/problem+json": components["schemas"]["INVALID_CREDENTIALS"] | components["schemas"]["SIGN_IN_RESTART"];
             };
         };
         /**
          * @description Not signed in, or the credentials, token or session are refused.
-         *
-         *     - `UNAUTHENTICATED`: Sign-in is required.
-         *     - `TOKEN_INVALID`: The token is invalid, expired or revoked. The access token is invalid, expired, revoked, or from an app client this service does not accept.
+         *     - `TOKEN_INVALID`: The access token is invalid, expired, revoked, or from an app client this service does not accept.
          */
-        "401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb": {
+        "401-ecde67cb": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 401;
-                    /** @enum {unknown} */
-                    code?: "UNAUTHENTICATED" | "TOKEN_INVALID";
-                };
+                "application/problem+json": components["schemas"]["Problems-c847e1ed"];
             };
         };
         /**
          * @description Refused.
-         *
-         *     - `NOT_PERMITTED`: The user pool does not allow this. The caller is not in `group` (a service's client-credentials token never is).
-         *     - `INSUFFICIENT_SCOPE`: The access token lacks a scope this operation needs. The access token lacks `scope`.
+         *     - `ADMIN_REQUIRED`: The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).
+         *     - `USER_NOT_CONFIRMED`: The user has not confirmed their sign-up: they have no MFA to reset.
+         *     - `PASSWORD_RESET_REQUIRED`: The user must reset their password first (Cognito refuses MFA changes until then).
          */
-        "403-NOT_PERMITTED-INSUFFICIENT_SCOPE": {
+        "403-06227665": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "NOT_PERMITTED" | "INSUFFICIENT_SCOPE";
-                };
+                "application/problem+json": components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["ADMIN_REQUIRED"] | components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["NOT_PERMITTED"] | components["schemas"]["USER_NOT_CONFIRMED"] | components["schemas"]["PASSWORD_RESET_REQUIRED"];
+            };
+        };
+        /** @description Refused. */
+        "403-06396415": {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["INSUFFICIENT_SCOPE"] | components["schemas"]["USER_NOT_CONFIRMED"] | components["schemas"]["PASSWORD_RESET_REQUIRED"];
+            };
+        };
+        /** @description Refused. */
+        "403-169ff570": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-dedb08d4"];
+            };
+        };
+        /** @description Refused. */
+        "403-3b3a5b66": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"];
+            };
+        };
+        /** @description Refused. */
+        "403-41e31dbb": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["USER_NOT_CONFIRMED"] | components["schemas"]["PASSWORD_RESET_REQUIRED"] | components["schemas"]["TEMPORARY_PASSWORD_EXPIRED"];
+            };
+        };
+        /** @description Refused. */
+        "403-494a57cd": {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["INSUFFICIENT_SCOPE"] | components["schemas"]["PASSWORD_RESET_REQUIRED"] | components["schemas"]["USER_NOT_CONFIRMED"] | components["schemas"]["NOT_PERMITTED"];
             };
         };
         /**
          * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
+         *     - `ADMIN_REQUIRED`: The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).
          */
+        "403-58c8689d": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["ADMIN_REQUIRED"] | components["schemas"]["NOT_PERMITTED"];
+            };
+        };
+        /**
+         * @description Refused.
+         *     - `NOT_PERMITTED`: The identity pool refused this user (e.g. the role asked for).
+         */
+        "403-60fd6545": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["NOT_PERMITTED"] | components["schemas"]["ROLE_NOT_ALLOWED"];
+            };
+        };
+        /** @description Refused. */
+        "403-72958dbb": {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["INSUFFICIENT_SCOPE"] | components["schemas"]["PASSWORD_RESET_REQUIRED"];
+            };
+        };
+        /** @description Refused. */
+        "403-7fec191c": {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["INSUFFICIENT_SCOPE"] | components["schemas"]["USER_NOT_CONFIRMED"] | components["schemas"]["PASSWORD_RESET_REQUIRED"];
+            };
+        };
+        /** @description Refused. */
+        "403-8f9f5a42": {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["INSUFFICIENT_SCOPE"] | components["schemas"]["PASSWORD_RESET_REQUIRED"];
+            };
+        };
+        /** @description Refused. */
         "403-ORIGIN_NOT_ALLOWED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED";
-                };
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"];
             };
         };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `NOT_PERMITTED`: The user pool does not allow this. The identity pool refused this user (e.g. the role asked for).
-         *     - `ROLE_NOT_ALLOWED`: That role is not one of the user's roles.
-         */
-        "403-ORIGIN_NOT_ALLOWED-NOT_PERMITTED-ROLE_NOT_ALLOWED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "NOT_PERMITTED" | "ROLE_NOT_ALLOWED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `INSUFFICIENT_SCOPE`: The access token lacks a scope this operation needs.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "INSUFFICIENT_SCOPE" | "PASSWORD_RESET_REQUIRED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `INSUFFICIENT_SCOPE`: The access token lacks a scope this operation needs.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet.
-         *     - `NOT_PERMITTED`: The user pool does not allow this.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED-USER_NOT_CONFIRMED-NOT_PERMITTED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "INSUFFICIENT_SCOPE" | "PASSWORD_RESET_REQUIRED" | "USER_NOT_CONFIRMED" | "NOT_PERMITTED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `INSUFFICIENT_SCOPE`: The access token lacks a scope this operation needs.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "INSUFFICIENT_SCOPE" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `NOT_PERMITTED`: The user pool does not allow this.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-NOT_PERMITTED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "NOT_PERMITTED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `NOT_PERMITTED`: The user pool does not allow this. Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-NOT_PERMITTED-f36e64f1": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "NOT_PERMITTED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-USER_NOT_CONFIRMED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "USER_NOT_CONFIRMED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
-         *     - `TEMPORARY_PASSWORD_EXPIRED`: The temporary password has expired; an administrator must reset it.
-         */
-        "403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED-TEMPORARY_PASSWORD_EXPIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "ORIGIN_NOT_ALLOWED" | "REQUEST_BLOCKED" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED" | "TEMPORARY_PASSWORD_EXPIRED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         */
+        /** @description Refused. */
         "403-REQUEST_BLOCKED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "REQUEST_BLOCKED";
-                };
+                "application/problem+json": components["schemas"]["REQUEST_BLOCKED"];
             };
         };
         /**
          * @description Refused.
-         *
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `ADMIN_REQUIRED`: This operation is for administrators. The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).
-         *     - `NOT_PERMITTED`: The user pool does not allow this.
+         *     - `NOT_PERMITTED`: Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
          */
-        "403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED": {
+        "403-ab724e28": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "REQUEST_BLOCKED" | "ADMIN_REQUIRED" | "NOT_PERMITTED";
-                };
+                "application/problem+json": components["schemas"]["Problems-dedb08d4"];
             };
         };
-        /**
-         * @description Refused.
-         *
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `ADMIN_REQUIRED`: This operation is for administrators. The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `NOT_PERMITTED`: The user pool does not allow this.
-         */
-        "403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED": {
+        /** @description Refused. */
+        "403-c7fcf01d": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "REQUEST_BLOCKED" | "ADMIN_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_PERMITTED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `ADMIN_REQUIRED`: This operation is for administrators. The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).
-         *     - `ORIGIN_NOT_ALLOWED`: The request origin is not allowed.
-         *     - `NOT_PERMITTED`: The user pool does not allow this.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet. The user has not confirmed their sign-up: they have no MFA to reset.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required. The user must reset their password first (Cognito refuses MFA changes until then).
-         */
-        "403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "REQUEST_BLOCKED" | "ADMIN_REQUIRED" | "ORIGIN_NOT_ALLOWED" | "NOT_PERMITTED" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED";
-                };
-            };
-        };
-        /**
-         * @description Refused.
-         *
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `INSUFFICIENT_SCOPE`: The access token lacks a scope this operation needs.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
-         */
-        "403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "REQUEST_BLOCKED" | "INSUFFICIENT_SCOPE" | "PASSWORD_RESET_REQUIRED";
-                };
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["INSUFFICIENT_SCOPE"] | components["schemas"]["PASSWORD_RESET_REQUIRED"] | components["schemas"]["USER_NOT_CONFIRMED"] | components["schemas"]["NOT_PERMITTED"];
             };
         };
         /**
          * @description Refused.
-         *
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `INSUFFICIENT_SCOPE`: The access token lacks a scope this operation needs.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet.
-         *     - `NOT_PERMITTED`: The user pool does not allow this.
+         *     - `ADMIN_REQUIRED`: The caller is signed in but not an admin (ADMIN_GROUP, or an ADMIN_SCOPES scope from an ADMIN_CLIENT_IDS client).
          */
-        "403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED-USER_NOT_CONFIRMED-NOT_PERMITTED": {
+        "403-c8161caf": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "REQUEST_BLOCKED" | "INSUFFICIENT_SCOPE" | "PASSWORD_RESET_REQUIRED" | "USER_NOT_CONFIRMED" | "NOT_PERMITTED";
-                };
+                "application/problem+json": components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["ADMIN_REQUIRED"] | components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["NOT_PERMITTED"];
+            };
+        };
+        /** @description Refused. */
+        "403-cce1ff58": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["USER_NOT_CONFIRMED"];
             };
         };
         /**
          * @description Refused.
-         *
-         *     - `REQUEST_BLOCKED`: The request was blocked by the user pool's firewall.
-         *     - `INSUFFICIENT_SCOPE`: The access token lacks a scope this operation needs.
-         *     - `USER_NOT_CONFIRMED`: The account is not confirmed yet.
-         *     - `PASSWORD_RESET_REQUIRED`: A password reset is required.
+         *     - `NOT_PERMITTED`: The caller is not in `group` (a service's client-credentials token never is).
+         *     - `INSUFFICIENT_SCOPE`: The access token lacks `scope`.
          */
-        "403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED": {
+        "403-d2fca5c5": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 403;
-                    /** @enum {unknown} */
-                    code?: "REQUEST_BLOCKED" | "INSUFFICIENT_SCOPE" | "USER_NOT_CONFIRMED" | "PASSWORD_RESET_REQUIRED";
-                };
+                "application/problem+json": components["schemas"]["NOT_PERMITTED"] | components["schemas"]["INSUFFICIENT_SCOPE"];
             };
         };
-        /**
-         * @description Not found.
-         *
-         *     - `GROUP_NOT_FOUND`: No such group.
-         */
+        /** @description Refused. */
+        "403-f1e86c4b": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ORIGIN_NOT_ALLOWED"] | components["schemas"]["REQUEST_BLOCKED"] | components["schemas"]["USER_NOT_CONFIRMED"] | components["schemas"]["PASSWORD_RESET_REQUIRED"];
+            };
+        };
+        /** @description Not found. */
+        "404-088cd67a": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["USER_NOT_FOUND"] | components["schemas"]["AUTH_EVENT_NOT_FOUND"];
+            };
+        };
+        /** @description Not found. */
+        "404-8c31b572": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["USER_NOT_FOUND"] | components["schemas"]["DEVICE_NOT_FOUND"];
+            };
+        };
+        /** @description Not found. */
         "404-GROUP_NOT_FOUND": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "GROUP_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["GROUP_NOT_FOUND"];
             };
         };
-        /**
-         * @description Not found.
-         *
-         *     - `GROUP_NOT_FOUND`: No such group.
-         *     - `USER_NOT_FOUND`: No such user.
-         */
-        "404-GROUP_NOT_FOUND-USER_NOT_FOUND": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "GROUP_NOT_FOUND" | "USER_NOT_FOUND";
-                };
-            };
-        };
-        /**
-         * @description Not found.
-         *
-         *     - `NOT_FOUND`: No such resource.
-         */
+        /** @description Not found. */
         "404-NOT_FOUND": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["NOT_FOUND"];
             };
         };
         /**
          * @description Not found.
-         *
-         *     - `NOT_FOUND`: No such resource. Guest credentials are off (IDENTITY_POOL_GUEST).
+         *     - `NOT_FOUND`: Guest credentials are off (IDENTITY_POOL_GUEST).
          */
-        "404-NOT_FOUND-a40fd46b": {
+        "404-NOT_FOUND-cfc4904a": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["NOT_FOUND"];
             };
         };
-        /**
-         * @description Not found.
-         *
-         *     - `PASSKEY_NOT_FOUND`: No such passkey.
-         */
+        /** @description Not found. */
         "404-PASSKEY_NOT_FOUND": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "PASSKEY_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["PASSKEY_NOT_FOUND"];
             };
         };
         /**
          * @description Not found.
-         *
-         *     - `USER_NOT_FOUND`: No such user. Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
+         *     - `USER_NOT_FOUND`: Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
          */
         "404-USER_NOT_FOUND": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "USER_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["USER_NOT_FOUND"];
             };
         };
         /**
          * @description Not found.
-         *
-         *     - `USER_NOT_FOUND`: No such user. Not for a new user; declared by Cognito's AdminCreateUser.
+         *     - `USER_NOT_FOUND`: Not for a new user; declared by Cognito's AdminCreateUser.
          */
-        "404-USER_NOT_FOUND-35d5680d": {
+        "404-USER_NOT_FOUND-5daa4610": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "USER_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["USER_NOT_FOUND"];
             };
         };
-        /**
-         * @description Not found.
-         *
-         *     - `USER_NOT_FOUND`: No such user.
-         *     - `AUTH_EVENT_NOT_FOUND`: No such sign-in event.
-         */
-        "404-USER_NOT_FOUND-AUTH_EVENT_NOT_FOUND": {
+        /** @description Not found. */
+        "404-USER_NOT_FOUND-bdfe8f83": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "USER_NOT_FOUND" | "AUTH_EVENT_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["USER_NOT_FOUND"];
             };
         };
-        /**
-         * @description Not found.
-         *
-         *     - `USER_NOT_FOUND`: No such user.
-         *     - `DEVICE_NOT_FOUND`: No such device.
-         */
-        "404-USER_NOT_FOUND-DEVICE_NOT_FOUND": {
+        /** @description Not found. */
+        "404-aca519e1": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "USER_NOT_FOUND" | "DEVICE_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["USER_NOT_FOUND"] | components["schemas"]["IDENTITY_NOT_FOUND"];
             };
         };
-        /**
-         * @description Not found.
-         *
-         *     - `USER_NOT_FOUND`: No such user.
-         *     - `IDENTITY_NOT_FOUND`: The user has no linked identity from that provider.
-         */
-        "404-USER_NOT_FOUND-IDENTITY_NOT_FOUND": {
+        /** @description Not found. */
+        "404-d0431430": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "USER_NOT_FOUND" | "IDENTITY_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["USER_NOT_FOUND"] | components["schemas"]["SESSION_NOT_FOUND"];
             };
         };
-        /**
-         * @description Not found.
-         *
-         *     - `USER_NOT_FOUND`: No such user.
-         *     - `SESSION_NOT_FOUND`: No such session.
-         */
-        "404-USER_NOT_FOUND-SESSION_NOT_FOUND": {
+        /** @description Not found. */
+        "404-db66ea8c": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "USER_NOT_FOUND" | "SESSION_NOT_FOUND";
-                };
-            };
-        };
-        /**
-         * @description Not found.
-         *
-         *     - `USER_NOT_FOUND`: No such user.
-         */
-        "404-USER_NOT_FOUND-ceda28f8": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 404;
-                    /** @enum {unknown} */
-                    code?: "USER_NOT_FOUND";
-                };
+                "application/problem+json": components["schemas"]["GROUP_NOT_FOUND"] | components["schemas"]["USER_NOT_FOUND"];
             };
         };
         /**
          * @description Conflicts with the current state.
-         *
-         *     - `ALIAS_EXISTS`: Another account already uses this e-mail or phone number.
+         *     - `ALREADY_CONFIRMED`: Only with REVEAL_USER_EXISTENCE; otherwise an account already confirmed answers CODE_MISMATCH.
          */
+        "409-0426075c": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-1e3975d5"];
+            };
+        };
+        /**
+         * @description Conflicts with the current state.
+         *     - `USERNAME_EXISTS`: Not expected; declared by Cognito's AdminCreateUser.
+         */
+        "409-45de435a": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ALIAS_EXISTS"] | components["schemas"]["INVITE_NOT_PENDING"] | components["schemas"]["USERNAME_EXISTS"];
+            };
+        };
+        /** @description Conflicts with the current state. */
         "409-ALIAS_EXISTS": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALIAS_EXISTS";
-                };
+                "application/problem+json": components["schemas"]["ALIAS_EXISTS"];
             };
         };
         /**
          * @description Conflicts with the current state.
-         *
-         *     - `ALIAS_EXISTS`: Another account already uses this e-mail or phone number. The external identity is already linked to another user.
+         *     - `ALIAS_EXISTS`: The external identity is already linked to another user.
          */
-        "409-ALIAS_EXISTS-06ceef00": {
+        "409-ALIAS_EXISTS-3056d202": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALIAS_EXISTS";
-                };
+                "application/problem+json": components["schemas"]["ALIAS_EXISTS"];
             };
         };
         /**
          * @description Conflicts with the current state.
-         *
-         *     - `ALIAS_EXISTS`: Another account already uses this e-mail or phone number.
-         *     - `ALREADY_CONFIRMED`: The account is already confirmed. Only with REVEAL_USER_EXISTENCE; otherwise an account already confirmed answers CODE_MISMATCH.
-         */
-        "409-ALIAS_EXISTS-ALREADY_CONFIRMED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALIAS_EXISTS" | "ALREADY_CONFIRMED";
-                };
-            };
-        };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `ALIAS_EXISTS`: Another account already uses this e-mail or phone number. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         *     - `ALREADY_CONFIRMED`: The account is already confirmed. Only with REVEAL_USER_EXISTENCE; otherwise an account already confirmed answers CODE_MISMATCH. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         */
-        "409-ALIAS_EXISTS-ALREADY_CONFIRMED-b86746f6": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALIAS_EXISTS" | "ALREADY_CONFIRMED";
-                };
-            };
-        };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `ALIAS_EXISTS`: Another account already uses this e-mail or phone number.
-         *     - `INVITE_NOT_PENDING`: The user has no pending invitation.
-         *     - `USERNAME_EXISTS`: An account with this username already exists. Not expected; declared by Cognito's AdminCreateUser.
-         */
-        "409-ALIAS_EXISTS-INVITE_NOT_PENDING-USERNAME_EXISTS": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALIAS_EXISTS" | "INVITE_NOT_PENDING" | "USERNAME_EXISTS";
-                };
-            };
-        };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `ALIAS_EXISTS`: Another account already uses this e-mail or phone number.
-         *     - `THREAT_PROTECTION_OFF`: The user pool does not record sign-in events. The pool's threat protection is off: Cognito records no sign-in events (local mode never has it).
-         */
-        "409-ALIAS_EXISTS-THREAT_PROTECTION_OFF": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALIAS_EXISTS" | "THREAT_PROTECTION_OFF";
-                };
-            };
-        };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `ALREADY_CONFIRMED`: The account is already confirmed. Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
+         *     - `ALREADY_CONFIRMED`: Only with REVEAL_USER_EXISTENCE; otherwise answered as sent.
          */
         "409-ALREADY_CONFIRMED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALREADY_CONFIRMED";
-                };
+                "application/problem+json": components["schemas"]["ALREADY_CONFIRMED"];
             };
         };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `ALREADY_CONFIRMED`: The account is already confirmed.
-         */
-        "409-ALREADY_CONFIRMED-3115195d": {
+        /** @description Conflicts with the current state. */
+        "409-ALREADY_CONFIRMED-1d17122f": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "ALREADY_CONFIRMED";
-                };
+                "application/problem+json": components["schemas"]["ALREADY_CONFIRMED"];
             };
         };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `CURRENT_SESSION`: That is the current session.
-         */
+        /** @description Conflicts with the current state. */
         "409-CURRENT_SESSION": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "CURRENT_SESSION";
-                };
+                "application/problem+json": components["schemas"]["CURRENT_SESSION"];
             };
         };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `GROUP_EXISTS`: A group with this name already exists.
-         */
+        /** @description Conflicts with the current state. */
         "409-GROUP_EXISTS": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "GROUP_EXISTS";
-                };
+                "application/problem+json": components["schemas"]["GROUP_EXISTS"];
             };
         };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `MFA_REQUIRED_BY_POOL`: The user pool requires MFA: the last factor cannot be turned off.
-         */
+        /** @description Conflicts with the current state. */
         "409-MFA_REQUIRED_BY_POOL": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "MFA_REQUIRED_BY_POOL";
-                };
+                "application/problem+json": components["schemas"]["MFA_REQUIRED_BY_POOL"];
             };
         };
-        /**
-         * @description Conflicts with the current state.
-         *
-         *     - `USERNAME_EXISTS`: An account with this username already exists.
-         */
+        /** @description Conflicts with the current state. */
         "409-USERNAME_EXISTS": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "USERNAME_EXISTS";
-                };
+                "application/problem+json": components["schemas"]["USERNAME_EXISTS"];
             };
         };
         /**
          * @description Conflicts with the current state.
-         *
-         *     - `USERNAME_EXISTS`: An account with this username already exists.
-         *     - `INVITE_NOT_PENDING`: The user has no pending invitation. Not for a new user; declared by Cognito's AdminCreateUser.
+         *     - `INVITE_NOT_PENDING`: Not for a new user; declared by Cognito's AdminCreateUser.
          */
-        "409-USERNAME_EXISTS-INVITE_NOT_PENDING": {
+        "409-a907637a": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 409;
-                    /** @enum {unknown} */
-                    code?: "USERNAME_EXISTS" | "INVITE_NOT_PENDING";
-                };
+                "application/problem+json": components["schemas"]["USERNAME_EXISTS"] | components["schemas"]["INVITE_NOT_PENDING"];
             };
         };
         /**
-         * @description The body is too large.
-         *
-         *     - `PAYLOAD_TOO_LARGE`: The request body is too large.
+         * @description Conflicts with the current state.
+         *     - `THREAT_PROTECTION_OFF`: The pool's threat protection is off: Cognito records no sign-in events (local mode never has it).
          */
+        "409-cf2a2e42": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ALIAS_EXISTS"] | components["schemas"]["THREAT_PROTECTION_OFF"];
+            };
+        };
+        /**
+         * @description Conflicts with the current state.
+         *     - `ALIAS_EXISTS`: Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
+         *     - `ALREADY_CONFIRMED`: Only with REVEAL_USER_EXISTENCE; otherwise an account already confirmed answers CODE_MISMATCH. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
+         */
+        "409-dd99911b": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-1e3975d5"];
+            };
+        };
+        /** @description The body is too large. */
         "413-PAYLOAD_TOO_LARGE": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 413;
-                    /** @enum {unknown} */
-                    code?: "PAYLOAD_TOO_LARGE";
-                };
+                "application/problem+json": components["schemas"]["PAYLOAD_TOO_LARGE"];
             };
         };
-        /**
-         * @description The content type is not supported; send application/json.
-         *
-         *     - `UNSUPPORTED_MEDIA_TYPE`: The content type is not supported; send application/json.
-         */
+        /** @description The content type is not supported; send application/json. */
         "415-UNSUPPORTED_MEDIA_TYPE": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 415;
-                    /** @enum {unknown} */
-                    code?: "UNSUPPORTED_MEDIA_TYPE";
-                };
+                "application/problem+json": components["schemas"]["UNSUPPORTED_MEDIA_TYPE"];
+            };
+        };
+        /** @description Too many requests; wait as long as Retry-After says. */
+        "429-12b6a74f": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-1ba67768"];
             };
         };
         /**
          * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `RATE_LIMITED`: Too many requests; slow down.
+         *     - `UPSTREAM_THROTTLED`: Cognito throttled the call; Retry-After says when to try again.
          */
+        "429-4ee2a9b2": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-84966f71"];
+            };
+        };
+        /**
+         * @description Too many requests; wait as long as Retry-After says.
+         *     - `TOO_MANY_ATTEMPTS`: Too many wrong current passwords for the account (this service's budget or Cognito's).
+         */
+        "429-68ae4d27": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-84966f71"];
+            };
+        };
+        /** @description Too many requests; wait as long as Retry-After says. */
+        "429-8c9e2113": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["RATE_LIMITED"] | components["schemas"]["UPSTREAM_THROTTLED"];
+            };
+        };
+        /** @description Too many requests; wait as long as Retry-After says. */
         "429-RATE_LIMITED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "RATE_LIMITED";
-                };
+                "application/problem+json": components["schemas"]["RATE_LIMITED"];
             };
         };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `RATE_LIMITED`: Too many requests; slow down.
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         */
-        "429-RATE_LIMITED-UPSTREAM_THROTTLED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "RATE_LIMITED" | "UPSTREAM_THROTTLED";
-                };
-            };
-        };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `RATE_LIMITED`: Too many requests; slow down.
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         */
-        "429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "RATE_LIMITED" | "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED";
-                };
-            };
-        };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `RATE_LIMITED`: Too many requests; slow down.
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         */
-        "429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-3633c178": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                /** @description Clears the session cookies when the failure came after they were cleared (revoking at Cognito). */
-                "Set-Cookie"?: string;
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "RATE_LIMITED" | "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED";
-                };
-            };
-        };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `RATE_LIMITED`: Too many requests; slow down.
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         *     - `TOO_MANY_ATTEMPTS`: Too many attempts; wait before trying again.
-         */
-        "429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "RATE_LIMITED" | "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "TOO_MANY_ATTEMPTS";
-                };
-            };
-        };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `RATE_LIMITED`: Too many requests; slow down.
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         *     - `TOO_MANY_ATTEMPTS`: Too many attempts; wait before trying again. Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
-         */
-        "429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4658fabd": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "RATE_LIMITED" | "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "TOO_MANY_ATTEMPTS";
-                };
-            };
-        };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         */
+        /** @description Too many requests; wait as long as Retry-After says. */
         "429-UPSTREAM_THROTTLED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED";
-                };
+                "application/problem+json": components["schemas"]["UPSTREAM_THROTTLED"];
+            };
+        };
+        /** @description Too many requests; wait as long as Retry-After says. */
+        "429-a234d0f6": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-84966f71"];
             };
         };
         /**
          * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
+         *     - `TOO_MANY_ATTEMPTS`: Too many wrong codes for this account (ACCOUNT_CODE_FAILURES); wait for Retry-After.
          */
-        "429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED": {
+        "429-b4e86b8a": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED";
-                };
+                "application/problem+json": components["schemas"]["Problems-84966f71"];
+            };
+        };
+        /** @description Too many requests; wait as long as Retry-After says. */
+        "429-b811dbcb": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-e846c857"];
             };
         };
         /**
          * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later. Cognito throttled the call; Retry-After says when to try again.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
+         *     - `UPSTREAM_THROTTLED`: Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
+         *     - `COGNITO_QUOTA_REACHED`: Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
+         *     - `TOO_MANY_ATTEMPTS`: Only without SIGNUP_CONFIRMED_URL; with it, a 303 to the page with ?error=<code>.
          */
-        "429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435": {
+        "429-ba12949e": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED";
-                };
+                "application/problem+json": components["schemas"]["Problems-1ba67768"];
+            };
+        };
+        /** @description Too many requests; wait as long as Retry-After says. */
+        "429-c0a0f749": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-a871b8b2"];
             };
         };
         /**
          * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         *     - `TOO_MANY_ATTEMPTS`: Too many attempts; wait before trying again.
+         *     - `UPSTREAM_THROTTLED`: Cognito throttled the call; Retry-After says when to try again.
+         *     - `TOO_MANY_ATTEMPTS`: The pool has as many groups as its quota allows (10,000 by default).
          */
-        "429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS": {
+        "429-d6dcdd84": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "TOO_MANY_ATTEMPTS";
-                };
+                "application/problem+json": components["schemas"]["Problems-84966f71"];
             };
         };
         /**
          * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         *     - `TOO_MANY_ATTEMPTS`: Too many attempts; wait before trying again. Too many wrong current passwords for the account (this service's budget or Cognito's).
+         *     - `UPSTREAM_THROTTLED`: Cognito throttled the call; Retry-After says when to try again.
          */
-        "429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-1b9e5f79": {
+        "429-fbe2a054": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "TOO_MANY_ATTEMPTS";
-                };
+                "application/problem+json": components["schemas"]["Problems-e846c857"];
             };
         };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later. Cognito throttled the call; Retry-After says when to try again.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         *     - `TOO_MANY_ATTEMPTS`: Too many attempts; wait before trying again. The pool has as many groups as its quota allows (10,000 by default).
-         */
-        "429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-37f7db75": {
+        /** @description Too many requests; wait as long as Retry-After says. */
+        "429-fd29845a": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
+                /** @description Clears the session cookies when the failure came after they were cleared (revoking at Cognito). */
+                "Set-Cookie"?: string;
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "TOO_MANY_ATTEMPTS";
-                };
+                "application/problem+json": components["schemas"]["Problems-a871b8b2"];
             };
         };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later. Cognito throttled the call; Retry-After says when to try again.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         *     - `TOO_MANY_ATTEMPTS`: Too many attempts; wait before trying again.
-         */
-        "429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "TOO_MANY_ATTEMPTS";
-                };
-            };
-        };
-        /**
-         * @description Too many requests; wait as long as Retry-After says.
-         *
-         *     - `UPSTREAM_THROTTLED`: Cognito is throttling requests; retry later.
-         *     - `COGNITO_QUOTA_REACHED`: This service is holding requests to Cognito within the pool's quota; retry shortly.
-         *     - `TOO_MANY_ATTEMPTS`: Too many attempts; wait before trying again. Too many wrong codes for this account (ACCOUNT_CODE_FAILURES); wait for Retry-After.
-         */
-        "429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-cb02823d": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 429;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_THROTTLED" | "COGNITO_QUOTA_REACHED" | "TOO_MANY_ATTEMPTS";
-                };
-            };
-        };
-        /**
-         * @description Unexpected failure: a generic body; the details are in the log under the request id.
-         *
-         *     - `INTERNAL_ERROR`: Something went wrong on our side.
-         */
+        /** @description Unexpected failure: a generic body; the details are in the log under the request id. */
         "500-INTERNAL_ERROR": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 500;
-                    /** @enum {unknown} */
-                    code?: "INTERNAL_ERROR";
-                };
+                "application/problem+json": components["schemas"]["INTERNAL_ERROR"];
             };
         };
-        /**
-         * @description Unexpected failure: a generic body; the details are in the log under the request id.
-         *
-         *     - `INTERNAL_ERROR`: Something went wrong on our side.
-         */
-        "500-INTERNAL_ERROR-8cbed5b5": {
+        /** @description Unexpected failure: a generic body; the details are in the log under the request id. */
+        "500-INTERNAL_ERROR-5b8da7ec": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 /** @description Clears the session cookies when the failure came after they were cleared (revoking at Cognito). */
                 "Set-Cookie"?: string;
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 500;
-                    /** @enum {unknown} */
-                    code?: "INTERNAL_ERROR";
-                };
+                "application/problem+json": components["schemas"]["INTERNAL_ERROR"];
             };
         };
-        /**
-         * @description Not available in this deployment (not configured).
-         *
-         *     - `IDENTITY_POOL_NOT_CONFIGURED`: This service hands out no AWS credentials: no identity pool is configured.
-         */
+        /** @description Not available in this deployment (not configured). */
         "501-IDENTITY_POOL_NOT_CONFIGURED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 501;
-                    /** @enum {unknown} */
-                    code?: "IDENTITY_POOL_NOT_CONFIGURED";
-                };
+                "application/problem+json": components["schemas"]["IDENTITY_POOL_NOT_CONFIGURED"];
             };
         };
-        /**
-         * @description Cognito answered unexpectedly.
-         *
-         *     - `UPSTREAM_ERROR`: Cognito returned an unexpected error.
-         */
+        /** @description Cognito answered unexpectedly. */
         "502-UPSTREAM_ERROR": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 502;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_ERROR";
-                };
+                "application/problem+json": components["schemas"]["UPSTREAM_ERROR"];
             };
         };
-        /**
-         * @description Cognito answered unexpectedly.
-         *
-         *     - `UPSTREAM_ERROR`: Cognito returned an unexpected error.
-         */
-        "502-UPSTREAM_ERROR-6f4f198a": {
+        /** @description Cognito answered unexpectedly. */
+        "502-UPSTREAM_ERROR-25d5dea3": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 /** @description Clears the session cookies when the failure came after they were cleared (revoking at Cognito). */
                 "Set-Cookie"?: string;
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 502;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_ERROR";
-                };
+                "application/problem+json": components["schemas"]["UPSTREAM_ERROR"];
             };
         };
-        /**
-         * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `IDENTITY_POOL_MISCONFIGURED`: The identity pool cannot hand out credentials as it is set up.
-         *     - `UPSTREAM_UNAVAILABLE`: Cognito is unavailable; retry later.
-         *     - `STORE_UNAVAILABLE`: Shared state (Redis) is unavailable; retry later.
-         *     - `OVERLOADED`: The service is overloaded; retry later.
-         */
-        "503-IDENTITY_POOL_MISCONFIGURED-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED": {
+        /** @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After. */
+        "503-09fac376": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "IDENTITY_POOL_MISCONFIGURED" | "UPSTREAM_UNAVAILABLE" | "STORE_UNAVAILABLE" | "OVERLOADED";
-                };
+                "application/problem+json": components["schemas"]["IDENTITY_POOL_MISCONFIGURED"] | components["schemas"]["UPSTREAM_UNAVAILABLE"] | components["schemas"]["STORE_UNAVAILABLE"] | components["schemas"]["OVERLOADED"];
             };
         };
         /**
          * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `OVERLOADED`: The service is overloaded; retry later.
+         *     - `UPSTREAM_UNAVAILABLE`: The JWKS could not be had.
          */
+        "503-2d16d01a": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-cc80f1ef"];
+            };
+        };
+        /** @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After. */
+        "503-45d86446": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problems-cc80f1ef"];
+            };
+        };
+        /** @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After. */
         "503-OVERLOADED": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "OVERLOADED";
-                };
+                "application/problem+json": components["schemas"]["OVERLOADED"];
             };
         };
-        /**
-         * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `STORE_UNAVAILABLE`: Shared state (Redis) is unavailable; retry later.
-         *     - `OVERLOADED`: The service is overloaded; retry later.
-         */
-        "503-STORE_UNAVAILABLE-OVERLOADED": {
+        /** @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After. */
+        "503-abfd47ec": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "STORE_UNAVAILABLE" | "OVERLOADED";
-                };
+                "application/problem+json": components["schemas"]["UPSTREAM_UNAVAILABLE"] | components["schemas"]["CODE_DELIVERY_FAILED"] | components["schemas"]["STORE_UNAVAILABLE"] | components["schemas"]["OVERLOADED"];
             };
         };
-        /**
-         * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `UPSTREAM_UNAVAILABLE`: Cognito is unavailable; retry later.
-         *     - `CODE_DELIVERY_FAILED`: The code could not be sent.
-         *     - `STORE_UNAVAILABLE`: Shared state (Redis) is unavailable; retry later.
-         *     - `OVERLOADED`: The service is overloaded; retry later.
-         */
-        "503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED": {
+        /** @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After. */
+        "503-c9fb2c01": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_UNAVAILABLE" | "CODE_DELIVERY_FAILED" | "STORE_UNAVAILABLE" | "OVERLOADED";
-                };
-            };
-        };
-        /**
-         * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `UPSTREAM_UNAVAILABLE`: Cognito is unavailable; retry later.
-         *     - `STORE_UNAVAILABLE`: Shared state (Redis) is unavailable; retry later.
-         *     - `OVERLOADED`: The service is overloaded; retry later.
-         */
-        "503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_UNAVAILABLE" | "STORE_UNAVAILABLE" | "OVERLOADED";
-                };
-            };
-        };
-        /**
-         * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `UPSTREAM_UNAVAILABLE`: Cognito is unavailable; retry later. The JWKS could not be had.
-         *     - `STORE_UNAVAILABLE`: Shared state (Redis) is unavailable; retry later.
-         *     - `OVERLOADED`: The service is overloaded; retry later.
-         */
-        "503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED-1384d582": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_UNAVAILABLE" | "STORE_UNAVAILABLE" | "OVERLOADED";
-                };
-            };
-        };
-        /**
-         * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `UPSTREAM_UNAVAILABLE`: Cognito is unavailable; retry later.
-         *     - `STORE_UNAVAILABLE`: Shared state (Redis) is unavailable; retry later.
-         *     - `OVERLOADED`: The service is overloaded; retry later.
-         */
-        "503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED-2ea490c3": {
-            headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 /** @description Clears the session cookies when the failure came after they were cleared (revoking at Cognito). */
                 "Set-Cookie"?: string;
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_UNAVAILABLE" | "STORE_UNAVAILABLE" | "OVERLOADED";
-                };
+                "application/problem+json": components["schemas"]["Problems-cc80f1ef"];
             };
         };
         /**
          * @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After.
-         *
-         *     - `UPSTREAM_UNAVAILABLE`: Cognito is unavailable; retry later. Cognito, or the pool's signing keys (JWKS), cannot be reached.
-         *     - `STORE_UNAVAILABLE`: Shared state (Redis) is unavailable; retry later.
-         *     - `OVERLOADED`: The service is overloaded; retry later.
+         *     - `UPSTREAM_UNAVAILABLE`: Cognito, or the pool's signing keys (JWKS), cannot be reached.
          */
-        "503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED-4585accd": {
+        "503-e3c4b348": {
             headers: {
-                "x-request-id": components["headers"]["RequestId"];
-                "Cache-Control": components["headers"]["CacheControl"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"] & {
-                    /** @enum {unknown} */
-                    status?: 503;
-                    /** @enum {unknown} */
-                    code?: "UPSTREAM_UNAVAILABLE" | "STORE_UNAVAILABLE" | "OVERLOADED";
-                };
+                "application/problem+json": components["schemas"]["Problems-cc80f1ef"];
+            };
+        };
+        /** @description Cognito, or its signing keys, unavailable, this instance overloaded, or a code that could not be sent; retry after Retry-After. */
+        "503-f3b7d6df": {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["STORE_UNAVAILABLE"] | components["schemas"]["OVERLOADED"];
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description Cognito group name. */
+        "group-path": components["schemas"]["Username-8e5e4fd7"];
+        /** @description Cognito username (no spaces). */
+        "username-path": components["schemas"]["Username-8e5e4fd7"];
+        /** @description Cognito username (no spaces). */
+        "username-query": components["schemas"]["Username-8e5e4fd7"];
+        /** @description The code Cognito sent. */
+        "code-query": string;
+        /** @description Where the app wants the person back after the button (the app sent it as `redirect` when it asked for the code; the custom-message trigger puts it in the link): checked against REDIRECT_ALLOWLIST; a target off the list is dropped, the configured page is used. */
+        "redirect-query": string;
+        /** @description Where to send the user afterwards: a URL on the redirect allowlist (REDIRECT_ALLOWLIST), or a path starting with one "/" (resolved against the allowlist's first entry). Default: the first entry. Anything else is refused with REDIRECT_NOT_ALLOWED, never followed. */
+        "redirect-query-e2943c27": string;
+        /** @description The identity provider's name in the pool (Google, Facebook, SignInWithApple, LoginWithAmazon, or an OIDC/SAML one's). */
+        "provider-path": string;
+        /** @description The `cursor` of the previous page, as given: the next page. Opaque; valid for the same query only. */
+        "cursor-query": string;
+        /** @description Most items in one page, 1 to 60 (the default, and Cognito's most). */
+        "limit-query": string;
+        /** @description A sessionId from the list: 28 lowercase letters and digits, `tkn` (a token session) or `sso` (the hosted UI's) first. */
+        "sessionId-path": string;
+    };
     requestBodies: never;
     headers: {
         /** @description The request id: the caller's own x-request-id when it is a plain token (1-64 of A-Z a-z 0-9 _ . : -), else a new UUID. A problem names it in `instance` (urn:request:<id>); the log lines of the request carry it as reqId. */
@@ -4229,8 +3583,6 @@ export interface operations {
             /** @description The Prometheus text exposition format (version 0.0.4). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4253,8 +3605,6 @@ export interface operations {
             /** @description Up. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4279,65 +3629,21 @@ export interface operations {
             /** @description Ready: the pool's signing keys are loaded (`degraded`: cached, but the JWKS endpoint failed the last refresh). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ready" | "degraded" | "not ready";
-                        checks: {
-                            /**
-                             * @description The pool's signing keys: ok, degraded (cached and in use, but the JWKS endpoint failed the last refresh) or missing.
-                             * @enum {string}
-                             */
-                            jwks: "ok" | "degraded" | "missing";
-                            /**
-                             * @description Shared state: memory (one instance), ok (Redis answers) or unavailable (Redis does not: not ready).
-                             * @enum {string}
-                             */
-                            store: "memory" | "ok" | "unavailable";
-                            /**
-                             * @description The user pool's settings against what the service does (`npm run doctor` prints each): ok, warn (logged at start), fail (a setting changed since the start that breaks a flow: logged at error level; the instance stays ready), or unread (the Describe calls were refused: the service runs on its configured values). Does not change readiness.
-                             * @enum {string}
-                             */
-                            pool: "ok" | "warn" | "fail" | "unread";
-                        };
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             500: components["responses"]["500-INTERNAL_ERROR"];
             /** @description Not ready: the pool's signing keys could not be loaded, or Redis is unreachable. */
             503: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Retry-After": components["headers"]["RetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ready" | "degraded" | "not ready";
-                        checks: {
-                            /**
-                             * @description The pool's signing keys: ok, degraded (cached and in use, but the JWKS endpoint failed the last refresh) or missing.
-                             * @enum {string}
-                             */
-                            jwks: "ok" | "degraded" | "missing";
-                            /**
-                             * @description Shared state: memory (one instance), ok (Redis answers) or unavailable (Redis does not: not ready).
-                             * @enum {string}
-                             */
-                            store: "memory" | "ok" | "unavailable";
-                            /**
-                             * @description The user pool's settings against what the service does (`npm run doctor` prints each): ok, warn (logged at start), fail (a setting changed since the start that breaks a flow: logged at error level; the instance stays ready), or unread (the Describe calls were refused: the service runs on its configured values). Does not change readiness.
-                             * @enum {string}
-                             */
-                            pool: "ok" | "warn" | "fail" | "unread";
-                        };
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };
@@ -4354,8 +3660,6 @@ export interface operations {
             /** @description An index of the problem pages. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4381,8 +3685,6 @@ export interface operations {
             /** @description The page for the code. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4405,18 +3707,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
-                    /** @description The password; the pool's policy decides what is acceptable. */
-                    password: string;
+                    username: components["schemas"]["Username"];
+                    password: components["schemas"]["NewPassword"];
                     /** Format: email */
                     email?: string;
-                    /** @description Attribute name to value: standard OIDC names (given_name, phone_number...) and custom:<name>. */
-                    attributes?: {
-                        [key: string]: string;
-                    };
-                    /** @description Optional: where the e-mail's link should lead, an absolute URL or a path (resolved against REDIRECT_ALLOWLIST's first entry) on REDIRECT_ALLOWLIST; passed to the pool's Lambda triggers as ClientMetadata `bff_redirect`. Anything else is refused with REDIRECT_NOT_ALLOWED before Cognito is asked. */
-                    redirect?: string;
+                    attributes?: components["schemas"]["Attributes"];
+                    redirect?: components["schemas"]["Redirect"];
                 };
             };
         };
@@ -4424,8 +3720,6 @@ export interface operations {
             /** @description Registered; confirm with the code Cognito sent unless `confirmed`. */
             201: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4435,36 +3729,30 @@ export interface operations {
                         userSub: string;
                         /** @description False until the code is confirmed (POST /auth/signup/confirm). */
                         confirmed: boolean;
-                        codeDelivery?: {
-                            /** @description EMAIL or SMS. */
-                            medium?: string;
-                            /** @description Masked address, e.g. a***@e***.com. */
-                            destination?: string;
-                            attribute?: string;
-                        };
+                        codeDelivery?: components["schemas"]["CodeDelivery"];
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-REDIRECT_NOT_ALLOWED"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-NOT_PERMITTED"];
+            400: components["responses"]["400-bcfa1728"];
+            403: components["responses"]["403-169ff570"];
             409: components["responses"]["409-USERNAME_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-12b6a74f"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     confirmSignUpLink: {
         parameters: {
             query: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-query"];
                 /** @description The code Cognito sent. */
-                code: string;
+                code: components["parameters"]["code-query"];
                 /** @description Where the app wants the person back after the button (the app sent it as `redirect` when it asked for the code; the custom-message trigger puts it in the link): checked against REDIRECT_ALLOWLIST; a target off the list is dropped, the configured page is used. */
-                redirect?: string;
+                redirect?: components["parameters"]["redirect-query"];
             };
             header?: never;
             path?: never;
@@ -4475,8 +3763,6 @@ export interface operations {
             /** @description The page: the account's username and a Confirm button (a form POST to /auth/signup/confirm/link). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4486,7 +3772,7 @@ export interface operations {
             400: components["responses"]["400-VALIDATION_FAILED"];
             429: components["responses"]["429-RATE_LIMITED"];
             500: components["responses"]["500-INTERNAL_ERROR"];
-            503: components["responses"]["503-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-f3b7d6df"];
         };
     };
     confirmSignUp: {
@@ -4499,10 +3785,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
-                    /** @description The code Cognito sent. */
-                    code: string;
+                    username: components["schemas"]["Username"];
+                    code: components["schemas"]["Code"];
                 };
             };
         };
@@ -4510,85 +3794,23 @@ export interface operations {
             /** @description Confirmed (`status: "confirmed"`); the user can sign in. With SIGN_IN_AFTER_CONFIRM: signed in. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     /** @description With SIGN_IN_AFTER_CONFIRM: the session cookies. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "confirmed" | "sent" | "reset";
-                        codeDelivery?: {
-                            /** @description EMAIL or SMS. */
-                            medium?: string;
-                            /** @description Masked address, e.g. a***@e***.com. */
-                            destination?: string;
-                            attribute?: string;
-                        };
-                    } | {
-                        /** @enum {string} */
-                        status: "authenticated";
-                        username: string;
-                        /**
-                         * Format: date-time
-                         * @description When the access token expires; refresh before then.
-                         */
-                        expiresAt: string;
-                        /** @description Only with tokenDelivery "body". */
-                        tokens?: {
-                            accessToken: string;
-                            idToken: string;
-                            /** @description Absent on refresh: keep using the one you have. */
-                            refreshToken?: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                            /** @description Seconds until the access token expires. */
-                            expiresIn: number;
-                        };
-                    } | {
-                        /** @enum {string} */
-                        status: "challenge";
-                        /** @description Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP... */
-                        challenge: string;
-                        username: string;
-                        /** @description Opaque, sealed by this service for this user and challenge; send it back with the answer within the app client's AuthSessionValidity (3 minutes by default). */
-                        session: string;
-                        /** @description The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. Empty when this service cannot answer the challenge (MFA_SETUP when the pool cannot set up TOTP). */
-                        respondWith: string[];
-                        /** @description MFA_SETUP: the authenticator app to enrol before signing in (the pool requires MFA). Show the QR code, then answer with challenge MFA_SETUP and the first code the app shows (optionally deviceName). */
-                        setup?: {
-                            /** @description The TOTP secret (base32), for typing into an authenticator app by hand. */
-                            secret: string;
-                            /** @description otpauth://totp/<issuer>:<username>?secret=...&issuer=<issuer>: what the QR code holds. */
-                            otpauthUri: string;
-                            /** @description The otpauth URI as a QR code: an SVG data URI (data:image/svg+xml;base64,...) for an <img src>. */
-                            qrCode: string;
-                        };
-                        /** @description Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION, or (WEB_AUTHN) CREDENTIAL_REQUEST_OPTIONS: the JSON for navigator.credentials.get(), as Cognito sent it. */
-                        parameters: {
-                            [key: string]: string;
-                        };
-                        /** @description SELECT_MFA_TYPE: the MFA types Cognito offers this user (its MFAS_CAN_CHOOSE), e.g. ["SMS_MFA","EMAIL_OTP"]; send one as mfaType. Any other answer is refused (400) before Cognito is asked. */
-                        mfaTypes?: string[];
-                        /** @description SELECT_CHALLENGE (LOGIN_FLOW=USER_AUTH): the first factors this user may choose from (PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN...); send the choice as answer. */
-                        availableChallenges?: string[];
-                    };
+                    "application/json": components["schemas"]["Done"] | components["schemas"]["Authenticated"] | components["schemas"]["Challenge"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED"];
-            409: components["responses"]["409-ALIAS_EXISTS-ALREADY_CONFIRMED"];
+            400: components["responses"]["400-20d10790"];
+            403: components["responses"]["403-3b3a5b66"];
+            409: components["responses"]["409-0426075c"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-12b6a74f"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     confirmSignUpLinkButton: {
@@ -4610,46 +3832,29 @@ export interface operations {
             /** @description Confirmed (no SIGNUP_CONFIRMED_URL configured). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "confirmed" | "sent" | "reset";
-                        codeDelivery?: {
-                            /** @description EMAIL or SMS. */
-                            medium?: string;
-                            /** @description Masked address, e.g. a***@e***.com. */
-                            destination?: string;
-                            attribute?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Done"];
                 };
             };
             /** @description To the configured page, with ?status=confirmed or ?error=<code>. */
             303: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER-fda14ed1"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED"];
-            409: components["responses"]["409-ALIAS_EXISTS-ALREADY_CONFIRMED-b86746f6"];
+            400: components["responses"]["400-1b623d3c"];
+            403: components["responses"]["403-3b3a5b66"];
+            409: components["responses"]["409-dd99911b"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4658fabd"];
+            429: components["responses"]["429-ba12949e"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     resendConfirmationCode: {
@@ -4661,49 +3866,29 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
-                    /** @description Optional: where the e-mail's link should lead, an absolute URL or a path (resolved against REDIRECT_ALLOWLIST's first entry) on REDIRECT_ALLOWLIST; passed to the pool's Lambda triggers as ClientMetadata `bff_redirect`. Anything else is refused with REDIRECT_NOT_ALLOWED before Cognito is asked. */
-                    redirect?: string;
-                };
+                "application/json": components["schemas"]["SendCode"];
             };
         };
         responses: {
             /** @description Sent (`status: "sent"`); `codeDelivery` only with REVEAL_USER_EXISTENCE. */
             202: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "confirmed" | "sent" | "reset";
-                        codeDelivery?: {
-                            /** @description EMAIL or SMS. */
-                            medium?: string;
-                            /** @description Masked address, e.g. a***@e***.com. */
-                            destination?: string;
-                            attribute?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Done"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-REDIRECT_NOT_ALLOWED"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-NOT_PERMITTED-f36e64f1"];
+            400: components["responses"]["400-d46b74c5"];
+            403: components["responses"]["403-ab724e28"];
             404: components["responses"]["404-USER_NOT_FOUND"];
             409: components["responses"]["409-ALREADY_CONFIRMED"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-12b6a74f"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     login: {
@@ -4716,15 +3901,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
-                    /** @description The password; the pool's policy decides what is acceptable. */
-                    password: string;
-                    /**
-                     * @description "cookie" (the default for login; for refresh, the default follows where the refresh token came from): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).
-                     * @enum {string}
-                     */
-                    tokenDelivery?: "cookie" | "body";
+                    username: components["schemas"]["Username"];
+                    password: components["schemas"]["NewPassword"];
+                    tokenDelivery?: components["schemas"]["TokenDelivery"];
                 };
             };
         };
@@ -4732,71 +3911,22 @@ export interface operations {
             /** @description Signed in (`status: "authenticated"`: session cookies set, or the tokens in the body with tokenDelivery "body"), or the next challenge (`status: "challenge"`). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Set-Cookie": components["headers"]["SetSessionCookies"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "authenticated";
-                        username: string;
-                        /**
-                         * Format: date-time
-                         * @description When the access token expires; refresh before then.
-                         */
-                        expiresAt: string;
-                        /** @description Only with tokenDelivery "body". */
-                        tokens?: {
-                            accessToken: string;
-                            idToken: string;
-                            /** @description Absent on refresh: keep using the one you have. */
-                            refreshToken?: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                            /** @description Seconds until the access token expires. */
-                            expiresIn: number;
-                        };
-                    } | {
-                        /** @enum {string} */
-                        status: "challenge";
-                        /** @description Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP... */
-                        challenge: string;
-                        username: string;
-                        /** @description Opaque, sealed by this service for this user and challenge; send it back with the answer within the app client's AuthSessionValidity (3 minutes by default). */
-                        session: string;
-                        /** @description The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. Empty when this service cannot answer the challenge (MFA_SETUP when the pool cannot set up TOTP). */
-                        respondWith: string[];
-                        /** @description MFA_SETUP: the authenticator app to enrol before signing in (the pool requires MFA). Show the QR code, then answer with challenge MFA_SETUP and the first code the app shows (optionally deviceName). */
-                        setup?: {
-                            /** @description The TOTP secret (base32), for typing into an authenticator app by hand. */
-                            secret: string;
-                            /** @description otpauth://totp/<issuer>:<username>?secret=...&issuer=<issuer>: what the QR code holds. */
-                            otpauthUri: string;
-                            /** @description The otpauth URI as a QR code: an SVG data URI (data:image/svg+xml;base64,...) for an <img src>. */
-                            qrCode: string;
-                        };
-                        /** @description Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION, or (WEB_AUTHN) CREDENTIAL_REQUEST_OPTIONS: the JSON for navigator.credentials.get(), as Cognito sent it. */
-                        parameters: {
-                            [key: string]: string;
-                        };
-                        /** @description SELECT_MFA_TYPE: the MFA types Cognito offers this user (its MFAS_CAN_CHOOSE), e.g. ["SMS_MFA","EMAIL_OTP"]; send one as mfaType. Any other answer is refused (400) before Cognito is asked. */
-                        mfaTypes?: string[];
-                        /** @description SELECT_CHALLENGE (LOGIN_FLOW=USER_AUTH): the first factors this user may choose from (PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN...); send the choice as answer. */
-                        availableChallenges?: string[];
-                    };
+                    "application/json": components["schemas"]["SignInResult"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-MFA_NOT_SET_UP"];
-            401: components["responses"]["401-INVALID_CREDENTIALS-SIGN_IN_RESTART"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED-TEMPORARY_PASSWORD_EXPIRED"];
+            400: components["responses"]["400-03d0053a"];
+            401: components["responses"]["401-e8c07e52"];
+            403: components["responses"]["403-41e31dbb"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-12b6a74f"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     answerChallenge: {
@@ -4810,14 +3940,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
+                    username: components["schemas"]["Username"];
                     /** @description The challenge name login returned. */
                     challenge: string;
                     /** @description The session login (or the previous challenge) returned, for this username and challenge; any other value is SIGN_IN_RESTART. */
                     session: string;
-                    /** @description The password; the pool's policy decides what is acceptable. */
-                    newPassword?: string;
+                    newPassword?: components["schemas"]["NewPassword"];
                     /** @description MFA or OTP code. */
                     code?: string;
                     /**
@@ -4829,32 +3957,11 @@ export interface operations {
                     answer?: string;
                     /** @description With answer PASSWORD to SELECT_CHALLENGE: the password. */
                     password?: string;
-                    /** @description A WebAuthn PublicKeyCredential as JSON, passed to Cognito unchanged. */
-                    credential?: {
-                        id: string;
-                        rawId: string;
-                        /** @enum {string} */
-                        type: "public-key";
-                        /** @description The authenticator response: clientDataJSON and attestationObject (registration), or clientDataJSON, authenticatorData, signature and userHandle (sign-in), base64url. */
-                        response: {
-                            [key: string]: unknown;
-                        };
-                        authenticatorAttachment?: string;
-                        clientExtensionResults?: {
-                            [key: string]: unknown;
-                        };
-                    };
+                    credential?: components["schemas"]["Credential"];
                     /** @description With MFA_SETUP: a name for the authenticator, e.g. "Work phone". */
                     deviceName?: string;
-                    /** @description Attribute name to value: standard OIDC names (given_name, phone_number...) and custom:<name>. */
-                    attributes?: {
-                        [key: string]: string;
-                    };
-                    /**
-                     * @description "cookie" (the default for login; for refresh, the default follows where the refresh token came from): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).
-                     * @enum {string}
-                     */
-                    tokenDelivery?: "cookie" | "body";
+                    attributes?: components["schemas"]["Attributes"];
+                    tokenDelivery?: components["schemas"]["TokenDelivery"];
                 };
             };
         };
@@ -4862,72 +3969,23 @@ export interface operations {
             /** @description Signed in (`status: "authenticated"`: session cookies set, or the tokens in the body with tokenDelivery "body"), or the next challenge (`status: "challenge"`). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Set-Cookie": components["headers"]["SetSessionCookies"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "authenticated";
-                        username: string;
-                        /**
-                         * Format: date-time
-                         * @description When the access token expires; refresh before then.
-                         */
-                        expiresAt: string;
-                        /** @description Only with tokenDelivery "body". */
-                        tokens?: {
-                            accessToken: string;
-                            idToken: string;
-                            /** @description Absent on refresh: keep using the one you have. */
-                            refreshToken?: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                            /** @description Seconds until the access token expires. */
-                            expiresIn: number;
-                        };
-                    } | {
-                        /** @enum {string} */
-                        status: "challenge";
-                        /** @description Cognito challenge name: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP... */
-                        challenge: string;
-                        username: string;
-                        /** @description Opaque, sealed by this service for this user and challenge; send it back with the answer within the app client's AuthSessionValidity (3 minutes by default). */
-                        session: string;
-                        /** @description The fields POST /auth/challenge needs, e.g. ["newPassword"] or ["code"]; plus attributes.<name> for required attributes. Empty when this service cannot answer the challenge (MFA_SETUP when the pool cannot set up TOTP). */
-                        respondWith: string[];
-                        /** @description MFA_SETUP: the authenticator app to enrol before signing in (the pool requires MFA). Show the QR code, then answer with challenge MFA_SETUP and the first code the app shows (optionally deviceName). */
-                        setup?: {
-                            /** @description The TOTP secret (base32), for typing into an authenticator app by hand. */
-                            secret: string;
-                            /** @description otpauth://totp/<issuer>:<username>?secret=...&issuer=<issuer>: what the QR code holds. */
-                            otpauthUri: string;
-                            /** @description The otpauth URI as a QR code: an SVG data URI (data:image/svg+xml;base64,...) for an <img src>. */
-                            qrCode: string;
-                        };
-                        /** @description Non-secret challenge parameters from Cognito, e.g. CODE_DELIVERY_DESTINATION, or (WEB_AUTHN) CREDENTIAL_REQUEST_OPTIONS: the JSON for navigator.credentials.get(), as Cognito sent it. */
-                        parameters: {
-                            [key: string]: string;
-                        };
-                        /** @description SELECT_MFA_TYPE: the MFA types Cognito offers this user (its MFAS_CAN_CHOOSE), e.g. ["SMS_MFA","EMAIL_OTP"]; send one as mfaType. Any other answer is refused (400) before Cognito is asked. */
-                        mfaTypes?: string[];
-                        /** @description SELECT_CHALLENGE (LOGIN_FLOW=USER_AUTH): the first factors this user may choose from (PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN...); send the choice as answer. */
-                        availableChallenges?: string[];
-                    };
+                    "application/json": components["schemas"]["SignInResult"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER-INVALID_PASSWORD-MFA_NOT_SET_UP"];
-            401: components["responses"]["401-SIGN_IN_RESTART-INVALID_CREDENTIALS"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-d8fb4f8b"];
+            401: components["responses"]["401-aba5e0f2"];
+            403: components["responses"]["403-f1e86c4b"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-12b6a74f"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     refresh: {
@@ -4944,11 +4002,7 @@ export interface operations {
                     refreshToken?: string;
                     /** @description Ignored: refresh no longer needs it (accepted so older clients keep working). */
                     username?: string;
-                    /**
-                     * @description "cookie" (the default for login; for refresh, the default follows where the refresh token came from): tokens go into httpOnly cookies. "body": tokens come back in the JSON response and no cookie is set (curl, Postman, mobile apps).
-                     * @enum {string}
-                     */
-                    tokenDelivery?: "cookie" | "body";
+                    tokenDelivery?: components["schemas"]["TokenDelivery"];
                 };
             };
         };
@@ -4956,45 +4010,23 @@ export interface operations {
             /** @description New tokens: in renewed session cookies, or in the body. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     /** @description The renewed session cookies, when the refresh token came from the cookie. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "authenticated";
-                        username: string;
-                        /**
-                         * Format: date-time
-                         * @description When the access token expires; refresh before then.
-                         */
-                        expiresAt: string;
-                        /** @description Only with tokenDelivery "body". */
-                        tokens?: {
-                            accessToken: string;
-                            idToken: string;
-                            /** @description Absent on refresh: keep using the one you have. */
-                            refreshToken?: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                            /** @description Seconds until the access token expires. */
-                            expiresIn: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["Authenticated"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-SESSION_EXPIRED"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-5bd61ba6"];
+            401: components["responses"]["401-3dfd01cb"];
+            403: components["responses"]["403-f1e86c4b"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-c0a0f749"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     logout: {
@@ -5016,21 +4048,19 @@ export interface operations {
             /** @description Signed out; session cookies cleared. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Set-Cookie": components["headers"]["ClearSessionCookies"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED"];
+            400: components["responses"]["400-d219c6e2"];
+            403: components["responses"]["403-3b3a5b66"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-3633c178"];
-            500: components["responses"]["500-INTERNAL_ERROR-8cbed5b5"];
-            502: components["responses"]["502-UPSTREAM_ERROR-6f4f198a"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED-2ea490c3"];
+            429: components["responses"]["429-fd29845a"];
+            500: components["responses"]["500-INTERNAL_ERROR-5b8da7ec"];
+            502: components["responses"]["502-UPSTREAM_ERROR-25d5dea3"];
+            503: components["responses"]["503-c9fb2c01"];
         };
     };
     forgotPassword: {
@@ -5042,59 +4072,39 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
-                    /** @description Optional: where the e-mail's link should lead, an absolute URL or a path (resolved against REDIRECT_ALLOWLIST's first entry) on REDIRECT_ALLOWLIST; passed to the pool's Lambda triggers as ClientMetadata `bff_redirect`. Anything else is refused with REDIRECT_NOT_ALLOWED before Cognito is asked. */
-                    redirect?: string;
-                };
+                "application/json": components["schemas"]["SendCode"];
             };
         };
         responses: {
             /** @description Sent (`status: "sent"`); `codeDelivery` only with REVEAL_USER_EXISTENCE. */
             202: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "confirmed" | "sent" | "reset";
-                        codeDelivery?: {
-                            /** @description EMAIL or SMS. */
-                            medium?: string;
-                            /** @description Masked address, e.g. a***@e***.com. */
-                            destination?: string;
-                            attribute?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Done"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-REDIRECT_NOT_ALLOWED"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-NOT_PERMITTED-f36e64f1"];
+            400: components["responses"]["400-d46b74c5"];
+            403: components["responses"]["403-ab724e28"];
             404: components["responses"]["404-USER_NOT_FOUND"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-12b6a74f"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     resetPasswordLink: {
         parameters: {
             query: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-query"];
                 /** @description The code Cognito sent. */
-                code: string;
+                code: components["parameters"]["code-query"];
                 /** @description Where the app wants the person back after the button (the app sent it as `redirect` when it asked for the code; the custom-message trigger puts it in the link): checked against REDIRECT_ALLOWLIST; a target off the list is dropped, the configured page is used. */
-                redirect?: string;
+                redirect?: components["parameters"]["redirect-query"];
             };
             header?: never;
             path?: never;
@@ -5105,8 +4115,6 @@ export interface operations {
             /** @description The page: the account's username and a form for the new password. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5116,7 +4124,7 @@ export interface operations {
             400: components["responses"]["400-VALIDATION_FAILED"];
             429: components["responses"]["429-RATE_LIMITED"];
             500: components["responses"]["500-INTERNAL_ERROR"];
-            503: components["responses"]["503-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-f3b7d6df"];
         };
     };
     resetPassword: {
@@ -5129,12 +4137,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
-                    /** @description The code Cognito sent. */
-                    code: string;
-                    /** @description The password; the pool's policy decides what is acceptable. */
-                    password: string;
+                    username: components["schemas"]["Username"];
+                    code: components["schemas"]["Code"];
+                    password: components["schemas"]["NewPassword"];
                 };
             };
         };
@@ -5142,35 +4147,20 @@ export interface operations {
             /** @description The new password is set (`status: "reset"`). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "confirmed" | "sent" | "reset";
-                        codeDelivery?: {
-                            /** @description EMAIL or SMS. */
-                            medium?: string;
-                            /** @description Masked address, e.g. a***@e***.com. */
-                            destination?: string;
-                            attribute?: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Done"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-CODE_MISMATCH-CODE_EXPIRED-INVALID_PARAMETER-INVALID_PASSWORD"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-USER_NOT_CONFIRMED"];
+            400: components["responses"]["400-ff07e5b6"];
+            403: components["responses"]["403-cce1ff58"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-12b6a74f"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     resetPasswordLinkForm: {
@@ -5196,8 +4186,6 @@ export interface operations {
             /** @description Done (no RESET_DONE_URL configured), or the form again naming what was refused. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5207,21 +4195,19 @@ export interface operations {
             /** @description To the configured page, with ?status=password-reset. */
             303: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED"];
+            400: components["responses"]["400-d219c6e2"];
+            403: components["responses"]["403-3b3a5b66"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-c0a0f749"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     getMe: {
@@ -5236,8 +4222,6 @@ export interface operations {
             /** @description The signed-in user. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5265,12 +4249,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["400-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-7fec191c"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED-4585accd"];
+            503: components["responses"]["503-e3c4b348"];
         };
     };
     deleteMe: {
@@ -5285,20 +4269,18 @@ export interface operations {
             /** @description Deleted; session cookies cleared. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Set-Cookie": components["headers"]["ClearSessionCookies"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["400-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     updateMe: {
@@ -5315,8 +4297,7 @@ export interface operations {
                     attributes: {
                         [key: string]: string;
                     };
-                    /** @description Optional: where the e-mail's link should lead, an absolute URL or a path (resolved against REDIRECT_ALLOWLIST's first entry) on REDIRECT_ALLOWLIST; passed to the pool's Lambda triggers as ClientMetadata `bff_redirect`. Anything else is refused with REDIRECT_NOT_ALLOWED before Cognito is asked. */
-                    redirect?: string;
+                    redirect?: components["schemas"]["Redirect"];
                 };
             };
         };
@@ -5324,8 +4305,6 @@ export interface operations {
             /** @description Updated; what still needs verifying, if anything. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5348,16 +4327,16 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CODE_MISMATCH-CODE_EXPIRED-REDIRECT_NOT_ALLOWED"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-04218b57"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     sendAttributeCode: {
@@ -5370,13 +4349,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description The attribute to verify.
-                     * @enum {string}
-                     */
-                    attribute: "email" | "phone_number";
-                    /** @description Optional: where the e-mail's link should lead, an absolute URL or a path (resolved against REDIRECT_ALLOWLIST's first entry) on REDIRECT_ALLOWLIST; passed to the pool's Lambda triggers as ClientMetadata `bff_redirect`. Anything else is refused with REDIRECT_NOT_ALLOWED before Cognito is asked. */
-                    redirect?: string;
+                    attribute: components["schemas"]["Attribute"];
+                    redirect?: components["schemas"]["Redirect"];
                 };
             };
         };
@@ -5384,8 +4358,6 @@ export interface operations {
             /** @description A code is on its way; `verification` says where. */
             202: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5402,15 +4374,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-REDIRECT_NOT_ALLOWED-5326faee"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-a177b363"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     verifyAttribute: {
@@ -5423,13 +4395,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * @description The attribute to verify.
-                     * @enum {string}
-                     */
-                    attribute: "email" | "phone_number";
-                    /** @description The code Cognito sent. */
-                    code: string;
+                    attribute: components["schemas"]["Attribute"];
+                    code: components["schemas"]["Code"];
                 };
             };
         };
@@ -5437,22 +4404,20 @@ export interface operations {
             /** @description Verified. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CODE_MISMATCH-CODE_EXPIRED"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-168f7329"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     deleteAttributes: {
@@ -5474,21 +4439,19 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-e1e5298c"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-32b5fbcc"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     changePassword: {
@@ -5501,10 +4464,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The password; the pool's policy decides what is acceptable. */
-                    previousPassword: string;
-                    /** @description The password; the pool's policy decides what is acceptable. */
-                    proposedPassword: string;
+                    previousPassword: components["schemas"]["NewPassword"];
+                    proposedPassword: components["schemas"]["NewPassword"];
                 };
             };
         };
@@ -5512,21 +4473,19 @@ export interface operations {
             /** @description Changed. Tokens issued before stay valid: sign out everywhere to end other sessions. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CURRENT_PASSWORD_INCORRECT-INVALID_PASSWORD"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-03b8059a"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-1b9e5f79"];
+            429: components["responses"]["429-68ae4d27"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     signOutEverywhere: {
@@ -5541,20 +4500,18 @@ export interface operations {
             /** @description Signed out everywhere; session cookies cleared. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Set-Cookie": components["headers"]["ClearSessionCookies"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["400-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     startPasskeyRegistration: {
@@ -5569,8 +4526,6 @@ export interface operations {
             /** @description The credential creation options. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5582,15 +4537,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-fd51a095"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-72958dbb"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     completePasskeyRegistration: {
@@ -5603,21 +4558,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description A WebAuthn PublicKeyCredential as JSON, passed to Cognito unchanged. */
-                    credential: {
-                        id: string;
-                        rawId: string;
-                        /** @enum {string} */
-                        type: "public-key";
-                        /** @description The authenticator response: clientDataJSON and attestationObject (registration), or clientDataJSON, authenticatorData, signature and userHandle (sign-in), base64url. */
-                        response: {
-                            [key: string]: unknown;
-                        };
-                        authenticatorAttachment?: string;
-                        clientExtensionResults?: {
-                            [key: string]: unknown;
-                        };
-                    };
+                    credential: components["schemas"]["Credential"];
                 };
             };
         };
@@ -5625,21 +4566,19 @@ export interface operations {
             /** @description Registered. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE-PASSKEY_REJECTED"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-33a05383"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-72958dbb"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     listPasskeys: {
@@ -5654,8 +4593,6 @@ export interface operations {
             /** @description Every registered passkey. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5674,13 +4611,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["400-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            400: components["responses"]["400-97bcbc0a"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-8f9f5a42"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     deletePasskey: {
@@ -5698,20 +4635,18 @@ export interface operations {
             /** @description Removed: it no longer signs the user in. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-PASSKEYS_NOT_AVAILABLE"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-43f4372b"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-72958dbb"];
             404: components["responses"]["404-PASSKEY_NOT_FOUND"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     listSessions: {
@@ -5726,52 +4661,20 @@ export interface operations {
             /** @description The sessions. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Every active session, every page Cognito answered. */
-                        sessions: {
-                            sessionId: string;
-                            /** @description TOKEN: an app's sign-in (its refresh token's life); SSO: the hosted UI's browser session. */
-                            type: string;
-                            /** @description The app client the session belongs to. */
-                            clientId?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            /**
-                             * Format: date-time
-                             * @description The last refresh (token session) or sign-in, token grant or rotation (SSO session).
-                             */
-                            lastActiveAt?: string;
-                            /** @description Cognito's description of the device, from its user agent ("Chrome 125 / macOS 15.0"), or "unknown". */
-                            device?: string;
-                            /** @description The IP address of the last activity, as Cognito saw it. */
-                            ipAddress?: string;
-                            /** @description Where the last activity came from, by its IP address. */
-                            location?: {
-                                city?: string;
-                                /** @description A country name from Cognito's geo-IP database (not an ISO code), or "unknown". */
-                                country?: string;
-                            };
-                            /** @description For a token session begun in the hosted UI: the SSO session it came through. */
-                            originSessionId?: string;
-                            /** @description The session this request was made with (always false in the admin list). */
-                            current: boolean;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Sessions"];
                 };
             };
-            400: components["responses"]["400-INVALID_PARAMETER-SESSION_TRACKING_OFF"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED-USER_NOT_CONFIRMED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            400: components["responses"]["400-91546a9e"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-494a57cd"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     revokeSession: {
@@ -5780,7 +4683,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description A sessionId from the list: 28 lowercase letters and digits, `tkn` (a token session) or `sso` (the hosted UI's) first. */
-                sessionId: string;
+                sessionId: components["parameters"]["sessionId-path"];
             };
             cookie?: never;
         };
@@ -5789,28 +4692,21 @@ export interface operations {
             /** @description Revoked. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "revoked";
-                        /** @description Whether this service refuses the session's tokens from now on, on every instance: true when one of them listed the sessions here before (that is how the session's tokens are known); otherwise Cognito refuses them at once, and this service when its access token expires (docs/sessions.md). */
-                        tokensRevoked: boolean;
-                    };
+                    "application/json": components["schemas"]["SessionRevoked"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-SESSION_TRACKING_OFF"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-PASSWORD_RESET_REQUIRED-USER_NOT_CONFIRMED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-SESSION_NOT_FOUND"];
+            400: components["responses"]["400-456e297b"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-c7fcf01d"];
+            404: components["responses"]["404-d0431430"];
             409: components["responses"]["409-CURRENT_SESSION"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS"];
+            429: components["responses"]["429-a234d0f6"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     getMfa: {
@@ -5825,29 +4721,19 @@ export interface operations {
             /** @description The user's MFA factors. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The factors turned on for the user. */
-                        enabled: ("TOTP" | "SMS" | "EMAIL")[];
-                        /**
-                         * @description The factor sign-in asks for first; absent when none is preferred.
-                         * @enum {string}
-                         */
-                        preferred?: "TOTP" | "SMS" | "EMAIL";
-                    };
+                    "application/json": components["schemas"]["MfaState"];
                 };
             };
             400: components["responses"]["400-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-7fec191c"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     setMfa: {
@@ -5861,21 +4747,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    totp?: {
-                        enabled: boolean;
-                        /** @description Make this the factor sign-in asks for (it must be enabled). Default false. */
-                        preferred?: boolean;
-                    };
-                    sms?: {
-                        enabled: boolean;
-                        /** @description Make this the factor sign-in asks for (it must be enabled). Default false. */
-                        preferred?: boolean;
-                    };
-                    email?: {
-                        enabled: boolean;
-                        /** @description Make this the factor sign-in asks for (it must be enabled). Default false. */
-                        preferred?: boolean;
-                    };
+                    totp?: components["schemas"]["Email"];
+                    sms?: components["schemas"]["Email"];
+                    email?: components["schemas"]["Email"];
                 };
             };
         };
@@ -5883,32 +4757,22 @@ export interface operations {
             /** @description The user's MFA factors afterwards. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The factors turned on for the user. */
-                        enabled: ("TOTP" | "SMS" | "EMAIL")[];
-                        /**
-                         * @description The factor sign-in asks for first; absent when none is preferred.
-                         * @enum {string}
-                         */
-                        preferred?: "TOTP" | "SMS" | "EMAIL";
-                    };
+                    "application/json": components["schemas"]["MfaState"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-MFA_NOT_SET_UP-778c52b0"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-15e67a5e"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
             409: components["responses"]["409-MFA_REQUIRED_BY_POOL"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     startTotpSetup: {
@@ -5923,28 +4787,23 @@ export interface operations {
             /** @description Show the QR code (or the secret) to the user. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description The TOTP secret (base32), for typing into an authenticator app by hand. */
-                        secret: string;
-                        /** @description otpauth://totp/<issuer>:<username>?secret=...&issuer=<issuer>: what the QR code holds. */
-                        otpauthUri: string;
-                        /** @description The otpauth URI as a QR code: an SVG data URI (data:image/svg+xml;base64,...) for an <img src>. */
-                        qrCode: string;
+                        secret: components["schemas"]["Secret"];
+                        otpauthUri: components["schemas"]["OtpauthUri"];
+                        qrCode: components["schemas"]["QrCode"];
                     };
                 };
             };
-            400: components["responses"]["400-INVALID_PARAMETER-MFA_NOT_SET_UP"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            400: components["responses"]["400-a545303d"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     verifyTotpSetup: {
@@ -5968,21 +4827,19 @@ export interface operations {
             /** @description The authenticator app is verified. */
             204: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-CODE_MISMATCH-MFA_NOT_SET_UP"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
+            400: components["responses"]["400-7202bae3"];
+            401: components["responses"]["401-71b2dd59"];
+            403: components["responses"]["403-06396415"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-cb02823d"];
+            429: components["responses"]["429-b4e86b8a"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     getMyAuthFactors: {
@@ -5997,29 +4854,19 @@ export interface operations {
             /** @description The user's factors. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description What the user can sign in with (choice-based sign-in): PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN. */
-                        factors: string[];
-                        mfa: {
-                            preferred?: string;
-                            /** @description The MFA methods on: SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP. */
-                            enabled: string[];
-                        };
-                    };
+                    "application/json": components["schemas"]["AuthFactors"];
                 };
             };
             400: components["responses"]["400-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-56a05525"];
-            403: components["responses"]["403-REQUEST_BLOCKED-INSUFFICIENT_SCOPE-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            401: components["responses"]["401-4ca0458d"];
+            403: components["responses"]["403-7fec191c"];
+            429: components["responses"]["429-b811dbcb"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     getAwsCredentials: {
@@ -6043,36 +4890,22 @@ export interface operations {
             /** @description The user's credentials. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The user's (or guest's) identity in the identity pool, REGION:UUID. */
-                        identityId: string;
-                        accessKeyId: string;
-                        /** @description Secret: keep it in memory, never in storage a script or extension can read later. */
-                        secretAccessKey: string;
-                        sessionToken: string;
-                        /**
-                         * Format: date-time
-                         * @description When the credentials stop working (about an hour): ask again before then.
-                         */
-                        expiration: string;
-                    };
+                    "application/json": components["schemas"]["AwsCredentials"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-3bea0bec"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-NOT_PERMITTED-ROLE_NOT_ALLOWED"];
+            400: components["responses"]["400-5bd61ba6"];
+            401: components["responses"]["401-ad307215"];
+            403: components["responses"]["403-60fd6545"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["429-UPSTREAM_THROTTLED"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             501: components["responses"]["501-IDENTITY_POOL_NOT_CONFIGURED"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-IDENTITY_POOL_MISCONFIGURED-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-09fac376"];
         };
     };
     getGuestAwsCredentials: {
@@ -6087,35 +4920,21 @@ export interface operations {
             /** @description A guest's credentials. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The user's (or guest's) identity in the identity pool, REGION:UUID. */
-                        identityId: string;
-                        accessKeyId: string;
-                        /** @description Secret: keep it in memory, never in storage a script or extension can read later. */
-                        secretAccessKey: string;
-                        sessionToken: string;
-                        /**
-                         * Format: date-time
-                         * @description When the credentials stop working (about an hour): ask again before then.
-                         */
-                        expiration: string;
-                    };
+                    "application/json": components["schemas"]["AwsCredentials"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER"];
+            400: components["responses"]["400-5bd61ba6"];
             403: components["responses"]["403-ORIGIN_NOT_ALLOWED"];
-            404: components["responses"]["404-NOT_FOUND-a40fd46b"];
+            404: components["responses"]["404-NOT_FOUND-cfc4904a"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED"];
+            429: components["responses"]["429-8c9e2113"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-IDENTITY_POOL_MISCONFIGURED-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-09fac376"];
         };
     };
     adminListUsers: {
@@ -6124,9 +4943,9 @@ export interface operations {
                 /** @description Cognito's search syntax on one attribute: `email ^= "ann"` (starts with) or `username = "ann"` (exact). Searchable: username, email, phone_number, name, given_name, family_name, preferred_username, cognito:user_status, status, sub. Anything else is refused with INVALID_FILTER naming the filter. */
                 filter?: string;
                 /** @description Most items in one page, 1 to 60 (the default, and Cognito's most). */
-                limit?: string;
+                limit?: components["parameters"]["limit-query"];
                 /** @description The `cursor` of the previous page, as given: the next page. Opaque; valid for the same query only. */
-                cursor?: string;
+                cursor?: components["parameters"]["cursor-query"];
             };
             header?: never;
             path?: never;
@@ -6137,39 +4956,19 @@ export interface operations {
             /** @description One page of users. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        users: {
-                            username: string;
-                            /** @description Cognito's status: UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD (invited, not signed in yet), RESET_REQUIRED, EXTERNAL_PROVIDER... */
-                            status: string;
-                            /** @description False once disabled: the user cannot sign in or refresh. */
-                            enabled: boolean;
-                            /** @description Every attribute, sub and custom: ones included. */
-                            attributes: {
-                                [key: string]: string;
-                            };
-                            /** Format: date-time */
-                            createdAt?: string;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        }[];
-                        /** @description Present when there are more: pass it as `cursor` for the next page. */
-                        cursor?: string;
-                    };
+                    "application/json": components["schemas"]["UserPage"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_FILTER-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435"];
+            400: components["responses"]["400-50ffca82"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            429: components["responses"]["429-fbe2a054"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminInviteUser: {
@@ -6182,8 +4981,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cognito username (no spaces). */
-                    username: string;
+                    username: components["schemas"]["Username"];
                     /** @description Attribute name to value: standard OIDC names, email_verified / phone_number_verified ("true" or "false"), and custom:<name>. */
                     attributes?: {
                         [key: string]: string;
@@ -6202,39 +5000,23 @@ export interface operations {
             /** @description Invited: status FORCE_CHANGE_PASSWORD. */
             201: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        username: string;
-                        /** @description Cognito's status: UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD (invited, not signed in yet), RESET_REQUIRED, EXTERNAL_PROVIDER... */
-                        status: string;
-                        /** @description False once disabled: the user cannot sign in or refresh. */
-                        enabled: boolean;
-                        /** @description Every attribute, sub and custom: ones included. */
-                        attributes: {
-                            [key: string]: string;
-                        };
-                        /** Format: date-time */
-                        createdAt?: string;
-                        /** Format: date-time */
-                        updatedAt?: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-35d5680d"];
-            409: components["responses"]["409-USERNAME_EXISTS-INVITE_NOT_PENDING"];
+            400: components["responses"]["400-04a1498f"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-5daa4610"];
+            409: components["responses"]["409-a907637a"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435"];
+            429: components["responses"]["429-fbe2a054"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminGetUser: {
@@ -6243,7 +5025,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6252,44 +5034,21 @@ export interface operations {
             /** @description The user. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        username: string;
-                        /** @description Cognito's status: UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD (invited, not signed in yet), RESET_REQUIRED, EXTERNAL_PROVIDER... */
-                        status: string;
-                        /** @description False once disabled: the user cannot sign in or refresh. */
-                        enabled: boolean;
-                        /** @description Every attribute, sub and custom: ones included. */
-                        attributes: {
-                            [key: string]: string;
-                        };
-                        /** Format: date-time */
-                        createdAt?: string;
-                        /** Format: date-time */
-                        updatedAt?: string;
-                        mfa: {
-                            preferred?: string;
-                            /** @description The MFA methods the user has turned on (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP). */
-                            enabled: string[];
-                        };
-                        /** @description The groups the user is in. */
-                        groups: string[];
-                    };
+                    "application/json": components["schemas"]["UserDetail"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-b9f4ee09"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminDeleteUser: {
@@ -6298,7 +5057,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6307,31 +5066,21 @@ export interface operations {
             /** @description Deleted. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-b9f4ee09"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminUpdateUser: {
@@ -6340,7 +5089,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6358,46 +5107,23 @@ export interface operations {
             /** @description The user after the change. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        username: string;
-                        /** @description Cognito's status: UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD (invited, not signed in yet), RESET_REQUIRED, EXTERNAL_PROVIDER... */
-                        status: string;
-                        /** @description False once disabled: the user cannot sign in or refresh. */
-                        enabled: boolean;
-                        /** @description Every attribute, sub and custom: ones included. */
-                        attributes: {
-                            [key: string]: string;
-                        };
-                        /** Format: date-time */
-                        createdAt?: string;
-                        /** Format: date-time */
-                        updatedAt?: string;
-                        mfa: {
-                            preferred?: string;
-                            /** @description The MFA methods the user has turned on (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP). */
-                            enabled: string[];
-                        };
-                        /** @description The groups the user is in. */
-                        groups: string[];
-                    };
+                    "application/json": components["schemas"]["UserDetail"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-773de00d"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-b9946022"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminResendInvite: {
@@ -6409,7 +5135,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6418,33 +5144,23 @@ export interface operations {
             /** @description Sent again. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
-            409: components["responses"]["409-ALIAS_EXISTS-INVITE_NOT_PENDING-USERNAME_EXISTS"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
+            409: components["responses"]["409-45de435a"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminDisableUser: {
@@ -6453,7 +5169,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6462,33 +5178,23 @@ export interface operations {
             /** @description Disabled. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminEnableUser: {
@@ -6497,7 +5203,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6506,33 +5212,23 @@ export interface operations {
             /** @description Enabled. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminResetPassword: {
@@ -6541,7 +5237,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6550,33 +5246,23 @@ export interface operations {
             /** @description The password is reset; the user has a code. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-c8307e60"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-701d4410"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminSetPassword: {
@@ -6585,15 +5271,14 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The password; the pool's policy decides what is acceptable. */
-                    password: string;
+                    password: components["schemas"]["NewPassword"];
                     /**
                      * @description true: the user signs in with it from now on. false (the default): a temporary password, to be changed at the next sign-in (NEW_PASSWORD_REQUIRED).
                      * @default false
@@ -6606,33 +5291,23 @@ export interface operations {
             /** @description Set. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminConfirmUser: {
@@ -6641,7 +5316,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6650,33 +5325,23 @@ export interface operations {
             /** @description Confirmed. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
-            409: components["responses"]["409-ALREADY_CONFIRMED-3115195d"];
+            400: components["responses"]["400-5bd61ba6"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
+            409: components["responses"]["409-ALREADY_CONFIRMED-1d17122f"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminSignOutUser: {
@@ -6685,7 +5350,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6694,33 +5359,23 @@ export interface operations {
             /** @description Signed out everywhere. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminListUserGroups: {
@@ -6729,7 +5384,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6738,40 +5393,32 @@ export interface operations {
             /** @description The user's groups. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        groups: {
-                            name: string;
-                            description?: string;
-                            precedence?: number;
-                            /** @description The IAM role the identity pool gives the group's members. */
-                            roleArn?: string;
-                        }[];
+                        groups: components["schemas"]["Groups"];
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-b9f4ee09"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminListGroups: {
         parameters: {
             query?: {
                 /** @description Most items in one page, 1 to 60 (the default, and Cognito's most). */
-                limit?: string;
+                limit?: components["parameters"]["limit-query"];
                 /** @description The `cursor` of the previous page, as given: the next page. Opaque; valid for the same query only. */
-                cursor?: string;
+                cursor?: components["parameters"]["cursor-query"];
             };
             header?: never;
             path?: never;
@@ -6782,32 +5429,23 @@ export interface operations {
             /** @description One page of groups. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        groups: {
-                            name: string;
-                            description?: string;
-                            precedence?: number;
-                            /** @description The IAM role the identity pool gives the group's members. */
-                            roleArn?: string;
-                        }[];
-                        /** @description Present when there are more: pass it as `cursor` for the next page. */
-                        cursor?: string;
+                        groups: components["schemas"]["Groups"];
+                        cursor?: components["schemas"]["Cursor"];
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-GROUP_NOT_FOUND-USER_NOT_FOUND"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435"];
+            400: components["responses"]["400-d5a88990"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-db66ea8c"];
+            429: components["responses"]["429-fbe2a054"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminCreateGroup: {
@@ -6822,12 +5460,9 @@ export interface operations {
                 "application/json": {
                     /** @description Cognito group name. */
                     name: string;
-                    /** @description What the group is for. */
-                    description?: string;
-                    /** @description Lower wins: the role of the user's group with the lowest precedence is the one in their token's cognito:preferred_role. */
-                    precedence?: number;
-                    /** @description The IAM role the identity pool gives the group's members (their tokens carry it in cognito:roles). */
-                    roleArn?: string;
+                    description?: components["schemas"]["Description"];
+                    precedence?: components["schemas"]["Precedence"];
+                    roleArn?: components["schemas"]["RoleArn"];
                 };
             };
         };
@@ -6835,43 +5470,36 @@ export interface operations {
             /** @description The group, as Cognito made it. */
             201: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        name: string;
-                        description?: string;
-                        precedence?: number;
-                        roleArn?: string;
-                    };
+                    "application/json": components["schemas"]["Group"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-c05d68b6"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
+            400: components["responses"]["400-e6e76074"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
             409: components["responses"]["409-GROUP_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-37f7db75"];
+            429: components["responses"]["429-d6dcdd84"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminListGroupMembers: {
         parameters: {
             query?: {
                 /** @description Most items in one page, 1 to 60 (the default, and Cognito's most). */
-                limit?: string;
+                limit?: components["parameters"]["limit-query"];
                 /** @description The `cursor` of the previous page, as given: the next page. Opaque; valid for the same query only. */
-                cursor?: string;
+                cursor?: components["parameters"]["cursor-query"];
             };
             header?: never;
             path: {
                 /** @description Cognito group name. */
-                group: string;
+                group: components["parameters"]["group-path"];
             };
             cookie?: never;
         };
@@ -6880,40 +5508,20 @@ export interface operations {
             /** @description One page of the group's users. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        users: {
-                            username: string;
-                            /** @description Cognito's status: UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD (invited, not signed in yet), RESET_REQUIRED, EXTERNAL_PROVIDER... */
-                            status: string;
-                            /** @description False once disabled: the user cannot sign in or refresh. */
-                            enabled: boolean;
-                            /** @description Every attribute, sub and custom: ones included. */
-                            attributes: {
-                                [key: string]: string;
-                            };
-                            /** Format: date-time */
-                            createdAt?: string;
-                            /** Format: date-time */
-                            updatedAt?: string;
-                        }[];
-                        /** @description Present when there are more: pass it as `cursor` for the next page. */
-                        cursor?: string;
-                    };
+                    "application/json": components["schemas"]["UserPage"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-GROUP_NOT_FOUND-USER_NOT_FOUND"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435"];
+            400: components["responses"]["400-d5a88990"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-db66ea8c"];
+            429: components["responses"]["429-fbe2a054"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminAddGroupMember: {
@@ -6922,9 +5530,9 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito group name. */
-                group: string;
+                group: components["parameters"]["group-path"];
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6933,33 +5541,23 @@ export interface operations {
             /** @description The user is in the group. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-GROUP_NOT_FOUND-USER_NOT_FOUND"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-db66ea8c"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminRemoveGroupMember: {
@@ -6968,9 +5566,9 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito group name. */
-                group: string;
+                group: components["parameters"]["group-path"];
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -6979,33 +5577,23 @@ export interface operations {
             /** @description The user is not in the group. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "invited" | "disabled" | "enabled" | "reset" | "password-set" | "confirmed" | "signed-out" | "added" | "removed" | "deleted";
-                        /** @description Whether the user's tokens issued until now are refused from now on (sign out, disable, delete, password reset and set, and group changes unless REVOKE_ON_GROUP_CHANGE=false). */
-                        tokensRevoked?: boolean;
-                    };
+                    "application/json": components["schemas"]["AdminDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-GROUP_NOT_FOUND-USER_NOT_FOUND"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-db66ea8c"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminListSessions: {
@@ -7014,7 +5602,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -7023,52 +5611,20 @@ export interface operations {
             /** @description The sessions (none is `current`). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Every active session, every page Cognito answered. */
-                        sessions: {
-                            sessionId: string;
-                            /** @description TOKEN: an app's sign-in (its refresh token's life); SSO: the hosted UI's browser session. */
-                            type: string;
-                            /** @description The app client the session belongs to. */
-                            clientId?: string;
-                            /** Format: date-time */
-                            createdAt?: string;
-                            /**
-                             * Format: date-time
-                             * @description The last refresh (token session) or sign-in, token grant or rotation (SSO session).
-                             */
-                            lastActiveAt?: string;
-                            /** @description Cognito's description of the device, from its user agent ("Chrome 125 / macOS 15.0"), or "unknown". */
-                            device?: string;
-                            /** @description The IP address of the last activity, as Cognito saw it. */
-                            ipAddress?: string;
-                            /** @description Where the last activity came from, by its IP address. */
-                            location?: {
-                                city?: string;
-                                /** @description A country name from Cognito's geo-IP database (not an ISO code), or "unknown". */
-                                country?: string;
-                            };
-                            /** @description For a token session begun in the hosted UI: the SSO session it came through. */
-                            originSessionId?: string;
-                            /** @description The session this request was made with (always false in the admin list). */
-                            current: boolean;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Sessions"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-SESSION_TRACKING_OFF"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435"];
+            400: components["responses"]["400-456e297b"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
+            429: components["responses"]["429-fbe2a054"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminRevokeSession: {
@@ -7077,9 +5633,9 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
                 /** @description A sessionId from the list: 28 lowercase letters and digits, `tkn` (a token session) or `sso` (the hosted UI's) first. */
-                sessionId: string;
+                sessionId: components["parameters"]["sessionId-path"];
             };
             cookie?: never;
         };
@@ -7088,30 +5644,23 @@ export interface operations {
             /** @description Revoked. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "revoked";
-                        /** @description Whether this service refuses the session's tokens from now on, on every instance: true when one of them listed the sessions here before (that is how the session's tokens are known); otherwise Cognito refuses them at once, and this service when its access token expires (docs/sessions.md). */
-                        tokensRevoked: boolean;
-                    };
+                    "application/json": components["schemas"]["SessionRevoked"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-SESSION_TRACKING_OFF"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-SESSION_NOT_FOUND"];
+            400: components["responses"]["400-9d4e9272"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-d0431430"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminDeleteGroup: {
@@ -7120,7 +5669,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito group name. */
-                group: string;
+                group: components["parameters"]["group-path"];
             };
             cookie?: never;
         };
@@ -7129,34 +5678,22 @@ export interface operations {
             /** @description Deleted. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "mfa-reset" | "deleted" | "feedback-recorded" | "forgotten" | "linked" | "unlinked";
-                        /** @description Whether the user's tokens issued until now are refused from now on. */
-                        tokensRevoked?: boolean;
-                        /** @description The MFA methods that were on and are off now. */
-                        mfaTurnedOff?: string[];
-                    };
+                    "application/json": components["schemas"]["HelpdeskDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
+            400: components["responses"]["400-5bd61ba6"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
             404: components["responses"]["404-GROUP_NOT_FOUND"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435"];
+            429: components["responses"]["429-fbe2a054"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminUpdateGroup: {
@@ -7165,19 +5702,16 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito group name. */
-                group: string;
+                group: components["parameters"]["group-path"];
             };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description What the group is for. */
-                    description?: string;
-                    /** @description Lower wins: the role of the user's group with the lowest precedence is the one in their token's cognito:preferred_role. */
-                    precedence?: number;
-                    /** @description The IAM role the identity pool gives the group's members (their tokens carry it in cognito:roles). */
-                    roleArn?: string;
+                    description?: components["schemas"]["Description"];
+                    precedence?: components["schemas"]["Precedence"];
+                    roleArn?: components["schemas"]["RoleArn"];
                 };
             };
         };
@@ -7185,29 +5719,22 @@ export interface operations {
             /** @description The group after the change. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        name: string;
-                        description?: string;
-                        precedence?: number;
-                        roleArn?: string;
-                    };
+                    "application/json": components["schemas"]["Group"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
+            400: components["responses"]["400-5bd61ba6"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
             404: components["responses"]["404-GROUP_NOT_FOUND"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-943b0435"];
+            429: components["responses"]["429-fbe2a054"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     adminResetMfa: {
@@ -7216,7 +5743,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -7225,49 +5752,37 @@ export interface operations {
             /** @description Every MFA method is off; the user's sessions have ended. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "mfa-reset" | "deleted" | "feedback-recorded" | "forgotten" | "linked" | "unlinked";
-                        /** @description Whether the user's tokens issued until now are refused from now on. */
-                        tokensRevoked?: boolean;
-                        /** @description The MFA methods that were on and are off now. */
-                        mfaTurnedOff?: string[];
-                    };
+                    "application/json": components["schemas"]["HelpdeskDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED-USER_NOT_CONFIRMED-PASSWORD_RESET_REQUIRED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-06227665"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminListAuthEvents: {
         parameters: {
             query?: {
                 /** @description Most items in one page, 1 to 60 (the default, and Cognito's most). */
-                limit?: string;
+                limit?: components["parameters"]["limit-query"];
                 /** @description The `cursor` of the previous page, as given: the next page. Opaque; valid for the same query only. */
-                cursor?: string;
+                cursor?: components["parameters"]["cursor-query"];
             };
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -7276,8 +5791,6 @@ export interface operations {
             /** @description One page of events. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7315,20 +5828,19 @@ export interface operations {
                                 at?: string;
                             };
                         }[];
-                        /** @description Present when there are more: pass it as `cursor` for the next page. */
-                        cursor?: string;
+                        cursor?: components["schemas"]["Cursor"];
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD-51f89c6a"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
-            409: components["responses"]["409-ALIAS_EXISTS-THREAT_PROTECTION_OFF"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            400: components["responses"]["400-11830e96"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
+            409: components["responses"]["409-cf2a2e42"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminAuthEventFeedback: {
@@ -7337,7 +5849,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
                 /** @description An eventId from GET …/auth-events. */
                 eventId: string;
             };
@@ -7358,49 +5870,37 @@ export interface operations {
             /** @description The feedback is recorded. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "mfa-reset" | "deleted" | "feedback-recorded" | "forgotten" | "linked" | "unlinked";
-                        /** @description Whether the user's tokens issued until now are refused from now on. */
-                        tokensRevoked?: boolean;
-                        /** @description The MFA methods that were on and are off now. */
-                        mfaTurnedOff?: string[];
-                    };
+                    "application/json": components["schemas"]["HelpdeskDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-AUTH_EVENT_NOT_FOUND"];
-            409: components["responses"]["409-ALIAS_EXISTS-THREAT_PROTECTION_OFF"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-088cd67a"];
+            409: components["responses"]["409-cf2a2e42"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminListDevices: {
         parameters: {
             query?: {
                 /** @description Most items in one page, 1 to 60 (the default, and Cognito's most). */
-                limit?: string;
+                limit?: components["parameters"]["limit-query"];
                 /** @description The `cursor` of the previous page, as given: the next page. Opaque; valid for the same query only. */
-                cursor?: string;
+                cursor?: components["parameters"]["cursor-query"];
             };
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -7409,8 +5909,6 @@ export interface operations {
             /** @description One page of devices. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7428,20 +5926,19 @@ export interface operations {
                             /** Format: date-time */
                             lastAuthenticatedAt?: string;
                         }[];
-                        /** @description Present when there are more: pass it as `cursor` for the next page. */
-                        cursor?: string;
+                        cursor?: components["schemas"]["Cursor"];
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD-51f89c6a"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-11830e96"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminForgetDevice: {
@@ -7450,7 +5947,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
                 /** @description A deviceKey from GET …/devices. */
                 deviceKey: string;
             };
@@ -7461,35 +5958,23 @@ export interface operations {
             /** @description Forgotten. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "mfa-reset" | "deleted" | "feedback-recorded" | "forgotten" | "linked" | "unlinked";
-                        /** @description Whether the user's tokens issued until now are refused from now on. */
-                        tokensRevoked?: boolean;
-                        /** @description The MFA methods that were on and are off now. */
-                        mfaTurnedOff?: string[];
-                    };
+                    "application/json": components["schemas"]["HelpdeskDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5d8f3953"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-DEVICE_NOT_FOUND"];
+            400: components["responses"]["400-240c5959"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-8c31b572"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminLinkIdentity: {
@@ -7498,9 +5983,9 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
                 /** @description The identity provider's name in the pool (Google, Facebook, SignInWithApple, LoginWithAmazon, or an OIDC/SAML one's). */
-                provider: string;
+                provider: components["parameters"]["provider-path"];
             };
             cookie?: never;
         };
@@ -7518,35 +6003,23 @@ export interface operations {
             /** @description Linked. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "mfa-reset" | "deleted" | "feedback-recorded" | "forgotten" | "linked" | "unlinked";
-                        /** @description Whether the user's tokens issued until now are refused from now on. */
-                        tokensRevoked?: boolean;
-                        /** @description The MFA methods that were on and are off now. */
-                        mfaTurnedOff?: string[];
-                    };
+                    "application/json": components["schemas"]["HelpdeskDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-4b049275"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
-            409: components["responses"]["409-ALIAS_EXISTS-06ceef00"];
+            400: components["responses"]["400-4e45758f"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
+            409: components["responses"]["409-ALIAS_EXISTS-3056d202"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminUnlinkIdentity: {
@@ -7558,9 +6031,9 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
                 /** @description The identity provider's name in the pool (Google, Facebook, SignInWithApple, LoginWithAmazon, or an OIDC/SAML one's). */
-                provider: string;
+                provider: components["parameters"]["provider-path"];
             };
             cookie?: never;
         };
@@ -7569,35 +6042,23 @@ export interface operations {
             /** @description Unlinked. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description What happened.
-                         * @enum {string}
-                         */
-                        status: "mfa-reset" | "deleted" | "feedback-recorded" | "forgotten" | "linked" | "unlinked";
-                        /** @description Whether the user's tokens issued until now are refused from now on. */
-                        tokensRevoked?: boolean;
-                        /** @description The MFA methods that were on and are off now. */
-                        mfaTurnedOff?: string[];
-                    };
+                    "application/json": components["schemas"]["HelpdeskDone"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-INVALID_PARAMETER-INVALID_PASSWORD-5ce5fd49"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-ORIGIN_NOT_ALLOWED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-IDENTITY_NOT_FOUND"];
+            400: components["responses"]["400-6d4a637f"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-c8161caf"];
+            404: components["responses"]["404-aca519e1"];
             409: components["responses"]["409-ALIAS_EXISTS"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     adminGetAuthFactors: {
@@ -7606,7 +6067,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description Cognito username (no spaces). */
-                username: string;
+                username: components["parameters"]["username-path"];
             };
             cookie?: never;
         };
@@ -7615,31 +6076,21 @@ export interface operations {
             /** @description The user's factors. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description What the user can sign in with (choice-based sign-in): PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN. */
-                        factors: string[];
-                        mfa: {
-                            preferred?: string;
-                            /** @description The MFA methods on: SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP. */
-                            enabled: string[];
-                        };
-                    };
+                    "application/json": components["schemas"]["AuthFactors"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-INVALID_PARAMETER-INVALID_PASSWORD"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-fb49fbfb"];
-            403: components["responses"]["403-REQUEST_BLOCKED-ADMIN_REQUIRED-NOT_PERMITTED"];
-            404: components["responses"]["404-USER_NOT_FOUND-ceda28f8"];
+            400: components["responses"]["400-b9f4ee09"];
+            401: components["responses"]["401-ecde67cb"];
+            403: components["responses"]["403-58c8689d"];
+            404: components["responses"]["404-USER_NOT_FOUND-bdfe8f83"];
             409: components["responses"]["409-ALIAS_EXISTS"];
-            429: components["responses"]["429-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED-TOO_MANY_ATTEMPTS-4b1ee070"];
+            429: components["responses"]["429-4ee2a9b2"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-CODE_DELIVERY_FAILED-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-abfd47ec"];
         };
     };
     verifyToken: {
@@ -7663,8 +6114,6 @@ export interface operations {
             /** @description The token is good: the identity it carries. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7688,13 +6137,13 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY"];
+            400: components["responses"]["400-d219c6e2"];
             401: components["responses"]["401-TOKEN_INVALID"];
             403: components["responses"]["403-ORIGIN_NOT_ALLOWED"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
             500: components["responses"]["500-INTERNAL_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED-1384d582"];
+            503: components["responses"]["503-2d16d01a"];
         };
     };
     checkToken: {
@@ -7714,8 +6163,6 @@ export interface operations {
             /** @description The caller is signed in (and meets the requirements). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "X-Auth-Request-User": components["headers"]["AuthRequestUser"];
                     "X-Auth-Request-Client": components["headers"]["AuthRequestClient"];
                     "X-Auth-Request-Sub": components["headers"]["AuthRequestSub"];
@@ -7726,10 +6173,10 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["400-VALIDATION_FAILED"];
-            401: components["responses"]["401-UNAUTHENTICATED-TOKEN_INVALID-77d2b43d"];
-            403: components["responses"]["403-NOT_PERMITTED-INSUFFICIENT_SCOPE"];
+            401: components["responses"]["401-2582946a"];
+            403: components["responses"]["403-d2fca5c5"];
             500: components["responses"]["500-INTERNAL_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     oauthLogin: {
@@ -7738,7 +6185,7 @@ export interface operations {
                 /** @description Identity provider from OAUTH_PROVIDERS (COGNITO, Google, Facebook, LoginWithAmazon, SignInWithApple, or an OIDC/SAML name): the user goes straight there. Omitted: the hosted UI's own page, with every provider the app client has. */
                 provider?: string;
                 /** @description Where to send the user afterwards: a URL on the redirect allowlist (REDIRECT_ALLOWLIST), or a path starting with one "/" (resolved against the allowlist's first entry). Default: the first entry. Anything else is refused with REDIRECT_NOT_ALLOWED, never followed. */
-                redirect?: string;
+                redirect?: components["parameters"]["redirect-query-e2943c27"];
             };
             header?: never;
             path?: never;
@@ -7749,17 +6196,15 @@ export interface operations {
             /** @description To the hosted UI (or straight to the chosen identity provider), with the login cookie set. */
             302: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-REDIRECT_NOT_ALLOWED"];
+            400: components["responses"]["400-e0bff3ec"];
             429: components["responses"]["429-RATE_LIMITED"];
             500: components["responses"]["500-INTERNAL_ERROR"];
-            503: components["responses"]["503-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-f3b7d6df"];
         };
     };
     oauthCallback: {
@@ -7780,8 +6225,6 @@ export interface operations {
             /** @description To the checked redirect target: signed in (session cookies set, or ?handoff=<code> for a hand-off site), or with ?error=<OAuth error> when the hosted UI or the provider refused. */
             302: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     /** @description The session cookies, unless the target is a hand-off site. */
                     "Set-Cookie"?: string;
                     Location: components["headers"]["Location"];
@@ -7789,19 +6232,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-OAUTH_STATE_INVALID-OAUTH_CODE_INVALID-OAUTH_ERROR-REDIRECT_NOT_ALLOWED"];
+            400: components["responses"]["400-05255359"];
             403: components["responses"]["403-REQUEST_BLOCKED"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-c0a0f749"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     oauthLogout: {
         parameters: {
             query?: {
                 /** @description Where to send the user afterwards: a URL on the redirect allowlist (REDIRECT_ALLOWLIST), or a path starting with one "/" (resolved against the allowlist's first entry). Default: the first entry. Anything else is refused with REDIRECT_NOT_ALLOWED, never followed. */
-                redirect?: string;
+                redirect?: components["parameters"]["redirect-query-e2943c27"];
             };
             header?: never;
             path?: never;
@@ -7812,8 +6255,6 @@ export interface operations {
             /** @description A cross-site navigation (Sec-Fetch-Site: cross-site): a page whose button signs out (POST). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7823,24 +6264,22 @@ export interface operations {
             /** @description To /auth/logout/hosted with the checked redirect. */
             302: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-REDIRECT_NOT_ALLOWED-8a4d3b4d"];
+            400: components["responses"]["400-14959892"];
             429: components["responses"]["429-RATE_LIMITED"];
             500: components["responses"]["500-INTERNAL_ERROR"];
-            503: components["responses"]["503-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-f3b7d6df"];
         };
     };
     oauthLogoutHosted: {
         parameters: {
             query?: {
                 /** @description Where to send the user afterwards: a URL on the redirect allowlist (REDIRECT_ALLOWLIST), or a path starting with one "/" (resolved against the allowlist's first entry). Default: the first entry. Anything else is refused with REDIRECT_NOT_ALLOWED, never followed. */
-                redirect?: string;
+                redirect?: components["parameters"]["redirect-query-e2943c27"];
             };
             header?: never;
             path?: never;
@@ -7851,8 +6290,6 @@ export interface operations {
             /** @description A cross-site navigation (Sec-Fetch-Site: cross-site): a page whose button signs out (POST). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7862,27 +6299,25 @@ export interface operations {
             /** @description To the hosted UI's /logout, which returns to the redirect. */
             302: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Set-Cookie": components["headers"]["ClearSessionCookies"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-REDIRECT_NOT_ALLOWED-8a4d3b4d"];
+            400: components["responses"]["400-14959892"];
             403: components["responses"]["403-REQUEST_BLOCKED"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-c0a0f749"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     oauthLogoutHostedPost: {
         parameters: {
             query?: {
                 /** @description Where to send the user afterwards: a URL on the redirect allowlist (REDIRECT_ALLOWLIST), or a path starting with one "/" (resolved against the allowlist's first entry). Default: the first entry. Anything else is refused with REDIRECT_NOT_ALLOWED, never followed. */
-                redirect?: string;
+                redirect?: components["parameters"]["redirect-query-e2943c27"];
             };
             header?: never;
             path?: never;
@@ -7893,8 +6328,6 @@ export interface operations {
             /** @description A cross-site navigation (Sec-Fetch-Site: cross-site): a page whose button signs out (POST). */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7904,22 +6337,20 @@ export interface operations {
             /** @description To the hosted UI's /logout, which returns to the redirect. */
             302: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     "Set-Cookie": components["headers"]["ClearSessionCookies"];
                     Location: components["headers"]["Location"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-REDIRECT_NOT_ALLOWED"];
-            403: components["responses"]["403-ORIGIN_NOT_ALLOWED-REQUEST_BLOCKED"];
+            400: components["responses"]["400-0eb0f1da"];
+            403: components["responses"]["403-3b3a5b66"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
-            429: components["responses"]["429-RATE_LIMITED-UPSTREAM_THROTTLED-COGNITO_QUOTA_REACHED"];
+            429: components["responses"]["429-c0a0f749"];
             500: components["responses"]["500-INTERNAL_ERROR"];
             502: components["responses"]["502-UPSTREAM_ERROR"];
-            503: components["responses"]["503-UPSTREAM_UNAVAILABLE-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-45d86446"];
         };
     };
     oauthHandoff: {
@@ -7941,49 +6372,27 @@ export interface operations {
             /** @description The session's tokens, in the body. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "authenticated";
-                        username: string;
-                        /**
-                         * Format: date-time
-                         * @description When the access token expires; refresh before then.
-                         */
-                        expiresAt: string;
-                        /** @description Only with tokenDelivery "body". */
-                        tokens?: {
-                            accessToken: string;
-                            idToken: string;
-                            /** @description Absent on refresh: keep using the one you have. */
-                            refreshToken?: string;
-                            /** @enum {string} */
-                            tokenType: "Bearer";
-                            /** @description Seconds until the access token expires. */
-                            expiresIn: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["Authenticated"];
                 };
             };
-            400: components["responses"]["400-VALIDATION_FAILED-MALFORMED_BODY-HANDOFF_INVALID"];
-            401: components["responses"]["401-UNAUTHENTICATED-369fe250"];
+            400: components["responses"]["400-314a0d34"];
+            401: components["responses"]["401-UNAUTHENTICATED-33063717"];
             403: components["responses"]["403-ORIGIN_NOT_ALLOWED"];
             413: components["responses"]["413-PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415-UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["429-RATE_LIMITED"];
             500: components["responses"]["500-INTERNAL_ERROR"];
-            503: components["responses"]["503-STORE_UNAVAILABLE-OVERLOADED"];
+            503: components["responses"]["503-f3b7d6df"];
         };
     };
     localMessages: {
         parameters: {
             query?: {
                 /** @description Cognito username (no spaces). */
-                username?: string;
+                username?: components["schemas"]["Username-8e5e4fd7"];
             };
             header?: never;
             path?: never;
@@ -7994,8 +6403,6 @@ export interface operations {
             /** @description The messages, for `username` only when it is given. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8038,8 +6445,6 @@ export interface operations {
             /** @description The page: the outcome of a confirmation link (?status=, ?error=), links to /docs and /local/messages. */
             200: {
                 headers: {
-                    "x-request-id": components["headers"]["RequestId"];
-                    "Cache-Control": components["headers"]["CacheControl"];
                     [name: string]: unknown;
                 };
                 content: {
