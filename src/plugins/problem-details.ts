@@ -155,14 +155,12 @@ export default fp(async function problemDetails (fastify: FastifyInstance) {
     detail: `No route for ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}.`
   })))
 
-  // The router resolves dot segments (`/me/sessions/x/%2e%2e` is `/me/sessions/`) and then matches a route's last
-  // parameter with nothing (`/me/sessions/:sessionId`, sessionId ""). No operation has an empty path parameter: such
-  // a request is answered as the path it is, no route, before any hook asks who is calling.
+  // A route matched with an empty path parameter (`/admin/users//disable`, or `/me/sessions/x/%2e%2e`, which the
+  // router resolves to `/me/sessions/` and then matches `:sessionId` with nothing) names no resource: refused as the
+  // schema would refuse it, before any hook asks who is calling, on every route alike.
   fastify.addHook('onRequest', async (request) => {
-    const params = request.params as Record<string, unknown> | undefined
-    if (params === undefined) return
-    for (const [name, value] of Object.entries(params)) {
-      if (value === '' && name !== '*') throw new ApiError('NOT_FOUND', { detail: `No route for ${request.method} ${request.url.split('?')[0]}.` })
-    }
+    const params = (request.params ?? {}) as Record<string, unknown>
+    const empty = Object.keys(params).filter(name => name !== '*' && params[name] === '')
+    if (empty.length > 0) throw invalidFields(empty.map(name => ({ field: `/params/${name}`, message: 'must NOT have fewer than 1 characters' })))
   })
 }, { name: 'problem-details', dependencies: ['request-log'] })

@@ -28,17 +28,20 @@ t.test('every 401 carries WWW-Authenticate (RFC 9110), a refused token with inva
   t.equal((await app.inject({ method: 'GET', url: '/token' })).headers['www-authenticate'], 'Bearer error="invalid_token"')
 })
 
-t.test('a dot segment that leaves a route\'s last parameter empty is no route (404), not that route asking who calls', async t => {
+t.test('a route matched with an empty path parameter (a dot segment resolved to its parent) is refused before any hook asks who calls', async t => {
   const { stream } = captureLines()
   const app = await buildApp(awsConfig({ ADMIN_API: 'true', COGNITO_ISSUER: 'http://127.0.0.1:1/us-east-1_Mocked01' }), { logStream: stream })
   t.teardown(() => app.close())
-  // The router reads each as the parent path with a trailing slash, which the route's `:param` then matched empty.
-  const resolved = [
-    ['/me/sessions/tkn0/%2e%2e', '/me/sessions/'], ['/me/passkeys/abc/%2e%2e', '/me/passkeys/'],
-    ['/admin/users/alice/sessions/tkn0/%2e%2e', '/admin/users/alice/sessions/'], ['/me/sessions/', '/me/sessions/']
+  // The router reads each as the parent path with a trailing slash, which the route's last `:param` then matched empty.
+  const cases = [
+    ['/me/sessions/tkn0/%2e%2e', 'sessionId'], ['/me/passkeys/abc/%2e%2e', 'credentialId'],
+    ['/admin/users/alice/sessions/tkn0/%2e%2e', 'sessionId'], ['/me/sessions/', 'sessionId'], ['/admin/users//sessions/tkn0', 'username']
   ]
-  for (const [url, path] of resolved) {
-    expectProblem(t, await app.inject({ method: 'DELETE', url }), 'NOT_FOUND', { detail: `No route for DELETE ${path}.` })
+  for (const [url, name] of cases) {
+    const message = 'must NOT have fewer than 1 characters'
+    expectProblem(t, await app.inject({ method: 'DELETE', url }), 'VALIDATION_FAILED', {
+      detail: `/params/${name}: ${message}`, errors: [{ field: `/params/${name}`, message }]
+    })
   }
   const route = await app.inject({ method: 'DELETE', url: '/me/sessions/tkn0' })
   t.match({ status: route.statusCode, code: route.json().code }, { status: 401, code: 'UNAUTHENTICATED' }, 'the route itself still asks who calls')

@@ -7,7 +7,6 @@
  * this scope).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { invalidFields } from '../../errors/catalog.js'
 import { requireAdmin } from '../../plugins/admin-guard.js'
 import groupChanges from './group-changes.js'
 import groups from './groups.js'
@@ -23,11 +22,7 @@ declare module 'fastify' {
 }
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  // /admin/users/ (an empty username) is no user's URL: refused as the schema would, before anyone's token is looked at.
-  fastify.addHook('onRequest', async (request) => {
-    const empty = Object.entries(request.params as Record<string, string>).filter(([, value]) => value === '')
-    if (empty.length > 0) throw invalidFields(empty.map(([name]) => ({ field: `/params/${name}`, message: 'must NOT have fewer than 1 characters' })))
-  })
+  // An empty username (/admin/users//disable) is refused before anyone's token is looked at: problem-details' hook.
   fastify.addHook('onRequest', fastify.requireUser)
   fastify.addHook('onRequest', requireAdmin(fastify.config.admin))
 

@@ -26,7 +26,10 @@ import t, { type Test } from 'tap'
 import { createCognitoGateway } from '../../../src/cognito/gateway.js'
 import { buildAwsApp, expectProblem } from '../../helper.js'
 import { CLIENT_ID } from '../../helpers/jwks-server.js'
-import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
+import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../helpers/timeouts.js'
+
+// Six AWS-mode apps, each with its JWKS server: 165 s once on a machine at load 18, past tap's default 120 s.
+t.setTimeout(fileTimeout(20_000))
 
 const META = { httpStatusCode: 400, requestId: 'f00dcafe-0000-4000-8000-000000000000', attempts: 1, totalRetryDelay: 0 }
 const SERVICE_CLIENT = 'svc7admin0client0000000000'
