@@ -62,7 +62,9 @@ t.test('every request whose path starts with /admin, in any case, routed or not,
 })
 
 t.test('isAdminPath: /admin in any case, as sent, decoded, or with dot segments resolved', async t => {
-  const admin = ['/admin', '/admin/', '/ADMIN/users', '/admin/users?x=1', '/admin/../me', '/%61dmin', '//admin', '/x/../admin', '/admin%2fusers']
+  const admin = ['/admin', '/admin/', '/ADMIN/users', '/admin/users?x=1', '/admin/../me', '/%61dmin', '//admin', '/x/../admin', '/admin%2fusers',
+    // Forms whose text has no "admin" until decoded, or until the URL parser drops a tab or newline.
+    '/%41DMIN/users', '/ad%6din', '/ad\tmin', '/adm\nin/users']
   for (const path of admin) t.ok(isAdminPath(path), path)
   for (const path of ['/', '/me', '/auth/admin', '/me?next=/admin', '/%zz', '/adm']) t.notOk(isAdminPath(path), path)
 })
