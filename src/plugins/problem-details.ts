@@ -140,6 +140,11 @@ function fieldError (context: string, issue: ValidationIssue): FieldError {
   return { field, message }
 }
 
+function emptyParameters (params: Record<string, unknown>): ApiError {
+  const empty = Object.keys(params).filter(name => name !== '*' && params[name] === '')
+  return invalidFields(empty.map(name => ({ field: `/params/${name}`, message: 'must NOT have fewer than 1 characters' })))
+}
+
 export default fp(async function problemDetails (fastify: FastifyInstance) {
   fastify.setErrorHandler((error, request, reply) => {
     const apiError = asApiError(error, fastify.config)
@@ -158,9 +163,12 @@ export default fp(async function problemDetails (fastify: FastifyInstance) {
   // A route matched with an empty path parameter (`/admin/users//disable`, or `/me/sessions/x/%2e%2e`, which the
   // router resolves to `/me/sessions/` and then matches `:sessionId` with nothing) names no resource: refused as the
   // schema would refuse it, before any hook asks who is calling, on every route alike.
-  fastify.addHook('onRequest', async (request) => {
-    const params = (request.params ?? {}) as Record<string, unknown>
-    const empty = Object.keys(params).filter(name => name !== '*' && params[name] === '')
-    if (empty.length > 0) throw invalidFields(empty.map(name => ({ field: `/params/${name}`, message: 'must NOT have fewer than 1 characters' })))
+  // A callback hook: every request runs it, and most routes have no parameters at all.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const params = request.params as Record<string, unknown> | undefined
+    for (const name in params) {
+      if (name !== '*' && params[name] === '') return done(emptyParameters(params))
+    }
+    done()
   })
 }, { name: 'problem-details', dependencies: ['request-log'] })
