@@ -55,12 +55,17 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/
+const LOG_BATCH_BYTES = 4096
+const LOG_FLUSH_MS = 100
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   // One stream for every log line (the request lines have a logger of their own, see logger.ts). Written
-  // asynchronously: lines logged while a write is under way go out together with the next one, rather than
-  // a blocking write per line; pino writes what is pending when the process exits.
-  const logStream = deps.logStream ?? destination({ dest: 1, sync: false }) as unknown as NodeJS.WritableStream
+  // asynchronously and in batches: each write is a trip through libuv's thread pool, which cost more than the
+  // rest of a /healthz request when every line was its own (bench/RESULTS.md). Lines go out once 4 KB are
+  // pending, or LOG_FLUSH_MS after they were logged on a quiet instance; pino writes what is pending when the
+  // process exits.
+  const logStream = deps.logStream ??
+    destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS }) as unknown as NodeJS.WritableStream
   const app = Fastify({
     logger: loggerOptions(config, logStream),
     bodyLimit: config.bodyLimit,

@@ -83,6 +83,9 @@ t.test('npm start: local mode prints the demo user and every code Cognito would 
   t.ok(printed, 'the code is printed on one stdout line')
   t.equal((await post(port, '/auth/signup/confirm', { username, code: printed })).status, 200, 'and it is the code that confirms')
 
+  // Lines are written in batches: on a quiet instance, a request's line still goes out without waiting for more.
+  await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { 'x-request-id': 'a-quiet-request' } })
+  await until(() => output.stdout.includes('"reqId":"a-quiet-request"'), { what: 'the request line of a lone request on stdout' })
   // Log lines are written asynchronously: the last request's line may still be pending when the signal comes.
   await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { 'x-request-id': 'the-last-request' } })
   child.kill('SIGTERM')
