@@ -54,6 +54,8 @@ export interface VerifiedToken {
   /** jti and origin_jti, those the token has: what a revocation names. */
   revocationIds: readonly string[]
   claims: JwtPayload
+  /** The claims' JSON text, as signed: what an answer that lists every claim can send without serializing them again. */
+  claimsJson: string
 }
 
 /**
@@ -130,7 +132,7 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   const jwksUris = new Map([pool, ...(pool.alternateIssuer ? [pool.alternateIssuer] : [])].map(({ issuer, jwksUri }) => [issuer, jwksUri]))
 
   /** The claims of a token seen for the first time and the key that signed it, or the error that refuses it. */
-  async function verifySignature (raw: string): Promise<{ claims: JwtPayload, jwksUri: string, jwk: JwkWithKid }> {
+  async function verifySignature (raw: string): Promise<{ claims: JwtPayload, claimsJson: string, jwksUri: string, jwk: JwkWithKid }> {
     const jwt = decodeJwt(raw)
     const { header, payload } = jwt
     requireCognitoShape(header, payload, skew)
@@ -142,7 +144,7 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     // Checked once the signature holds: a forger learns nothing from "expired".
     if ((payload.exp as number) < Date.now() / 1000) throw new JwtExpiredError('the token has expired', payload.exp)
     validateCognitoJwtFields(payload, { tokenUse: null, clientId: clientIds })
-    return { claims: payload, jwksUri, jwk }
+    return { claims: payload, claimsJson: jwt.payloadJson, jwksUri, jwk }
   }
 
   /**
@@ -184,8 +186,8 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     }
     if (cached === undefined) {
       try {
-        const { claims, jwksUri, jwk } = await verifySignature(raw)
-        cached = { token: identityOf(claims), jwksUri, jwk }
+        const { claims, claimsJson, jwksUri, jwk } = await verifySignature(raw)
+        cached = { token: identityOf(claims, claimsJson), jwksUri, jwk }
       } catch (err) {
         if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
         return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
@@ -277,7 +279,7 @@ const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
 /** Claims that name someone or something (identity, client, revocation): Cognito writes each as a string, when it writes it. */
 const STRING_CLAIMS = ['username', 'cognito:username', 'client_id', 'token_use', 'jti', 'origin_jti']
 
-function identityOf (claims: JwtPayload): VerifiedToken {
+function identityOf (claims: JwtPayload, claimsJson: string): VerifiedToken {
   const tokenUse = claims.token_use as TokenUse
   const username = claims.username ?? claims['cognito:username']
   const jti = typeof claims.jti === 'string' ? claims.jti : undefined
@@ -294,6 +296,7 @@ function identityOf (claims: JwtPayload): VerifiedToken {
     originJti,
     clientId: String(tokenUse === 'access' ? claims.client_id : claims.aud),
     revocationIds: [jti, originJti].filter(id => id !== undefined),
-    claims
+    claims,
+    claimsJson
   }
 }

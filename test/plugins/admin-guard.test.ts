@@ -7,9 +7,8 @@ import type { VerifiedToken } from '../../src/verify/verifier.js'
 const settings: AdminSettings = { enabled: true, group: 'admins', scopes: ['bff/admin'], clientIds: ['svc'], revokeOnGroupChange: true }
 
 function token (fields: Partial<VerifiedToken>): VerifiedToken {
-  return {
-    sub: 's', username: 'u', tokenUse: 'access', groups: [], scope: [], exp: 0, iat: 0, clientId: 'spa', revocationIds: [], claims: {}, ...fields
-  }
+  const identity = { sub: 's', username: 'u', tokenUse: 'access' as const, clientId: 'spa', exp: 0, iat: 0 }
+  return { ...identity, groups: [], scope: [], revocationIds: [], claims: {}, claimsJson: '{}', ...fields }
 }
 
 t.test('isAdmin', async t => {

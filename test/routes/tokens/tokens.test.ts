@@ -59,6 +59,31 @@ t.test('a configured pool: expired and foreign tokens, the reason coarse and not
   t.equal((await verify(jwks.accessToken('alice', { padding: 'x'.repeat(5000) }))).json().reason, 'invalid', 'over TOKEN_MAX_BYTES')
 })
 
+t.test('the answer: the identity, and every claim as signed, awkward text included, the same on every presentation', async t => {
+  const { app, jwks } = await buildAwsApp(t)
+  // Quotes, backslashes, a line separator, an emoji and an escape JSON.stringify would not write: each must arrive as signed.
+  const awkward = { 'custom:note': 'say "hi" \\ \u2028 ✓ 😀', 'custom:list': [{ k: 1 }, null, true], 'cognito:groups': ['a"b', 'ü'] }
+  const body = JSON.stringify({ ...claimsOf(jwks.accessToken('bob "the" builder', awkward)) }).slice(0, -1) + ',"custom:esc":"\\u00e9"}'
+  const token = jwks.signRaw(body)
+  const claims = JSON.parse(body) as Record<string, unknown>
+  const expected = {
+    sub: claims.sub,
+    username: 'bob "the" builder',
+    tokenUse: 'access',
+    clientId: claims.client_id,
+    groups: ['a"b', 'ü'],
+    scopes: ['aws.cognito.signin.user.admin'],
+    expiresAt: new Date((claims.exp as number) * 1000).toISOString(),
+    claims
+  }
+  for (const presentation of ['first', 'again (the verified-token cache)']) {
+    const response = await app.inject({ method: 'POST', url: '/tokens/verify', payload: { token } })
+    t.equal(response.statusCode, 200, presentation)
+    t.same(JSON.parse(response.body), expected, presentation)
+    t.equal(response.headers['content-type'], 'application/json; charset=utf-8')
+  }
+})
+
 t.test('forward-auth: identity headers for a good token, 401 without one, 403 when a requirement is unmet', async t => {
   const { app, jwks } = await buildAwsApp(t)
   const token = jwks.accessToken('alice', { sub: 'sub-alice', 'cognito:groups': ['staff', 'admins'], scope: 'openid reports.read' })
