@@ -9,7 +9,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import { gatewayFor, type CognitoGateway } from './cognito/gateway.js'
 import type { Config } from './config/index.js'
 import { emptyOutbox, type Outbox } from './local/outbox.js'
-import { destination } from 'pino'
+import { logDestination } from './log-destination.js'
 import { lazyRequestLogger, loggerOptions, requestLineLogger } from './logger.js'
 import accountLimits from './plugins/account-limits.js'
 import authenticate from './plugins/authenticate.js'
@@ -55,17 +55,11 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/
-const LOG_BATCH_BYTES = 4096
-const LOG_FLUSH_MS = 100
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  // One stream for every log line (the request lines have a logger of their own, see logger.ts). Written
-  // asynchronously and in batches: each write is a trip through libuv's thread pool, which cost more than the
-  // rest of a /healthz request when every line was its own (bench/RESULTS.md). Lines go out once 4 KB are
-  // pending, or LOG_FLUSH_MS after they were logged on a quiet instance; pino writes what is pending when the
-  // process exits.
-  const logStream = deps.logStream ??
-    destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS }) as unknown as NodeJS.WritableStream
+  // One stream for every log line (the request lines have a logger of their own, see logger.ts), written
+  // asynchronously, a turn of the event loop's lines at a time (log-destination.ts).
+  const logStream = deps.logStream ?? logDestination()
   const app = Fastify({
     logger: loggerOptions(config, logStream),
     bodyLimit: config.bodyLimit,
