@@ -34,9 +34,10 @@ import { join } from 'node:path'
 import { shareRows, summarize, type CpuProfile, type ProfileSummary } from './token-verify/cpuprofile-summary.js'
 import { accessClaims, AWS_ISSUER, CLIENT_ID, makeKey, POOL_ID, signJwt, startJwksServer } from './token-verify/jwt.js'
 import type { RunCommand, RunResult } from './token-verify/load.js'
+import { contenderTable, cpuTargetRows, throughputTargetRows, type CpuTarget, type Sample } from './token-verify/report.js'
 import { startRedisCluster } from '../test/helpers/redis-cluster.js'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const WARMUP_SECONDS = 1
 /** The first round warms each server up for longer (JIT, the service's cache filling). */
@@ -103,6 +104,18 @@ async function stop (child: ChildProcess): Promise<void> {
   await done
 }
 
+/**
+ * With two cores or more, every server runs on the last core and the load generator on the first (taskset), so that
+ * each contender is measured in the same arrangement: left to the scheduler, a server sometimes shares the load
+ * generator's core, and its CPU per request then moves by half between rounds.
+ */
+const SERVER_CPU = cpus().length - 1
+const LOAD_CPU = 0
+const pinning = cpus().length >= 2 && (() => { try { execFileSync('taskset', ['-V'], { stdio: 'ignore' }); return true } catch { return false } })()
+function pin (pid: number, cpu: number): void {
+  if (pinning) execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' })
+}
+
 async function freePort (): Promise<number> {
   const server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
@@ -113,9 +126,9 @@ async function freePort (): Promise<number> {
 
 interface Server { name: string, pid: number, url: string, child: ChildProcess }
 
-async function startContender (name: string, tag: string): Promise<Server> {
+async function startContender (name: string, tag: string, nodeArgs: string[] = []): Promise<Server> {
   const child = fork('bench/token-verify/contenders.ts', [name], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeArgs, '--import', 'tsx'],
     env: {
       ...process.env,
       BENCH_ISSUER: jwks.issuer,
@@ -130,6 +143,7 @@ async function startContender (name: string, tag: string): Promise<Server> {
     child.once('message', message => resolve((message as { port: number }).port))
     child.once('exit', code => reject(new Error(`contender ${name} exited (${code})`)))
   })
+  pin(child.pid!, SERVER_CPU)
   return { name, pid: child.pid!, url: `http://127.0.0.1:${port}`, child }
 }
 
@@ -155,6 +169,7 @@ async function startService (nodeArgs: string[] = [], env: Record<string, string
     stdio: ['ignore', 'ignore', 'inherit']
   })
   children.push(child)
+  pin(child.pid!, SERVER_CPU)
   const url = `http://127.0.0.1:${port}`
   for (const deadline = Date.now() + 30_000; ;) {
     if (exited(child)) throw new Error(`the service exited (${child.exitCode})`)
@@ -176,6 +191,7 @@ async function startService (nodeArgs: string[] = [], env: Record<string, string
 const load = fork('bench/token-verify/load.ts', [tokensFile], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
 children.push(load)
 await new Promise(resolve => load.once('message', resolve))
+pin(load.pid!, LOAD_CPU)
 let runs = 0
 const pending = new Map<number, { resolve (result: RunResult): void, reject (err: Error): void }>()
 load.on('message', (message: RunResult) => {
@@ -225,6 +241,7 @@ async function startRedis (): Promise<{ url: string, child: ChildProcess } | und
   const port = await freePort()
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
   children.push(child)
+  pin(child.pid!, SERVER_CPU)
   for (const deadline = Date.now() + 10_000; ;) {
     const ready = await new Promise<boolean>(resolve => {
       const socket = createConnection(port, '127.0.0.1', () => { socket.end(); resolve(true) }).on('error', () => resolve(false))
@@ -263,7 +280,7 @@ interface Contender {
   path: string
   method: 'GET' | 'POST'
   set: keyof typeof tokenSets
-  as: 'body' | 'bearer'
+  as: 'body' | 'bearer' | 'none'
   /** Bm and D go on from one cursor: to the service, one cycle through the set, each token a miss. */
   cursor?: string
   /** Present the set in the same order as the warm-up (so the warm-up fills the cache with exactly these). */
@@ -315,6 +332,15 @@ const contenders: Contender[] = [
     as: 'bearer',
     cursor: 'service'
   },
+  {
+    id: 'Z',
+    what: 'service GET /healthz (every route\'s floor: the plugin stack, no token)',
+    server: service,
+    path: '/healthz',
+    method: 'GET',
+    set: 'hot',
+    as: 'none'
+  },
   { id: 'E', what: 'Express 5 + cognito-express', server: expressCognito, path: '/verify', method: 'POST', set: 'aws', as: 'body' },
   { id: 'F', what: 'Express 5 + aws-jwt-verify middleware', server: expressAws, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
   { id: 'G', what: 'Fastify + @fastify/jwt + get-jwks', server: fastifyJwt, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
@@ -333,9 +359,12 @@ const contenders: Contender[] = [
 const responseBytes = new Map<string, { headers: number, body: number }>()
 for (const c of contenders) {
   const token = tokenSets[c.set][0]!
-  const response = c.as === 'body'
-    ? await fetch(c.server.url + c.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
-    : await fetch(c.server.url + c.path, { headers: { authorization: `Bearer ${token}` } })
+  const init: Record<Contender['as'], RequestInit> = {
+    none: {},
+    body: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) },
+    bearer: { headers: { authorization: `Bearer ${token}` } }
+  }
+  const response = await fetch(c.server.url + c.path, init[c.as])
   const body = await response.text()
   if (!response.ok) throw new Error(`${c.id} refused a good token: ${response.status} ${body}`)
   let headers = 'HTTP/1.1 200 OK\r\n\r\n'.length
@@ -345,7 +374,6 @@ for (const c of contenders) {
 
 const trial = (step: string) => ONLY !== undefined && !ONLY.includes(step)
 
-interface Sample { rps: number, p50: number, p99: number, cpuUs: number, requests: number, jwksFetches: number }
 const samples = new Map<string, Sample[]>(contenders.map(c => [c.id, []]))
 const serviceFetchesBefore = jwks.fetches().byTag.service ?? 0
 
@@ -433,7 +461,8 @@ async function profile (c: Contender): Promise<ProfileSummary & { requests: numb
   log(`profiling the service under ${c.id}'s load`)
   const dir = process.env.BENCH_KEEP_PROFILES ?? join(work, `profile-${c.id}`)
   const spawned = performance.now()
-  const server = await startService(['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=service-${c.id}.cpuprofile`, '--cpu-prof-interval=250'])
+  const profiler = ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=service-${c.id}.cpuprofile`, '--cpu-prof-interval=250']
+  const server = c.server === service ? await startService(profiler) : await startContender(c.server.name, `profile-${c.id}`, profiler)
   const target = { url: server.url + c.path, method: c.method, set: c.set, as: c.as }
   await drive({ ...target, duration: WARMUP_SECONDS })
   // Start-up and warm-up are left out of the summary.
@@ -444,6 +473,9 @@ async function profile (c: Contender): Promise<ProfileSummary & { requests: numb
 }
 const profileB = trial('profile') ? undefined : await profile(contenders.find(c => c.id === 'Bm')!)
 const profileC = trial('profile') ? undefined : await profile(contenders.find(c => c.id === 'C')!)
+const profileZ = trial('profile') ? undefined : await profile(contenders.find(c => c.id === 'Z')!)
+const profileA = trial('profile') ? undefined : await profile(contenders.find(c => c.id === 'A')!)
+const profileS = trial('profile') ? undefined : await profile(contenders.find(c => c.id === 'S')!)
 
 // ---- memory ----------------------------------------------------------------------------------
 
@@ -501,66 +533,82 @@ await stop(load)
 await jwks.close()
 await rm(work, { recursive: true, force: true })
 
+// ---- report -------------------------------------------------------------------------------------
+
+const loadAfter = await loadAverage()
+const cpuModel = /model name\s*:\s*(.+)/.exec(await readFile('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown CPU'
+const int = (x: number) => Math.round(x).toLocaleString('en')
+const rows = contenders.map(c => ({ id: c.id, what: c.what, bytes: responseBytes.get(c.id) }))
+
+/** This issue's targets: CPU per request, compared within each round (ratios and differences travel between machines). */
+const CPU_TARGETS: CpuTarget[] = [
+  { label: 'miss path: Bm CPU ≤ 0.85 × S\'s', of: 'Bm', against: 'S', kind: 'ratio', limit: 0.85 },
+  { label: 'hit path: C CPU ≤ A\'s + 20 µs', of: 'C', against: 'A', kind: 'difference', limit: 20 },
+  { label: 'hit path: B CPU ≤ A\'s + 20 µs', of: 'B', against: 'A', kind: 'difference', limit: 20 },
+  { label: 'every route\'s floor: /healthz (Z) CPU ≤ A\'s + 10 µs', of: 'Z', against: 'A', kind: 'difference', limit: 10 }
+]
+/** An earlier issue's throughput targets, kept for comparison with earlier runs. */
+const THROUGHPUT_TARGETS: Array<[string, string, string, number]> = [
+  ['B ≥ 0.95 × S (req/s)', 'B', 'S', 0.95],
+  ['C ≥ 1.8 × S (req/s)', 'C', 'S', 1.8],
+  ['B ≥ 2.5 × E (req/s)', 'B', 'E', 2.5],
+  ['B ≥ 1.5 × F (req/s)', 'B', 'F', 1.5],
+  ['B ≥ 1.4 × G, no cache (req/s)', 'B', 'G', 1.4],
+  // The strict reading of B: every token new to the service, so each pays the RSA verify as S does.
+  ['strict: Bm ≥ 0.95 × S (req/s)', 'Bm', 'S', 0.95],
+  ['strict: Bm ≥ 2.5 × E (req/s)', 'Bm', 'E', 2.5],
+  ['strict: Bm ≥ 1.5 × F (req/s)', 'Bm', 'F', 1.5],
+  ['strict: Bm ≥ 1.4 × G, no cache (req/s)', 'Bm', 'G', 1.4]
+]
+
+const machine = `${cpuModel}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
+  `load average ${loadBefore} before, ${loadAfter} after (other work on the machine shows there); ` +
+  `${((Date.now() - started) / 60_000).toFixed(1)} min in all`
+const method = `${ROUNDS} rounds alternating the contenders (A, S, B, ... then again), each ${WARMUP_SECONDS} s warm-up ` +
+  `(${FIRST_WARMUP_SECONDS} s in the first round) then ${SECONDS} s measured; ` +
+  `autocannon (${CONNECTIONS} connections) in its own process, each server in its own process, all on this machine` +
+  (pinning
+    ? `, every server pinned to core ${SERVER_CPU} and the load generator to core ${LOAD_CPU} (taskset)`
+    : ' (not pinned: taskset or a second core missing)') +
+  '. Server CPU is its utime+stime over the measured run, per request; each comparison (÷ S, − A) is taken within a round, ' +
+  'then the median over rounds is shown with the min–max across them.'
+
 if (ONLY !== undefined) {
-  // A trial: what was measured, printed; RESULTS.md untouched.
+  // A trial: what was measured, in a section of its own (the full run's section is left as it is), and printed.
   for (const [id, xs] of samples) if (xs.length > 0) process.stdout.write(`${id} ${JSON.stringify(xs)}\n`)
   if (latency) process.stdout.write(`latency ${JSON.stringify(latencySummary(latency))}\n`)
-  for (const [id, summary] of [['Bm', profileB], ['C', profileC]] as const) {
+  for (const [id, summary] of [['Bm', profileB], ['C', profileC], ['Z', profileZ], ['A', profileA], ['S', profileS]] as const) {
     if (summary) process.stdout.write(`profile ${id} ${JSON.stringify(summary, null, 1)}\n`)
   }
   if (memory) process.stdout.write(`memory ${JSON.stringify(memory)}\n`)
+  const measuredAny = [...samples.values()].some(xs => xs.length > 0)
+  await writeSection('token-verify-trial', [
+    `## Token verification, a partial run (BENCH_ONLY=${ONLY.join(',')})`,
+    '',
+    `${machine}. ${method} The service: \`node dist/server.js\` at ${measured}.`,
+    '',
+    ...(measuredAny ? [...contenderTable(rows, samples), ''] : []),
+    ...(measuredAny ? ['| target | figure | met |', '|---|---|---|', ...cpuTargetRows(CPU_TARGETS, samples), ''] : []),
+    ...(latency === undefined ? [] : latencySection(latency)),
+    ...(profileB ? profileSection('Bm', profileB) : []),
+    ...(profileC ? profileSection('C', profileC) : []),
+    ...(profileZ ? profileSection('Z', profileZ) : []),
+    `Written by \`BENCH_ONLY=${ONLY.join(',')} npx tsx bench/token-verify.ts\`; a full \`npm run bench\` writes the section above.`
+  ])
   process.exit(0)
 }
 const { rssBefore, rssBeforeGc, rssAfter, rssAfterGc, heapBefore, heapAfter, rssPeak, rssCheckpoints } = memory!
 const { memorySeconds, memoryCpu, memoryFetches } = memory!
 
-// ---- report -------------------------------------------------------------------------------------
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-const figure = (id: string) => {
-  const xs = samples.get(id)!
-  return {
-    rps: median(xs.map(x => x.rps)),
-    p50: median(xs.map(x => x.p50)),
-    p99: median(xs.map(x => x.p99)),
-    cpuUs: median(xs.map(x => x.cpuUs)),
-    jwksFetches: xs.reduce((n, x) => n + x.jwksFetches, 0)
-  }
-}
-const rps = (id: string) => figure(id).rps
-const S = rps('S')
-const int = (x: number) => Math.round(x).toLocaleString('en')
-const rows = contenders.map(c => {
-  const f = figure(c.id)
-  const bytes = responseBytes.get(c.id)!
-  return `| ${c.id} | ${c.what} | ${int(f.rps)} | ${f.p50.toFixed(1)} | ${f.p99.toFixed(1)} | ${f.cpuUs.toFixed(0)} | ` +
-    `${(f.rps / S).toFixed(2)} | ${bytes.headers} + ${bytes.body} |`
-})
-
-const check = (met: boolean) => met ? '✅' : '❌'
-const ratioTarget = (label: string, a: string, b: string, factor: number) => {
-  const ratio = rps(a) / rps(b)
-  return `| ${label} | ${a}/${b} = ${ratio.toFixed(2)} | ${check(ratio >= factor)} |`
-}
+const figure = (id: string) => ({ jwksFetches: (samples.get(id) ?? []).reduce((n, x) => n + x.jwksFetches, 0) })
 const serviceIds = contenders.filter(c => c.server === service || c.server === redisService).map(c => c.id)
 const bcdFetches = serviceIds.reduce((n, id) => n + figure(id).jwksFetches, 0)
 const rssGrowth = rssAfter - rssBefore
 const rssGrowthGc = rssAfterGc - rssBeforeGc
+const check = (met: boolean) => met ? '✅' : '❌'
 const targets = [
-  ratioTarget('B ≥ 0.95 × S', 'B', 'S', 0.95),
-  ratioTarget('C ≥ 1.8 × S', 'C', 'S', 1.8),
-  ratioTarget('B ≥ 2.5 × E', 'B', 'E', 2.5),
-  ratioTarget('B ≥ 1.5 × F', 'B', 'F', 1.5),
-  ratioTarget('B ≥ 1.4 × G (no cache)', 'B', 'G', 1.4),
-  // The strict reading of B: every token new to the service, so each pays the RSA verify as S does.
-  ratioTarget('strict: Bm ≥ 0.95 × S', 'Bm', 'S', 0.95),
-  ratioTarget('strict: Bm ≥ 2.5 × E', 'Bm', 'E', 2.5),
-  ratioTarget('strict: Bm ≥ 1.5 × F', 'Bm', 'F', 1.5),
-  ratioTarget('strict: Bm ≥ 1.4 × G (no cache)', 'Bm', 'G', 1.4),
+  ...cpuTargetRows(CPU_TARGETS, samples),
+  ...throughputTargetRows(THROUGHPUT_TARGETS, samples),
   `| zero JWKS fetches after warm-up (${serviceIds.join(', ')}) | ${bcdFetches} during the measured runs, ${serviceFetchesDuring} by the service ` +
     `in all rounds | ${check(bcdFetches === 0 && serviceFetchesDuring === 0)} |`,
   // Plain readings rise and fall by tens of MiB with V8's collections (young generation grown, garbage not yet
@@ -570,29 +618,30 @@ const targets = [
     `peak ${(rssPeak - rssBefore).toFixed(1)} MiB above the plain start | ${check(rssGrowthGc * 1.048576 < 64)} |`
 ]
 
-const loadAfter = await loadAverage()
-const cpuModel = /model name\s*:\s*(.+)/.exec(await readFile('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? 'unknown CPU'
 type Profiled = ProfileSummary & { requests: number }
-const profileTable = (title: string, summary: Profiled, pick: (s: ProfileSummary) => Parameters<typeof shareRows>[0]) => [
-  `${title}`,
-  '',
-  '| name | ms | % of busy | µs/request |',
-  '|---|---|---|---|',
-  ...shareRows(pick(summary), summary.requests),
-  ''
-]
-const profileSection = (id: string, summary: Profiled) => [
-  `**Service under ${id}'s load** (${PROFILE_SECONDS} s, ${int(summary.requests)} requests, ${summary.busyMs.toFixed(0)} ms busy ` +
-    `(${(summary.busyMs * 1000 / summary.requests).toFixed(0)} µs/request), ${summary.idleMs.toFixed(0)} ms idle):`,
-  '',
-  ...profileTable('Self time by function:', summary, s => s.selfByFunction),
-  ...profileTable('Self time by package (service: its own compiled files; (native): C++ such as the RSA verify, JSON, socket writes):',
-    summary, s => s.selfByPackage),
-  ...profileTable('Charged to package (each sample to the innermost package or service file on its stack: node and native code ' +
-    'count for their caller):', summary, s => s.chargedToPackage),
-  ...profileTable('Inclusive time of the service\'s and plugins\' functions (up to where fastify takes over again):',
-    summary, s => s.inclusiveByFunction)
-]
+function profileTable (title: string, summary: Profiled, pick: (s: ProfileSummary) => Parameters<typeof shareRows>[0]): string[] {
+  return [title, '', '| name | ms | % of busy | µs/request |', '|---|---|---|---|', ...shareRows(pick(summary), summary.requests), '']
+}
+/** A profile's tables: all four, or (`brief`) the self time by function only, for a contender to compare with. */
+function profileSection (id: string, summary: Profiled, brief = false): string[] {
+  const server = id === 'A' || id === 'S' ? `Contender ${id}` : 'Service'
+  return [
+    `**${server} under ${id}'s load** (${PROFILE_SECONDS} s, ${int(summary.requests)} requests, ${summary.busyMs.toFixed(0)} ms busy ` +
+      `(${(summary.busyMs * 1000 / summary.requests).toFixed(0)} µs/request), ${summary.idleMs.toFixed(0)} ms idle):`,
+    '',
+    ...profileTable('Self time by function:', summary, s => s.selfByFunction),
+    ...(brief
+      ? []
+      : [
+          ...profileTable('Self time by package (service: its own compiled files; (native): C++ such as the RSA verify, JSON, socket writes):',
+            summary, s => s.selfByPackage),
+          ...profileTable('Charged to package (each sample to the innermost package or service file on its stack: node and native code ' +
+            'count for their caller):', summary, s => s.chargedToPackage),
+          ...profileTable('Inclusive time of the service\'s and plugins\' functions (up to where fastify takes over again):',
+            summary, s => s.inclusiveByFunction)
+        ])
+  ]
+}
 
 function percentile (xs: number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b)
@@ -632,25 +681,30 @@ function latencySection (measured: Latencies): string[] {
   ]
 }
 
+/** Writes `lines` into bench/RESULTS.md between the `name` markers (appended with them when absent). */
+async function writeSection (name: string, lines: string[]): Promise<void> {
+  const file = new URL('./RESULTS.md', import.meta.url)
+  const begin = `<!-- ${name}:begin -->`
+  const end = `<!-- ${name}:end -->`
+  const text = [begin, ...lines, end].join('\n')
+  const current = await readFile(file, 'utf8')
+  const at = current.indexOf(begin)
+  const next = at === -1 ? `${current.trimEnd()}\n\n${text}\n` : current.slice(0, at) + text + current.slice(current.indexOf(end, at) + end.length)
+  await writeFile(file, next)
+}
+
 const section = [
   '<!-- token-verify:begin -->',
   '## Token verification',
   '',
-  `${cpuModel}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${loadBefore} ` +
-    `before, ${loadAfter} after (other work on the machine shows there); ${((Date.now() - started) / 60_000).toFixed(1)} min in all. ` +
-    `${ROUNDS} rounds alternating the contenders (A, S, B, ... then again), each ${WARMUP_SECONDS} s warm-up ` +
-    `(${FIRST_WARMUP_SECONDS} s in the first round) then ${SECONDS} s measured; ` +
-    `autocannon (${CONNECTIONS} connections) in its own process, each server in its own process, all on this machine ` +
-    '(the load generator takes one of the cores). Medians over rounds; server CPU is its utime+stime over the measured run, per request. ' +
+  `${machine}. ${method} ` +
     'Every contender answers a JSON body `{ token }` (D: `Authorization: Bearer`) with 200 and the claims; every measured request was a 2xx. ' +
     `Tokens: RS256, RSA-2048, the claims of a Cognito access token (${tokenSets.distinct[0]!.length} characters). ` +
     `The service is the compiled build (\`node dist/server.js\`, ${measured}) in AWS mode against a local JWKS server, ` +
     'logging at info to /dev/null; ' +
     'the other contenders log nothing (their frameworks\' default).',
   '',
-  '| | contender | req/s | p50 ms | p99 ms | server CPU µs/req | × S | response bytes (headers + body) |',
-  '|---|---|---|---|---|---|---|---|',
-  ...rows,
+  ...contenderTable(rows, samples),
   '',
   `Raw RSA-SHA256 verify (node:crypto, RSA-2048, one core, in a loop): ${int(rawPerSecond)}/s (${(1e6 / rawPerSecond).toFixed(1)} µs each).`,
   '',
@@ -666,7 +720,9 @@ const section = [
     'E: cognito-express hard-codes the AWS issuer URL and fetches its JWKS with axios once at construction; an axios interceptor sends that fetch ' +
     `to the local JWKS server, and E's tokens carry the AWS issuer (${AWS_ISSUER_TOKENS.toLocaleString('en')} distinct: it has no cache). ` +
     'E checks no client id itself (the route does). G/Gc: get-jwks converts the JWK to PEM on every request and fast-jwt parses it again. ' +
-    'Gc is G with fast-jwt\'s verified-token cache (1,000 entries) and one hot token (compare with C).',
+    'Gc is G with fast-jwt\'s verified-token cache (1,000 entries) and one hot token (compare with C). ' +
+    'Z is the service\'s GET /healthz: no token, the whole plugin stack (request id, security headers, CORS, origin check, load ' +
+    'shedding, the request line), so Z − A is what that stack costs every route.',
   '',
   '| target | figure | met |',
   '|---|---|---|',
@@ -690,22 +746,21 @@ const section = [
   ...(latency === undefined ? [] : latencySection(latency)),
   '### Where a /tokens/verify request\'s time goes',
   '',
-  'CPU profiles of the compiled service (node --cpu-prof, 250 µs sampling) under Bm\'s and C\'s loads, start-up and warm-up left out. ' +
+  'CPU profiles (node --cpu-prof, 250 µs sampling) of the compiled service under Bm\'s, C\'s and Z\'s loads, and of contenders A and S ' +
+    'for comparison, start-up and warm-up left out. ' +
     'Percentages are of the sampled busy time of the main thread; µs/request are under the profiler, which slows the process ' +
     '(compare shares, not absolute figures, with the table above).',
   '',
   ...profileSection('Bm', profileB!),
   ...profileSection('C', profileC!),
+  ...profileSection('Z', profileZ!),
+  ...profileSection('A', profileA!, true),
+  ...profileSection('S', profileS!, true),
   'Reproduce: `npm run bench` (all benches) or `npx tsx bench/token-verify.ts`; ' +
     '`npx tsx bench/token-verify/cpuprofile-summary.ts FILE.cpuprofile` summarises any profile.',
   '<!-- token-verify:end -->'
 ].join('\n')
 
-const file = new URL('./RESULTS.md', import.meta.url)
-const current = await readFile(file, 'utf8')
-const next = current.includes('<!-- token-verify:begin -->')
-  ? current.replace(/<!-- token-verify:begin -->[\s\S]*<!-- token-verify:end -->/, section)
-  : `${current.trimEnd()}\n\n${section}\n`
-await writeFile(file, next)
+await writeSection('token-verify', section.split('\n').slice(1, -1))
 process.stdout.write(section + '\n')
 log('done')

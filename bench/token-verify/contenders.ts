@@ -193,3 +193,5 @@ const start = contenders[name]
 if (start === undefined) throw new Error(`unknown contender "${name}"; one of ${Object.keys(contenders).join(', ')}`)
 const port = await start()
 process.send?.({ port })
+// Exit normally on SIGTERM, so that a profiled contender (--cpu-prof) writes its profile.
+process.once('SIGTERM', () => process.exit(0))
