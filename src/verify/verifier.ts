@@ -192,7 +192,8 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
         if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
         return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
       }
-      verified.set(key, cached, { ttl: Math.max(1, cached.token.exp * 1000 - Date.now()) })
+      // No time to live of the cache's own: every hit checks the token's expiry (above), and the least recently used go first.
+      verified.set(key, cached)
     }
     const { token } = cached
     if (tokenUse !== undefined && token.tokenUse !== tokenUse) {
@@ -280,23 +281,50 @@ const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c']
 const STRING_CLAIMS = ['username', 'cognito:username', 'client_id', 'token_use', 'jti', 'origin_jti']
 
 function identityOf (claims: JwtPayload, claimsJson: string): VerifiedToken {
-  const tokenUse = claims.token_use as TokenUse
-  const username = claims.username ?? claims['cognito:username']
-  const jti = typeof claims.jti === 'string' ? claims.jti : undefined
-  const originJti = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined
-  return {
-    sub: claims.sub as string,
-    username: typeof username === 'string' ? username : String(claims.sub),
-    tokenUse,
-    groups: Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].map(String) : [],
-    scope: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
-    exp: Number(claims.exp),
-    iat: Number(claims.iat),
-    jti,
-    originJti,
-    clientId: String(tokenUse === 'access' ? claims.client_id : claims.aud),
-    revocationIds: [jti, originJti].filter(id => id !== undefined),
-    claims,
-    claimsJson
+  return new Identity(claims, claimsJson)
+}
+
+/**
+ * A verified token as the cache keeps it: the identity, and the claims as their JSON text. The parsed claims are not
+ * kept (their objects, one per claim, are most of what a cached token would hold for the garbage collector to copy):
+ * parsed again from the text, once, when first asked for.
+ */
+class Identity implements VerifiedToken {
+  readonly sub: string
+  readonly username: string
+  readonly tokenUse: TokenUse
+  readonly groups: string[]
+  readonly scope: string[]
+  readonly exp: number
+  readonly iat: number
+  readonly jti?: string
+  readonly originJti?: string
+  readonly clientId: string
+  readonly revocationIds: readonly string[]
+  readonly claimsJson: string
+  #claims: JwtPayload | undefined
+
+  constructor (claims: JwtPayload, claimsJson: string) {
+    const tokenUse = claims.token_use as TokenUse
+    const username = claims.username ?? claims['cognito:username']
+    const jti = typeof claims.jti === 'string' ? claims.jti : undefined
+    const originJti = typeof claims.origin_jti === 'string' ? claims.origin_jti : undefined
+    this.sub = claims.sub as string
+    this.username = typeof username === 'string' ? username : String(claims.sub)
+    this.tokenUse = tokenUse
+    this.groups = Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].map(String) : []
+    this.scope = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []
+    this.exp = Number(claims.exp)
+    this.iat = Number(claims.iat)
+    if (jti !== undefined) this.jti = jti
+    if (originJti !== undefined) this.originJti = originJti
+    this.clientId = String(tokenUse === 'access' ? claims.client_id : claims.aud)
+    this.revocationIds = [jti, originJti].filter(id => id !== undefined)
+    this.claimsJson = claimsJson
+  }
+
+  get claims (): JwtPayload {
+    this.#claims ??= JSON.parse(this.claimsJson) as JwtPayload
+    return this.#claims
   }
 }
