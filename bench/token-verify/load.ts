@@ -19,15 +19,17 @@ export interface RunCommand {
   id: number
   url: string
   method: 'GET' | 'POST'
-  /** Which token set, and how it is sent: JSON body `{ token }` or `Authorization: Bearer`. */
+  /** Which token set, and how it is sent: JSON body `{ token }`, `Authorization: Bearer`, or not at all (/healthz). */
   set: string
-  as: 'body' | 'bearer'
+  as: 'body' | 'bearer' | 'none'
   /** The cursor to go on from (default: the set's own); runs sharing one present the set as one cycle. */
   cursor?: string
   connections: number
   /** Seconds; or `amount` requests. */
   duration?: number
   amount?: number
+  /** Requests per second over all connections (autocannon's overallRate); default: as fast as the server answers. */
+  rate?: number
   /** Start the set's cursor at 0 (a run that must present the tokens in the order of the previous one). */
   resetCursor?: boolean
   /** Sign a new token per request with this key instead of using a set. */
@@ -78,16 +80,19 @@ async function run (command: RunCommand): Promise<RunResult> {
     url: command.url,
     method: command.method,
     connections: command.connections,
+    ...(command.rate === undefined ? {} : { overallRate: command.rate }),
     ...(command.amount === undefined ? { duration: command.duration ?? 5 } : { amount: command.amount }),
     headers: command.as === 'body' ? { 'content-type': 'application/json' } : {},
-    requests: [{
-      setupRequest: request => {
-        const { token, body } = nextToken(command)
-        if (command.as === 'body') request.body = body
-        else request.headers = { ...request.headers, authorization: `Bearer ${token}` }
-        return request
-      }
-    }]
+    requests: command.as === 'none'
+      ? undefined
+      : [{
+          setupRequest: request => {
+            const { token, body } = nextToken(command)
+            if (command.as === 'body') request.body = body
+            else request.headers = { ...request.headers, authorization: `Bearer ${token}` }
+            return request
+          }
+        }]
   })
   const seconds = (performance.now() - started) / 1000
   return {
