@@ -23,7 +23,6 @@ const config = { serviceToService: true, cors: false }
 
 const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { tokenVerifier, sessions } = fastify
-  const answers = new WeakMap<VerifiedToken, string>()
 
   /** The verified token, or the problem that says why not (an outage is not the token's fault). */
   function accepted (verification: Verification, withReason: boolean): VerifiedToken {
@@ -53,12 +52,9 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // Without tokenUse, either kind: the token's own (signed) token_use says which checks apply.
     const { token: raw, tokenUse } = request.body
     const token = accepted(await tokenVerifier.verify(raw, tokenUse), true)
-    // A token presented again gets the same answer: written once, kept as long as the verifier keeps the token.
-    let answer = answers.get(token)
-    if (answer === undefined) {
-      answer = identityJson(token)
-      answers.set(token, answer)
-    }
+    // Written for each request, not kept with the cached token: a few short strings around the claims' own text cost
+    // less than what a kept answer adds to every cached token for the collector (bench/RESULTS.md).
+    const answer = identityJson(token)
     // Already JSON: sent as it is (the typed reply expects the object the schema describes).
     return reply.type('application/json; charset=utf-8').send(answer as never)
   })
