@@ -18,12 +18,12 @@
  * GetUser on every request (the like-for-like comparison), and one with the
  * default cache, where /me answers from the instance's copy of the user.
  *
- * BENCH_COGNITO_REQUESTS (default 400) requests per operation and side, in
+ * BENCH_COGNITO_REQUESTS (default 1000) requests per operation and side, in
  * alternating blocks of BENCH_COGNITO_BLOCK (50). Writes bench/RESULTS.md
  * between the cognito-routes markers.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { Agent, request as httpRequest } from 'node:http'
 import { createServer } from 'node:net'
@@ -37,8 +37,9 @@ import {
   InitiateAuthCommand
 } from '@aws-sdk/client-cognito-identity-provider'
 import { createSdkClient, localCredentials } from '../src/cognito/client.js'
+import { cpuMicros, tickMicros } from './cpu-time.js'
 
-const REQUESTS = Number(process.env.BENCH_COGNITO_REQUESTS ?? 400)
+const REQUESTS = Number(process.env.BENCH_COGNITO_REQUESTS ?? 1000)
 const BLOCK = Math.min(REQUESTS, Number(process.env.BENCH_COGNITO_BLOCK ?? 50))
 const WARM_UP = 20
 const TARGET_SHARE_P99_MS = 2
@@ -49,7 +50,6 @@ const POOL_ID = 'us-east-1_LocalPool1'
 const CLIENT_ID = 'cognitobfflocalclient00001'
 const USERNAME = 'demo'
 const PASSWORD = 'Passw0rd!demo'
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
 
 const children: ChildProcess[] = []
 const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-cbench-'))
@@ -62,8 +62,10 @@ async function freePort (): Promise<number> {
   return port
 }
 
+/** A process of node (`args` from the sources through tsx, unless they name a compiled .js file). */
 function start (args: string[], env: Record<string, string>, name: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const argv = args[0]!.endsWith('.js') ? args : ['--import', 'tsx', ...args]
+  const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000) })
   child.once('exit', code => { if (code !== 0 && code !== null && !stopping) process.stderr.write(`${name} exited ${code}:\n${stderr}\n`) })
@@ -95,14 +97,6 @@ async function stopAll (): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => { stopAll().finally(() => process.exit(130)).catch(() => process.exit(130)) })
 }
-
-/** utime and stime of a process, in µs (clock ticks: 10 ms each, hence blocks of many requests). */
-function cpuTimes (pid: number): { user: number, kernel: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return { user: Number(fields[11]) * 1e6 / CLK_TCK, kernel: Number(fields[12]) * 1e6 / CLK_TCK }
-}
-const cpuMicros = (pid: number) => { const { user, kernel } = cpuTimes(pid); return user + kernel }
 
 // One keep-alive connection, one request at a time.
 const agent = new Agent({ keepAlive: true, maxSockets: 1 })
@@ -140,6 +134,7 @@ try {
   const endpoint = `http://127.0.0.1:${emulatorPort}`
   const readyFile = join(dataDir, 'emulator-ready')
   const [uncachedPort, cachedPort] = [await freePort(), await freePort()]
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
   const emulator = start(['packages/local-cognito/src/standalone-emulator.ts'], {
     COGNITO_LOCAL_HOST: '127.0.0.1',
     COGNITO_LOCAL_PORT: String(emulatorPort),
@@ -152,7 +147,8 @@ try {
   await until('emulator', async () => existsSync(readyFile))
 
   // As docker-compose.yml's bff: aws mode, only the endpoint, issuer and JWKS URL point at the emulator.
-  const service = (port: number, extra: Record<string, string>) => start(['src/server.ts'], {
+  // The compiled build, as production runs it (built once, below).
+  const service = (port: number, extra: Record<string, string>) => start(['dist/server.js'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -276,7 +272,7 @@ try {
 
   interface Side { ms: number[], serviceCpu: number, serviceKernel: number, emulatorCpu: number, benchCpu: number }
   const measure = async (side: Side, op: Operation, run: () => Promise<unknown>): Promise<void> => {
-    const cpu0 = cpuTimes(op.pid)
+    const cpu0 = { total: cpuMicros(op.pid), kernel: tickMicros(op.pid).kernel }
     const emu0 = cpuMicros(emulator.pid!)
     const bench0 = process.cpuUsage()
     for (let i = 0; i < BLOCK; i++) {
@@ -286,9 +282,8 @@ try {
     }
     const bench = process.cpuUsage(bench0)
     side.benchCpu += bench.user + bench.system
-    const cpu1 = cpuTimes(op.pid)
-    side.serviceCpu += cpu1.user + cpu1.kernel - cpu0.user - cpu0.kernel
-    side.serviceKernel += cpu1.kernel - cpu0.kernel
+    side.serviceCpu += cpuMicros(op.pid) - cpu0.total
+    side.serviceKernel += tickMicros(op.pid).kernel - cpu0.kernel
     side.emulatorCpu += cpuMicros(emulator.pid!) - emu0
   }
 
@@ -347,19 +342,20 @@ try {
       `(${Math.round(seconds)} s).`,
     '',
     'Method: the standalone emulator (docker-compose\'s `cognito`) in a process of its own; the service from the sources ' +
-      '(`node --import tsx src/server.ts`) in aws mode against it, as compose configures it, memory store; the direct side is the ' +
+      '(the compiled build, `node dist/server.js`) in aws mode against it, as compose configures it, memory store; the direct side is the ' +
       'service\'s own `createSdkClient` on the same endpoint with the same static credentials, sending what the gateway sends ' +
       `(no SECRET_HASH: the client has no secret). Per operation ${REQUESTS} requests a side after ${WARM_UP} of warm-up, one ` +
       `connection, one request at a time, in alternating blocks of ${BLOCK} (the side that goes first swapped each round); each ` +
       'request timed in the bench process (`performance.now`), answer read in full. Own share = service percentile − direct ' +
-      'percentile (a row with no call: the service\'s own). Service CPU = the service process\'s utime+stime (`/proc/PID/stat`) ' +
+      'percentile (a row with no call: the service\'s own). Service CPU = the service process\'s CPU time (its threads\' ' +
+      '`/proc/PID/task/*/schedstat`, in ns) ' +
       'over its blocks per request, minus the same process\'s CPU over the direct blocks per direct request (its idle cost: ' +
       'timers, metrics); the emulator is not in it. SDK CPU = the bench process\'s CPU (`process.cpuUsage`) per direct call: ' +
       'what making the call costs any caller (signing, serializing, parsing). Own CPU = service CPU − SDK CPU (rows with a call). ' +
       '"kernel": the part of service CPU in stime (sockets, wake-ups). `/healthz` is the floor any request pays at one connection. ' +
       'The service\'s refresh shares a result for 2 s with callers presenting the same refresh token (src/session/session.ts), so ' +
       'the refresh row gives every request, on both sides, a refresh token of its own (20 sessions each of bench users); the ' +
-      'row after it presents one token again and again. `/proc` counts in 10 ms ticks, so CPU figures carry about ±' +
+      'row after it presents one token again and again. The kernel part (stime, `/proc/PID/stat`) counts in 10 ms ticks: about ±' +
       `${us(Math.sqrt(2 * REQUESTS / BLOCK) * 1e4 / REQUESTS)} µs of rounding. The last column is the emulator process's CPU per ` +
       'call in the service\'s blocks and in the direct ones: equal when the route makes exactly the one call.',
     '',

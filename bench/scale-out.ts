@@ -24,6 +24,7 @@ import { accessClaims, CLIENT_ID, makeKey, POOL_ID, signJwt, startJwksServer } f
 import type { RunCommand, RunResult } from './token-verify/load.js'
 import { startRedisCluster } from '../test/helpers/redis-cluster.js'
 import { startRedisServer } from '../test/helpers/redis-server.js'
+import { cpuMicros } from './cpu-time.js'
 
 const RATE = Number(process.env.BENCH_SCALE_RATE ?? 3000)
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 4)
@@ -220,12 +221,7 @@ async function main (): Promise<void> {
     }
     return result
   }
-  const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100)
-  async function cpuTime (pid: number): Promise<number> {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US
-  }
+  const cpuTime = async (pid: number) => cpuMicros(pid)
   interface Setup { id: string, what: string, store: string, instances: Instance[], ports: number[] }
   const setups: Setup[] = [
     { id: '1', what: 'one instance', store: 'memory', instances: [memory], ports: [] },
@@ -361,7 +357,7 @@ async function main (): Promise<void> {
       `GET /tokens/check, \`Authorization: Bearer\`: ${TOKENS.toLocaleString('en')} distinct tokens (RS256, RSA-2048, each a different ` +
       'user), every one already in each instance\'s verified-token cache (so what differs between setups is the store), or one hot token. ' +
       `${ROUNDS} rounds alternating the setups, each run after a ${WARMUP_SECONDS} s warm-up at the same rate; medians with min–max ` +
-      'across rounds. CPU: the instance\'s utime+stime (/proc/PID/stat) over the measured run, per request it answered. ' +
+      'across rounds. CPU: the instance\'s threads\' CPU time (schedstat, ns) over the measured run, per request it answered. ' +
       'Redis CPU: used_cpu_sys + used_cpu_user of every node (INFO cpu), per request. Store round trips: the commands the ' +
       'service\'s clients sent, counted with MONITOR on every node (primaries and replicas) over the warm-up run (same rate, same ' +
       'tokens; every request answered, then an ECHO sentinel per node closes its stream), per request, by command; commands a ' +

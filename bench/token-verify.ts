@@ -9,7 +9,7 @@
  * (autocannon, bench/token-verify/load.ts). Rounds alternate the contenders
  * (A, S, B, ... then again), each a short warm-up and a measured run; the
  * figures are medians over rounds: req/s, p50/p99 latency, and the server's
- * CPU time per request (utime+stime from /proc/PID/stat around the measured
+ * CPU time per request (its threads' schedstat, ns, around the measured
  * run). With a redis-server on PATH, a second service keeps its shared state in
  * Redis (Cr), and one connection's sequential requests time what the Redis
  * revocation lookup adds to an authenticated request, on one server and on a
@@ -36,6 +36,7 @@ import { accessClaims, AWS_ISSUER, CLIENT_ID, makeKey, POOL_ID, signJwt, startJw
 import type { RunCommand, RunResult } from './token-verify/load.js'
 import { contenderTable, cpuTargetRows, throughputTargetRows, type CpuTarget, type Sample } from './token-verify/report.js'
 import { startRedisCluster } from '../test/helpers/redis-cluster.js'
+import { cpuMicros } from './cpu-time.js'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -215,14 +216,8 @@ async function drive (command: Omit<RunCommand, 'type' | 'id' | 'connections'> &
   return result
 }
 
-const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100)
-
-/** utime + stime of a process, µs. */
-async function cpuTime (pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US
-}
+/** A process's CPU time, µs (its threads' schedstat: see cpu-time.ts). */
+const cpuTime = async (pid: number) => cpuMicros(pid)
 
 async function rssMiB (pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
@@ -570,7 +565,7 @@ const method = `${ROUNDS} rounds alternating the contenders (A, S, B, ... then a
   (pinning
     ? `, every server pinned to core ${SERVER_CPU} and the load generator to core ${LOAD_CPU} (taskset)`
     : ' (not pinned: taskset or a second core missing)') +
-  '. Server CPU is its utime+stime over the measured run, per request; each comparison (÷ S, − A) is taken within a round, ' +
+  '. Server CPU is its threads\' CPU time (schedstat) over the measured run, per request; each comparison (÷ S, − A) is taken within a round, ' +
   'then the median over rounds is shown with the min–max across them.'
 
 if (ONLY !== undefined) {
