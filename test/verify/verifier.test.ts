@@ -277,6 +277,41 @@ t.test('revoking one token of a session refuses every token of it (origin_jti)',
   t.match(await verifier.verify(otherSession, 'access'), { ok: true }, 'another session of the same user')
 })
 
+t.test('an ID token beside its session\'s access token needs no second revocation lookup; any other pairing looks up its own', async t => {
+  const server = await startJwksServer(t)
+  const store = createMemoryStore()
+  let lookups = 0
+  const counted = Object.assign(Object.create(store) as typeof store, {
+    isRevoked: async (token: Parameters<typeof store.isRevoked>[0]) => { lookups += 1; return await store.isRevoked(token) }
+  })
+  const pair = createTokenVerifier({
+    pool: { issuer: server.issuer, jwksUri: `${server.issuer}/.well-known/jwks.json`, clientId: CLIENT_ID },
+    timeoutMs: JWKS_TIMEOUT_MS,
+    store: counted
+  })
+  const session = { sub: 'sub-fay', origin_jti: 'session-f1' }
+  const idToken = (claims: Record<string, unknown>) => server.accessToken('fay', {
+    ...session, token_use: 'id', aud: CLIENT_ID, client_id: undefined, scope: undefined, username: undefined, 'cognito:username': 'fay', ...claims
+  })
+  const access = await pair.verify(server.accessToken('fay', { ...session, jti: 'a-f1', iat: now - 5 }), 'access')
+  if (!access.ok) throw new Error('the access token was refused')
+  const counting = async (token: string) => {
+    const before = lookups
+    const verification = await pair.verify(token, 'id', { alongside: access.token })
+    return { ok: verification.ok, lookups: lookups - before }
+  }
+  t.same(await counting(idToken({ jti: 'i-f1', iat: now - 5 })), { ok: true, lookups: 0 },
+    'the same session, issued together: answered by the pair\'s one lookup')
+  t.same(await counting(idToken({ jti: 'i-f2', origin_jti: 'session-f2', iat: now - 5 })), { ok: true, lookups: 1 },
+    'another session: its own lookup')
+  t.same(await counting(idToken({ jti: 'i-f3', iat: now - 60 })), { ok: true, lookups: 1 }, 'issued before the access token: its own lookup')
+  t.same(await counting(idToken({ jti: 'i-f4', sub: 'sub-other', iat: now - 5 })), { ok: true, lookups: 1 }, 'another user: its own lookup')
+  // What the lookup it skips would have found, it finds where it is not skipped: a revoked other session is refused.
+  await store.revokeToken('sub-fay', 'session-f2', now + 3600)
+  t.match(await pair.verify(idToken({ jti: 'i-f5', origin_jti: 'session-f2', iat: now - 5 }), 'id', { alongside: access.token }),
+    { ok: false, refusal: 'revoked' })
+})
+
 t.test('a verified token is cached: no second RSA check, but revocation and expiry still apply, and refusals are not cached', async t => {
   const server = await startJwksServer(t)
   const cached = createTokenVerifier({
