@@ -26,7 +26,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { Agent, request as httpRequest } from 'node:http'
-import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -38,6 +37,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { createSdkClient, localCredentials } from '../src/cognito/client.js'
 import { cpuMicros, tickMicros } from './cpu-time.js'
+import { freePort } from './processes.js'
 
 const REQUESTS = Number(process.env.BENCH_COGNITO_REQUESTS ?? 1000)
 const BLOCK = Math.min(REQUESTS, Number(process.env.BENCH_COGNITO_BLOCK ?? 50))
@@ -53,14 +53,6 @@ const PASSWORD = 'Passw0rd!demo'
 
 const children: ChildProcess[] = []
 const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-cbench-'))
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 /** A process of node (`args` from the sources through tsx, unless they name a compiled .js file). */
 function start (args: string[], env: Record<string, string>, name: string): ChildProcess {

@@ -16,15 +16,16 @@
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createConnection, createServer } from 'node:net'
+import { createConnection } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { accessClaims, CLIENT_ID, makeKey, POOL_ID, signJwt, startJwksServer } from './token-verify/jwt.js'
+import { accessClaims, makeKey, signJwt, startJwksServer } from './token-verify/jwt.js'
 import type { RunCommand, RunResult } from './token-verify/load.js'
 import { startRedisCluster } from '../test/helpers/redis-cluster.js'
 import { startRedisServer } from '../test/helpers/redis-server.js'
 import { cpuMicros } from './cpu-time.js'
+import { awsModeEnv, freePort } from './processes.js'
 
 const RATE = Number(process.env.BENCH_SCALE_RATE ?? 3000)
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 4)
@@ -148,32 +149,13 @@ async function main (): Promise<void> {
     }
     return { calls, cpuUs }
   }
-  async function freePort (): Promise<number> {
-    const server = createServer()
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-    const { port } = server.address() as { port: number }
-    return await new Promise(resolve => server.close(() => resolve(port)))
-  }
   interface Instance { name: string, pid: number, url: string }
 
   /** As bench/token-verify.ts starts it: production, AWS mode, logging at info to /dev/null; `env` e.g. REDIS_URL. */
   async function startService (name: string, env: Record<string, string> = {}): Promise<Instance> {
     const port = await freePort()
     const child = spawn(process.execPath, ['dist/server.js'], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        PUBLIC_URL: `http://localhost:${port}`,
-        COGNITO_USER_POOL_ID: POOL_ID,
-        COGNITO_CLIENT_ID: CLIENT_ID,
-        COOKIE_SECRETS: 'bench-cookie-secret-0123456789-abcdefghijklmnop',
-        COGNITO_ISSUER: jwks.issuer,
-        COGNITO_JWKS_URI: jwks.jwksUri('service'),
-        ...env
-      },
+      env: awsModeEnv(port, jwks, env),
       stdio: ['ignore', 'ignore', 'inherit']
     })
     children.push(child)

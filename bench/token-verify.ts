@@ -28,7 +28,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { Agent, request as httpRequest } from 'node:http'
 import { createPublicKey, verify } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createConnection, createServer } from 'node:net'
+import { createConnection } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { shareRows, summarize, type CpuProfile, type ProfileSummary } from './token-verify/cpuprofile-summary.js'
@@ -37,6 +37,7 @@ import type { RunCommand, RunResult } from './token-verify/load.js'
 import { contenderTable, cpuTargetRows, throughputTargetRows, type CpuTarget, type Sample } from './token-verify/report.js'
 import { startRedisCluster } from '../test/helpers/redis-cluster.js'
 import { cpuMicros } from './cpu-time.js'
+import { awsModeEnv, freePort } from './processes.js'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -116,14 +117,6 @@ function pin (pid: number, cpu: number): void {
   if (pinning) execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' })
 }
 
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
-
 interface Server { name: string, pid: number, url: string, child: ChildProcess }
 
 async function startContender (name: string, tag: string, nodeArgs: string[] = []): Promise<Server> {
@@ -151,20 +144,7 @@ async function startContender (name: string, tag: string, nodeArgs: string[] = [
 async function startService (nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort()
   const child = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      PUBLIC_URL: `http://localhost:${port}`,
-      COGNITO_USER_POOL_ID: POOL_ID,
-      COGNITO_CLIENT_ID: CLIENT_ID,
-      COOKIE_SECRETS: 'bench-cookie-secret-0123456789-abcdefghijklmnop',
-      COGNITO_ISSUER: jwks.issuer,
-      COGNITO_JWKS_URI: jwks.jwksUri('service'),
-      ...env
-    },
+    env: awsModeEnv(port, jwks, env),
     // Normal logging (one line per request), to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit']
   })
