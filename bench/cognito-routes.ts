@@ -56,7 +56,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-cbench-'))
 
 /** A process of node (`args` from the sources through tsx, unless they name a compiled .js file). */
 function start (args: string[], env: Record<string, string>, name: string): ChildProcess {
-  const argv = args[0]!.endsWith('.js') ? args : ['--import', 'tsx', ...args]
+  const argv = args.at(-1)!.endsWith('.js') ? args : ['--import', 'tsx', ...args]
   const child = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000) })
@@ -140,7 +140,10 @@ try {
 
   // As docker-compose.yml's bff: aws mode, only the endpoint, issuer and JWKS URL point at the emulator.
   // The compiled build, as production runs it (built once, below).
-  const service = (port: number, extra: Record<string, string>) => start(['dist/server.js'], {
+  // BENCH_COGNITO_PROFILE=DIR: the uncached service writes a CPU profile there on exit (summarise it with
+  // bench/token-verify/cpuprofile-summary.ts).
+  const profileDir = process.env.BENCH_COGNITO_PROFILE
+  const service = (port: number, extra: Record<string, string>, nodeArgs: string[] = []) => start([...nodeArgs, 'dist/server.js'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -159,7 +162,7 @@ try {
     LOG_LEVEL: 'warn',
     ...extra
   }, `service on ${port}`)
-  const uncached = service(uncachedPort, { USER_CACHE_SECONDS: '0' })
+  const uncached = service(uncachedPort, { USER_CACHE_SECONDS: '0' }, profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])
   const cached = service(cachedPort, {})
   for (const port of [uncachedPort, cachedPort]) {
     await until(`service on ${port}`, async () => await http(port, 'GET', '/readyz', {}).then(r => r.status === 200, () => false))

@@ -238,9 +238,10 @@ const redisCluster = redis === undefined || ONLY?.includes('latency') === false
   ? undefined
   : await startRedisCluster({ teardown: fn => { clusterTeardowns.push(fn) } })
 const clusterService = redisCluster === undefined ? undefined : await startService([], { REDIS_URL: redisCluster.url, REDIS_CLUSTER: 'true' })
-const [bare, stock, expressCognito, expressAws, fastifyJwt, fastifyJwtCache] = await Promise.all([
+const [bare, stock, serviceVerifier, expressCognito, expressAws, fastifyJwt, fastifyJwtCache] = await Promise.all([
   startContender('bare', 'A'),
   startContender('stock', 'S'),
+  startContender('service-verifier', 'V'),
   startContender('express-cognito', 'E'),
   startContender('express-aws-jwt-verify', 'F'),
   startContender('fastify-jwt', 'G'),
@@ -264,6 +265,17 @@ interface Contender {
 const contenders: Contender[] = [
   { id: 'A', what: 'bare Fastify JSON route (HTTP floor)', server: bare, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
   { id: 'S', what: 'stock Fastify + aws-jwt-verify', server: stock, path: '/verify', method: 'POST', set: 'distinct', as: 'body' },
+  {
+    id: 'V',
+    what: 'S\'s route with the service\'s verifier in place of aws-jwt-verify (memory store, cache of 10,000), ' +
+      `${DISTINCT_TOKENS.toLocaleString('en')} distinct tokens (every one a miss)`,
+    server: serviceVerifier,
+    path: '/verify',
+    method: 'POST',
+    set: 'distinct',
+    as: 'body',
+    cursor: 'V'
+  },
   {
     id: 'B',
     what: `service POST /tokens/verify, ${CACHED_TOKENS.toLocaleString('en')} distinct tokens (the issue's B: all in the cache)`,
@@ -410,7 +422,8 @@ if (redisService !== undefined && !trial('latency')) {
   }
 }
 
-await Promise.all([bare, stock, expressCognito, expressAws, fastifyJwt, fastifyJwtCache, service, ...(redisService ? [redisService] : []),
+await Promise.all([bare, stock, serviceVerifier, expressCognito, expressAws, fastifyJwt, fastifyJwtCache, service,
+  ...(redisService ? [redisService] : []),
   ...(clusterService ? [clusterService] : [])].map(s => stop(s.child)))
 if (redis !== undefined) await stop(redis.child)
 for (const teardown of clusterTeardowns.reverse()) await teardown()
@@ -517,6 +530,13 @@ const rows = contenders.map(c => ({ id: c.id, what: c.what, bytes: responseBytes
 /** This issue's targets: CPU per request, compared within each round (ratios and differences travel between machines). */
 const CPU_TARGETS: CpuTarget[] = [
   { label: 'miss path: Bm CPU ≤ 0.85 × S\'s', of: 'Bm', against: 'S', kind: 'ratio', limit: 0.85 },
+  {
+    label: 'the miss path\'s verifier alone, on S\'s route (V): ≤ 0.85 × S\'s (not the issue\'s target: where Bm\'s cost lies)',
+    of: 'V',
+    against: 'S',
+    kind: 'ratio',
+    limit: 0.85
+  },
   { label: 'hit path: C CPU ≤ A\'s + 20 µs', of: 'C', against: 'A', kind: 'difference', limit: 20 },
   { label: 'hit path: B CPU ≤ A\'s + 20 µs', of: 'B', against: 'A', kind: 'difference', limit: 20 },
   { label: 'every route\'s floor: /healthz (Z) CPU ≤ A\'s + 10 µs', of: 'Z', against: 'A', kind: 'difference', limit: 10 }
@@ -696,7 +716,10 @@ const section = [
     'E checks no client id itself (the route does). G/Gc: get-jwks converts the JWK to PEM on every request and fast-jwt parses it again. ' +
     'Gc is G with fast-jwt\'s verified-token cache (1,000 entries) and one hot token (compare with C). ' +
     'Z is the service\'s GET /healthz: no token, the whole plugin stack (request id, security headers, CORS, origin check, load ' +
-    'shedding, the request line), so Z − A is what that stack costs every route.',
+    'shedding, the request line), so Z − A is what that stack costs every route. ' +
+    'V is S\'s route with the service\'s own verifier (src/verify, every check and the revocation lookup in a memory store, its ' +
+    'cache of 10,000 churning as in Bm) in place of aws-jwt-verify, and no plugin stack: V ÷ S is the verifier against ' +
+    'aws-jwt-verify on the same route, Bm − V what the service\'s plugins and answer add to a miss.',
   '',
   '| target | figure | met |',
   '|---|---|---|',

@@ -19,6 +19,8 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import Fastify from 'fastify'
 import buildGetJwks from 'get-jwks'
+import { createMemoryStore } from '../../src/store/memory-store.js'
+import { createTokenVerifier } from '../../src/verify/verifier.js'
 
 const issuer = required('BENCH_ISSUER')
 const jwksUri = required('BENCH_JWKS_URI')
@@ -71,6 +73,24 @@ async function stock () {
     } catch {
       return await reply.code(401).send({ error: 'invalid token' })
     }
+  })
+  return await listenFastify(app)
+}
+
+/**
+ * (V) S's stock Fastify route with the service's own verifier in place of aws-jwt-verify: the same checks as the
+ * service (revocation looked up in the memory store, the verified-token cache of 10,000) and no plugin stack. V ÷ S
+ * is the verifier alone; Bm ÷ V is what the service's plugins (request id, headers, origin, logging, metrics,
+ * shedding) add to a miss.
+ */
+async function serviceVerifier () {
+  const verifier = createTokenVerifier({ pool: { issuer, jwksUri, clientId }, timeoutMs: 5000, store: createMemoryStore() })
+  await verifier.hydrate()
+  const app = Fastify()
+  app.post<{ Body: TokenBody }>('/verify', { schema: { body: bodySchema } }, async (request, reply) => {
+    const verification = await verifier.verify(request.body.token, 'access')
+    if (!verification.ok) return await reply.code(401).send({ error: 'invalid token' })
+    return await reply.type('application/json; charset=utf-8').send(verification.token.claimsJson)
   })
   return await listenFastify(app)
 }
@@ -182,6 +202,7 @@ async function listenExpress (app: ReturnType<typeof express>): Promise<number> 
 const contenders: Record<string, () => Promise<number>> = {
   bare,
   stock,
+  'service-verifier': serviceVerifier,
   'express-aws-jwt-verify': expressAwsJwtVerify,
   'express-cognito': expressCognito,
   'fastify-jwt': () => fastifyJwtGetJwks(false),
