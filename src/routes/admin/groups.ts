@@ -18,6 +18,7 @@ import {
   UserPageSchema
 } from '../../schemas/admin.js'
 import { json } from '../../schemas/responses.js'
+import { pageAnswer, pageRequest } from './paging.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
 
 const groups: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -34,9 +35,7 @@ const groups: FastifyPluginAsyncTypebox = async (fastify) => {
       refusals: GROUP_OPERATION
     })
   }, async (request) => {
-    const { limit = '60', cursor } = request.query
-    const page = await cognito.adminListGroups({ limit: Number(limit), cursor })
-    return { groups: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) }
+    return pageAnswer('groups', await cognito.adminListGroups(pageRequest(request.query)))
   })
 
   fastify.get('/admin/groups/:group/users', {
@@ -51,9 +50,7 @@ const groups: FastifyPluginAsyncTypebox = async (fastify) => {
       refusals: GROUP_OPERATION
     })
   }, async (request) => {
-    const { limit = '60', cursor } = request.query
-    const page = await cognito.adminListUsersInGroup(request.params.group, { limit: Number(limit), cursor })
-    return { users: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) }
+    return pageAnswer('users', await cognito.adminListUsersInGroup(request.params.group, pageRequest(request.query)))
   })
 
   for (const add of [true, false]) {

@@ -20,6 +20,7 @@ import {
   UnlinkQuerySchema
 } from '../../schemas/helpdesk.js'
 import { json } from '../../schemas/responses.js'
+import { pageAnswer, pageRequest } from './paging.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
 
 const done = (description: string) => json(HelpdeskDoneSchema, { description })
@@ -70,9 +71,7 @@ const helpdesk: FastifyPluginAsyncTypebox = async (fastify) => {
       notes: { ...THREAT_PROTECTION, INVALID_PARAMETER: 'A cursor that is not one this API gave out.' }
     })
   }, async (request) => {
-    const { limit = '60', cursor } = request.query
-    const page = await cognito.adminListAuthEvents(request.params.username, { limit: Number(limit), cursor })
-    return { events: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) }
+    return pageAnswer('events', await cognito.adminListAuthEvents(request.params.username, pageRequest(request.query)))
   })
 
   fastify.post('/admin/users/:username/auth-events/:eventId/feedback', {
@@ -108,9 +107,7 @@ const helpdesk: FastifyPluginAsyncTypebox = async (fastify) => {
       notes: { INVALID_PARAMETER: 'A cursor that is not one this API gave out.' }
     })
   }, async (request) => {
-    const { limit = '60', cursor } = request.query
-    const page = await cognito.adminListDevices(request.params.username, { limit: Number(limit), cursor })
-    return { devices: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) }
+    return pageAnswer('devices', await cognito.adminListDevices(request.params.username, pageRequest(request.query)))
   })
 
   fastify.delete('/admin/users/:username/devices/:deviceKey', {

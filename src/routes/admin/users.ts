@@ -22,6 +22,7 @@ import {
 } from '../../schemas/admin.js'
 import { ORIGIN_REFUSALS } from '../../schemas/problem.js'
 import { json } from '../../schemas/responses.js'
+import { pageAnswer, pageRequest } from './paging.js'
 import { signedOutEverywhere } from '../../session/signed-out.js'
 import { checkedFilter } from './filter.js'
 import { triggerContext } from '../trigger-context.js'
@@ -66,9 +67,9 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
       notes: { INVALID_PARAMETER: 'A cursor that is not one this API gave out.' }
     })
   }, async (request) => {
-    const { filter, limit = '60', cursor } = request.query
-    const page = await cognito.adminListUsers({ filter: filter === undefined ? undefined : checkedFilter(filter), limit: Number(limit), cursor })
-    return { users: page.items, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) }
+    const { filter } = request.query
+    const page = await cognito.adminListUsers({ filter: filter === undefined ? undefined : checkedFilter(filter), ...pageRequest(request.query) })
+    return pageAnswer('users', page)
   })
 
   fastify.post('/admin/users', {
