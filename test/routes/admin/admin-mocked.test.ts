@@ -9,7 +9,6 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminUserGlobalSignOutCommand,
-  CognitoIdentityProviderClient,
   InvalidParameterException,
   ListGroupsCommand,
   ListUsersCommand,
@@ -21,12 +20,11 @@ import {
   UserNotFoundException,
   UsernameExistsException
 } from '@aws-sdk/client-cognito-identity-provider'
-import { mockClient } from 'aws-sdk-client-mock'
 import t, { type Test } from 'tap'
-import { createCognitoGateway } from '../../../src/cognito/gateway.js'
-import { buildAwsApp, expectProblem } from '../../helper.js'
+import { expectProblem } from '../../helper.js'
 import { CLIENT_ID } from '../../helpers/jwks-server.js'
-import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../helpers/timeouts.js'
+import { mockedCognitoApp } from '../../helpers/mocked-cognito.js'
+import { fileTimeout } from '../../helpers/timeouts.js'
 
 // Six AWS-mode apps, each with its JWKS server: 165 s once on a machine at load 18, past tap's default 120 s.
 t.setTimeout(fileTimeout(20_000))
@@ -36,14 +34,10 @@ const SERVICE_CLIENT = 'svc7admin0client0000000000'
 const OTHER_CLIENT = 'cms0client000000000000000a'
 
 async function mockedApp (t: Test, env: Record<string, string> = {}) {
-  const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 })
-  const cognito = mockClient(client)
-  t.teardown(() => cognito.restore())
-  const built = await buildAwsApp(t, {
-    env: { ADMIN_API: 'true', ADMIN_SCOPES: 'bff/admin', ADMIN_CLIENT_IDS: SERVICE_CLIENT, TOKEN_CLIENT_IDS: OTHER_CLIENT, ...env },
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
+  const built = await mockedCognitoApp(t, {
+    ADMIN_API: 'true', ADMIN_SCOPES: 'bff/admin', ADMIN_CLIENT_IDS: SERVICE_CLIENT, TOKEN_CLIENT_IDS: OTHER_CLIENT, ...env
   })
-  const { jwks } = built
+  const { cognito, jwks } = built
   const admin = jwks.accessToken('root', { 'cognito:groups': ['admins'] })
   const get = (url: string, token = admin) => built.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
   const send = (method: 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, payload?: object, token = admin) =>

@@ -11,26 +11,18 @@ import {
   AdminListDevicesCommand,
   AdminListUserAuthEventsCommand,
   AdminUpdateAuthEventFeedbackCommand,
-  CognitoIdentityProviderClient,
   InvalidParameterException,
   ResourceNotFoundException
 } from '@aws-sdk/client-cognito-identity-provider'
-import { mockClient } from 'aws-sdk-client-mock'
 import t, { type Test } from 'tap'
-import { createCognitoGateway } from '../../../src/cognito/gateway.js'
-import { buildAwsApp, expectProblem } from '../../helper.js'
-import { COGNITO_TIMEOUT_MS } from '../../helpers/timeouts.js'
+import { expectProblem } from '../../helper.js'
+import { mockedCognitoApp } from '../../helpers/mocked-cognito.js'
 
 const META = { httpStatusCode: 400, requestId: 'f00dcafe-0000-4000-8000-000000000000', attempts: 1, totalRetryDelay: 0 }
 
 async function mockedApp (t: Test) {
-  const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 })
-  const cognito = mockClient(client)
-  t.teardown(() => cognito.restore())
-  const built = await buildAwsApp(t, {
-    env: { ADMIN_API: 'true' },
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
-  })
+  const built = await mockedCognitoApp(t, { ADMIN_API: 'true' })
+  const { cognito } = built
   const admin = built.jwks.accessToken('root', { 'cognito:groups': ['admins'] })
   const headers = { authorization: `Bearer ${admin}` }
   const inject = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
