@@ -52,22 +52,70 @@ export function credentialJson (credential: PublicKeyCredential) {
   }
 }
 
-/** Adds a passkey to the signed-in user: the authenticator is asked, then the service keeps it at Cognito. */
-export async function registerPasskey (client: BffClient, credentials: CredentialsContainer = navigator.credentials): Promise<void> {
-  const start = await unwrap(client.api.POST('/me/passkeys/start'))
-  const created = await credentials.create({ publicKey: creationOptions(start.credentialCreationOptions) })
-  if (!created) throw new Error('no passkey was created')
-  await unwrap(client.api.POST('/me/passkeys/complete', { body: { credential: credentialJson(created as PublicKeyCredential) } }))
+/**
+ * Why a ceremony ended without a passkey. `cancelled`: the user cancelled, it timed out, or this device has no passkey
+ * for the account (WebAuthn tells these apart from nobody, the page included). `exists`: this device already holds a
+ * passkey for the account. `unsupported`: no WebAuthn here (an insecure page, a relying party not matching the page's
+ * domain...). `failed`: anything else (`cause` holds the browser's error).
+ */
+export type PasskeyFailure = 'cancelled' | 'exists' | 'unsupported' | 'failed'
+
+const FAILURES: Record<PasskeyFailure, string> = {
+  cancelled: 'No passkey was used: the request was cancelled or timed out, or this device has no passkey for this account.',
+  exists: 'This device already has a passkey for this account.',
+  unsupported: 'Passkeys cannot be used in this browser or on this page.',
+  failed: 'The passkey request failed.'
 }
 
-/** Answers the `passkey` step with the authenticator's assertion; the next step (usually done). */
+/** A passkey ceremony that ended in the browser: `reason` to branch on, `message` a sentence a UI can show. */
+export class PasskeyError extends Error {
+  override name = 'PasskeyError'
+  constructor (readonly reason: PasskeyFailure, cause?: unknown) {
+    super(FAILURES[reason], { cause })
+  }
+}
+
+const REASONS: Record<string, PasskeyFailure> = {
+  NotAllowedError: 'cancelled', AbortError: 'cancelled', InvalidStateError: 'exists', NotSupportedError: 'unsupported', SecurityError: 'unsupported'
+}
+
+/** navigator.credentials.create()/get(), its DOMException or empty answer as a PasskeyError. */
+async function ceremony (run: (() => Promise<Credential | null>) | undefined): Promise<PublicKeyCredential> {
+  if (!run) throw new PasskeyError('unsupported')
+  let credential: Credential | null
+  try {
+    credential = await run()
+  } catch (error) {
+    throw new PasskeyError(REASONS[(error as Error | undefined)?.name ?? ''] ?? 'failed', error)
+  }
+  if (!credential) throw new PasskeyError('cancelled')
+  return credential as PublicKeyCredential
+}
+
+/** The page's credentials container; none outside a secure context (or a browser). */
+const browserCredentials = (): CredentialsContainer | undefined => globalThis.navigator?.credentials
+
+/**
+ * Adds a passkey to the signed-in user: the authenticator is asked, then the service keeps it at Cognito. The
+ * browser's refusals throw a PasskeyError; the service's a ProblemError.
+ */
+export async function registerPasskey (client: BffClient, credentials = browserCredentials()): Promise<void> {
+  const start = await unwrap(client.api.POST('/me/passkeys/start'))
+  const publicKey = creationOptions(start.credentialCreationOptions)
+  const created = await ceremony(credentials && (() => credentials.create({ publicKey })))
+  await unwrap(client.api.POST('/me/passkeys/complete', { body: { credential: credentialJson(created) } }))
+}
+
+/**
+ * Answers the `passkey` step with the authenticator's assertion; the next step (usually done). No assertion (the user
+ * cancelled, no passkey on this device...) throws a PasskeyError and sends nothing: the step can be tried again.
+ */
 export async function answerWithPasskey (
   client: BffClient,
   step: { challenge: ChallengeContext, options: string | undefined },
-  credentials: CredentialsContainer = navigator.credentials
+  credentials = browserCredentials()
 ): Promise<SignInStep> {
-  const parsed = JSON.parse(step.options ?? '{}') as Json
-  const assertion = await credentials.get({ publicKey: requestOptions(parsed) })
-  if (!assertion) throw new Error('no passkey was chosen')
-  return await continueSignIn(client, step, { credential: credentialJson(assertion as PublicKeyCredential) })
+  const publicKey = requestOptions(JSON.parse(step.options ?? '{}') as Json)
+  const assertion = await ceremony(credentials && (() => credentials.get({ publicKey })))
+  return await continueSignIn(client, step, { credential: credentialJson(assertion) })
 }

@@ -65,8 +65,18 @@ export function stepOf (answer: LoginAnswer): SignInStep {
   }
 }
 
+/**
+ * What signIn takes: a username and password; or, with LOGIN_FLOW=USER_AUTH (choice-based sign-in, which the contract
+ * describes in words, its body typed for the password flow), the password optional and the first factor named:
+ * `{ username, preferredChallenge: 'WEB_AUTHN' }` leads to the `passkey` step, a username alone to `selectChallenge`.
+ */
+export type SignInInput = Omit<LoginBody, 'tokenDelivery' | 'password'> & {
+  password?: string
+  preferredChallenge?: 'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN'
+}
+
 /** POST /auth/login; the first step. Wrong credentials and the like throw a ProblemError (INVALID_CREDENTIALS...). */
-export async function signIn (client: BffClient, body: Omit<LoginBody, 'tokenDelivery'>): Promise<SignInStep> {
+export async function signIn (client: BffClient, body: SignInInput): Promise<SignInStep> {
   const tokenDelivery = client.tokens
   return stepOf(await unwrap(client.api.POST('/auth/login', { body: { ...body, tokenDelivery } as LoginBody })))
 }
