@@ -28,7 +28,7 @@ import type { Pool } from '../config/index.js'
 import type { SharedStore } from '../store/store.js'
 import { PoolJwksCache, type JwksStatus, type PoolJwksCacheOptions } from './jwks-cache.js'
 import { LONGEST_TOKEN_SECONDS } from '../session/signed-out.js'
-import { decodeJwt, hasRs256Signature, JwtShapeError, type DecodedJwt } from './jws.js'
+import { decodeJwt, hasRs256Signature, JwtShapeError, verifiedPayloadJson, type DecodedJwt } from './jws.js'
 
 /** The verified-token cache's key: the token's sha256, in one call where node has it (20.12+). */
 const digestOf: (raw: string) => string = typeof crypto.hash === 'function'
@@ -94,9 +94,18 @@ export interface TokenVerifier {
   observe (listener: (result: VerificationResult) => void): () => void
 }
 
-/** A verified token, and the key that signed it (which must still be published for the token to stay good). */
+/**
+ * A verified token as the cache keeps it: its expiry and the key that signed it (which must still be published for
+ * the token to stay good), and its identity once the token has been presented again. A token is its own claims: on its
+ * first hit they are decoded again from the token presented (the cache's key is that token's digest, so the text is
+ * the one verified), not kept. So a token never presented again (most of them, when callers present many short-lived
+ * tokens) leaves one small object for the garbage collector to copy while the cache holds it, not the dozen of an
+ * identity and its claims' text: on a miss-only load, that churn cost more than the whole check bar the RSA
+ * (bench/RESULTS.md, contender V).
+ */
 interface CachedToken {
-  token: VerifiedToken
+  exp: number
+  identity: VerifiedToken | undefined
   jwksUri: string
   jwk: JwkWithKid
 }
@@ -185,7 +194,7 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     if (raw.length > maxBytes) return { ok: false, refusal: 'invalid', cause: new JwtShapeError('the token is too long') }
     const key = digestOf(raw)
     let cached = verified.get(key)
-    if (cached !== undefined && cached.token.exp * 1000 <= Date.now()) {
+    if (cached !== undefined && cached.exp * 1000 <= Date.now()) {
       verified.delete(key)
       return { ok: false, refusal: 'expired' }
     }
@@ -194,18 +203,24 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
       verified.delete(key)
       cached = undefined
     }
+    let token: VerifiedToken
     if (cached === undefined) {
       try {
         const { claims, claimsJson, jwksUri, jwk } = await verifySignature(raw)
-        cached = { token: identityOf(claims, claimsJson), jwksUri, jwk }
+        token = identityOf(claims, claimsJson)
+        // No time to live of the cache's own: every hit checks the token's expiry (above), and the least recently used go first.
+        verified.set(key, { exp: token.exp, identity: undefined, jwksUri, jwk })
       } catch (err) {
         if (err instanceof FetchError || err instanceof JwksValidationError) return { ok: false, refusal: 'unavailable', cause: err }
         return { ok: false, refusal: err instanceof JwtExpiredError ? 'expired' : 'invalid', cause: err }
       }
-      // No time to live of the cache's own: every hit checks the token's expiry (above), and the least recently used go first.
-      verified.set(key, cached)
+    } else {
+      if (cached.identity === undefined) {
+        const claimsJson = verifiedPayloadJson(raw)
+        cached.identity = identityOf(JSON.parse(claimsJson) as JwtPayload, claimsJson)
+      }
+      token = cached.identity
     }
-    const { token } = cached
     if (tokenUse !== undefined && token.tokenUse !== tokenUse) {
       return { ok: false, refusal: 'invalid', cause: new JwtShapeError(`not an ${tokenUse} token`) }
     }
@@ -302,9 +317,9 @@ function identityOf (claims: JwtPayload, claimsJson: string): VerifiedToken {
 }
 
 /**
- * A verified token as the cache keeps it: the identity, and the claims as their JSON text. The parsed claims are not
- * kept (their objects, one per claim, are most of what a cached token would hold for the garbage collector to copy):
- * parsed again from the text, once, when first asked for.
+ * A verified token's identity (what the cache keeps once the token is presented again), and the claims as their JSON
+ * text. The parsed claims are not kept (their objects, one per claim, would be most of what a kept identity holds for
+ * the garbage collector to copy): parsed again from the text, once, when first asked for.
  */
 class Identity implements VerifiedToken {
   readonly sub: string

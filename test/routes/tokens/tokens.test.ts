@@ -76,7 +76,7 @@ t.test('the answer: the identity, and every claim as signed, awkward text includ
     expiresAt: new Date((claims.exp as number) * 1000).toISOString(),
     claims
   }
-  for (const presentation of ['first', 'again (the verified-token cache)']) {
+  for (const presentation of ['first', 'again (a cache hit: the identity rebuilt from the token)', 'a third time (the identity the cache kept)']) {
     const response = await app.inject({ method: 'POST', url: '/tokens/verify', payload: { token } })
     t.equal(response.statusCode, 200, presentation)
     t.same(JSON.parse(response.body), expected, presentation)
