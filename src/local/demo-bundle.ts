@@ -13,21 +13,24 @@ let bundle: Promise<string> | undefined
 
 /** The ES module's text, minified, safe to put inside a <script> element. */
 export function demoBundle (): Promise<string> {
-  bundle ??= (async () => {
-    const { build } = await import('esbuild')
-    const result = await build({
-      entryPoints: [ENTRY],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent'
-    })
-    return result.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script')
-  })()
+  bundle ??= (async () => (await browserModule(ENTRY)).replace(/<\/script/gi, '<\\/script'))()
   // A failed build is tried again on the next request.
   bundle.catch(() => { bundle = undefined })
   return bundle
+}
+
+/** `entry` and what it imports as one minified ES module for the browser (the client's tests load it as the page does). */
+export async function browserModule (entry: string): Promise<string> {
+  const { build } = await import('esbuild')
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent'
+  })
+  return result.outputFiles[0]!.text
 }

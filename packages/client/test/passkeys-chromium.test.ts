@@ -8,44 +8,27 @@
  */
 import { randomBytes } from 'node:crypto'
 import {
-  CognitoIdentityProviderClient, CompleteWebAuthnRegistrationCommand, GetUserCommand, InitiateAuthCommand,
+  CompleteWebAuthnRegistrationCommand, GetUserCommand, InitiateAuthCommand,
   RespondToAuthChallengeCommand, StartWebAuthnRegistrationCommand
 } from '@aws-sdk/client-cognito-identity-provider'
-import { mockClient } from 'aws-sdk-client-mock'
-import { build } from 'esbuild'
 import type { CDPSession, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
-import { createCognitoGateway } from '../../../src/cognito/gateway.js'
-import { buildAwsApp, freePort, PASSWORD } from '../../../test/helper.js'
+import { browserModule } from '../../../src/local/demo-bundle.js'
+import { freePort, PASSWORD } from '../../../test/helper.js'
 import { launchChromium, openContext } from '../../../test/helpers/chromium.js'
-import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../../test/helpers/timeouts.js'
+import { mockedCognitoApp } from '../../../test/helpers/mocked-cognito.js'
+import { fileTimeout } from '../../../test/helpers/timeouts.js'
 import { answerWithPasskey, createClient, PasskeyError, type BffClient } from '../src/index.js'
 
 t.setTimeout(fileTimeout(30_000))
 
 const port = await freePort()
 const origin = `http://localhost:${port}`
-const sdk = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 })
-const cognito = mockClient(sdk)
-t.teardown(() => cognito.restore())
-const { app, jwks } = await buildAwsApp(t, {
-  env: { PUBLIC_URL: origin, LOGIN_FLOW: 'USER_AUTH' },
-  gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk })
-})
+const { app, jwks, cognito } = await mockedCognitoApp(t, { PUBLIC_URL: origin, LOGIN_FLOW: 'USER_AUTH' })
 await app.listen({ port, host: '127.0.0.1' })
 
 // The client as the demo page gets it (src/local/demo-bundle.ts): one ES module, minified, for the browser.
-const bundled = await build({
-  entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  logLevel: 'silent'
-})
-const CLIENT_JS = bundled.outputFiles[0]!.text
+const CLIENT_JS = await browserModule(new URL('../src/index.ts', import.meta.url).pathname)
 // window.attempt(run): `run` with the module and a client on the page's origin; what it returns, or its error's name,
 // reason and message.
 const PAGE = `<!doctype html><title>client</title><script type="module">

@@ -1,5 +1,4 @@
 import {
-  CognitoIdentityProviderClient,
   CompleteWebAuthnRegistrationCommand,
   DeleteWebAuthnCredentialCommand,
   InitiateAuthCommand,
@@ -12,11 +11,10 @@ import {
   WebAuthnNotEnabledException,
   WebAuthnOriginNotAllowedException
 } from '@aws-sdk/client-cognito-identity-provider'
-import { mockClient } from 'aws-sdk-client-mock'
 import t, { type Test } from 'tap'
-import { createCognitoGateway } from '../../../src/cognito/gateway.js'
-import { buildAwsApp, buildTestApp, expectProblem } from '../../helper.js'
-import { COGNITO_TIMEOUT_MS, fileTimeout } from '../../helpers/timeouts.js'
+import { buildTestApp, expectProblem } from '../../helper.js'
+import { mockedCognitoApp } from '../../helpers/mocked-cognito.js'
+import { fileTimeout } from '../../helpers/timeouts.js'
 
 // Dozens of emulator round trips: 100-140 s on a busy machine, past tap's default for one file (see fileTimeout).
 t.setTimeout(fileTimeout(30_000))
@@ -54,14 +52,8 @@ const ASSERTION = {
 }
 
 async function mockedApp (t: Test, env: Record<string, string> = {}) {
-  const client = new CognitoIdentityProviderClient({ region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 })
-  const cognito = mockClient(client)
-  t.teardown(() => cognito.restore())
-  const built = await buildAwsApp(t, {
-    env,
-    gateway: config => createCognitoGateway({ pool: config.pool, loginFlow: config.cognito.loginFlow, timeoutMs: COGNITO_TIMEOUT_MS, sdk: client })
-  })
-  return { ...built, cognito, auth: { authorization: `Bearer ${built.jwks.accessToken('alice')}` } }
+  const built = await mockedCognitoApp(t, env)
+  return { ...built, auth: { authorization: `Bearer ${built.jwks.accessToken('alice')}` } }
 }
 
 t.test('(mocked Cognito SDK) registering a passkey: the options and the credential pass through unchanged', async t => {
