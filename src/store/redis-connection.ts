@@ -40,10 +40,33 @@
  * come from the URL, for every node.
  */
 import { once } from 'node:events'
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
+import { Cluster, Redis, type ClusterOptions, type RedisOptions, type StandaloneConnectionOptions } from 'ioredis'
+import type { NetStream } from 'ioredis/built/types.js'
+// ioredis's own connector for one server, which the package does not re-export (CommonJS: its class is `.default`).
+import standalone from 'ioredis/built/connectors/StandaloneConnector.js'
 
 const MAX_RECONNECT_DELAY_MS = 1000
 const CLUSTER_SLOTS = 16384
+
+/**
+ * ioredis (6.0) listens for a socket's 'error' once: the connector and the client each with `once`. A socket that
+ * fails twice (a TLS alert arriving after a failed handshake or write) then has no listener for the second, and an
+ * 'error' event with no listener is an uncaught exception: the process would end over a Redis hiccup. Every socket
+ * this connector opens keeps a listener of its own; the first error still reaches the client (its 'error' event, the
+ * store's log line and reconnect), and later ones belong to a socket that is closing anyway.
+ */
+export class GuardedConnector extends standalone.default {
+  // ioredis hands a connector the client's whole options, typed `unknown` (ConnectorConstructor).
+  constructor (options: unknown) {
+    super(options as StandaloneConnectionOptions)
+  }
+
+  override async connect (...args: Parameters<InstanceType<typeof standalone.default>['connect']>): Promise<NetStream> {
+    const stream = await super.connect(...args)
+    stream.on('error', () => {})
+    return stream
+  }
+}
 
 export interface ConnectionOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://`; with `cluster`, the seed node. Never echoed in errors. */
@@ -66,6 +89,7 @@ export function openRedis (options: ConnectionOptions): { redis: Redis | Cluster
   // For one server and for each node of a cluster: fail fast, never replay.
   const connection = {
     connectionName: 'cognito-bff',
+    Connector: GuardedConnector,
     connectTimeout: Math.ceil(connectTimeoutMs),
     commandTimeout: Math.ceil(commandTimeoutMs),
     // No data at all for this long while replies are due: the socket is dead.

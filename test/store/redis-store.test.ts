@@ -5,6 +5,7 @@ import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import { Redis } from 'ioredis'
+import { openRedis } from '../../src/store/redis-connection.js'
 import { createRedisStore, RedisStoreError, type RedisStore, type RedisStoreOptions } from '../../src/store/redis-store.js'
 import { rateLimitStore } from '../../src/store/rate-limit-store.js'
 import { startRedisServer } from '../helpers/redis-server.js'
@@ -278,6 +279,25 @@ t.test('rejections are RedisStoreErrors that carry no keys or values', async t =
     t.notMatch(shown, /secret-key|987654321/, `${name}: no key or argument in the error`)
     t.notOk('command' in (result.error as object), 'no command attached')
   }
+})
+
+t.test('a socket that fails twice (a TLS alert after a failed write) is no uncaught exception: the first is reported, the client lives', async t => {
+  const { redis } = openRedis({ url: server.url, commandTimeoutMs: 1000, connectTimeoutMs: 1000 })
+  if (!(redis instanceof Redis)) throw new Error('one server: a Redis client')
+  t.teardown(() => redis.disconnect())
+  const reported: Error[] = []
+  redis.on('error', (err: Error) => reported.push(err))
+  await until(() => redis.status === 'ready', 5000)
+  const socket = redis.stream
+  // ioredis listens for a socket's first error only; an 'error' event nobody listens to throws (in production: the process ends).
+  t.doesNotThrow(() => {
+    socket.emit('error', new Error('first'))
+    socket.emit('error', new Error('second, on the same socket'))
+  }, 'both errors are listened to')
+  t.same(reported.map(err => err.message), ['first'], 'the client reports the first, as before')
+  socket.destroy()
+  await until(() => redis.status === 'ready' && redis.stream !== socket, 5000)
+  t.equal(await redis.ping(), 'PONG', 'a new connection, and it answers')
 })
 
 t.test('close: quits, is idempotent, and later calls reject', async t => {
