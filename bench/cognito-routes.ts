@@ -22,9 +22,9 @@
  * alternating blocks of BENCH_COGNITO_BLOCK (50). Writes bench/RESULTS.md
  * between the cognito-routes markers.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { Agent, request as httpRequest } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,6 +38,7 @@ import {
 import { createSdkClient, localCredentials } from '../src/cognito/client.js'
 import { cpuMicros, tickMicros } from './cpu-time.js'
 import { freePort } from './processes.js'
+import { buildService, writeSection } from './results.js'
 
 const REQUESTS = Number(process.env.BENCH_COGNITO_REQUESTS ?? 1000)
 const BLOCK = Math.min(REQUESTS, Number(process.env.BENCH_COGNITO_BLOCK ?? 50))
@@ -126,7 +127,7 @@ try {
   const endpoint = `http://127.0.0.1:${emulatorPort}`
   const readyFile = join(dataDir, 'emulator-ready')
   const [uncachedPort, cachedPort] = [await freePort(), await freePort()]
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
+  const measured = buildService()
   const emulator = start(['packages/local-cognito/src/standalone-emulator.ts'], {
     COGNITO_LOCAL_HOST: '127.0.0.1',
     COGNITO_LOCAL_PORT: String(emulatorPort),
@@ -326,13 +327,12 @@ try {
     targets.push(`| ${op.name} | ${ms(own99)} ms | ${mark(own99 < TARGET_SHARE_P99_MS)} | ${us(ownCpu)} µs | ${mark(ownCpu < TARGET_CPU_US)} |`)
   }
 
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
   const avg = (l: number[]) => l.map(x => x.toFixed(2)).join(' ')
   const section = [
     '<!-- cognito-routes:begin -->',
     '## Cognito-bound routes: the service\'s own share',
     '',
-    `\`npx tsx bench/cognito-routes.ts\`, ${new Date().toISOString().slice(0, 10)}, commit ${commit}: ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
+    `\`npx tsx bench/cognito-routes.ts\`, ${new Date().toISOString().slice(0, 10)}, commit ${measured}: ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
       `${cpus().length} cores, Node ${process.version}; load average ${avg(load.before)} before, ${avg(load.after)} after ` +
       `(${Math.round(seconds)} s).`,
     '',
@@ -371,13 +371,7 @@ try {
     '<!-- cognito-routes:end -->'
   ].join('\n')
 
-  const file = new URL('./RESULTS.md', import.meta.url)
-  const current = await readFile(file, 'utf8')
-  const next = current.includes('<!-- cognito-routes:begin -->')
-    ? current.replace(/<!-- cognito-routes:begin -->[\s\S]*<!-- cognito-routes:end -->/, section)
-    : `${current.trimEnd()}\n\n${section}\n`
-  await writeFile(file, next)
-  process.stdout.write(section + '\n')
+  await writeSection(section)
 } finally {
   agent.destroy()
   await stopAll()

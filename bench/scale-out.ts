@@ -14,7 +14,7 @@
  * BENCH_SCALE_RATE (total req/s, default 3000), BENCH_SCALE_SECONDS (measured
  * run, default 4), BENCH_SCALE_ROUNDS (default 3).
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process'
+import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
@@ -26,6 +26,7 @@ import { startRedisCluster } from '../test/helpers/redis-cluster.js'
 import { startRedisServer } from '../test/helpers/redis-server.js'
 import { cpuMicros } from './cpu-time.js'
 import { awsModeEnv, freePort } from './processes.js'
+import { buildService, writeSection } from './results.js'
 
 const RATE = Number(process.env.BENCH_SCALE_RATE ?? 3000)
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 4)
@@ -72,10 +73,7 @@ async function stopAll (): Promise<void> {
 await main().finally(stopAll)
 
 async function main (): Promise<void> {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
-  const git = (...args: string[]) => { try { return execFileSync('git', args, { encoding: 'utf8' }).trim() } catch { return '' } }
-  const measured = `${git('rev-parse', '--short', 'HEAD') || 'unknown commit'}` +
-    `${git('status', '--porcelain', '--', 'src') === '' ? '' : ' with uncommitted changes in src/'}`
+  const measured = buildService()
 
   const key = makeKey('bench-rsa-2048', 2048)
   const jwks = await startJwksServer([key])
@@ -367,11 +365,6 @@ async function main (): Promise<void> {
     '<!-- scale-out:end -->'
   ].join('\n')
 
-  const file = new URL('./RESULTS.md', import.meta.url)
-  const current = await readFile(file, 'utf8')
-  await writeFile(file, current.includes('<!-- scale-out:begin -->')
-    ? current.replace(/<!-- scale-out:begin -->[\s\S]*<!-- scale-out:end -->/, section)
-    : `${current.trimEnd()}\n\n${section}\n`)
-  process.stdout.write(section + '\n')
+  await writeSection(section)
   log('done')
 }

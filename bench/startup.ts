@@ -6,10 +6,11 @@
  * Target: under 10 s. Writes the figures into bench/RESULTS.md between the
  * startup markers.
  */
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { buildService, writeSection } from './results.js'
 
 const RUNS = 3
 const TARGET_MS = 10_000
@@ -36,7 +37,7 @@ async function startOnce (dataDir: string, port: number, args = SOURCES): Promis
   }
 }
 
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
+buildService()
 const first: number[] = []
 const restart: number[] = []
 const compiled: number[] = []
@@ -64,11 +65,5 @@ const section = [
   '<!-- startup:end -->'
 ].join('\n')
 
-const file = new URL('./RESULTS.md', import.meta.url)
-const current = await readFile(file, 'utf8').catch(() =>
-  '# Benchmark results\n\nWritten by `npm run bench`; do not edit between the markers.\n\n' +
-  '<!-- startup:begin -->\n<!-- startup:end -->\n'
-)
-await writeFile(file, current.replace(/<!-- startup:begin -->[\s\S]*<!-- startup:end -->/, section))
-process.stdout.write(section + '\n')
+await writeSection(section)
 if (median(first) >= TARGET_MS) process.exitCode = 1

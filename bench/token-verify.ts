@@ -38,6 +38,7 @@ import { contenderTable, cpuTargetRows, throughputTargetRows, type CpuTarget, ty
 import { startRedisCluster } from '../test/helpers/redis-cluster.js'
 import { cpuMicros } from './cpu-time.js'
 import { awsModeEnv, freePort } from './processes.js'
+import { buildService, writeSection } from './results.js'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
@@ -66,11 +67,7 @@ const loadBefore = await loadAverage()
 const log = (message: string) => process.stderr.write(`[token-verify ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`)
 const work = await mkdtemp(join(tmpdir(), 'cognito-bff-token-bench-'))
 
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
-// What was measured: the commit, and whether src/ had changes not committed yet.
-const git = (...args: string[]) => { try { return execFileSync('git', args, { encoding: 'utf8' }).trim() } catch { return '' } }
-const measured = `${git('rev-parse', '--short', 'HEAD') || 'unknown commit'}` +
-  `${git('status', '--porcelain', '--', 'src') === '' ? '' : ' with uncommitted changes in src/'}`
+const measured = buildService()
 
 // RSA-2048, what Cognito signs with, for every token, the memory phase's million included (the load process signs
 // those as it sends them, about 3,700 a second): the service refuses keys under 2048 bits.
@@ -579,7 +576,8 @@ if (ONLY !== undefined) {
   }
   if (memory) process.stdout.write(`memory ${JSON.stringify(memory)}\n`)
   const measuredAny = [...samples.values()].some(xs => xs.length > 0)
-  await writeSection('token-verify-trial', [
+  await writeSection([
+    '<!-- token-verify-trial:begin -->',
     `## Token verification, a partial run (BENCH_ONLY=${ONLY.join(',')})`,
     '',
     `${machine}. ${method} The service: \`node dist/server.js\` at ${measured}.`,
@@ -590,8 +588,9 @@ if (ONLY !== undefined) {
     ...(profileB ? profileSection('Bm', profileB) : []),
     ...(profileC ? profileSection('C', profileC) : []),
     ...(profileZ ? profileSection('Z', profileZ) : []),
-    `Written by \`BENCH_ONLY=${ONLY.join(',')} npx tsx bench/token-verify.ts\`; a full \`npm run bench\` writes the section above.`
-  ])
+    `Written by \`BENCH_ONLY=${ONLY.join(',')} npx tsx bench/token-verify.ts\`; a full \`npm run bench\` writes the section above.`,
+    '<!-- token-verify-trial:end -->'
+  ].join('\n'))
   process.exit(0)
 }
 const { rssBefore, rssBeforeGc, rssAfter, rssAfterGc, heapBefore, heapAfter, rssPeak, rssCheckpoints } = memory!
@@ -678,18 +677,6 @@ function latencySection (measured: Latencies): string[] {
   ]
 }
 
-/** Writes `lines` into bench/RESULTS.md between the `name` markers (appended with them when absent). */
-async function writeSection (name: string, lines: string[]): Promise<void> {
-  const file = new URL('./RESULTS.md', import.meta.url)
-  const begin = `<!-- ${name}:begin -->`
-  const end = `<!-- ${name}:end -->`
-  const text = [begin, ...lines, end].join('\n')
-  const current = await readFile(file, 'utf8')
-  const at = current.indexOf(begin)
-  const next = at === -1 ? `${current.trimEnd()}\n\n${text}\n` : current.slice(0, at) + text + current.slice(current.indexOf(end, at) + end.length)
-  await writeFile(file, next)
-}
-
 const section = [
   '<!-- token-verify:begin -->',
   '## Token verification',
@@ -762,6 +749,5 @@ const section = [
   '<!-- token-verify:end -->'
 ].join('\n')
 
-await writeSection('token-verify', section.split('\n').slice(1, -1))
-process.stdout.write(section + '\n')
+await writeSection(section)
 log('done')

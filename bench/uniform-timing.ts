@@ -5,7 +5,7 @@
  * drift affects both alike. Writes the distributions into bench/RESULTS.md
  * between the timing markers.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -14,6 +14,7 @@ import { gatewayFor } from '../src/cognito/gateway.js'
 import { loadConfig } from '../src/config/index.js'
 import { startLocalMode } from '../src/local/local-mode.js'
 import { createOutbox } from '@cognito-bff/local-cognito'
+import { writeSection } from './results.js'
 
 const SAMPLES = 60
 const dataDir = await mkdtemp(join(tmpdir(), 'cognito-bff-timing-'))
@@ -68,10 +69,4 @@ const section = [
   ...rows,
   '<!-- timing:end -->'
 ].join('\n')
-const file = new URL('./RESULTS.md', import.meta.url)
-const current = await readFile(file, 'utf8')
-const next = current.includes('<!-- timing:begin -->')
-  ? current.replace(/<!-- timing:begin -->[\s\S]*<!-- timing:end -->/, section)
-  : `${current.trimEnd()}\n\n${section}\n`
-await writeFile(file, next)
-process.stdout.write(section + '\n')
+await writeSection(section)
