@@ -44,12 +44,15 @@ t.test('components that grow past their slack fail, naming the heaviest operatio
   document.components.schemas!.Padding = { description: 'x'.repeat(BUDGET.fixed - before.fixed) }
   // Past 95,000 the whole is past 200 KB too, today: both say so.
   t.match(overBudget(measure(text(document))), [
-    /^the components and the rest are [\d,]+ bytes, over their 95,000: .*heaviest operations: PATCH \/me/,
+    /^the components and the rest are [\d,]+ bytes, over their 95,000: .*heaviest operations: [A-Z]+ \//,
     /^the document is [\d,]+ bytes, not under 200,000/
   ])
 })
 
 t.test('a document of 200 KB or more fails, with its fixed part and heaviest operations', async t => {
   const report = { ...measure(committed), total: BUDGET.total }
-  t.match(overBudget(report), [/^the document is 200,000 bytes, not under 200,000 \(fixed part [\d,]+, 79 operations; heaviest: PATCH \/me /])
+  // The count and the heaviest follow the document: a new route changes them, not the message's shape.
+  const operations = report.operations.length
+  const expected = `^the document is 200,000 bytes, not under 200,000 \\(fixed part [\\d,]+, ${operations} operations; heaviest: [A-Z]+ /`
+  t.match(overBudget(report), [new RegExp(expected)])
 })
